@@ -1,0 +1,51 @@
+"""Run the console community over stdin/stdout, with a prompt only when a person is typing."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.community import ConsoleCommunity
+from bot.app import build_hearth
+from bot.clock import FakeClock, SystemClock
+from bot.hearth import Defaults
+from storage.sqlite import SqliteStore
+
+
+async def run_console(
+    database: str | Path,
+    defaults: Defaults,
+    *,
+    start: datetime | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> None:
+    source = stdin or sys.stdin
+    out = stdout or sys.stdout
+    interactive = source.isatty()
+    clock = FakeClock(start or SystemClock().now())
+    store = await SqliteStore.open(database)
+    try:
+        hearth = build_hearth(store=store, clock=clock, defaults=defaults)
+        console = ConsoleCommunity(hearth, clock, out)
+        hearth.outbox = console
+        if interactive:
+            out.write(
+                "Hearth console community. ':help' shows the controls, ':as NAME' picks "
+                "who speaks, /help lists commands.\n\n"
+            )
+        await hearth.run_due()  # whatever fell due while Hearth was not running fires once
+        while True:
+            if interactive:
+                out.write(console.prompt)
+                out.flush()
+            raw = await asyncio.to_thread(source.readline)
+            if raw == "":
+                break
+            if not await console.line(raw):
+                break
+    finally:
+        await store.close()

@@ -1,0 +1,1 @@
+"""Hearth's platform-agnostic core: nothing here imports a platform or storage library."""

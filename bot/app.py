@@ -1,0 +1,43 @@
+"""The composition root: wires the ports to the services and installs every feature."""
+
+from __future__ import annotations
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.hearth import Defaults, Hearth, Outbox
+from bot.ports import Store
+from bot.services import audit, language, moderators, privacy, setup
+from bot.services.help import help_feature
+from bot.services.reflections import load_deck, reflections_feature
+from bot.services.schedules import schedule_feature
+from bot.services.setup import setup_feature
+
+
+def build_hearth(
+    *,
+    store: Store,
+    clock: Clock,
+    catalog: Catalog | None = None,
+    defaults: Defaults | None = None,
+    outbox: Outbox | None = None,
+) -> Hearth:
+    hearth = Hearth(
+        store=store,
+        clock=clock,
+        catalog=catalog or Catalog.load(),
+        defaults=defaults,
+        outbox=outbox,
+        features=[
+            setup.feature,
+            moderators.feature,
+            audit.feature,
+            privacy.feature,
+            language.feature,
+            reflections_feature(load_deck()),
+        ],
+    )
+    # These three describe what the others installed, so they come last.
+    hearth.install(setup_feature(hearth.setup_keys))
+    hearth.install(schedule_feature(hearth.schedules))
+    hearth.install(help_feature(hearth.registry))
+    return hearth

@@ -1,0 +1,126 @@
+"""The `hearth` command: run, console and commands, each with --help."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+from bot.settings import Settings, SettingsProblem, load_settings
+
+log = logging.getLogger("hearth")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth: a community-facilitation bot for Discord and Telegram."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="start every adapter whose token is configured (the console when none is)",
+        description="Start every platform adapter whose token is configured. With no token "
+        "configured, say so and start the console community.",
+    )
+    console = sub.add_parser(
+        "console",
+        help="start the console community in this terminal",
+        description="A whole community in the terminal, with a simulated clock.",
+    )
+    console.add_argument("--db", metavar="PATH", help="SQLite file (default: HEARTH_DATABASE)")
+    console.add_argument(
+        "--start",
+        metavar="ISO-TIME",
+        help="where the simulated clock starts, e.g. 2026-03-02T09:00 (UTC; default: now)",
+    )
+    commands = sub.add_parser(
+        "commands",
+        help="print every declared command",
+        description="Print every command: name, description, parameters and minimum role.",
+    )
+    commands.add_argument("--json", action="store_true", help="print as JSON")
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _print_commands(as_json: bool) -> None:
+    from bot.app import build_hearth
+    from bot.clock import SystemClock
+    from storage.memory import MemoryStore
+
+    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
+    commands = hearth.registry.all()
+    if as_json:
+        print(json.dumps([c.to_json() for c in commands], indent=2, ensure_ascii=False))
+        return
+    for command in commands:
+        print(f"{command.usage():<48} {command.role.label:<10} {command.description}")
+
+
+def _start_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    if args.command == "commands":
+        _print_commands(args.json)
+        return 0
+    try:
+        settings = load_settings()
+    except SettingsProblem as problem:
+        print(f"hearth: {problem}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    from adapters.console.runner import run_console
+    from bot.hearth import Defaults
+
+    defaults = Defaults(timezone=settings.timezone, language=settings.language)
+    try:
+        if args.command == "console":
+            start = _start_time(args.start)
+            asyncio.run(run_console(args.db or settings.database, defaults, start=start))
+            return 0
+        configured = [
+            name
+            for name, token in (
+                ("Telegram", settings.telegram_token),
+                ("Discord", settings.discord_token),
+            )
+            if token is not None
+        ]
+        if not configured:
+            print(
+                "No platform token is configured (HEARTH_TELEGRAM_TOKEN, HEARTH_DISCORD_TOKEN):"
+                " starting the console community.",
+                file=sys.stderr,
+            )
+            asyncio.run(run_console(settings.database, defaults))
+            return 0
+        print(
+            f"hearth: the {' and '.join(configured)} adapter is not part of this build yet;"
+            " unset its token to use the console.",
+            file=sys.stderr,
+        )
+        return 2
+    except ValueError as problem:
+        print(f"hearth: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,175 @@
+"""Each command is declared once; every surface (slash commands, menus, console, /help) is
+generated from these declarations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import Refusal
+from bot.roles import Role
+
+if TYPE_CHECKING:
+    from bot.context import CommandContext
+
+NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
+MAX_ARGUMENT_CHARS = 4000
+
+
+class ParamType(Enum):
+    WORD = "word"  # one token
+    TEXT = "text"  # the rest of the line; only as the last parameter
+    INTEGER = "integer"
+    CHOICE = "choice"  # one of a fixed list of words
+    MEMBER = "member"  # a member of the community, by name or mention
+    CHANNEL = "channel"  # a channel of the community
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: ParamType
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    def usage(self) -> str:
+        shown = "|".join(self.choices) if self.type is ParamType.CHOICE else self.name
+        return f"<{shown}>" if self.required else f"[{shown}]"
+
+
+class Args:
+    """Parsed, typed arguments of one invocation."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def text(self, name: str) -> str | None:
+        value = self._values.get(name)
+        return None if value is None else str(value)
+
+    def integer(self, name: str) -> int | None:
+        value = self._values.get(name)
+        return None if value is None else int(value)
+
+    def __contains__(self, name: str) -> bool:
+        return self._values.get(name) is not None
+
+
+Handler = Callable[["CommandContext", Args], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    role: Role
+    handler: Handler
+    params: tuple[Param, ...] = ()
+    feature: str = ""
+
+    def usage(self) -> str:
+        return " ".join([f"/{self.name}", *(p.usage() for p in self.params)])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "role": self.role.label,
+            "params": [
+                {
+                    "name": p.name,
+                    "type": p.type.value,
+                    "required": p.required,
+                    "description": p.description,
+                    **({"choices": list(p.choices)} if p.choices else {}),
+                }
+                for p in self.params
+            ],
+        }
+
+
+@dataclass
+class CommandRegistry:
+    commands: dict[str, Command] = field(default_factory=dict)
+
+    def add(self, command: Command) -> None:
+        if not NAME_PATTERN.match(command.name):
+            raise ValueError(f"command name {command.name!r} is not [a-z0-9_]{{1,32}}")
+        if command.name in self.commands:
+            raise ValueError(f"command /{command.name} is declared twice")
+        if len(command.description) > 100 or not command.description:
+            raise ValueError(f"/{command.name}: the description must be 1-100 characters")
+        for position, param in enumerate(command.params):
+            if param.type is ParamType.TEXT and position != len(command.params) - 1:
+                raise ValueError(f"/{command.name}: a text parameter must come last")
+            if not NAME_PATTERN.match(param.name):
+                raise ValueError(f"/{command.name}: bad parameter name {param.name!r}")
+        self.commands[command.name] = command
+
+    def get(self, name: str) -> Command | None:
+        return self.commands.get(name)
+
+    def all(self) -> list[Command]:
+        return sorted(self.commands.values(), key=lambda c: c.name)
+
+    def for_role(self, role: Role) -> list[Command]:
+        return [c for c in self.all() if c.role <= role]
+
+
+def parse_text(command: Command, text: str) -> Args:
+    """Parse a text surface's argument string into typed arguments, or refuse with usage."""
+    if len(text) > MAX_ARGUMENT_CHARS:
+        raise Refusal("args_too_long", limit=MAX_ARGUMENT_CHARS)
+    rest = text.strip()
+    values: dict[str, Any] = {}
+    for param in command.params:
+        if not rest:
+            break
+        if param.type is ParamType.TEXT:
+            values[param.name] = rest
+            rest = ""
+            break
+        token, _, rest = rest.partition(" ")
+        rest = rest.strip()
+        values[param.name] = token
+    if rest:
+        raise Refusal("args_too_many", usage=command.usage())
+    return check_args(command, values)
+
+
+def check_args(command: Command, raw: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> Args:
+    """Validate typed arguments (from any surface) against the declaration."""
+    given = dict(raw)
+    known = {p.name for p in command.params}
+    unknown = set(given) - known
+    if unknown:
+        raise Refusal("args_unknown", name=sorted(unknown)[0], usage=command.usage())
+    values: dict[str, Any] = {}
+    for param in command.params:
+        value = given.get(param.name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is None:
+            if param.required:
+                raise Refusal("args_missing", name=param.name, usage=command.usage())
+            continue
+        if param.type is ParamType.INTEGER:
+            try:
+                value = int(str(value).lstrip("#"))
+            except ValueError:
+                raise Refusal("args_not_number", name=param.name, value=str(value)) from None
+        elif param.type is ParamType.CHOICE:
+            value = str(value).lower()
+            if value not in param.choices:
+                raise Refusal(
+                    "args_bad_choice",
+                    name=param.name,
+                    value=str(given.get(param.name)),
+                    choices=", ".join(param.choices),
+                )
+        values[param.name] = value
+    return Args(values)

@@ -1,0 +1,137 @@
+"""What a service sees while it runs: the unit of work, the clock, the texts, and ways to speak."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.domain import Community, CommunityLink, Member
+from bot.events import Origin
+from bot.ports import UnitOfWork
+from bot.replies import Choice, Reply, Target, Visibility
+from bot.roles import Role
+
+
+@dataclass(kw_only=True)
+class CommunityContext:
+    """A service's view of one community, for scheduled jobs and commands alike."""
+
+    uow: UnitOfWork
+    clock: Clock
+    catalog: Catalog
+    community: Community
+    links: list[CommunityLink]
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.community.timezone)
+
+    def local(self, when: datetime) -> datetime:
+        return when.astimezone(self.tz)
+
+    def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
+        return self.catalog.text(key, language or self.community.language, **params)
+
+    def announce(
+        self, channel_role: str, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any
+    ) -> None:
+        """Post publicly in the community's channel for that role, on every platform it spans."""
+        body = self.text(key, **params)
+        for link in self.links:
+            self.replies.append(
+                Reply(
+                    body,
+                    Target(link.platform, link.community_ref, link.channel_for(channel_role)),
+                    Visibility.PUBLIC,
+                    choices,
+                )
+            )
+
+    def tell(
+        self,
+        member: Member,
+        key: str,
+        /,
+        *,
+        choices: tuple[Choice, ...] = (),
+        resume: str | None = None,
+        **params: Any,
+    ) -> None:
+        """A private message to one member, in their language."""
+        body = self.text(key, member.language, **params)
+        self.replies.append(
+            Reply(
+                body,
+                Target(member.platform, self._ref_for(member), user_ref=member.user_ref),
+                Visibility.PRIVATE,
+                choices,
+                resume,
+            )
+        )
+
+    def _ref_for(self, member: Member) -> str:
+        for link in self.links:
+            if link.platform == member.platform:
+                return link.community_ref
+        return ""
+
+    async def audit(
+        self, action: str, subject: str = "", reason: str = "", actor: Member | None = None
+    ) -> None:
+        await self.uow.audit.add(
+            community_id=self.community.id,
+            at=self.now,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.display_name if actor else "Hearth",
+            action=action,
+            subject=subject,
+            reason=reason,
+        )
+
+
+@dataclass(kw_only=True)
+class CommandContext(CommunityContext):
+    """A service's view while answering one person."""
+
+    member: Member
+    role: Role
+    origin: Origin
+    member_is_new: bool = False
+
+    @property
+    def language(self) -> str:
+        return self.member.language or self.community.language
+
+    def say(self, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any) -> None:
+        """Answer the person where they asked: privately in a private chat, else only to them."""
+        self.answer(self.text(key, self.language, **params), choices=choices)
+
+    def answer(self, body: str, *, choices: tuple[Choice, ...] = ()) -> None:
+        origin = self.origin
+        visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
+        self.replies.append(
+            Reply(
+                body,
+                Target(
+                    origin.platform,
+                    origin.community_ref,
+                    origin.channel_ref,
+                    origin.person.user_ref,
+                    origin.thread_ref,
+                ),
+                visibility,
+                choices,
+            )
+        )
+
+    async def audit_action(self, action: str, subject: str = "", reason: str = "") -> None:
+        await self.audit(action, subject, reason, actor=self.member)

@@ -1,0 +1,14 @@
+"""Refusals the core turns into friendly replies; anything else is an unexpected error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Refusal(Exception):
+    """Bad input or a disallowed action: the person gets the catalog text, nothing is changed."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params

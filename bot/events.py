@@ -1,0 +1,82 @@
+"""Small frozen events that adapters produce; no platform object ever crosses this line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who acted, as the platform describes them (facts only; the core decides the role)."""
+
+    user_ref: str
+    display_name: str
+    is_platform_admin: bool = False
+    is_platform_owner: bool = False
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an event happened: a platform, a community on it, and a channel or a private chat."""
+
+    platform: str
+    community_ref: str
+    person: Person
+    channel_ref: str | None = None  # None means the person's private chat with the bot
+    thread_ref: str | None = None
+    community_name: str = ""
+
+    @property
+    def is_private(self) -> bool:
+        return self.channel_ref is None
+
+
+@dataclass(frozen=True)
+class CommandInvoked:
+    origin: Origin
+    name: str
+    text: str = ""  # the raw argument text from text surfaces
+    options: tuple[tuple[str, Any], ...] | None = None  # typed options from structured surfaces
+    event_ref: str | None = None  # platform id of the update, for idempotency
+
+
+@dataclass(frozen=True)
+class MessagePosted:
+    origin: Origin
+    text: str
+    event_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberJoined:
+    origin: Origin
+    event_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberLeft:
+    origin: Origin
+    event_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class ChoicePressed:
+    origin: Origin
+    key: str
+    event_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """An adapter could not deliver a private message: the platform refused it."""
+
+    platform: str
+    community_ref: str
+    user_ref: str
+    reason: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+Event = CommandInvoked | MessagePosted | MemberJoined | MemberLeft | ChoicePressed

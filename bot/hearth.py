@@ -1,0 +1,413 @@
+"""The application service: events in, replies out; scheduled jobs run against the same ports."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.commands import CommandRegistry, check_args, parse_text
+from bot.context import CommandContext, CommunityContext
+from bot.domain import Community, CommunityLink, Job, Schedule
+from bot.errors import Refusal
+from bot.events import (
+    ChoicePressed,
+    CommandInvoked,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+    Origin,
+    Unreachable,
+)
+from bot.feature import (
+    ChoiceHandler,
+    Feature,
+    FlowHandler,
+    JobHandler,
+    MemberHook,
+    ScheduleHandler,
+    SetupKey,
+)
+from bot.ports import Store, UnitOfWork
+from bot.replies import Reply, Target, Visibility
+from bot.roles import decide_role
+from bot.scheduling import next_weekly
+
+log = logging.getLogger("hearth.core")
+T = TypeVar("T")
+
+
+def _merge(feature: str, table: dict[str, T], found: dict[str, T]) -> None:
+    for key in found:
+        if key in table:
+            raise ValueError(f"{feature}: '{key}' is registered twice")
+    table.update(found)
+
+
+class Outbox(Protocol):
+    """Delivers replies that no one asked for right now (scheduled jobs, follow-ups)."""
+
+    async def deliver(self, replies: Sequence[Reply]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Defaults:
+    timezone: str = "UTC"
+    language: str = "en"
+
+
+class Hearth:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        catalog: Catalog,
+        features: Sequence[Feature],
+        defaults: Defaults | None = None,
+        outbox: Outbox | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.catalog = catalog
+        self.defaults = defaults or Defaults()
+        self.outbox = outbox
+        self.registry = CommandRegistry()
+        self.choices: dict[str, ChoiceHandler] = {}
+        self.flows: dict[str, FlowHandler] = {}
+        self.jobs: dict[str, JobHandler] = {}
+        self.schedules: dict[str, ScheduleHandler] = {}
+        self.setup_keys: dict[str, SetupKey] = {}
+        self.on_join: list[MemberHook] = []
+        self.on_leave: list[MemberHook] = []
+        self.on_unreachable: dict[str, MemberHook] = {}
+        self.listeners: list[Callable[[], Awaitable[None]]] = []
+        for feature in features:
+            self.install(feature)
+
+    def install(self, feature: Feature) -> None:
+        for command in feature.commands:
+            self.registry.add(command)
+        _merge(feature.name, self.choices, feature.choices)
+        _merge(feature.name, self.flows, feature.flows)
+        _merge(feature.name, self.jobs, feature.jobs)
+        _merge(feature.name, self.schedules, feature.schedules)
+        _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        for setup_key in feature.setup_keys:
+            self.setup_keys[setup_key.name] = setup_key
+        self.on_join.extend(feature.on_join)
+        self.on_leave.extend(feature.on_leave)
+
+    # -- events in, replies out ------------------------------------------------------------
+
+    async def handle(self, event: Event) -> list[Reply]:
+        origin = event.origin
+        replies: list[Reply]
+        match event:
+            case CommandInvoked():
+                replies = await self._in_context(origin, event.event_ref, self._command(event))
+            case ChoicePressed():
+                replies = await self._in_context(origin, event.event_ref, self._choice(event))
+            case MessagePosted():
+                replies = await self._in_context(origin, event.event_ref, self._message(event))
+            case MemberJoined():
+                replies = await self._in_context(origin, event.event_ref, self._joined)
+            case MemberLeft():
+                replies = await self._in_context(origin, event.event_ref, self._left)
+        await self._changed()
+        return replies
+
+    async def register(self, origin: Origin) -> None:
+        """Make sure the community and the person exist, without any join flow."""
+
+        async def nothing(ctx: CommandContext) -> None:
+            return None
+
+        await self._in_context(origin, None, nothing)
+
+    async def _changed(self) -> None:
+        for listener in self.listeners:
+            await listener()
+
+    def _command(self, event: CommandInvoked) -> Callable[[CommandContext], Awaitable[None]]:
+        async def run(ctx: CommandContext) -> None:
+            command = self.registry.get(event.name)
+            if command is None:
+                raise Refusal("unknown_command", command=event.name)
+            if ctx.role < command.role:
+                raise Refusal("needs_role", command=command.name, role=command.role.label)
+            if event.options is not None:
+                args = check_args(command, event.options)
+            else:
+                args = parse_text(command, event.text)
+            await command.handler(ctx, args)
+
+        return run
+
+    def _choice(self, event: ChoicePressed) -> Callable[[CommandContext], Awaitable[None]]:
+        async def run(ctx: CommandContext) -> None:
+            prefix, *parts = event.key.split(":")
+            handler = self.choices.get(prefix)
+            if handler is None:
+                raise Refusal("choice_stale")
+            await handler(ctx, parts)
+
+        return run
+
+    def _message(self, event: MessagePosted) -> Callable[[CommandContext], Awaitable[None]]:
+        async def run(ctx: CommandContext) -> None:
+            conversation = await ctx.uow.conversations.get(ctx.member.id)
+            handler = self.flows.get(conversation.flow) if conversation else None
+            if handler is not None:
+                await handler(ctx, event.text)
+            elif ctx.origin.is_private:
+                ctx.say("private_message_unexpected")
+
+        return run
+
+    async def _joined(self, ctx: CommandContext) -> None:
+        member = ctx.member
+        if ctx.member_is_new or member.left_at is not None:
+            member.left_at = None
+            await ctx.uow.members.save(member)
+            for hook in self.on_join:
+                await hook(ctx, member)
+
+    async def _left(self, ctx: CommandContext) -> None:
+        member = ctx.member
+        if member.left_at is None:
+            member.left_at = ctx.now
+            await ctx.uow.members.save(member)
+            for hook in self.on_leave:
+                await hook(ctx, member)
+
+    async def _in_context(
+        self,
+        origin: Origin,
+        event_ref: str | None,
+        body: Callable[[CommandContext], Awaitable[None]],
+    ) -> list[Reply]:
+        """Run a body in one unit of work: commit then reply; refuse with nothing changed."""
+        language = self.defaults.language
+        try:
+            async with self.store.unit_of_work() as uow:
+                if event_ref and not await uow.events.claim(
+                    origin.platform, event_ref, self.clock.now()
+                ):
+                    return []
+                ctx = await self._command_context(uow, origin)
+                language = ctx.language
+                try:
+                    await body(ctx)
+                except Refusal as refusal:
+                    refused = refusal
+                else:
+                    await uow.commit()
+                    return ctx.replies
+            # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+            if event_ref:
+                async with self.store.unit_of_work() as uow:
+                    await uow.events.claim(origin.platform, event_ref, self.clock.now())
+                    await uow.commit()
+            return [
+                self._to_origin(origin, self.catalog.text(refused.key, language, **refused.params))
+            ]
+        except Exception:
+            error_id = secrets.token_hex(4)
+            log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
+            return [
+                self._to_origin(
+                    origin, self.catalog.text("unexpected_error", language, error_id=error_id)
+                )
+            ]
+
+    def _to_origin(self, origin: Origin, body: str) -> Reply:
+        visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
+        target = Target(
+            origin.platform,
+            origin.community_ref,
+            origin.channel_ref,
+            origin.person.user_ref,
+            origin.thread_ref,
+        )
+        return Reply(body, target, visibility)
+
+    async def _community(
+        self, uow: UnitOfWork, origin: Origin
+    ) -> tuple[Community, list[CommunityLink]]:
+        link = await uow.communities.find_link(origin.platform, origin.community_ref)
+        if link is None:
+            community = await uow.communities.add(
+                name=origin.community_name or origin.community_ref,
+                timezone=self.defaults.timezone,
+                language=self.defaults.language,
+                now=self.clock.now(),
+            )
+            link = CommunityLink(
+                community.id, origin.platform, origin.community_ref, origin.channel_ref, {}
+            )
+            await uow.communities.add_link(link)
+        else:
+            community = await uow.communities.get(link.community_id)
+            if link.main_channel is None and origin.channel_ref is not None:
+                link.main_channel = origin.channel_ref
+                await uow.communities.save_link(link)
+        return community, await uow.communities.links(community.id)
+
+    async def _command_context(self, uow: UnitOfWork, origin: Origin) -> CommandContext:
+        community, links = await self._community(uow, origin)
+        person = origin.person
+        member = await uow.members.find(community.id, origin.platform, person.user_ref)
+        is_new = member is None
+        if member is None:
+            member = await uow.members.add(
+                community_id=community.id,
+                platform=origin.platform,
+                user_ref=person.user_ref,
+                display_name=person.display_name,
+                language=person.language if person.language in self.catalog.languages else None,
+                now=self.clock.now(),
+            )
+        elif person.display_name and member.display_name != person.display_name:
+            member.display_name = person.display_name
+            await uow.members.save(member)
+        role = decide_role(
+            is_platform_owner=person.is_platform_owner,
+            is_platform_admin=person.is_platform_admin,
+            granted=member.granted_role,
+        )
+        return CommandContext(
+            uow=uow,
+            clock=self.clock,
+            catalog=self.catalog,
+            community=community,
+            links=links,
+            member=member,
+            role=role,
+            origin=origin,
+            member_is_new=is_new,
+        )
+
+    # -- platform feedback ------------------------------------------------------------------
+
+    async def handle_unreachable(self, event: Unreachable) -> list[Reply]:
+        """A private message was refused by the platform: remember it and let the flow adapt."""
+        async with self.store.unit_of_work() as uow:
+            link = await uow.communities.find_link(event.platform, event.community_ref)
+            if link is None:
+                return []
+            member = await uow.members.find(link.community_id, event.platform, event.user_ref)
+            if member is None:
+                return []
+            ctx = CommunityContext(
+                uow=uow,
+                clock=self.clock,
+                catalog=self.catalog,
+                community=await uow.communities.get(link.community_id),
+                links=await uow.communities.links(link.community_id),
+            )
+            if member.unreachable_since is None:
+                member.unreachable_since = self.clock.now()
+                await uow.members.save(member)
+            flow = str(event.payload.get("resume", ""))
+            hook = self.on_unreachable.get(flow)
+            if hook is not None:
+                await hook(ctx, member)
+            await uow.commit()
+        return ctx.replies
+
+    # -- scheduled work -------------------------------------------------------------------
+
+    async def next_due(self) -> datetime | None:
+        async with self.store.unit_of_work() as uow:
+            times = [t for t in (await uow.jobs.earliest(), await uow.schedules.earliest()) if t]
+        return min(times, default=None)
+
+    async def run_due(self) -> int:
+        """Run every job and schedule that is due now, oldest first, each in its own unit of work.
+
+        A job is removed (or a schedule moved to its next run) in the same transaction as its
+        effects, so it never fires twice; a run missed while Hearth was down fires once.
+        """
+        fired = 0
+        while True:
+            now = self.clock.now()
+            async with self.store.unit_of_work() as uow:
+                jobs = await uow.jobs.due(now, 1)
+                schedules = await uow.schedules.due(now, 1)
+                if not jobs and not schedules:
+                    break
+                job = jobs[0] if jobs else None
+                schedule = schedules[0] if schedules else None
+                if job and schedule and schedule.next_run < job.due_at:
+                    job = None
+                community_id = job.community_id if job else schedule.community_id  # type: ignore[union-attr]
+                ctx = CommunityContext(
+                    uow=uow,
+                    clock=self.clock,
+                    catalog=self.catalog,
+                    community=await uow.communities.get(community_id),
+                    links=await uow.communities.links(community_id),
+                )
+                try:
+                    if job is not None:
+                        await self._run_job(ctx, job)
+                    elif schedule is not None:
+                        await self._run_schedule(ctx, schedule)
+                    await uow.commit()
+                    failed = False
+                except Exception:
+                    failed = True
+                    error_id = secrets.token_hex(4)
+                    log.exception(
+                        "scheduled work failed id=%s kind=%s",
+                        error_id,
+                        job.kind if job else schedule.kind if schedule else "?",
+                    )
+            if failed:
+                await self._skip_failed(job, schedule)
+            elif self.outbox is not None and ctx.replies:
+                await self.outbox.deliver(ctx.replies)
+            fired += 1
+        await self._changed()
+        return fired
+
+    async def _run_job(self, ctx: CommunityContext, job: Job) -> None:
+        await ctx.uow.jobs.remove(job.id)
+        handler = self.jobs.get(job.kind)
+        if handler is None:
+            log.warning("no handler for job kind=%s; dropped", job.kind)
+            return
+        await handler(ctx, job)
+
+    async def _run_schedule(self, ctx: CommunityContext, schedule: Schedule) -> None:
+        schedule.next_run = next_weekly(
+            schedule.weekday, schedule.hour, schedule.minute, ctx.community.timezone, ctx.now
+        )
+        await ctx.uow.schedules.put(schedule)
+        handler = self.schedules.get(schedule.kind)
+        if handler is not None:
+            await handler(ctx)
+
+    async def _skip_failed(self, job: Job | None, schedule: Schedule | None) -> None:
+        """A failing job must not block the queue: drop it (or move the schedule on)."""
+        async with self.store.unit_of_work() as uow:
+            if job is not None:
+                await uow.jobs.remove(job.id)
+            elif schedule is not None:
+                community = await uow.communities.get(schedule.community_id)
+                schedule.next_run = next_weekly(
+                    schedule.weekday,
+                    schedule.hour,
+                    schedule.minute,
+                    community.timezone,
+                    self.clock.now(),
+                )
+                await uow.schedules.put(schedule)
+            await uow.commit()

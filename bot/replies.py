@@ -1,0 +1,39 @@
+"""What the core returns: text in a small Markdown subset, choices, a visibility and a target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Visibility(Enum):
+    PUBLIC = "public"  # seen by the channel
+    PRIVATE = "private"  # a direct message to one person
+    EPHEMERAL = "ephemeral"  # only the asking person sees it, where they asked
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    key: str  # short, opaque to adapters; at most 64 bytes so it fits Telegram callback data
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reply goes: a channel of a community on a platform, or one person's private chat."""
+
+    platform: str
+    community_ref: str
+    channel_ref: str | None = None
+    user_ref: str | None = None
+    thread_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    target: Target
+    visibility: Visibility = Visibility.PUBLIC
+    choices: tuple[Choice, ...] = ()
+    # Private deliveries carry what the flow was, so an adapter can offer it again when refused.
+    resume: str | None = None

@@ -1,0 +1,25 @@
+"""Ordered privilege levels; adapters report platform facts, the core decides the role."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    MEMBER = 1
+    MODERATOR = 2
+    OWNER = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+def decide_role(*, is_platform_owner: bool, is_platform_admin: bool, granted: Role | None) -> Role:
+    """Combine what the platform says with what moderators granted inside Hearth."""
+    if is_platform_owner:
+        return Role.OWNER
+    role = Role.MODERATOR if is_platform_admin else Role.MEMBER
+    if granted is not None and granted > role:
+        role = granted
+    return role

@@ -1,0 +1,58 @@
+"""Weekly schedules in a community's timezone: parsing the human format and finding next runs.
+
+APScheduler's cron trigger does the calendar arithmetic, so daylight-saving changes land on the
+right local time; the database stays the source of truth for what is scheduled.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import Refusal
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPEC = re.compile(r"^\s*([a-z]{3})[a-z]*\s+(\d{1,2})[:.h](\d{2})\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,5})\s*(m|min|h|d|w)$", re.IGNORECASE)
+
+
+def parse_weekly(text: str) -> tuple[int, int, int]:
+    """'mon 18:00' -> (0, 18, 0); refuses anything else with the expected format."""
+    match = _SPEC.match(text)
+    if not match:
+        raise Refusal("schedule_bad_format", value=text)
+    day, hour, minute = match.group(1).lower(), int(match.group(2)), int(match.group(3))
+    if day not in WEEKDAYS:
+        raise Refusal("schedule_bad_day", value=match.group(1), days=", ".join(WEEKDAYS))
+    if hour > 23 or minute > 59:
+        raise Refusal("schedule_bad_time", value=f"{match.group(2)}:{match.group(3)}")
+    return WEEKDAYS.index(day), hour, minute
+
+
+def next_weekly(weekday: int, hour: int, minute: int, timezone: str, after: datetime) -> datetime:
+    """The first run strictly after `after`, at that local weekday and time."""
+    trigger = CronTrigger(
+        day_of_week=WEEKDAYS[weekday], hour=hour, minute=minute, timezone=ZoneInfo(timezone)
+    )
+    found: datetime | None = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    if found is None:  # pragma: no cover - a weekly cron always has a next run
+        raise RuntimeError("no next run")
+    return found.astimezone(ZoneInfo("UTC"))
+
+
+def parse_duration(text: str) -> timedelta:
+    """'45m', '2h', '3d', '1w' -> a timedelta."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    unit = "m" if unit == "min" else unit
+    return {
+        "m": timedelta(minutes=amount),
+        "h": timedelta(hours=amount),
+        "d": timedelta(days=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]

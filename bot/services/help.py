@@ -1,0 +1,46 @@
+"""/help: what the asking person may use, one line each, or one command explained."""
+
+from __future__ import annotations
+
+from bot.catalog import Markup
+from bot.commands import Args, CommandRegistry, Param, ParamType
+from bot.context import CommandContext
+from bot.errors import Refusal
+from bot.feature import Feature
+from bot.markup import escape
+
+
+def help_feature(registry_of: CommandRegistry) -> Feature:
+    """Help reads the final registry, so it is built with the registry it describes."""
+    feature = Feature("help")
+
+    @feature.command(
+        "help",
+        "List the commands you can use, or explain one.",
+        Param("command", ParamType.WORD, "A command to explain, e.g. checkin"),
+    )
+    async def show_help(ctx: CommandContext, args: Args) -> None:
+        wanted = args.text("command")
+        if wanted is None:
+            lines = [
+                f"`/{c.name}` — {escape(c.description)}" for c in registry_of.for_role(ctx.role)
+            ]
+            ctx.say("help_list", commands=Markup("\n".join(lines)), role=ctx.role.label)
+            return
+        command = registry_of.get(wanted.lstrip("/").lower())
+        if command is None:
+            raise Refusal("unknown_command", command=wanted.lstrip("/"))
+        params = "\n".join(
+            f"• `{p.name}` ({p.type.value}{', required' if p.required else ''}) — "
+            f"{escape(p.description)}"
+            for p in command.params
+        )
+        ctx.say(
+            "help_command",
+            usage=Markup(f"`{escape(command.usage())}`"),
+            description=command.description,
+            params=Markup(params or ctx.text("help_no_params", ctx.language)),
+            role=command.role.label,
+        )
+
+    return feature

@@ -1,0 +1,65 @@
+"""/mods: moderators grant and remove the moderator role inside Hearth.
+
+Platform administrators are moderators anyway; this list is for people the platform does not
+already know as admins.
+"""
+
+from __future__ import annotations
+
+from bot.catalog import Markup
+from bot.commands import Args, Param, ParamType
+from bot.context import CommandContext
+from bot.domain import Member
+from bot.errors import Refusal
+from bot.feature import Feature
+from bot.markup import escape
+from bot.roles import Role
+
+feature = Feature("moderators")
+
+
+async def find_member(ctx: CommandContext, name: str) -> Member:
+    """Resolve '@ana', 'ana' or a platform user id to exactly one member."""
+    wanted = name.strip().removeprefix("@").strip()
+    if wanted.startswith("<@") and wanted.endswith(">"):
+        wanted = wanted[2:-1].lstrip("!")
+    found = await ctx.uow.members.find_by_name(ctx.community.id, wanted)
+    if not found:
+        raise Refusal("member_not_found", name=wanted)
+    if len(found) > 1:
+        raise Refusal("member_ambiguous", name=wanted)
+    return found[0]
+
+
+@feature.command(
+    "mods",
+    "List, add or remove Hearth moderators.",
+    Param("action", ParamType.CHOICE, "list, add or remove", choices=("list", "add", "remove")),
+    Param("person", ParamType.MEMBER, "The member to add or remove"),
+    role=Role.MODERATOR,
+)
+async def mods(ctx: CommandContext, args: Args) -> None:
+    action = args.text("action") or "list"
+    if action == "list":
+        granted = await ctx.uow.members.granted(ctx.community.id)
+        names = ", ".join(f"**{escape(m.display_name)}**" for m in granted)
+        ctx.say("mods_list", names=Markup(names or ctx.text("mods_none", ctx.language)))
+        return
+    person = args.text("person")
+    if person is None:
+        raise Refusal("mods_who", action=action)
+    member = await find_member(ctx, person)
+    if action == "add":
+        if member.granted_role is not None:
+            raise Refusal("mods_already", name=member.display_name)
+        member.granted_role = Role.MODERATOR
+        await ctx.uow.members.save(member)
+        await ctx.audit_action("granted moderator to", member.display_name)
+        ctx.say("mods_added", name=member.display_name)
+    else:
+        if member.granted_role is None:
+            raise Refusal("mods_not_granted", name=member.display_name)
+        member.granted_role = None
+        await ctx.uow.members.save(member)
+        await ctx.audit_action("removed moderator from", member.display_name)
+        ctx.say("mods_removed", name=member.display_name)

@@ -1,0 +1,91 @@
+"""/privacy, /mydata and /forgetme: a person can see and erase everything Hearth holds on them.
+
+Both walk every repository that declares personal data, so a feature that adds a table adds it
+to these answers by implementing the PersonalData port.
+"""
+
+from __future__ import annotations
+
+from bot.catalog import Markup
+from bot.commands import Args
+from bot.context import CommandContext
+from bot.errors import Refusal
+from bot.feature import Feature
+from bot.markup import escape
+from bot.replies import Choice, Reply, Target, Visibility
+
+feature = Feature("privacy")
+
+
+@feature.command("privacy", "What Hearth keeps about you, who can see it, and your rights.")
+async def privacy(ctx: CommandContext, args: Args) -> None:
+    ctx.say("privacy_text")
+
+
+@feature.command("mydata", "Everything Hearth holds about you, sent to you privately.")
+async def mydata(ctx: CommandContext, args: Args) -> None:
+    sections = []
+    for repository in ctx.uow.personal_data():
+        rows = await repository.export_member(ctx.member.id)
+        if not rows:
+            continue
+        lines = [f"**{escape(repository.section)}**"]
+        for row in rows:
+            lines.append(
+                "• "
+                + "; ".join(f"{escape(k)}: {escape(str(v))}" for k, v in row.items() if v != "")
+            )
+        sections.append("\n".join(lines))
+    body = ctx.text(
+        "mydata_text",
+        ctx.language,
+        community=ctx.community.name,
+        data=Markup("\n\n".join(sections)),
+    )
+    _private(ctx, body)
+    if not ctx.origin.is_private:
+        ctx.say("mydata_sent_privately")
+
+
+def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:
+    origin = ctx.origin
+    ctx.replies.append(
+        Reply(
+            body,
+            Target(origin.platform, origin.community_ref, user_ref=origin.person.user_ref),
+            Visibility.PRIVATE,
+            choices,
+        )
+    )
+
+
+@feature.command("forgetme", "Erase everything Hearth holds about you (asks first).")
+async def forgetme(ctx: CommandContext, args: Args) -> None:
+    member_id = ctx.member.id
+    ctx.say(
+        "forgetme_confirm",
+        community=ctx.community.name,
+        choices=(
+            Choice(ctx.text("forgetme_yes", ctx.language), f"forget:yes:{member_id}"),
+            Choice(ctx.text("forgetme_no", ctx.language), f"forget:no:{member_id}"),
+        ),
+    )
+
+
+@feature.choice("forget")
+async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
+    if len(parts) != 2 or parts[1] != str(ctx.member.id):
+        raise Refusal("choice_not_yours")
+    if parts[0] != "yes":
+        ctx.say("forgetme_kept")
+        return
+    erased = []
+    for repository in ctx.uow.personal_data():
+        count = await repository.erase_member(ctx.member.id)
+        if count:
+            erased.append(f"• {escape(repository.section)}: {count}")
+    await ctx.uow.conversations.clear(ctx.member.id)
+    ctx.say(
+        "forgetme_done",
+        erased=Markup("\n".join(erased) or ctx.text("forgetme_nothing", ctx.language)),
+    )

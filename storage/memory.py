@@ -1,0 +1,343 @@
+"""An in-memory store with the same contract as SQLite: fast fakes for tests of the core.
+
+A unit of work snapshots the state on entry and puts it back unless committed, so a refused or
+failed command leaves nothing behind, exactly as a rolled-back SQLite transaction would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.ports import PersonalData
+
+
+@dataclass
+class MemoryState:
+    next_id: dict[str, int] = field(default_factory=dict)
+    communities: dict[int, Community] = field(default_factory=dict)
+    links: dict[tuple[str, str], CommunityLink] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    audit: dict[int, AuditEntry] = field(default_factory=dict)
+    schedules: dict[tuple[int, str], Schedule] = field(default_factory=dict)
+    jobs: dict[int, Job] = field(default_factory=dict)
+    conversations: dict[int, Conversation] = field(default_factory=dict)
+    processed: set[tuple[str, str]] = field(default_factory=set)
+
+    def new_id(self, table: str) -> int:
+        self.next_id[table] = self.next_id.get(table, 0) + 1
+        return self.next_id[table]
+
+
+class _Repo:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    @property
+    def s(self) -> MemoryState:
+        return self._store.state
+
+
+class MemoryCommunities(_Repo):
+    async def find_link(self, platform: str, community_ref: str) -> CommunityLink | None:
+        found = self.s.links.get((platform, community_ref))
+        return copy.deepcopy(found)
+
+    async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
+        community = Community(self.s.new_id("communities"), name, timezone, language, now, {})
+        self.s.communities[community.id] = community
+        return copy.deepcopy(community)
+
+    async def add_link(self, link: CommunityLink) -> None:
+        key = (link.platform, link.community_ref)
+        if key in self.s.links:
+            raise ValueError("link exists")
+        self.s.links[key] = copy.deepcopy(link)
+
+    async def get(self, community_id: int) -> Community:
+        return copy.deepcopy(self.s.communities[community_id])
+
+    async def save(self, community: Community) -> None:
+        self.s.communities[community.id] = copy.deepcopy(community)
+
+    async def links(self, community_id: int) -> list[CommunityLink]:
+        found = [link for link in self.s.links.values() if link.community_id == community_id]
+        found.sort(key=lambda link: (link.platform, link.community_ref))
+        return copy.deepcopy(found)
+
+    async def save_link(self, link: CommunityLink) -> None:
+        self.s.links[(link.platform, link.community_ref)] = copy.deepcopy(link)
+
+
+class MemoryMembers(_Repo):
+    section = "membership"
+
+    async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
+        for member in self.s.members.values():
+            if (member.community_id, member.platform, member.user_ref) == (
+                community_id,
+                platform,
+                user_ref,
+            ):
+                return copy.deepcopy(member)
+        return None
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        platform: str,
+        user_ref: str,
+        display_name: str,
+        language: str | None,
+        now: datetime,
+    ) -> Member:
+        if await self.find(community_id, platform, user_ref):
+            raise ValueError("member exists")
+        member = Member(
+            self.s.new_id("members"), community_id, platform, user_ref, display_name, now, language
+        )
+        self.s.members[member.id] = member
+        return copy.deepcopy(member)
+
+    async def get(self, member_id: int) -> Member:
+        return copy.deepcopy(self.s.members[member_id])
+
+    async def save(self, member: Member) -> None:
+        self.s.members[member.id] = copy.deepcopy(member)
+
+    async def active(self, community_id: int) -> list[Member]:
+        found = [m for m in self.s.members.values() if m.community_id == community_id and m.active]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
+
+    async def granted(self, community_id: int) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.community_id == community_id and m.granted_role is not None
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.display_name))
+
+    async def find_by_name(self, community_id: int, name: str) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.community_id == community_id
+            and m.active
+            and (m.display_name.lower() == name.lower() or m.user_ref == name)
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        member = self.s.members.get(member_id)
+        if member is None:
+            return []
+        return [
+            {
+                "name": member.display_name,
+                "platform": member.platform,
+                "language": member.language or "",
+                "joined": member.joined_at.isoformat(),
+                "granted role": member.granted_role.label if member.granted_role else "",
+            }
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        return 1 if self.s.members.pop(member_id, None) else 0
+
+
+class MemoryAudit(_Repo):
+    section = "audit log entries you made"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        at: datetime,
+        actor_id: int | None,
+        actor_name: str,
+        action: str,
+        subject: str = "",
+        reason: str = "",
+    ) -> AuditEntry:
+        entry = AuditEntry(
+            self.s.new_id("audit"), community_id, at, actor_id, actor_name, action, subject, reason
+        )
+        self.s.audit[entry.id] = entry
+        return entry
+
+    async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
+        found = [e for e in self.s.audit.values() if e.community_id == community_id]
+        return sorted(found, key=lambda e: e.id, reverse=True)[:limit]
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        return [
+            {"when": e.at.isoformat(), "action": e.action, "subject": e.subject}
+            for e in sorted(self.s.audit.values(), key=lambda e: e.id)
+            if e.actor_id == member_id
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        count = 0
+        for entry in list(self.s.audit.values()):
+            if entry.actor_id == member_id:
+                self.s.audit[entry.id] = replace(entry, actor_id=None, actor_name="")
+                count += 1
+        return count
+
+
+class MemorySchedules(_Repo):
+    async def put(self, schedule: Schedule) -> None:
+        self.s.schedules[(schedule.community_id, schedule.kind)] = copy.deepcopy(schedule)
+
+    async def get(self, community_id: int, kind: str) -> Schedule | None:
+        return copy.deepcopy(self.s.schedules.get((community_id, kind)))
+
+    async def remove(self, community_id: int, kind: str) -> bool:
+        return self.s.schedules.pop((community_id, kind), None) is not None
+
+    async def for_community(self, community_id: int) -> list[Schedule]:
+        found = [s for s in self.s.schedules.values() if s.community_id == community_id]
+        return copy.deepcopy(sorted(found, key=lambda s: s.kind))
+
+    async def due(self, now: datetime, limit: int) -> list[Schedule]:
+        found = [s for s in self.s.schedules.values() if s.next_run <= now]
+        found.sort(key=lambda s: (s.next_run, s.community_id, s.kind))
+        return copy.deepcopy(found[:limit])
+
+    async def earliest(self) -> datetime | None:
+        return min((s.next_run for s in self.s.schedules.values()), default=None)
+
+
+class MemoryJobs(_Repo):
+    section = "pending messages to you"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        member_id: int | None = None,
+    ) -> Job:
+        job = Job(self.s.new_id("jobs"), community_id, kind, due_at, dict(payload or {}), member_id)
+        self.s.jobs[job.id] = job
+        return copy.deepcopy(job)
+
+    async def due(self, now: datetime, limit: int) -> list[Job]:
+        found = sorted(
+            (j for j in self.s.jobs.values() if j.due_at <= now), key=lambda j: (j.due_at, j.id)
+        )
+        return copy.deepcopy(found[:limit])
+
+    async def remove(self, job_id: int) -> bool:
+        return self.s.jobs.pop(job_id, None) is not None
+
+    async def earliest(self) -> datetime | None:
+        return min((j.due_at for j in self.s.jobs.values()), default=None)
+
+    async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
+        found = [
+            j
+            for j in self.s.jobs.values()
+            if j.community_id == community_id and (kind is None or j.kind == kind)
+        ]
+        return copy.deepcopy(sorted(found, key=lambda j: (j.due_at, j.id)))
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        return [
+            {"what": j.kind, "due": j.due_at.isoformat()}
+            for j in sorted(self.s.jobs.values(), key=lambda j: j.id)
+            if j.member_id == member_id
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        doomed = [j.id for j in self.s.jobs.values() if j.member_id == member_id]
+        for job_id in doomed:
+            del self.s.jobs[job_id]
+        return len(doomed)
+
+
+class MemoryConversations(_Repo):
+    section = "unfinished conversations"
+
+    async def get(self, member_id: int) -> Conversation | None:
+        return copy.deepcopy(self.s.conversations.get(member_id))
+
+    async def put(self, conversation: Conversation) -> None:
+        self.s.conversations[conversation.member_id] = copy.deepcopy(conversation)
+
+    async def clear(self, member_id: int) -> None:
+        self.s.conversations.pop(member_id, None)
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        found = self.s.conversations.get(member_id)
+        return [{"flow": found.flow}] if found else []
+
+    async def erase_member(self, member_id: int) -> int:
+        return 1 if self.s.conversations.pop(member_id, None) else 0
+
+
+class MemoryProcessedEvents(_Repo):
+    async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
+        key = (platform, event_ref)
+        if key in self.s.processed:
+            return False
+        self.s.processed.add(key)
+        return True
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.communities = MemoryCommunities(store)
+        self.members = MemoryMembers(store)
+        self.audit = MemoryAudit(store)
+        self.schedules = MemorySchedules(store)
+        self.jobs = MemoryJobs(store)
+        self.conversations = MemoryConversations(store)
+        self.events = MemoryProcessedEvents(store)
+        self._snapshot: MemoryState | None = None
+        self._committed = False
+
+    def personal_data(self) -> Sequence[PersonalData]:
+        return [self.conversations, self.jobs, self.audit, self.members]
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._snapshot = copy.deepcopy(self._store.state)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed and self._snapshot is not None:
+                self._store.state = self._snapshot
+        finally:
+            self._store.lock.release()
+
+    async def commit(self) -> None:
+        self._committed = True
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.lock = asyncio.Lock()
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    async def close(self) -> None:
+        return None

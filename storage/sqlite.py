@@ -1,0 +1,574 @@
+"""SQLite persistence through aiosqlite: WAL, foreign keys, migrations, one transaction per unit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.ports import PersonalData
+from bot.roles import Role
+
+_TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def ts(value: datetime) -> str:
+    """A fixed-width UTC timestamp, so that text order is time order."""
+    return value.astimezone(UTC).strftime(_TS)
+
+
+def dt(value: str) -> datetime:
+    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def opt_dt(value: str | None) -> datetime | None:
+    return dt(value) if value is not None else None
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) for every file in storage/migrations, in order."""
+    found = []
+    for entry in resources.files("storage").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    return found
+
+
+class _Repo:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _row(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self.db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        async with self.db.execute(sql, params) as cursor:
+            rowid = cursor.lastrowid
+        assert rowid is not None
+        return rowid
+
+    async def _change(self, sql: str, params: Sequence[Any]) -> int:
+        async with self.db.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+
+def _community(row: aiosqlite.Row) -> Community:
+    return Community(
+        id=row["id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        language=row["language"],
+        created_at=dt(row["created_at"]),
+        settings=json.loads(row["settings"]),
+    )
+
+
+def _link(row: aiosqlite.Row) -> CommunityLink:
+    return CommunityLink(
+        community_id=row["community_id"],
+        platform=row["platform"],
+        community_ref=row["community_ref"],
+        main_channel=row["main_channel"],
+        channels=json.loads(row["channels"]),
+    )
+
+
+class SqliteCommunities(_Repo):
+    async def find_link(self, platform: str, community_ref: str) -> CommunityLink | None:
+        row = await self._row(
+            "SELECT * FROM community_links WHERE platform = ? AND community_ref = ?",
+            (platform, community_ref),
+        )
+        return _link(row) if row else None
+
+    async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
+        new_id = await self._insert(
+            "INSERT INTO communities (name, timezone, language, created_at) VALUES (?, ?, ?, ?)",
+            (name, timezone, language, ts(now)),
+        )
+        return Community(new_id, name, timezone, language, now, {})
+
+    async def add_link(self, link: CommunityLink) -> None:
+        await self._change(
+            "INSERT INTO community_links (platform, community_ref, community_id, main_channel,"
+            " channels) VALUES (?, ?, ?, ?, ?)",
+            (
+                link.platform,
+                link.community_ref,
+                link.community_id,
+                link.main_channel,
+                json.dumps(link.channels),
+            ),
+        )
+
+    async def get(self, community_id: int) -> Community:
+        row = await self._row("SELECT * FROM communities WHERE id = ?", (community_id,))
+        if row is None:
+            raise LookupError(f"community {community_id}")
+        return _community(row)
+
+    async def save(self, community: Community) -> None:
+        await self._change(
+            "UPDATE communities SET name = ?, timezone = ?, language = ?, settings = ?"
+            " WHERE id = ?",
+            (
+                community.name,
+                community.timezone,
+                community.language,
+                json.dumps(community.settings, sort_keys=True),
+                community.id,
+            ),
+        )
+
+    async def links(self, community_id: int) -> list[CommunityLink]:
+        rows = await self._rows(
+            "SELECT * FROM community_links WHERE community_id = ? ORDER BY platform, community_ref",
+            (community_id,),
+        )
+        return [_link(row) for row in rows]
+
+    async def save_link(self, link: CommunityLink) -> None:
+        await self._change(
+            "UPDATE community_links SET main_channel = ?, channels = ?"
+            " WHERE platform = ? AND community_ref = ?",
+            (
+                link.main_channel,
+                json.dumps(link.channels, sort_keys=True),
+                link.platform,
+                link.community_ref,
+            ),
+        )
+
+
+def _member(row: aiosqlite.Row) -> Member:
+    return Member(
+        id=row["id"],
+        community_id=row["community_id"],
+        platform=row["platform"],
+        user_ref=row["user_ref"],
+        display_name=row["display_name"],
+        joined_at=dt(row["joined_at"]),
+        language=row["language"],
+        granted_role=Role(row["granted_role"]) if row["granted_role"] is not None else None,
+        left_at=opt_dt(row["left_at"]),
+        unreachable_since=opt_dt(row["unreachable_since"]),
+    )
+
+
+class SqliteMembers(_Repo):
+    section = "membership"
+
+    async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
+        row = await self._row(
+            "SELECT * FROM members WHERE community_id = ? AND platform = ? AND user_ref = ?",
+            (community_id, platform, user_ref),
+        )
+        return _member(row) if row else None
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        platform: str,
+        user_ref: str,
+        display_name: str,
+        language: str | None,
+        now: datetime,
+    ) -> Member:
+        new_id = await self._insert(
+            "INSERT INTO members (community_id, platform, user_ref, display_name, language,"
+            " joined_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, platform, user_ref, display_name, language, ts(now)),
+        )
+        return Member(new_id, community_id, platform, user_ref, display_name, now, language)
+
+    async def get(self, member_id: int) -> Member:
+        row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
+        if row is None:
+            raise LookupError(f"member {member_id}")
+        return _member(row)
+
+    async def save(self, member: Member) -> None:
+        await self._change(
+            "UPDATE members SET display_name = ?, language = ?, granted_role = ?, left_at = ?,"
+            " unreachable_since = ? WHERE id = ?",
+            (
+                member.display_name,
+                member.language,
+                int(member.granted_role) if member.granted_role is not None else None,
+                ts(member.left_at) if member.left_at else None,
+                ts(member.unreachable_since) if member.unreachable_since else None,
+                member.id,
+            ),
+        )
+
+    async def active(self, community_id: int) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE community_id = ? AND left_at IS NULL ORDER BY id",
+            (community_id,),
+        )
+        return [_member(row) for row in rows]
+
+    async def granted(self, community_id: int) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE community_id = ? AND granted_role IS NOT NULL"
+            " ORDER BY display_name",
+            (community_id,),
+        )
+        return [_member(row) for row in rows]
+
+    async def find_by_name(self, community_id: int, name: str) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE community_id = ? AND left_at IS NULL"
+            " AND (lower(display_name) = lower(?) OR user_ref = ?) ORDER BY id",
+            (community_id, name, name),
+        )
+        return [_member(row) for row in rows]
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
+        if row is None:
+            return []
+        member = _member(row)
+        return [
+            {
+                "name": member.display_name,
+                "platform": member.platform,
+                "language": member.language or "",
+                "joined": member.joined_at.isoformat(),
+                "granted role": member.granted_role.label if member.granted_role else "",
+            }
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self._change("DELETE FROM members WHERE id = ?", (member_id,))
+
+
+def _audit(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        community_id=row["community_id"],
+        at=dt(row["at"]),
+        actor_id=row["actor_id"],
+        actor_name=row["actor_name"],
+        action=row["action"],
+        subject=row["subject"],
+        reason=row["reason"],
+    )
+
+
+class SqliteAudit(_Repo):
+    section = "audit log entries you made"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        at: datetime,
+        actor_id: int | None,
+        actor_name: str,
+        action: str,
+        subject: str = "",
+        reason: str = "",
+    ) -> AuditEntry:
+        new_id = await self._insert(
+            "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, subject,"
+            " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (community_id, ts(at), actor_id, actor_name, action, subject, reason),
+        )
+        return AuditEntry(new_id, community_id, at, actor_id, actor_name, action, subject, reason)
+
+    async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
+        rows = await self._rows(
+            "SELECT * FROM audit_log WHERE community_id = ? ORDER BY id DESC LIMIT ?",
+            (community_id, limit),
+        )
+        return [_audit(row) for row in rows]
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        rows = await self._rows(
+            "SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id", (member_id,)
+        )
+        return [
+            {"when": _audit(r).at.isoformat(), "action": r["action"], "subject": r["subject"]}
+            for r in rows
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        # The governance record stays public; only the link to the person goes.
+        return await self._change(
+            "UPDATE audit_log SET actor_id = NULL, actor_name = '' WHERE actor_id = ?",
+            (member_id,),
+        )
+
+
+def _schedule(row: aiosqlite.Row) -> Schedule:
+    return Schedule(
+        community_id=row["community_id"],
+        kind=row["kind"],
+        weekday=row["weekday"],
+        hour=row["hour"],
+        minute=row["minute"],
+        next_run=dt(row["next_run"]),
+    )
+
+
+class SqliteSchedules(_Repo):
+    async def put(self, schedule: Schedule) -> None:
+        await self._change(
+            "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (community_id, kind) DO UPDATE SET"
+            " weekday = excluded.weekday, hour = excluded.hour, minute = excluded.minute,"
+            " next_run = excluded.next_run",
+            (
+                schedule.community_id,
+                schedule.kind,
+                schedule.weekday,
+                schedule.hour,
+                schedule.minute,
+                ts(schedule.next_run),
+            ),
+        )
+
+    async def get(self, community_id: int, kind: str) -> Schedule | None:
+        row = await self._row(
+            "SELECT * FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
+        )
+        return _schedule(row) if row else None
+
+    async def remove(self, community_id: int, kind: str) -> bool:
+        changed = await self._change(
+            "DELETE FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
+        )
+        return changed > 0
+
+    async def for_community(self, community_id: int) -> list[Schedule]:
+        rows = await self._rows(
+            "SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,)
+        )
+        return [_schedule(row) for row in rows]
+
+    async def due(self, now: datetime, limit: int) -> list[Schedule]:
+        rows = await self._rows(
+            "SELECT * FROM schedules WHERE next_run <= ? ORDER BY next_run, community_id, kind"
+            " LIMIT ?",
+            (ts(now), limit),
+        )
+        return [_schedule(row) for row in rows]
+
+    async def earliest(self) -> datetime | None:
+        row = await self._row("SELECT min(next_run) AS m FROM schedules")
+        return opt_dt(row["m"]) if row else None
+
+
+def _job(row: aiosqlite.Row) -> Job:
+    return Job(
+        id=row["id"],
+        community_id=row["community_id"],
+        kind=row["kind"],
+        due_at=dt(row["due_at"]),
+        payload=json.loads(row["payload"]),
+        member_id=row["member_id"],
+    )
+
+
+class SqliteJobs(_Repo):
+    section = "pending messages to you"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        member_id: int | None = None,
+    ) -> Job:
+        body = payload or {}
+        new_id = await self._insert(
+            "INSERT INTO jobs (community_id, kind, due_at, payload, member_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (community_id, kind, ts(due_at), json.dumps(body, sort_keys=True), member_id),
+        )
+        return Job(new_id, community_id, kind, due_at, body, member_id)
+
+    async def due(self, now: datetime, limit: int) -> list[Job]:
+        rows = await self._rows(
+            "SELECT * FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?", (ts(now), limit)
+        )
+        return [_job(row) for row in rows]
+
+    async def remove(self, job_id: int) -> bool:
+        return await self._change("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
+
+    async def earliest(self) -> datetime | None:
+        row = await self._row("SELECT min(due_at) AS m FROM jobs")
+        return opt_dt(row["m"]) if row else None
+
+    async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
+        if kind is None:
+            rows = await self._rows(
+                "SELECT * FROM jobs WHERE community_id = ? ORDER BY due_at, id", (community_id,)
+            )
+        else:
+            rows = await self._rows(
+                "SELECT * FROM jobs WHERE community_id = ? AND kind = ? ORDER BY due_at, id",
+                (community_id, kind),
+            )
+        return [_job(row) for row in rows]
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        rows = await self._rows("SELECT * FROM jobs WHERE member_id = ? ORDER BY id", (member_id,))
+        return [{"what": r["kind"], "due": _job(r).due_at.isoformat()} for r in rows]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self._change("DELETE FROM jobs WHERE member_id = ?", (member_id,))
+
+
+class SqliteConversations(_Repo):
+    section = "unfinished conversations"
+
+    async def get(self, member_id: int) -> Conversation | None:
+        row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))
+        if row is None:
+            return None
+        return Conversation(row["member_id"], row["flow"], json.loads(row["state"]))
+
+    async def put(self, conversation: Conversation) -> None:
+        await self._change(
+            "INSERT INTO conversations (member_id, flow, state) VALUES (?, ?, ?)"
+            " ON CONFLICT (member_id) DO UPDATE SET flow = excluded.flow, state = excluded.state",
+            (conversation.member_id, conversation.flow, json.dumps(conversation.state)),
+        )
+
+    async def clear(self, member_id: int) -> None:
+        await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        found = await self.get(member_id)
+        return [{"flow": found.flow}] if found else []
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
+
+
+class SqliteProcessedEvents(_Repo):
+    async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
+        changed = await self._change(
+            "INSERT OR IGNORE INTO processed_events (platform, event_ref, seen_at)"
+            " VALUES (?, ?, ?)",
+            (platform, event_ref, ts(now)),
+        )
+        return changed > 0
+
+
+class SqliteUnitOfWork:
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        db = store.db
+        self.communities = SqliteCommunities(db)
+        self.members = SqliteMembers(db)
+        self.audit = SqliteAudit(db)
+        self.schedules = SqliteSchedules(db)
+        self.jobs = SqliteJobs(db)
+        self.conversations = SqliteConversations(db)
+        self.events = SqliteProcessedEvents(db)
+        self._committed = False
+
+    def personal_data(self) -> Sequence[PersonalData]:
+        # Order matters for erasure: rows that point at the member go before the member.
+        return [self.conversations, self.jobs, self.audit, self.members]
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        try:
+            await self._store.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._store.lock.release()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                await self._store.db.rollback()
+        finally:
+            self._store.lock.release()
+
+    async def commit(self) -> None:
+        await self._store.db.commit()
+        self._committed = True
+
+
+class SqliteStore:
+    """One connection per process; units of work take turns on it so transactions never mix."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self.lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> SqliteStore:
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA busy_timeout = 5000")
+        store = cls(db)
+        await store.migrate()
+        return store
+
+    async def migrate(self) -> None:
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY,"
+            " name TEXT NOT NULL)"
+        )
+        async with self.db.execute("SELECT number FROM schema_migrations") as cursor:
+            applied = {row[0] for row in await cursor.fetchall()}
+        for number, name, sql in migrations():
+            if number in applied:
+                continue
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    await self.db.execute(statement)
+                await self.db.execute(
+                    "INSERT INTO schema_migrations (number, name) VALUES (?, ?)", (number, name)
+                )
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (migrations keep one statement per ';'-ended block)."""
+    cleaned = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [part.strip() for part in cleaned.split(";") if part.strip()]
