@@ -6,9 +6,12 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from datetime import UTC, datetime
 
+from bot.hearth import Defaults
+from bot.runtime import Adapter
 from bot.settings import Settings, SettingsProblem, load_settings
 
 log = logging.getLogger("hearth")
@@ -74,6 +77,43 @@ def _start_time(text: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _configured_adapters(settings: Settings) -> list[Adapter]:
+    """One adapter per platform whose token is set; the adapters themselves import lazily."""
+    adapters: list[Adapter] = []
+    missing = [
+        name
+        for name, token in (
+            ("Telegram", settings.telegram_token),
+            ("Discord", settings.discord_token),
+        )
+        if token is not None
+    ]
+    if missing:
+        raise ValueError(
+            f"the {' and '.join(missing)} adapter is not part of this build yet;"
+            " unset its token to use the console"
+        )
+    return adapters
+
+
+async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]) -> None:
+    from bot.app import build_hearth
+    from bot.clock import SystemClock
+    from bot.runtime import serve
+    from storage.sqlite import SqliteStore
+
+    store = await SqliteStore.open(settings.database)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signame in ("SIGINT", "SIGTERM"):
+        loop.add_signal_handler(getattr(signal, signame), stop.set)
+    try:
+        hearth = build_hearth(store=store, clock=SystemClock(), defaults=defaults)
+        await serve(hearth, adapters, stop)
+    finally:
+        await store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -89,7 +129,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _configure_logging(settings)
     from adapters.console.runner import run_console
-    from bot.hearth import Defaults
 
     defaults = Defaults(timezone=settings.timezone, language=settings.language)
     try:
@@ -97,14 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             start = _start_time(args.start)
             asyncio.run(run_console(args.db or settings.database, defaults, start=start))
             return 0
-        configured = [
-            name
-            for name, token in (
-                ("Telegram", settings.telegram_token),
-                ("Discord", settings.discord_token),
-            )
-            if token is not None
-        ]
+        configured = _configured_adapters(settings)
         if not configured:
             print(
                 "No platform token is configured (HEARTH_TELEGRAM_TOKEN, HEARTH_DISCORD_TOKEN):"
@@ -113,12 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             asyncio.run(run_console(settings.database, defaults))
             return 0
-        print(
-            f"hearth: the {' and '.join(configured)} adapter is not part of this build yet;"
-            " unset its token to use the console.",
-            file=sys.stderr,
-        )
-        return 2
+        asyncio.run(_serve(settings, defaults, configured))
+        return 0
     except ValueError as problem:
         print(f"hearth: {problem}", file=sys.stderr)
         return 2

@@ -85,16 +85,22 @@ class CommunityContext:
         return ""
 
     async def audit(
-        self, action: str, subject: str = "", reason: str = "", actor: Member | None = None
+        self,
+        action: str,
+        subject: str | Member = "",
+        reason: str = "",
+        actor: Member | None = None,
     ) -> None:
+        """Record what happened; a member as subject is linked so /forgetme can unname them."""
         await self.uow.audit.add(
             community_id=self.community.id,
             at=self.now,
             actor_id=actor.id if actor else None,
             actor_name=actor.display_name if actor else "Hearth",
             action=action,
-            subject=subject,
+            subject=subject.display_name if isinstance(subject, Member) else subject,
             reason=reason,
+            subject_id=subject.id if isinstance(subject, Member) else None,
         )
 
 
@@ -133,5 +139,5 @@ class CommandContext(CommunityContext):
             )
         )
 
-    async def audit_action(self, action: str, subject: str = "", reason: str = "") -> None:
+    async def audit_action(self, action: str, subject: str | Member = "", reason: str = "") -> None:
         await self.audit(action, subject, reason, actor=self.member)

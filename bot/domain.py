@@ -63,6 +63,7 @@ class AuditEntry:
     action: str
     subject: str
     reason: str
+    subject_id: int | None = None
 
 
 @dataclass

@@ -72,6 +72,7 @@ class AuditRepository(PersonalData, Protocol):
         action: str,
         subject: str = "",
         reason: str = "",
+        subject_id: int | None = None,
     ) -> AuditEntry: ...
 
     async def latest(self, community_id: int, limit: int) -> list[AuditEntry]: ...

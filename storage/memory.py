@@ -165,9 +165,18 @@ class MemoryAudit(_Repo):
         action: str,
         subject: str = "",
         reason: str = "",
+        subject_id: int | None = None,
     ) -> AuditEntry:
         entry = AuditEntry(
-            self.s.new_id("audit"), community_id, at, actor_id, actor_name, action, subject, reason
+            self.s.new_id("audit"),
+            community_id,
+            at,
+            actor_id,
+            actor_name,
+            action,
+            subject,
+            reason,
+            subject_id,
         )
         self.s.audit[entry.id] = entry
         return entry
@@ -180,15 +189,19 @@ class MemoryAudit(_Repo):
         return [
             {"when": e.at.isoformat(), "action": e.action, "subject": e.subject}
             for e in sorted(self.s.audit.values(), key=lambda e: e.id)
-            if e.actor_id == member_id
+            if member_id in (e.actor_id, e.subject_id)
         ]
 
     async def erase_member(self, member_id: int) -> int:
         count = 0
         for entry in list(self.s.audit.values()):
             if entry.actor_id == member_id:
-                self.s.audit[entry.id] = replace(entry, actor_id=None, actor_name="")
+                entry = replace(entry, actor_id=None, actor_name="")
                 count += 1
+            if entry.subject_id == member_id:
+                entry = replace(entry, subject_id=None, subject="")
+                count += 1
+            self.s.audit[entry.id] = entry
         return count
 
 

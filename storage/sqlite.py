@@ -269,6 +269,7 @@ def _audit(row: aiosqlite.Row) -> AuditEntry:
         action=row["action"],
         subject=row["subject"],
         reason=row["reason"],
+        subject_id=row["subject_id"],
     )
 
 
@@ -285,13 +286,16 @@ class SqliteAudit(_Repo):
         action: str,
         subject: str = "",
         reason: str = "",
+        subject_id: int | None = None,
     ) -> AuditEntry:
         new_id = await self._insert(
             "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, subject,"
-            " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (community_id, ts(at), actor_id, actor_name, action, subject, reason),
+            " subject_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (community_id, ts(at), actor_id, actor_name, action, subject, subject_id, reason),
         )
-        return AuditEntry(new_id, community_id, at, actor_id, actor_name, action, subject, reason)
+        return AuditEntry(
+            new_id, community_id, at, actor_id, actor_name, action, subject, reason, subject_id
+        )
 
     async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
         rows = await self._rows(
@@ -302,7 +306,8 @@ class SqliteAudit(_Repo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self._rows(
-            "SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id", (member_id,)
+            "SELECT * FROM audit_log WHERE actor_id = ? OR subject_id = ? ORDER BY id",
+            (member_id, member_id),
         )
         return [
             {"when": _audit(r).at.isoformat(), "action": r["action"], "subject": r["subject"]}
@@ -311,10 +316,15 @@ class SqliteAudit(_Repo):
 
     async def erase_member(self, member_id: int) -> int:
         # The governance record stays public; only the link to the person goes.
-        return await self._change(
+        acted = await self._change(
             "UPDATE audit_log SET actor_id = NULL, actor_name = '' WHERE actor_id = ?",
             (member_id,),
         )
+        named = await self._change(
+            "UPDATE audit_log SET subject_id = NULL, subject = '' WHERE subject_id = ?",
+            (member_id,),
+        )
+        return acted + named
 
 
 def _schedule(row: aiosqlite.Row) -> Schedule:

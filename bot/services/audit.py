@@ -34,7 +34,14 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
         line = f"{when} · **{escape(entry.actor_name or former)}** {escape(entry.action)}"
         if entry.subject:
             line += f" {escape(entry.subject)}"
+        elif entry.subject_id is None and _names_a_person(entry.action):
+            line += f" {escape(former)}"
         if entry.reason:
             line += f" — _{escape(entry.reason)}_"
         lines.append(line)
     ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
+
+
+def _names_a_person(action: str) -> bool:
+    """Actions whose subject was a member who has since asked to be forgotten."""
+    return action.endswith((" to", " from"))

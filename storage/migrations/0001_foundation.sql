@@ -40,6 +40,7 @@ CREATE TABLE audit_log (
     actor_name TEXT NOT NULL,
     action TEXT NOT NULL,
     subject TEXT NOT NULL DEFAULT '',
+    subject_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
     reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_by_community ON audit_log(community_id, id);

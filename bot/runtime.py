@@ -1,0 +1,66 @@
+"""Running Hearth for real: one store, one clock, one timer, and every configured adapter.
+
+An adapter is anything with a platform name that can start, stop and deliver replies; the
+router sends each reply to the adapter of its target's platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.hearth import Hearth
+from bot.replies import Reply
+from bot.timer import Timer
+
+log = logging.getLogger("hearth.runtime")
+
+
+class Adapter(Protocol):
+    platform: str
+
+    async def start(self, hearth: Hearth) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, replies: Sequence[Reply]) -> None: ...
+
+
+class Router:
+    """The Outbox of a running Hearth: hands each reply to its platform's adapter."""
+
+    def __init__(self, adapters: Sequence[Adapter]) -> None:
+        self.adapters = {adapter.platform: adapter for adapter in adapters}
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        by_platform: dict[str, list[Reply]] = {}
+        for reply in replies:
+            by_platform.setdefault(reply.target.platform, []).append(reply)
+        for platform, batch in by_platform.items():
+            adapter = self.adapters.get(platform)
+            if adapter is None:
+                log.warning(
+                    "no adapter for platform=%s; %d replies kept back", platform, len(batch)
+                )
+                continue
+            await adapter.deliver(batch)
+
+
+async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event) -> None:
+    """Start the adapters and the timer, run until `stop` is set, then shut down cleanly."""
+    hearth.outbox = Router(adapters)
+    timer = Timer(hearth)
+    started: list[Adapter] = []
+    try:
+        for adapter in adapters:
+            await adapter.start(hearth)
+            started.append(adapter)
+            log.info("adapter started platform=%s", adapter.platform)
+        await timer.start()
+        await stop.wait()
+    finally:
+        timer.stop()
+        for adapter in reversed(started):
+            await adapter.stop()

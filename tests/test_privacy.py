@@ -1,0 +1,59 @@
+"""Anyone can see and erase what Hearth holds about them."""
+
+from __future__ import annotations
+
+from storage.sqlite import SqliteStore
+from tests.support import World, text, to
+
+
+async def test_mydata_is_sent_privately_and_complete(world: World) -> None:
+    world.make_admin("ana")
+    await world.say("ana", "/setup timezone Europe/Lisbon")
+    replies = await world.say("ana", "/mydata")
+    private = [r for r in replies if r.target.channel_ref is None]
+    assert len(private) == 1 and private[0].target.user_ref == "ana"
+    shown = text(private)
+    assert "name: ana" in shown
+    assert "changed setting" in shown
+    assert "sent you everything" in text(to(replies, "ana"))
+
+
+async def test_privacy_explains_the_rules(world: World) -> None:
+    shown = text(await world.say("bob", "/privacy"))
+    assert "/forgetme" in shown and "totals" in shown
+
+
+async def test_forgetme_asks_first_and_keeping_changes_nothing(world: World) -> None:
+    asked = await world.say("bob", "/forgetme")
+    assert "Shall I go ahead?" in text(asked)
+    keep = asked[0].choices[1]
+    assert "nothing was erased" in text(await world.press("bob", keep.key))
+    assert "name: bob" in text(await world.say("bob", "/mydata"))
+
+
+async def test_someone_else_cannot_press_my_forget_button(world: World) -> None:
+    asked = await world.say("bob", "/forgetme")
+    yes = asked[0].choices[0]
+    assert "meant for someone else" in text(await world.press("carla", yes.key))
+    assert "name: bob" in text(await world.say("bob", "/mydata"))
+
+
+async def test_forgetme_leaves_no_trace_in_any_table(sqlite_store: SqliteStore) -> None:
+    world = World(store=sqlite_store)
+    world.make_admin("ana")
+    await world.say("ana", "/setup about A neighbourhood kitchen")
+    await world.say("ana", "/language en")
+    asked = await world.say("ana", "/forgetme")
+    done = text(await world.press("ana", asked[0].choices[0].key))
+    assert "membership: 1" in done
+
+    db = sqlite_store.db
+    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+        tables = [row[0] for row in await cursor.fetchall()]
+    for table in tables:
+        async with db.execute(f"SELECT * FROM {table}") as cursor:
+            rows = [tuple(row) for row in await cursor.fetchall()]
+        for row in rows:
+            assert "ana" not in [str(v).lower() for v in row], f"{table} still holds ana: {row}"
+    audit = text(await world.say("bob", "/audit"))
+    assert "a former member changed setting about" in audit
