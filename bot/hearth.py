@@ -31,6 +31,7 @@ from bot.feature import (
     FlowHandler,
     JobHandler,
     MemberHook,
+    ReportHandler,
     ScheduleHandler,
     SetupKey,
 )
@@ -87,6 +88,7 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         for feature in features:
             self.install(feature)
@@ -99,6 +101,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key
         self.on_join.extend(feature.on_join)

@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass
 
 _SPECIAL = re.compile(r"([\\*_`])")
-_TOKEN = re.compile(r"\\([\\*_`])|\*\*(.+?)\*\*|(?<!\w)_(.+?)_(?!\w)|`(.+?)`", re.DOTALL)
+# A styled span's content is escaped pairs or other characters, so an escaped marker at its end
+# (a title ending in "*") never closes it early.
+_CONTENT = r"((?:\\.|[^\\])+?)"
+_TOKEN = re.compile(
+    rf"\\([\\*_`])|\*\*{_CONTENT}\*\*|(?<!\w)_{_CONTENT}_(?!\w)|`{_CONTENT}`", re.DOTALL
+)
 
 
 def escape(text: str) -> str:

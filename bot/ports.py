@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.proposal_lifecycle import Proposal, State
 
 
 class PersonalData(Protocol):
@@ -120,6 +121,24 @@ class ConversationRepository(PersonalData, Protocol):
     async def clear(self, member_id: int) -> None: ...
 
 
+class ProposalRepository(PersonalData, Protocol):
+    """Proposals with their versions, builds, concerns, support, positions and history."""
+
+    async def add(self, proposal: Proposal) -> Proposal:
+        """Store a new proposal, numbered next in its community; returns it with its number."""
+        ...
+
+    async def get(self, community_id: int, number: int) -> Proposal | None: ...
+
+    async def save(self, proposal: Proposal) -> None:
+        """Store the proposal's current fields and every part added since it was loaded."""
+        ...
+
+    async def in_community(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Proposal]: ...
+
+
 class ProcessedEventRepository(Protocol):
     async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
         """Record an incoming update; False when it was seen before (a re-delivery)."""
@@ -149,6 +168,9 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def proposals(self) -> ProposalRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

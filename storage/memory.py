@@ -16,6 +16,8 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from bot.proposal_lifecycle import Proposal
+from storage.memory_proposals import MemoryProposals
 
 
 @dataclass
@@ -29,6 +31,7 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    proposals: dict[int, Proposal] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -317,11 +320,12 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.proposals = MemoryProposals(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [self.conversations, self.jobs, self.proposals, self.audit, self.members]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

@@ -498,11 +498,14 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        from storage.sqlite_proposals import SqliteProposals  # it builds on this module
+
+        self.proposals = SqliteProposals(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [self.conversations, self.jobs, self.proposals, self.audit, self.members]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
