@@ -8,7 +8,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
-from bot.proposal_lifecycle import Proposal, State
+from bot.proposal_lifecycle import Proposal
+from bot.proposal_records import State
 
 
 class PersonalData(Protocol):

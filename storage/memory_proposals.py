@@ -7,15 +7,8 @@ import secrets
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from bot.proposal_lifecycle import (
-    Contribution,
-    Position,
-    Proposal,
-    State,
-    Support,
-    member_record,
-    voice_of,
-)
+from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_records import Contribution, Position, State, Support, voice_of
 
 if TYPE_CHECKING:
     from storage.memory import MemoryState, MemoryStore

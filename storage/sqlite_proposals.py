@@ -9,18 +9,17 @@ from typing import Any
 
 import aiosqlite
 
-from bot.proposal_lifecycle import (
+from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_records import (
     Action,
     Contribution,
     Event,
     Kind,
     Position,
-    Proposal,
     Stance,
     State,
     Support,
     Version,
-    member_record,
     voice_of,
 )
 from storage.memory_proposals import forgotten_voice

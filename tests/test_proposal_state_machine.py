@@ -23,7 +23,8 @@ from hypothesis.stateful import (
 )
 
 from bot.domain import AuditEntry
-from bot.proposal_lifecycle import PAST_INCUBATION, Action, Proposal, Rules, State
+from bot.proposal_lifecycle import Proposal
+from bot.proposal_records import PAST_INCUBATION, Action, Rules, State
 from bot.replies import Reply
 from tests.support import COMMUNITY, PLATFORM, World, text
 

@@ -10,16 +10,8 @@ import pytest
 
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
-from bot.proposal_lifecycle import (
-    Actor,
-    Kind,
-    Proposal,
-    Rules,
-    Stance,
-    State,
-    open_proposal,
-    voice_of,
-)
+from bot.proposal_lifecycle import Proposal, open_proposal
+from bot.proposal_records import Actor, Kind, Rules, Stance, State, voice_of
 from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 

@@ -12,15 +12,8 @@ from typing import Any
 from bot.catalog import Markup
 from bot.context import CommunityContext
 from bot.errors import Refusal
-from bot.proposal_lifecycle import (
-    Action,
-    Event,
-    Kind,
-    Proposal,
-    Rules,
-    Stance,
-    State,
-)
+from bot.proposal_lifecycle import Proposal
+from bot.proposal_records import Action, Event, Kind, Rules, Stance, State
 
 # Refusals whose answer says when incubation can be over.
 TOO_EARLY = frozenset(

@@ -1,41 +1,40 @@
-"""Proposals that are never rejected prematurely: commands, timers, settings and the report
-around the pure lifecycle in bot/proposal_lifecycle.py.
+"""Proposals that are never rejected prematurely: the commands, timers and report around
+the pure lifecycle in bot/proposal_lifecycle.py.
 
-Each command loads a proposal, lets the lifecycle change it (or refuse), then stores it and
-mirrors what happened: state changes and moderator actions into the audit log, news into the
-proposals channel, and the timers of a new stage into the job queue (so they survive restarts).
+Each command loads a proposal, lets the lifecycle change it (or refuse) and hands it to
+proposal_news.apply, which stores it and mirrors what happened: the audit log, the proposals
+channel and the timers of a new stage. Settings live in proposal_settings, wording in
+proposal_texts and prompts/en/proposals.yaml.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
 
 from bot.catalog import Markup
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
-from bot.domain import Community, Job
+from bot.domain import Job
 from bot.errors import Refusal
-from bot.feature import Feature, SetupKey
-from bot.proposal_lifecycle import (
+from bot.feature import Feature
+from bot.proposal_lifecycle import Proposal, open_proposal
+from bot.proposal_records import (
     RERAISE_EVERY,
     UNDECIDED,
     Action,
     Actor,
-    Event,
     Kind,
-    Proposal,
     Rules,
     Stance,
     State,
-    open_proposal,
     stays,
     voice_of,
 )
 from bot.roles import Role
 from bot.scheduling import parse_duration
+from bot.services.proposal_news import JOB_PREFIX, announce, apply, audit, schedule
+from bot.services.proposal_settings import rules_of, setup_key
 from bot.services.proposal_texts import (
     full_view,
     list_line,
@@ -47,281 +46,11 @@ from bot.services.proposal_texts import (
 )
 from bot.services.reports import report_period
 
-T = TypeVar("T")
 feature = Feature("proposals")
-SETTINGS = "proposals"
-JOB_PREFIX = "proposal_"
+feature.setup_keys.append(setup_key)
 REVISIT_HOUR = 9  # a revisit date brings the proposal back at this local hour
 MAX_REVISIT = timedelta(days=2 * 366)
 LIST_FILTERS = ("open", "all", *(s.value for s in State))
-
-# -- settings -------------------------------------------------------------------------------
-
-# name: (Rules field, lowest, highest); perspectives is a count, the others durations.
-_SETTINGS: dict[str, tuple[str, timedelta | int, timedelta | int]] = {
-    "incubation": ("incubation", timedelta(hours=1), timedelta(days=90)),
-    "perspectives": ("perspectives", 1, 20),
-    "revision": ("reincubation", timedelta(hours=1), timedelta(days=30)),
-    "consent": ("consent_round", timedelta(hours=1), timedelta(days=30)),
-    "revisit": ("revisit", timedelta(days=1), timedelta(days=365)),
-}
-
-
-def rules_of(community: Community) -> Rules:
-    stored: dict[str, Any] = community.settings.get(SETTINGS, {})
-    defaults = Rules()
-    values: dict[str, Any] = {}
-    for name, (attribute, _, _) in _SETTINGS.items():
-        default = getattr(defaults, attribute)
-        raw = stored.get(name)
-        if raw is None:
-            values[attribute] = default
-        elif isinstance(default, timedelta):
-            values[attribute] = timedelta(seconds=int(raw))
-        else:
-            values[attribute] = int(raw)
-    return Rules(**values)
-
-
-async def _show_settings(ctx: CommunityContext) -> str:
-    rules = rules_of(ctx.community)
-    return ", ".join(
-        f"{name} {_shown(getattr(rules, attribute))}"
-        for name, (attribute, _, _) in _SETTINGS.items()
-    )
-
-
-def _shown(value: timedelta | int) -> str:
-    return span(value) if isinstance(value, timedelta) else str(value)
-
-
-async def _change_settings(ctx: CommandContext, value: str) -> None:
-    name, _, raw = value.strip().partition(" ")
-    name, raw = name.lower(), raw.strip()
-    if name not in _SETTINGS or not raw:
-        raise Refusal("proposal_setting_unknown", names=", ".join(_SETTINGS))
-    _, low, high = _SETTINGS[name]
-    stored_value: int | None = None
-    if isinstance(low, int) and isinstance(high, int):
-        if raw.isdigit() and low <= int(raw) <= high:
-            stored_value = int(raw)
-    elif isinstance(low, timedelta) and isinstance(high, timedelta):
-        try:
-            length = parse_duration(raw)
-        except ValueError:
-            length = timedelta(0)
-        if low <= length <= high:
-            stored_value = int(length.total_seconds())
-    if stored_value is None:
-        raise Refusal(
-            "proposal_setting_range", name=name, value=raw, low=_shown(low), high=_shown(high)
-        )
-    stored = dict(ctx.community.settings.get(SETTINGS, {}))
-    stored[name] = stored_value
-    ctx.community.settings[SETTINGS] = stored
-
-
-feature.setup_keys.append(SetupKey("proposals", _show_settings, _change_settings))
-
-# -- recording what happened ----------------------------------------------------------------
-
-_AUDIT_ACTIONS = {
-    Action.PROPOSED: "opened",
-    Action.CONSENT_STARTED: "opened the consent round on",
-    Action.RETURNED: "restarted incubation of",
-    Action.REOPENED: "restarted incubation of",
-    Action.ADOPTED: "adopted",
-    Action.WITHDRAWN: "withdrew",
-    Action.PARKED: "parked",
-    Action.REVISITED: "restarted incubation of",
-    Action.HIDDEN: "hid",
-    Action.MERGED: "merged",
-    Action.EXTENDED: "extended the consent round on",
-}
-
-
-def _plain(ctx: CommunityContext, key: str, **params: Any) -> str:
-    """A catalog sentence as plain text for the audit log (which escapes on display)."""
-    return ctx.catalog.template(key, ctx.community.language).format(**params)
-
-
-def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
-    if e.action is Action.RETURNED:
-        return _plain(ctx, "proposal_audit_returned", count=e.detail)
-    if e.action is Action.REOPENED:
-        return _plain(ctx, "proposal_audit_reopened", version=p.version.number)
-    if e.action is Action.ADOPTED and e.automatic:
-        return _plain(ctx, "proposal_audit_adopted", consents=e.detail)
-    if e.action is Action.PARKED:
-        return _plain(
-            ctx, "proposal_audit_parked", reason=e.detail, until=when(ctx, p.parked_until)
-        )
-    if e.action is Action.REVISITED:
-        return _plain(ctx, "proposal_audit_revisited", reason=e.detail)
-    if e.action is Action.EXTENDED:
-        return _plain(ctx, "proposal_audit_extended", closes=when(ctx, p.consent_until))
-    if e.action is Action.CONSENT_STARTED:
-        return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
-    return e.detail
-
-
-async def _audit(ctx: CommunityContext, p: Proposal, e: Event) -> None:
-    subject = f"proposal #{p.number}"
-    if e.action is Action.MERGED:
-        subject += f" into #{p.merged_into}"
-    actor = ctx.member if isinstance(ctx, CommandContext) and not e.automatic else None
-    await ctx.audit(_AUDIT_ACTIONS[e.action], subject, _audit_reason(ctx, p, e), actor=actor)
-
-
-def _announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None:
-    """Tell the proposals channel; never names anyone who has not answered."""
-    base: dict[str, Any] = {"number": p.number, "title": p.title}
-    who = name_or_former(ctx, e.actor_name)
-    match e.action:
-        case Action.PROPOSED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_new",
-                **base,
-                author=who,
-                details=p.version.details,
-                until=when(ctx, p.incubation_until),
-                need=rules.perspectives,
-            )
-        case Action.BUILT | Action.CONCERNED:
-            key = (
-                "proposal_announce_build"
-                if e.action is Action.BUILT
-                else "proposal_announce_concern"
-            )
-            ctx.announce("proposals", key, **base, name=who, text=e.detail)
-        case Action.OBJECTED:
-            ctx.announce(
-                "proposals", "proposal_announce_objection", **base, name=who, reason=e.detail
-            )
-        case Action.REVISED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_revised",
-                **base,
-                version=p.version.number,
-                details=p.version.details,
-            )
-        case Action.CONSENT_STARTED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_consent",
-                **base,
-                details=p.version.details,
-                closes=when(ctx, p.consent_until),
-            )
-        case Action.RERAISED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_reraise",
-                **base,
-                have=p.perspectives,
-                need=rules.perspectives,
-            )
-        case Action.REMINDED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_reminder",
-                **base,
-                closes=when(ctx, p.consent_until),
-                consents=p.stance_count(Stance.CONSENT),
-                asides=p.stance_count(Stance.STAND_ASIDE),
-                objections=len(p.standing_objections()),
-            )
-        case Action.EXTENDED:
-            ctx.announce(
-                "proposals", "proposal_announce_extended", **base, closes=when(ctx, p.consent_until)
-            )
-        case Action.RETURNED | Action.REOPENED:
-            key = (
-                "proposal_announce_returned"
-                if e.action is Action.RETURNED
-                else "proposal_announce_reopened"
-            )
-            ctx.announce(
-                "proposals", key, **base, count=e.detail, until=when(ctx, p.incubation_until)
-            )
-        case Action.ADOPTED if e.automatic:
-            ctx.announce("proposals", "proposal_announce_adopted", **base, consents=e.detail)
-        case Action.ADOPTED:
-            ctx.announce(
-                "proposals", "proposal_announce_adopted_by", **base, name=who, note=e.detail
-            )
-        case Action.WITHDRAWN:
-            key = "proposal_announce_withdrawn" + ("_why" if e.detail else "")
-            ctx.announce("proposals", key, **base, reason=e.detail)
-        case Action.PARKED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_parked",
-                **base,
-                name=who,
-                reason=e.detail,
-                until=when(ctx, p.parked_until),
-            )
-        case Action.REVISITED:
-            ctx.announce(
-                "proposals",
-                "proposal_announce_revisited",
-                **base,
-                reason=e.detail,
-                until=when(ctx, p.incubation_until),
-            )
-        case Action.HIDDEN:
-            # The hidden text is never repeated, not even its title.
-            ctx.announce(
-                "proposals", "proposal_announce_hidden", number=p.number, name=who, reason=e.detail
-            )
-        case Action.MERGED:
-            ctx.announce(
-                "proposals", "proposal_announce_merged", **base, name=who, into=p.merged_into or 0
-            )
-        case _:
-            return
-
-
-async def _schedule(ctx: CommunityContext, p: Proposal, rules: Rules) -> None:
-    """Queue the timers of the proposal's new stage; older timers see a stale stage and stop."""
-    for kind, due in p.timers(rules):
-        await ctx.uow.jobs.add(
-            community_id=ctx.community.id,
-            kind=JOB_PREFIX + kind,
-            due_at=max(due, ctx.now),
-            payload={"number": p.number, "stage": p.stage},
-        )
-
-
-async def _record(ctx: CommunityContext, p: Proposal, stage: int, rules: Rules) -> None:
-    """Store a changed proposal and mirror its new events: audit, announcements, timers."""
-    new = [e for e in p.events if e.id is None]
-    await ctx.uow.proposals.save(p)
-    if p.stage != stage:
-        await _schedule(ctx, p, rules)
-    for event in new:
-        if event.audit:
-            await _audit(ctx, p, event)
-        _announce(ctx, p, event, rules)
-
-
-async def _change(
-    ctx: CommunityContext, proposals: Sequence[Proposal], change: Callable[[Rules], T]
-) -> T:
-    """Let the lifecycle change these proposals (or refuse, in local words), then record it."""
-    rules = rules_of(ctx.community)
-    stages = [p.stage for p in proposals]
-    language = ctx.language if isinstance(ctx, CommandContext) else None
-    try:
-        result = change(rules)
-    except Refusal as refusal:
-        raise localized(ctx, refusal, language) from None
-    for p, stage in zip(proposals, stages, strict=True):
-        await _record(ctx, p, stage, rules)
-    return result
 
 
 def _actor(ctx: CommandContext) -> Actor:
@@ -367,11 +96,11 @@ async def propose(ctx: CommandContext, args: Args) -> None:
     except Refusal as refusal:
         raise localized(ctx, refusal, ctx.language) from None
     stored = await ctx.uow.proposals.add(fresh)
-    await _schedule(ctx, stored, rules)
+    await schedule(ctx, stored, rules)
     for event in stored.events:
         if event.audit:
-            await _audit(ctx, stored, event)
-        _announce(ctx, stored, event, rules)
+            await audit(ctx, stored, event)
+        announce(ctx, stored, event, rules)
     ctx.say("proposal_opened", number=stored.number, until=when(ctx, stored.incubation_until))
 
 
@@ -426,7 +155,7 @@ def _contribution_command(kind: Kind, description: str) -> None:
     async def contribute(ctx: CommandContext, args: Args) -> None:
         p = await _load(ctx, _number(args))
         actor = _actor(ctx)
-        await _change(
+        await apply(
             ctx,
             [p],
             lambda rules: p.contribute(actor, kind, args.text("text") or "", ctx.now, rules),
@@ -442,7 +171,7 @@ _contribution_command(Kind.CONCERN, "Raise a concern about an incubating proposa
 async def support(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
     actor = _actor(ctx)
-    await _change(ctx, [p], lambda rules: p.support(actor, ctx.now))
+    await apply(ctx, [p], lambda rules: p.support(actor, ctx.now))
     ctx.say("proposal_supported", number=p.number, count=len(p.supports))
 
 
@@ -455,9 +184,7 @@ async def support(ctx: CommandContext, args: Args) -> None:
 async def revise(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
     actor = _actor(ctx)
-    await _change(
-        ctx, [p], lambda rules: p.revise(actor, args.text("details") or "", ctx.now, rules)
-    )
+    await apply(ctx, [p], lambda rules: p.revise(actor, args.text("details") or "", ctx.now, rules))
     ctx.say("proposal_revised", number=p.number, version=p.version.number)
 
 
@@ -472,9 +199,7 @@ def _position_command(name: str, stance: Stance, description: str, hint: str) ->
         p = await _load(ctx, _number(args))
         actor = _actor(ctx)
         reason = args.text("reason") or ""
-        await _change(
-            ctx, [p], lambda rules: p.take_position(actor, stance, reason, ctx.now, rules)
-        )
+        await apply(ctx, [p], lambda rules: p.take_position(actor, stance, reason, ctx.now, rules))
         ctx.say(
             f"proposal_position_{stance.value}", number=p.number, closes=when(ctx, p.consent_until)
         )
@@ -506,7 +231,7 @@ _position_command(
 async def withdraw(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
     actor = _actor(ctx)
-    await _change(ctx, [p], lambda rules: p.withdraw(actor, args.text("reason") or "", ctx.now))
+    await apply(ctx, [p], lambda rules: p.withdraw(actor, args.text("reason") or "", ctx.now))
     ctx.say("proposal_withdrew", number=p.number)
 
 
@@ -550,7 +275,7 @@ async def park(ctx: CommandContext, args: Args) -> None:
     actor = _actor(ctx)
     rules = rules_of(ctx.community)
     reason, until = _revisit_at(ctx, args.text("reason") or "", rules)
-    await _change(ctx, [p], lambda rules: p.park(actor, reason, until, ctx.now, rules))
+    await apply(ctx, [p], lambda rules: p.park(actor, reason, until, ctx.now, rules))
     ctx.say("proposal_parked", number=p.number, until=when(ctx, until))
 
 
@@ -564,7 +289,7 @@ async def park(ctx: CommandContext, args: Args) -> None:
 async def adopt(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
     actor = _actor(ctx)
-    await _change(ctx, [p], lambda rules: p.adopt(actor, args.text("note") or "", ctx.now, rules))
+    await apply(ctx, [p], lambda rules: p.adopt(actor, args.text("note") or "", ctx.now, rules))
     ctx.say("proposal_adopted", number=p.number)
 
 
@@ -578,7 +303,7 @@ async def adopt(ctx: CommandContext, args: Args) -> None:
 async def hide(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
     actor = _actor(ctx)
-    await _change(ctx, [p], lambda rules: p.hide(actor, args.text("reason") or "", ctx.now))
+    await apply(ctx, [p], lambda rules: p.hide(actor, args.text("reason") or "", ctx.now))
     ctx.say("proposal_hid", number=p.number)
 
 
@@ -595,7 +320,7 @@ async def merge(ctx: CommandContext, args: Args) -> None:
         raise Refusal("proposal_merge_self", number=duplicate.number)
     target = await _load(ctx, _number(args, "into"))
     actor = _actor(ctx)
-    await _change(
+    await apply(
         ctx, [duplicate, target], lambda rules: duplicate.merge_into(target, actor, ctx.now, rules)
     )
     ctx.say("proposal_merged_done", number=duplicate.number, into=target.number)
@@ -617,7 +342,7 @@ async def incubation_due(ctx: CommunityContext, job: Job) -> None:
     p = await _for_job(ctx, job)
     if p is None:
         return
-    if await _change(ctx, [p], lambda rules: p.incubation_due(ctx.now, rules)):
+    if await apply(ctx, [p], lambda rules: p.incubation_due(ctx.now, rules)):
         # Still short of perspectives: look again (and re-raise it) in a day.
         await ctx.uow.jobs.add(
             community_id=ctx.community.id,
@@ -631,21 +356,21 @@ async def incubation_due(ctx: CommunityContext, job: Job) -> None:
 async def reminder_due(ctx: CommunityContext, job: Job) -> None:
     p = await _for_job(ctx, job)
     if p is not None:
-        await _change(ctx, [p], lambda rules: p.remind(ctx.now))
+        await apply(ctx, [p], lambda rules: p.remind(ctx.now))
 
 
 @feature.job(JOB_PREFIX + "close")
 async def close_due(ctx: CommunityContext, job: Job) -> None:
     p = await _for_job(ctx, job)
     if p is not None:
-        await _change(ctx, [p], lambda rules: p.close_round(ctx.now, rules))
+        await apply(ctx, [p], lambda rules: p.close_round(ctx.now, rules))
 
 
 @feature.job(JOB_PREFIX + "revisit")
 async def revisit_due(ctx: CommunityContext, job: Job) -> None:
     p = await _for_job(ctx, job)
     if p is not None:
-        await _change(ctx, [p], lambda rules: p.revisit(ctx.now, rules))
+        await apply(ctx, [p], lambda rules: p.revisit(ctx.now, rules))
 
 
 # -- the report -------------------------------------------------------------------------------
