@@ -155,6 +155,11 @@ class Proposal:
             have=self.perspectives,
         )
 
+    def _moderator(self, actor: Actor) -> None:
+        """The dispatcher checks roles first; the lifecycle holds the rule on its own too."""
+        if not actor.moderator:
+            raise Refusal("proposal_moderators_only", number=self.number)
+
     def _author(self, actor: Actor) -> None:
         if actor.voice != self.author:
             raise Refusal("proposal_not_author", number=self.number)
@@ -291,6 +296,7 @@ class Proposal:
     # -- what moderators do ----------------------------------------------------------------
 
     def park(self, actor: Actor, reason: str, until: datetime, now: datetime, rules: Rules) -> None:
+        self._moderator(actor)
         self._undecided()
         if self.state is State.PARKED:
             raise Refusal("proposal_already_parked", number=self.number, until=self.parked_until)
@@ -308,6 +314,7 @@ class Proposal:
         self._enter(State.PARKED, now, Action.PARKED, actor, reason)
 
     def adopt(self, actor: Actor, note: str, now: datetime, rules: Rules) -> None:
+        self._moderator(actor)
         self._undecided()
         if self.state is State.INCUBATING:
             raise self._too_early("proposal_adopt_too_early", rules)
@@ -323,6 +330,7 @@ class Proposal:
         self._enter(State.ADOPTED, now, Action.ADOPTED, actor, note)
 
     def hide(self, actor: Actor, reason: str, now: datetime) -> None:
+        self._moderator(actor)
         if self.hidden:
             raise Refusal("proposal_already_hidden", number=self.number)
         reason = reason.strip()
@@ -336,6 +344,7 @@ class Proposal:
 
     def merge_into(self, other: Proposal, actor: Actor, now: datetime, rules: Rules) -> None:
         """Link a duplicate to the proposal that carries on; its builds and support go along."""
+        self._moderator(actor)
         if other.number == self.number:
             raise Refusal("proposal_merge_self", number=self.number)
         self._undecided()

@@ -57,6 +57,8 @@ def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
         return _plain(ctx, "proposal_audit_extended", closes=when(ctx, p.consent_until))
     if e.action is Action.CONSENT_STARTED:
         return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
+    if e.action is Action.MERGED:
+        return ""  # the subject says into which
     return e.detail
 
 

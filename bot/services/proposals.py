@@ -84,10 +84,15 @@ NUMBER = Param("number", ParamType.INTEGER, "The proposal's number, e.g. 3", req
 @feature.command(
     "propose",
     "Open a proposal: a title, then | and the details.",
-    Param("text", ParamType.TEXT, "Title | details, e.g. Community garden | Use the empty lot…"),
+    Param(
+        "title_and_details",
+        ParamType.TEXT,
+        "Title | details, e.g. Community garden | Use the empty lot…",
+        required=True,
+    ),
 )
 async def propose(ctx: CommandContext, args: Args) -> None:
-    title, bar, details = (args.text("text") or "").partition("|")
+    title, bar, details = (args.text("title_and_details") or "").partition("|")
     if not bar:
         raise Refusal("proposal_needs_bar")
     rules = rules_of(ctx.community)
@@ -150,7 +155,7 @@ def _contribution_command(kind: Kind, description: str) -> None:
         kind.value,
         description,
         NUMBER,
-        Param("text", ParamType.TEXT, f"Your {kind.value}", required=False),
+        Param("text", ParamType.TEXT, f"Your {kind.value}", required=True),
     )
     async def contribute(ctx: CommandContext, args: Args) -> None:
         p = await _load(ctx, _number(args))
@@ -179,7 +184,7 @@ async def support(ctx: CommandContext, args: Args) -> None:
     "revise",
     "Give your proposal a new version (the old ones stay in its history).",
     NUMBER,
-    Param("details", ParamType.TEXT, "The new details", required=False),
+    Param("details", ParamType.TEXT, "The new details", required=True),
 )
 async def revise(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, _number(args))
@@ -193,7 +198,10 @@ async def revise(ctx: CommandContext, args: Args) -> None:
 
 def _position_command(name: str, stance: Stance, description: str, hint: str) -> None:
     @feature.command(
-        name, description, NUMBER, Param("reason", ParamType.TEXT, hint, required=False)
+        name,
+        description,
+        NUMBER,
+        Param("reason", ParamType.TEXT, hint, required=stance is Stance.OBJECT),
     )
     async def take_position(ctx: CommandContext, args: Args) -> None:
         p = await _load(ctx, _number(args))
@@ -267,7 +275,12 @@ def _revisit_at(ctx: CommandContext, text: str, rules: Rules) -> tuple[str, date
     "park",
     "Park a proposal past incubation, with a reason and a date to revisit it.",
     NUMBER,
-    Param("reason", ParamType.TEXT, "The reason, optionally ending 'revisit 2026-05-01' or '6w'"),
+    Param(
+        "reason",
+        ParamType.TEXT,
+        "The reason, optionally ending 'revisit 2026-05-01' or '6w'",
+        required=True,
+    ),
     role=Role.MODERATOR,
 )
 async def park(ctx: CommandContext, args: Args) -> None:
@@ -283,7 +296,7 @@ async def park(ctx: CommandContext, args: Args) -> None:
     "adopt",
     "Record an adoption when the consent round has no standing objection.",
     NUMBER,
-    Param("note", ParamType.TEXT, "A note for the record"),
+    Param("note", ParamType.TEXT, "A note for the record", required=True),
     role=Role.MODERATOR,
 )
 async def adopt(ctx: CommandContext, args: Args) -> None:
@@ -297,7 +310,7 @@ async def adopt(ctx: CommandContext, args: Args) -> None:
     "hide",
     "Hide an abusive proposal's text (it stays in the audit log).",
     NUMBER,
-    Param("reason", ParamType.TEXT, "Why: this goes to the public audit log"),
+    Param("reason", ParamType.TEXT, "Why: this goes to the public audit log", required=True),
     role=Role.MODERATOR,
 )
 async def hide(ctx: CommandContext, args: Args) -> None:
