@@ -5,6 +5,7 @@ Plain data shared by the lifecycle (bot/proposal_lifecycle.py), the stores and t
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -102,6 +103,11 @@ class Actor:
 
 def voice_of(member_id: int) -> str:
     return f"m{member_id}"
+
+
+def forgotten_voice() -> str:
+    """A fresh identity for someone who asked to be forgotten: still one person, no one known."""
+    return "x" + secrets.token_hex(8)
 
 
 @dataclass

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import copy
-import secrets
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from bot.proposal_lifecycle import Proposal, member_record
-from bot.proposal_records import Contribution, Position, State, Support, voice_of
+from bot.proposal_records import Contribution, Position, State, Support, forgotten_voice, voice_of
 
 if TYPE_CHECKING:
     from storage.memory import MemoryState, MemoryStore
-
-
-def forgotten_voice() -> str:
-    """A fresh identity for someone who asked to be forgotten: still one person, no one known."""
-    return "x" + secrets.token_hex(8)
 
 
 class MemoryProposals:

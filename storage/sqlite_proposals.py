@@ -20,9 +20,9 @@ from bot.proposal_records import (
     State,
     Support,
     Version,
+    forgotten_voice,
     voice_of,
 )
-from storage.memory_proposals import forgotten_voice
 from storage.sqlite import _Repo, dt, opt_dt, ts
 
 
