@@ -126,6 +126,17 @@ class ProcessedEventRepository(Protocol):
         ...
 
 
+class PlatformStateRepository(Protocol):
+    """Small facts an adapter keeps about its platform between runs (e.g. what it last synced).
+
+    Never personal data: values here are not part of /mydata or /forgetme.
+    """
+
+    async def get(self, platform: str, key: str) -> str | None: ...
+
+    async def put(self, platform: str, key: str, value: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the writes of a command commit together, before its reply is sent."""
 
@@ -149,6 +160,9 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def platform_state(self) -> PlatformStateRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from storage.memory_platform_state import MemoryPlatformState
 
 
 @dataclass
@@ -29,6 +30,7 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -317,6 +319,7 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.platform_state = MemoryPlatformState(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
