@@ -227,7 +227,8 @@ class DiscordAdapter:
             )
 
     async def _send_private(self, reply: Reply) -> bool:
-        """A direct message; False when Discord refused it (closed DMs, no shared server)."""
+        """A direct message; False only when Discord refused it (closed DMs, no shared server).
+        Other failures (after discord.py's own retries) are logged, not blamed on the member."""
         user_id = _snowflake(reply.target.user_ref)
         if user_id is None:
             log.warning("a private message had no Discord user; dropped")
@@ -240,8 +241,8 @@ class DiscordAdapter:
                 log.warning("private message forbidden code=%s", error.code)
             return False
         except discord.HTTPException as error:
-            log.warning("private message failed status=%s code=%s", error.status, error.code)
-            return False
+            log.error("private message NOT delivered status=%s code=%s", error.status, error.code)
+            return True
         self._dm_community[user_id] = reply.target.community_ref
         return True
 
@@ -488,21 +489,28 @@ class DiscordAdapter:
     ) -> None:
         """Answer within Discord's 3 seconds: the asker's replies through the interaction,
         everything else to its channel or person."""
-        task: asyncio.Future[list[Reply]] = asyncio.ensure_future(_as_awaitable(work))
+
+        async def prepare() -> tuple[list[Reply], str | None]:
+            replies = await _as_awaitable(work)
+            answer_label = None
+            for_asker = any(self._for_asker(r, origin) for r in replies)
+            # A flow waiting for this member's words in a channel: offer the answer modal.
+            if for_asker and not origin.is_private and await self._awaits_text(origin):
+                answer_label = self.hearth.catalog.text(
+                    "discord_answer_button", self._language_of(interaction)
+                )
+            return replies, answer_label
+
+        task = asyncio.ensure_future(prepare())
         deferred = False
         try:
             done, _ = await asyncio.wait({task}, timeout=self._defer_after)
             if not done:
                 await interaction.response.defer(ephemeral=not origin.is_private, thinking=True)
                 deferred = True
-            replies = await task
+            replies, answer_label = await task
             mine = [r for r in replies if self._for_asker(r, origin)]
             others = [r for r in replies if not self._for_asker(r, origin)]
-            answer_label = None
-            if mine and not origin.is_private and await self._awaits_text(origin):
-                answer_label = self.hearth.catalog.text(
-                    "discord_answer_button", self._language_of(interaction)
-                )
             for index, reply in enumerate(mine):
                 last = index == len(mine) - 1
                 await self._send_reply(
@@ -519,9 +527,7 @@ class DiscordAdapter:
             if not mine and (deferred or not interaction.response.is_done()):
                 await self._acknowledge(interaction, origin, deferred)
             await self._deliver_around(interaction, origin, others)
-        except Exception:
-            if not task.done():
-                task.cancel()
+        except Exception:  # the core's work, if still running, finishes and commits on its own
             error_id = secrets.token_hex(4)
             log.exception("answering an interaction failed id=%s", error_id)
             await self._apologise(interaction, error_id)
