@@ -41,7 +41,8 @@ HELP = """Console controls:
   :advance 2h       move the clock forward (m, h, d, w), firing what falls due
   :time             show the simulated time
   :quit             leave
-Anything else is said by the speaker; /help lists the commands."""
+Lines starting with '# ' are comments. Anything else is said by the speaker;
+/help lists the commands."""
 
 
 class ConsoleCommunity:
@@ -70,8 +71,8 @@ class ConsoleCommunity:
     async def line(self, raw: str) -> bool:
         """Handle one input line; False when the console should stop."""
         text = raw.strip()
-        if not text:
-            return True
+        if not text or text == "#" or text.startswith("# "):
+            return True  # blank lines and comments (for scripts)
         if text.startswith(":"):
             return await self._control(text[1:])
         if self.speaker is None:
