@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,6 +89,8 @@ class Hearth:
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
+        self.outcomes: Counter[str] = Counter()
         for feature in features:
             self.install(feature)
 
@@ -200,6 +203,7 @@ class Hearth:
                 if event_ref and not await uow.events.claim(
                     origin.platform, event_ref, self.clock.now()
                 ):
+                    self.outcomes["duplicate"] += 1
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
@@ -209,8 +213,10 @@ class Hearth:
                     refused = refusal
                 else:
                     await uow.commit()
+                    self.outcomes["ok"] += 1
                     return ctx.replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+            self.outcomes["refused"] += 1
             if event_ref:
                 async with self.store.unit_of_work() as uow:
                     await uow.events.claim(origin.platform, event_ref, self.clock.now())
@@ -220,6 +226,7 @@ class Hearth:
             ]
         except Exception:
             error_id = secrets.token_hex(4)
+            self.outcomes["error"] += 1
             log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
             return [
                 self._to_origin(
