@@ -1,7 +1,7 @@
 """The console community: one community named "console" with a #general channel.
 
 Lines starting with ':' steer the console (who speaks, where, time); '/command args' runs a
-command; anything else is a message from the speaker where they are.
+command; '# ' starts a comment (for scripts); anything else is a message from the speaker.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class ConsoleCommunity:
     async def line(self, raw: str) -> bool:
         """Handle one input line; False when the console should stop."""
         text = raw.strip()
-        if not text:
+        if not text or text == "#" or text.startswith("# "):  # blank, or a comment in a script
             return True
         if text.startswith(":"):
             return await self._control(text[1:])
