@@ -201,3 +201,28 @@ async def test_mydata_holds_my_reflections_and_forgetme_erases_them(
     # The prompt stays in the deck, no longer linked to bo.
     listed = text(await world.say("ana", "/prompt_add list"))
     assert "What did you repair this month?" in listed and "suggested by bo" not in listed
+
+
+async def test_only_the_exact_words_shared_or_private_choose_and_the_reply_echoes(
+    world: World,
+) -> None:
+    await started(world)
+    said = text(await world.say("bo", "/reflect Public transport got me to the market."))
+    assert 'reflection 1: "Public transport got me to the market."' in said
+    assert "just for you" in said
+    said = text(await world.say("cy", "/reflect Shared: the seed swap was lovely."))
+    assert 'shared: "the seed swap was lovely."' in said
+
+
+async def test_a_busy_round_keeps_its_digest_brief_and_points_to_the_rest(world: World) -> None:
+    await started(world)
+    names = [f"member{n}" for n in range(9)]
+    for name in names:
+        await world.say(name, f"/reflect shared {name} says: {LONG}")
+    [digest] = digests(await world.say("ana", "/reflect_now"))
+    assert "9 people reflected on this." in digest
+    assert sum(f"{name} (reflection" in digest for name in names) == 8
+    assert "… and 1 more. /reflection round 1 shows them all." in digest
+    assert len(digest) < 2000  # fits one message on every platform
+    listed = text(await world.say("bo", "/reflection round 1"))
+    assert all(f"{name} (reflection" in listed for name in names)

@@ -40,8 +40,10 @@ async def test_the_example_script_runs_two_rounds_with_advance(tmp_path: Path) -
     assert "di (reflection 3): The seed library" in first_digest
     assert "Reflection #2 is closing" in second_digest
     assert "Nobody wrote an answer this time" in second_digest
-    # Cy's private answer is never shown to anyone.
-    assert "evening meetings" not in shown
+    # Cy's private answer is shown back to her alone, and never to anyone else.
+    seen_by_others = [b for b in blocks if not b.startswith("[#general → cy, only you]")]
+    assert "evening meetings" in shown
+    assert not any("evening meetings" in b for b in seen_by_others)
     # Bo reads his whole answer; the suggestion is in the community's deck.
     assert "the fix is a conversation." in shown
     assert "c1: Which meal reminds you of someone you love? (gratitude and care" in shown

@@ -26,17 +26,21 @@ from bot.services.reflections.digest import (
 from bot.services.reflections.rounds import theme_label
 
 MAX_REFLECTION_CHARS = 1500
-SHARED_WORDS = ("shared", "share", "public")
-PRIVATE_WORDS = ("private", "privately")
+PREVIEW_CHARS = 80
 
 
-def _split_marker(text: str) -> tuple[bool | None, str]:
-    """('shared' -> True, 'private' -> False, neither -> None) and the rest of the text."""
+def split_marker(text: str) -> tuple[bool | None, str]:
+    """('shared' -> True, 'private' -> False, neither -> None) and the rest of the text.
+
+    Only these two exact words count, so an answer that merely starts with a similar word
+    ("Public transport…") keeps it and falls to the safe default; replies echo the start of
+    what was saved, so a misreading is visible at once.
+    """
     first, _, rest = text.strip().partition(" ")
-    word = first.lower().rstrip(":,")
-    if word in SHARED_WORDS:
+    word = first.lower().rstrip(":")
+    if word == "shared":
         return True, rest.strip()
-    if word in PRIVATE_WORDS:
+    if word == "private":
         return False, rest.strip()
     return None, text.strip()
 
@@ -69,7 +73,7 @@ def install_answers(feature: Feature) -> None:
         if raw is None:
             await _show_current(ctx)
             return
-        chosen, body = _split_marker(raw)
+        chosen, body = split_marker(raw)
         if not body:
             raise Refusal("reflect_empty")
         if len(body) > MAX_REFLECTION_CHARS:
@@ -92,12 +96,25 @@ def install_answers(feature: Feature) -> None:
                 ctx.text("reflect_late_note", ctx.language, round=current.number, id=saved.id)
             )
         note = Markup("\n".join(notes))
+        preview = shorten(body, PREVIEW_CHARS)
         if chosen is None:
-            ctx.say("reflect_saved_ask", id=saved.id, note=note, choices=_share_choices(ctx, saved))
+            ctx.say(
+                "reflect_saved_ask",
+                id=saved.id,
+                preview=preview,
+                note=note,
+                choices=_share_choices(ctx, saved),
+            )
         elif chosen:
-            ctx.say("reflect_saved_shared", id=saved.id, round=current.number, note=note)
+            ctx.say(
+                "reflect_saved_shared",
+                id=saved.id,
+                preview=preview,
+                round=current.number,
+                note=note,
+            )
         else:
-            ctx.say("reflect_saved_private", id=saved.id, note=note)
+            ctx.say("reflect_saved_private", id=saved.id, preview=preview, note=note)
 
     @feature.choice("reflect")
     async def pressed(ctx: CommandContext, parts: list[str]) -> None:
@@ -161,15 +178,17 @@ async def _show_current(ctx: CommandContext) -> None:
     mine = [
         a for a in await ctx.uow.reflections.answers(current.id) if a.member_id == ctx.member.id
     ]
+    notes = []
     if mine:
         visibility = ctx.text(
             "reflection_shared" if mine[0].shared else "reflection_private", ctx.language
         )
-        status = ctx.text(
-            "reflect_answered_note", ctx.language, id=mine[0].id, visibility=visibility
+        notes.append(
+            ctx.text("reflect_answered_note", ctx.language, id=mine[0].id, visibility=visibility)
         )
-    else:
-        status = ""
+    if not current.is_open:
+        notes.append(ctx.text("reflect_closed_note", ctx.language, round=current.number))
+    status = "".join(notes)
     ctx.say(
         "reflect_current",
         number=current.number,

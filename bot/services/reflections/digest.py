@@ -13,8 +13,11 @@ from bot.catalog import Markup
 from bot.context import CommunityContext
 from bot.domain_reflections import Reflection, ReflectionRound
 
-DIGEST_ANSWER_CHARS = 200  # an answer longer than this is shortened in the digest
-DIGEST_MAX_ANSWERS = 10  # beyond this the digest points to /reflection round N
+# A digest stays brief enough for one chat message: each answer gets a share of a budget
+# (at most DIGEST_ANSWER_CHARS), and beyond DIGEST_MAX_ANSWERS it points to /reflection round N.
+DIGEST_ANSWER_CHARS = 200
+DIGEST_BUDGET_CHARS = 1000
+DIGEST_MAX_ANSWERS = 8
 LIST_ANSWER_CHARS = 150
 LIST_MAX_ANSWERS = 40
 
@@ -68,7 +71,9 @@ def announce_digest(
         else ctx.text("reflection_digest_count", count=len(answers))
     )
     if shared:
-        lines = answer_lines(ctx, shared[:DIGEST_MAX_ANSWERS], names, DIGEST_ANSWER_CHARS)
+        listed = shared[:DIGEST_MAX_ANSWERS]
+        limit = min(DIGEST_ANSWER_CHARS, DIGEST_BUDGET_CHARS // len(listed))
+        lines = answer_lines(ctx, listed, names, limit)
         if len(shared) > DIGEST_MAX_ANSWERS:
             lines.append(
                 ctx.text(

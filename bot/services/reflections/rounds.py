@@ -32,7 +32,9 @@ def digest_window(community: Community) -> timedelta | None:
 
 
 def theme_label(ctx: CommunityContext, theme: str | None, language: str | None = None) -> str:
-    return ctx.text(f"reflection_theme_{theme}" if theme else "reflection_theme_own", language)
+    """A theme's name for people; a prompt without a known theme is the community's own."""
+    key = f"reflection_theme_{theme}"
+    return ctx.text(key if theme and ctx.catalog.has(key) else "reflection_theme_own", language)
 
 
 async def community_deck(ctx: CommunityContext, deck: Deck) -> list[Candidate]:
