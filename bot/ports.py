@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
 
 
 class PersonalData(Protocol):
@@ -126,6 +127,68 @@ class ProcessedEventRepository(Protocol):
         ...
 
 
+class ReflectionPromptRepository(PersonalData, Protocol):
+    """A community's own reflection prompts; erasing a member only unlinks their authorship."""
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        text: str,
+        theme: str | None,
+        author_id: int | None,
+        suggested: bool,
+        now: datetime,
+    ) -> CommunityPrompt: ...
+
+    async def get(self, community_id: int, prompt_id: int) -> CommunityPrompt | None: ...
+
+    async def for_community(self, community_id: int) -> list[CommunityPrompt]: ...
+
+    async def remove(self, community_id: int, prompt_id: int) -> bool: ...
+
+
+class ReflectionRepository(PersonalData, Protocol):
+    """Reflection rounds and the answers members give; answers are erased with their author."""
+
+    async def add_round(
+        self,
+        *,
+        community_id: int,
+        prompt_key: str,
+        prompt_text: str,
+        theme: str | None,
+        cycle: int,
+        now: datetime,
+    ) -> ReflectionRound: ...
+
+    async def latest_round(self, community_id: int) -> ReflectionRound | None: ...
+
+    async def round_by_number(self, community_id: int, number: int) -> ReflectionRound | None: ...
+
+    async def get_round(self, round_id: int) -> ReflectionRound | None: ...
+
+    async def close_round(self, round_id: int, now: datetime) -> bool:
+        """Mark an open round closed; False when it was already closed (the digest went out)."""
+        ...
+
+    async def keys_in_cycle(self, community_id: int, cycle: int) -> set[str]: ...
+
+    async def answer(
+        self, *, round_id: int, member_id: int, text: str, shared: bool, now: datetime
+    ) -> tuple[Reflection, bool]:
+        """Record a member's answer to a round, replacing theirs; True when it replaced one."""
+        ...
+
+    async def get_answer(self, community_id: int, reflection_id: int) -> Reflection | None: ...
+
+    async def set_shared(self, reflection_id: int, shared: bool) -> None: ...
+
+    async def answers(self, round_id: int) -> list[Reflection]: ...
+
+    async def by_member(self, community_id: int, member_id: int) -> list[Reflection]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the writes of a command commit together, before its reply is sent."""
 
@@ -149,6 +212,12 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def reflection_prompts(self) -> ReflectionPromptRepository: ...
+
+    @property
+    def reflections(self) -> ReflectionRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

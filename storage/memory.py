@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
 
 
 @dataclass
@@ -29,6 +30,7 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    reflections: ReflectionTables = field(default_factory=ReflectionTables)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -317,11 +319,20 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.reflection_prompts = MemoryReflectionPrompts(store)
+        self.reflections = MemoryReflections(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [
+            self.reflections,
+            self.reflection_prompts,
+            self.conversations,
+            self.jobs,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

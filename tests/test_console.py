@@ -44,7 +44,7 @@ def test_the_foundation_script_runs_as_a_piped_console(tmp_path: Path) -> None:
     assert "timezone is now Europe/Berlin" in out
     assert "every fri at 17:30 (Europe/Berlin), next on Fri 2026-03-06 17:30" in out
     # The schedule fired exactly once during the week that passed.
-    assert len(_blocks(out, "[#general]\nA question to reflect on together")) == 1
+    assert len(_blocks(out, "[#general]\nReflection #")) == 1
     # bob is a plain member: refused, and the schedule is still there afterwards.
     assert "/schedule is for moderators, so I haven't done anything" in out
     assert "next on Fri 2026-03-13 17:30" in out

@@ -51,7 +51,7 @@ async def test_a_job_queued_by_a_command_fires_in_real_time_through_the_adapter(
 
     @soon.job("ping")
     async def ping(ctx: CommunityContext, job: Job) -> None:
-        ctx.announce("announcements", "reflection_posted")
+        ctx.announce("announcements", "audit_empty")
 
     hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
     hearth.install(soon)
