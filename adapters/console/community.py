@@ -32,6 +32,7 @@ COMMUNITY_REF = "console"
 MAIN_CHANNEL = "#general"
 _NAME = re.compile(r"^[\w.-]{1,32}$")
 
+
 class ConsoleCommunity:
     def __init__(self, hearth: Hearth, clock: FakeClock, out: TextIO) -> None:
         self.hearth = hearth
