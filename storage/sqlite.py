@@ -498,11 +498,16 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        # Imported here: the feature's repositories build on this module's helpers.
+        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+
+        self.welcome = SqliteWelcome(db)
+        self.buddies = SqliteBuddies(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [self.welcome, self.buddies, self.conversations, self.jobs, self.audit, self.members]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
