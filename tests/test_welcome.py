@@ -184,6 +184,19 @@ async def test_i_dont_know_yet_is_a_fine_answer_and_asked_again_gently(world: Wo
     assert "something has come to mind" not in text(again)
 
 
+async def test_typed_answers_that_mean_a_button_count_as_that_button(world: World) -> None:
+    await world.join("Sam")
+    await world.privately("Sam", "Skip!")
+    assert "That's completely fine" in text(await world.privately("Sam", "I don't know."))
+    assert "yes or a no" in text(await world.privately("Sam", "maybe"))
+    assert "No buddy then" in text(await world.privately("Sam", "No thanks"))
+    mydata = text(await world.privately("Sam", "/mydata"))
+    assert "what you could bring: I don't know yet" in mydata
+    assert "what brings you here" not in mydata
+    async with world.store.unit_of_work() as uow:
+        assert await contributions(uow, 1) == []
+
+
 async def test_a_follow_up_lets_a_newcomer_ask_for_a_buddy_later(world: World) -> None:
     await world.say("bea", "/buddy")
     await onboard(world, "Sam", buddy=False)

@@ -71,13 +71,8 @@ def check_template(text: str) -> None:
         if name is None:
             continue
         if name not in PLACEHOLDERS or spec or conversion:
-            shown = (
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
+            suffix = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            shown = "{" + name + suffix + "}"
             raise Refusal("welcome_set_unknown_placeholder", placeholder=shown, valid=valid)
 
 
@@ -178,7 +173,7 @@ async def welcome_set(ctx: CommandContext, args: Args) -> None:
 # -- the onboarding conversation --------------------------------------------------------------
 
 
-def _owner_key(ctx: CommunityContext, member: Member, step: str, answer: str, label: str) -> Choice:
+def _button(ctx: CommunityContext, member: Member, step: str, answer: str, label: str) -> Choice:
     return Choice(ctx.text(label, member.language), f"onb:{step}:{answer}:{member.id}")
 
 
@@ -186,16 +181,16 @@ def _question(ctx: CommunityContext, member: Member, step: Step) -> tuple[str, t
     language = member.language
     if step is Step.BRINGS:
         return ctx.text("onboarding_ask_brings", language), (
-            _owner_key(ctx, member, step.value, "skip", "onboarding_button_skip"),
+            _button(ctx, member, step.value, "skip", "onboarding_button_skip"),
         )
     if step is Step.CONTRIBUTES:
         return ctx.text("onboarding_ask_contributes", language), (
-            _owner_key(ctx, member, step.value, "unsure", "onboarding_button_unsure"),
-            _owner_key(ctx, member, step.value, "skip", "onboarding_button_skip"),
+            _button(ctx, member, step.value, "unsure", "onboarding_button_unsure"),
+            _button(ctx, member, step.value, "skip", "onboarding_button_skip"),
         )
     return ctx.text("onboarding_ask_buddy", language), (
-        _owner_key(ctx, member, step.value, "yes", "onboarding_button_buddy_yes"),
-        _owner_key(ctx, member, step.value, "no", "onboarding_button_buddy_no"),
+        _button(ctx, member, step.value, "yes", "onboarding_button_buddy_yes"),
+        _button(ctx, member, step.value, "no", "onboarding_button_buddy_no"),
     )
 
 
@@ -295,8 +290,13 @@ async def _finish(ctx: CommandContext, onboarding: Onboarding, *, wants_buddy: b
     _send(ctx, member, onboarding, [buddy_part, done])
 
 
-def _words(ctx: CommandContext, key: str) -> set[str]:
-    return {w.strip().lower() for w in ctx.text(key, ctx.member.language).split(",") if w.strip()}
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", text).lower().split())
+
+
+def _means(ctx: CommandContext, text: str, key: str) -> bool:
+    """Whether a typed answer is one of the catalog's words for a button (e.g. "not sure")."""
+    return _normal(text) in {_normal(w) for w in ctx.text(key, ctx.member.language).split(",")}
 
 
 @feature.flow(FLOW)
@@ -315,17 +315,20 @@ async def answered(ctx: CommandContext, message: str) -> None:
     if len(text) > MAX_ANSWER:
         raise Refusal("onboarding_too_long", limit=MAX_ANSWER)
     if onboarding.step is Step.BUDDY:
-        word = re.sub(r"[^\w\s]", "", text).strip().lower()
-        if word in _words(ctx, "onboarding_yes_words"):
+        if _means(ctx, text, "onboarding_yes_words"):
             await _advance(ctx, onboarding, "yes")
-        elif word in _words(ctx, "onboarding_no_words"):
+        elif _means(ctx, text, "onboarding_no_words"):
             await _advance(ctx, onboarding, "no")
         else:
             question, choices = _question(ctx, ctx.member, Step.BUDDY)
             hint = ctx.text("onboarding_buddy_yes_or_no", ctx.member.language)
             _send(ctx, ctx.member, onboarding, [hint, question], choices)
-        return
-    await _advance(ctx, onboarding, "text", text)
+    elif onboarding.step is Step.CONTRIBUTES and _means(ctx, text, "onboarding_unsure_words"):
+        await _advance(ctx, onboarding, "unsure")
+    elif _means(ctx, text, "onboarding_skip_words"):
+        await _advance(ctx, onboarding, "skip")
+    else:
+        await _advance(ctx, onboarding, "text", text)
 
 
 @feature.choice("onb")
@@ -382,7 +385,7 @@ async def _unreachable(ctx: CommunityContext, member: Member) -> None:
                     member.user_ref,
                 ),
                 Visibility.EPHEMERAL,
-                (_owner_key(ctx, member, "here", "go", "onboarding_button_here"),),
+                (_button(ctx, member, "here", "go", "onboarding_button_here"),),
             )
         )
 
