@@ -503,11 +503,18 @@ class SqliteUnitOfWork:
         self.events = SqliteProcessedEvents(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)
+        # Imported here: the feature's repositories build on this module's helpers.
+        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+
+        self.welcome = SqliteWelcome(db)
+        self.buddies = SqliteBuddies(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
         return [
+            self.welcome,
+            self.buddies,
             self.reflections,
             self.reflection_prompts,
             self.conversations,
