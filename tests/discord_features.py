@@ -1,5 +1,5 @@
-"""Small features for the Discord stories, standing in for features built elsewhere (welcome,
-check-ins): they use the same Feature hooks, so the adapter sees exactly what a real one sends.
+"""Small features for the Discord stories, standing in for features built elsewhere (check-ins)
+and for shapes no feature has yet: they use the same Feature hooks as real ones.
 Their sentences are test fixtures, so they are written here rather than in the catalog."""
 
 from __future__ import annotations
@@ -46,13 +46,12 @@ class Observed:
     gate: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def greeter(seen: Observed) -> Feature:
-    """Welcomes each newcomer publicly, like the welcome feature will."""
-    feature = Feature("test_greeter")
+def observer(seen: Observed) -> Feature:
+    """Notes joins and leaves as the core sees them (the welcome feature does the welcoming)."""
+    feature = Feature("test_observer")
 
     async def joined(ctx: CommunityContext, member: Member) -> None:
         seen.joined.append(member.display_name)
-        _public(ctx, "welcome", f"Welcome, **{escape(member.display_name)}**!")
 
     async def left(ctx: CommunityContext, member: Member) -> None:
         seen.left.append(member.user_ref)

@@ -414,8 +414,10 @@ class FakeDiscord:
 
     # -- what people do -------------------------------------------------------------------------
 
-    async def join(self, name: str) -> dict[str, Any]:
+    async def join(self, name: str, *, dms_open: bool = True) -> dict[str, Any]:
         user = self._user(self.new_id(), name)
+        if not dms_open:
+            self.closed_dms.add(int(user["id"]))
         member = self._add_member(user, [])
         await self.dispatch(
             "GUILD_MEMBER_ADD", {**member, "guild_id": str(self.guild_id)}, GUILD_MEMBERS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import discord
@@ -13,7 +14,7 @@ import yarl
 from bot.feature import Feature
 from bot.markup import plain
 from storage.sqlite import SqliteStore
-from tests.discord_features import HOW_ARE_YOU, Observed, check_in, greeter, notes
+from tests.discord_features import HOW_ARE_YOU, Observed, check_in, notes, observer
 from tests.discord_support import DM_INTERVAL, RunningBot
 from tests.fake_discord import GUILD_MEMBERS, TOKEN, FakeDiscord, Sent
 
@@ -54,7 +55,7 @@ async def bots(fake: FakeDiscord, store: SqliteStore) -> AsyncIterator[list[Runn
 
 @pytest.fixture
 async def bot(fake: FakeDiscord, store: SqliteStore, seen: Observed) -> AsyncIterator[RunningBot]:
-    running = RunningBot(fake, store, [greeter(seen), check_in(seen), notes(seen)])
+    running = RunningBot(fake, store, [observer(seen), check_in(seen), notes(seen)])
     await running.start()
     yield running
     await running.stop()
@@ -124,18 +125,79 @@ async def test_a_development_guild_gets_its_own_sync(
     assert "Your privacy with Hearth" in said(fake.answers(asked))
 
 
-async def test_a_newcomer_is_welcomed_once(
+async def test_a_newcomer_is_welcomed_once_and_onboarded_with_buttons_in_a_dm(
     fake: FakeDiscord, bot: RunningBot, seen: Observed
 ) -> None:
     bea = await fake.join("Bea")
     await fake.rejoin_event(bea)  # Discord may deliver a join again after a resume
     await bot.settle()
-    welcome = only(fake.in_channel(fake.general))
-    assert welcome.content == "Welcome, **Bea**!"
     assert seen.joined == ["Bea"]
+    question = only(fake.dms(bea))
+    assert "What brings you here?" in question.content
+    assert not fake.in_channel(fake.general)  # the welcome waits for others joining close by
+    bot.clock.advance(timedelta(minutes=1))
+    await bot.run_due()
+    welcome = only(fake.in_channel(fake.general))
+    assert "Welcome to Hearth Test, **Bea**!" in welcome.content
+
+    pressed = await fake.press(bea, question, button(question, "I'd rather not say"))
+    await bot.settle()
+    contributes = only(fake.answers(pressed))
+    assert "What could you bring?" in contributes.content and not contributes.ephemeral
+    await fake.dm_from(bea, "I can cook for twenty")  # a typed answer, in the DM
+    await bot.settle()
+    buddy = fake.dms(bea)[-1]
+    assert "Would you like a buddy?" in buddy.content
+    done = await fake.press(bea, buddy, button(buddy, "No, thanks"))
+    await bot.settle()
+    assert "That's everything" in said(fake.answers(done))
+    assert len(fake.in_channel(fake.general)) == 1  # welcomed once
     await fake.leave(bea)
     await bot.settle()
     assert seen.left == [bea["id"]]
+
+
+async def test_a_newcomer_with_closed_dms_is_onboarded_from_the_channel_button(
+    fake: FakeDiscord, bot: RunningBot
+) -> None:
+    ana = await fake.join("Ana", dms_open=False)
+    await bot.settle()
+    assert not fake.dms(ana)
+    offer = only(fake.in_channel(fake.general))
+    assert "couldn't deliver" in offer.content and "Ana" not in offer.content  # nobody named
+    assert offer.custom_ids() == ["~resume:onboarding"]
+
+    opened = await fake.press(ana, offer, "~resume:onboarding")
+    await bot.settle()
+    note = only(fake.answers(opened))  # the welcome's own offer for people it cannot reach
+    assert note.ephemeral and "Start here" in note.labels()
+    started = await fake.press(ana, note, button(note, "Start here"))
+    await bot.settle()
+    first = only(fake.answers(started))
+    assert first.ephemeral and "What brings you here?" in first.content
+    assert "Write my answer" in first.labels()
+
+    writing = await fake.press(ana, first, "~answer")
+    await bot.settle()
+    assert writing.first_type == 9  # a modal: typed privately, not in the channel
+    answered = await fake.submit(ana, writing, "Gardening and good soup")
+    await bot.settle()
+    second = only(fake.answers(answered))
+    assert second.ephemeral and "What could you bring?" in second.content
+    unsure = await fake.press(ana, second, button(second, "I don't know yet"))
+    await bot.settle()
+    third = only(fake.answers(unsure))
+    finished = await fake.press(ana, third, button(third, "No, thanks"))
+    await bot.settle()
+    assert "That's everything" in said(fake.answers(finished))
+    assert all(s.ephemeral for s in fake.answers(finished))
+    assert len(fake.in_channel(fake.general)) == 1 and not fake.dms(ana)
+
+
+def button(message: Sent, label: str) -> str:
+    """The custom id of the button with this label."""
+    found = [c for c in message.components for c in c.get("components", [])]
+    return next(c["custom_id"] for c in found if c.get("label") == label)
 
 
 async def test_without_the_members_intent_hearth_says_what_to_enable(
@@ -205,8 +267,11 @@ async def test_user_text_can_ping_nobody(fake: FakeDiscord, bot: RunningBot) -> 
     answer = only(fake.answers(changed))
     assert "@everyone @here <@&123>" in answer.content
     assert answer.allowed_mentions == {"parse": []}  # no everyone, roles or users
-    await fake.join("Bea")  # a public message too
+    await fake.join("Bea")  # a private and a public message too
     await bot.settle()
+    bot.clock.advance(timedelta(minutes=1))
+    await bot.run_due()
+    assert fake.in_channel(fake.general) and fake.dms(fake.users[max(fake.users)])
     assert fake.sent and all(s.allowed_mentions == {"parse": []} for s in fake.sent)
 
 

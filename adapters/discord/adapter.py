@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
@@ -253,8 +254,10 @@ class DiscordAdapter:
         interaction: discord.Interaction | None = None,
         origin: Origin | None = None,
     ) -> None:
-        """Tell the core; then show the message ephemerally to an asker who is right here, or
-        keep it and offer the member a button in the community channel."""
+        """Tell the core, then let the member see the flow in the channel, only to them: right
+        away when they are using Hearth there, else behind a button in the community channel.
+        What the flow answers to "unreachable" for them (its own channel version) is shown;
+        failing that, the message that could not be delivered."""
         target = reply.target
         person = (target.community_ref, target.user_ref or "")
         followups = await self.hearth.handle_unreachable(
@@ -266,23 +269,24 @@ class DiscordAdapter:
                 payload={"resume": reply.resume or ""},
             )
         )
+        theirs = [
+            f
+            for f in followups
+            if f.visibility is not Visibility.PUBLIC
+            and (f.target.community_ref, f.target.user_ref) == person
+        ]
+        await self.deliver([f for f in followups if f not in theirs])
         if interaction is not None and origin is not None:
-            note = self._note(origin, "discord_dm_closed_here", self._language_of(interaction))
-            await self._send_reply(self._asker(interaction, True), note)
-            await self._send_reply(self._asker(interaction, True), reply)
-        else:
-            self._hold(person, reply)
-        for followup in followups:
-            same_person = (followup.target.community_ref, followup.target.user_ref) == person
-            if followup.visibility is not Visibility.PUBLIC and same_person:
-                if interaction is not None:
-                    await self._send_reply(self._asker(interaction, True), followup)
-                else:
-                    self._hold(person, followup)
-            else:
-                await self.deliver([followup])
-        if interaction is None:
-            await self._offer(target.community_ref, reply.resume or "")
+            send = self._asker(interaction, True)
+            if not theirs:
+                language = self._language_of(interaction)
+                await self._send_reply(send, self._note(origin, "discord_dm_closed_here", language))
+            for shown in theirs or [reply]:
+                await self._send_reply(send, shown)
+            return
+        for held in theirs or [reply]:
+            self._hold(person, held)
+        await self._offer(target.community_ref, reply.resume or "")
 
     def _hold(self, person: tuple[str, str], reply: Reply) -> None:
         held = self._held.setdefault(person, [])
@@ -479,27 +483,34 @@ class DiscordAdapter:
         )
 
     async def _answer(self, interaction: discord.Interaction, origin: Origin, event: Event) -> None:
-        await self._answer_with(interaction, origin, self.hearth.handle(event))
+        """Hand the event to the core and answer. A free-text answer (the modal) is offered when
+        a flow waits for this member's words: after a command only if it started or moved the
+        flow, so that other commands used meanwhile do not carry the button."""
+
+        async def handled() -> tuple[list[Reply], bool]:
+            before = await self._waiting_flow(origin) if isinstance(event, CommandInvoked) else None
+            replies = await self.hearth.handle(event)
+            after = await self._waiting_flow(origin)
+            return replies, after is not None and after != before
+
+        quiet = "discord_answer_not_taken" if isinstance(event, MessagePosted) else "discord_done"
+        await self._answer_with(interaction, origin, handled(), quiet=quiet)
 
     async def _answer_with(
         self,
         interaction: discord.Interaction,
         origin: Origin,
-        work: Awaitable[list[Reply]] | list[Reply],
+        work: Awaitable[tuple[list[Reply], bool]] | list[Reply],
+        *,
+        quiet: str = "discord_done",
     ) -> None:
         """Answer within Discord's 3 seconds: the asker's replies through the interaction,
         everything else to its channel or person."""
 
-        async def prepare() -> tuple[list[Reply], str | None]:
-            replies = await _as_awaitable(work)
-            answer_label = None
-            for_asker = any(self._for_asker(r, origin) for r in replies)
-            # A flow waiting for this member's words in a channel: offer the answer modal.
-            if for_asker and not origin.is_private and await self._awaits_text(origin):
-                answer_label = self.hearth.catalog.text(
-                    "discord_answer_button", self._language_of(interaction)
-                )
-            return replies, answer_label
+        async def prepare() -> tuple[list[Reply], bool]:
+            if isinstance(work, list):
+                return work, False
+            return await work
 
         task = asyncio.ensure_future(prepare())
         deferred = False
@@ -508,9 +519,14 @@ class DiscordAdapter:
             if not done:
                 await interaction.response.defer(ephemeral=not origin.is_private, thinking=True)
                 deferred = True
-            replies, answer_label = await task
+            replies, waiting = await task
             mine = [r for r in replies if self._for_asker(r, origin)]
             others = [r for r in replies if not self._for_asker(r, origin)]
+            answer_label = None
+            if waiting and not origin.is_private:
+                answer_label = self.hearth.catalog.text(
+                    "discord_answer_button", self._language_of(interaction)
+                )
             for index, reply in enumerate(mine):
                 last = index == len(mine) - 1
                 await self._send_reply(
@@ -525,7 +541,7 @@ class DiscordAdapter:
                     others.remove(public)
                     await self._send_reply(self._asker(interaction, False), public)
             if not mine and (deferred or not interaction.response.is_done()):
-                await self._acknowledge(interaction, origin, deferred)
+                await self._acknowledge(interaction, origin, deferred, quiet)
             await self._deliver_around(interaction, origin, others)
         except Exception:  # the core's work, if still running, finishes and commits on its own
             error_id = secrets.token_hex(4)
@@ -533,15 +549,16 @@ class DiscordAdapter:
             await self._apologise(interaction, error_id)
 
     async def _acknowledge(
-        self, interaction: discord.Interaction, origin: Origin, deferred: bool
+        self, interaction: discord.Interaction, origin: Origin, deferred: bool, quiet: str
     ) -> None:
-        """Nothing to say to the asker: close the interaction without noise."""
-        if deferred:
-            await interaction.delete_original_response()
-        elif interaction.type is discord.InteractionType.component:
-            await interaction.response.defer()
+        """Nothing to say to the asker: close a button press silently, else say `quiet`."""
+        if interaction.type is discord.InteractionType.component:
+            if deferred:
+                await interaction.delete_original_response()
+            else:
+                await interaction.response.defer()
         else:
-            note = self._note(origin, "discord_done", self._language_of(interaction))
+            note = self._note(origin, quiet, self._language_of(interaction))
             await self._send_reply(self._asker(interaction, not origin.is_private), note)
 
     async def _deliver_around(
@@ -649,17 +666,21 @@ class DiscordAdapter:
             origin.thread_ref,
         )
 
-    async def _awaits_text(self, origin: Origin) -> bool:
-        """Whether a flow waits for this member's free-text answer (then a modal collects it)."""
+    async def _waiting_flow(self, origin: Origin) -> tuple[str, str] | None:
+        """The flow (and its state) waiting for this member's words in a channel, if any."""
+        if origin.is_private:
+            return None
         async with self.hearth.store.unit_of_work() as uow:  # reads only; rolled back
             link = await uow.communities.find_link(PLATFORM, origin.community_ref)
             if link is None:
-                return False
+                return None
             member = await uow.members.find(link.community_id, PLATFORM, origin.person.user_ref)
             if member is None:
-                return False
+                return None
             conversation = await uow.conversations.get(member.id)
-        return conversation is not None and conversation.flow in self.hearth.flows
+        if conversation is None or conversation.flow not in self.hearth.flows:
+            return None
+        return conversation.flow, json.dumps(conversation.state, sort_keys=True, default=str)
 
     async def _community_facts(self, community_ref: str) -> tuple[str, str | None]:
         """The community's language and main channel, as the core knows them."""
@@ -778,9 +799,3 @@ class DiscordAdapter:
             if channel.permissions_for(guild.me).send_messages:
                 return channel.id
         return None
-
-
-async def _as_awaitable(work: Awaitable[list[Reply]] | list[Reply]) -> list[Reply]:
-    if isinstance(work, list):
-        return work
-    return await work
