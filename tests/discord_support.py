@@ -45,12 +45,14 @@ class RunningBot:
         *,
         dev_guild: int | None = None,
         defer_after: float = 2.0,
+        token: str = TOKEN,
     ) -> None:
         self.fake = fake
         self.store = store
         self.features = list(features)
         self.dev_guild = dev_guild
         self.defer_after = defer_after
+        self.token = token
         self.clock = FakeClock(START)
         self.sleep = FakeSleep()
         self._adapter: DiscordAdapter | None = None
@@ -71,7 +73,7 @@ class RunningBot:
         for feature in self.features:
             hearth.install(feature)
         adapter = DiscordAdapter(
-            TOKEN,
+            self.token,
             dev_guild=self.dev_guild,
             dm_interval=DM_INTERVAL,
             sleep=self.sleep,

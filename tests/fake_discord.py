@@ -340,6 +340,7 @@ class FakeDiscord:
                 await self._gateway_op(session, json.loads(message.data))
         finally:
             self.sessions.remove(session)
+            await self._note_change()
         return ws
 
     async def _gateway_op(self, session: Session, frame: dict[str, Any]) -> None:
@@ -374,6 +375,7 @@ class FakeDiscord:
                     guild["members"] = [self.members[self.app_id]]
                 await self._send(session, "GUILD_CREATE", guild)
             session.ready = True
+            await self._note_change()
         elif op == 8:  # request guild members
             if not session.intents & GUILD_MEMBERS:
                 await session.ws.close(code=4014, message=b"Disallowed intent(s).")
@@ -444,6 +446,28 @@ class FakeDiscord:
             "author": user,
         }
         await self.dispatch("MESSAGE_CREATE", message, DIRECT_MESSAGES)
+
+    async def say(self, user: dict[str, Any], content: str, channel_id: int | None = None) -> int:
+        """A message in a server channel; its text reaches only clients with the message-content
+        intent, or ones it mentions. Returns how many clients got it."""
+        channel = channel_id or self.general
+        mentioned = f"<@{self.app_id}>" in content
+        message = {
+            **self._message_base(self.new_id(), channel, content, [], 0),
+            "author": user,
+            "member": {k: v for k, v in self.members[int(user["id"])].items() if k != "user"},
+            "mentions": [self.bot] if mentioned else [],
+        }
+        got = 0
+        for session in self.sessions:
+            if not session.ready or not session.intents & GUILD_MESSAGES:
+                continue
+            readable = mentioned or session.intents & MESSAGE_CONTENT
+            await self._send(
+                session, "MESSAGE_CREATE", message if readable else {**message, "content": ""}
+            )
+            got += 1
+        return got
 
     def _interaction_base(
         self, kind: int, user: dict[str, Any], channel_id: int | None

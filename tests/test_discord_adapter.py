@@ -11,8 +11,12 @@ import discord
 import pytest
 import yarl
 
+from adapters.discord import DiscordAdapter
+from bot.app import build_hearth
+from bot.clock import SystemClock
 from bot.feature import Feature
 from bot.markup import plain
+from bot.runtime import serve
 from storage.sqlite import SqliteStore
 from tests.discord_features import HOW_ARE_YOU, Observed, check_in, notes, observer
 from tests.discord_support import DM_INTERVAL, RunningBot
@@ -384,6 +388,19 @@ async def test_a_plain_dm_answers_a_waiting_flow(
     assert only(fake.dms(ana)).content == "Noted: Soup on Friday"
 
 
+async def test_a_waiting_flow_takes_a_channel_message_addressed_to_hearth(
+    fake: FakeDiscord, bot: RunningBot, seen: Observed
+) -> None:
+    ana = fake.add_member("Ana")
+    await fake.slash(ana, "test_note")
+    await bot.settle()
+    assert await fake.say(ana, "Just chatting, not to Hearth") == 1
+    await fake.say(ana, f"<@{fake.app_id}> Soup on Friday")
+    await bot.settle()
+    assert seen.notes == ["Soup on Friday"]  # without the message-content intent
+    assert only(fake.dms(ana)).content == "Noted: Soup on Friday"  # no interaction: privately
+
+
 async def test_a_channel_set_with_setup_receives_its_announcements(
     fake: FakeDiscord, bot: RunningBot
 ) -> None:
@@ -474,3 +491,28 @@ async def test_the_fake_sends_member_joins_only_to_clients_with_the_members_inte
     finally:
         await client.close()
         await connection
+
+
+async def test_a_wrong_token_stops_start_up_with_one_clear_line(
+    fake: FakeDiscord, store: SqliteStore
+) -> None:
+    bot = RunningBot(fake, store, token="not-the-token")
+    with pytest.raises(ValueError, match="refused the token"):
+        await bot.start()
+
+
+async def test_hearth_run_serves_discord_until_stopped(
+    fake: FakeDiscord, store: SqliteStore
+) -> None:
+    hearth = build_hearth(store=store, clock=SystemClock())
+    adapter = DiscordAdapter(TOKEN, client_options={"guild_ready_timeout": 0.01})
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(hearth, [adapter], stop))
+    ana = fake.add_member("Ana")
+    await fake.wait_for(lambda: any(session.ready for session in fake.sessions))
+    asked = await fake.slash(ana, "privacy")
+    await fake.wait_for(lambda: fake.answers(asked))
+    assert "Your privacy with Hearth" in only(fake.answers(asked)).content
+    stop.set()
+    await serving
+    assert not fake.sessions  # the gateway connection was closed
