@@ -117,6 +117,10 @@ def notes(seen: Observed) -> Feature:
         _public(ctx, "proposals", "A new proposal is incubating.")
         ctx.answer("Announced.")
 
+    @feature.command("test_shout", "Say something to the whole channel.")
+    async def shout(ctx: CommandContext, args: Args) -> None:
+        _public(ctx, "announcements", "Soup is ready!")
+
     @feature.command("test_slow", "Take a while to answer.")
     async def slow(ctx: CommandContext, args: Args) -> None:
         await seen.gate.wait()

@@ -401,6 +401,17 @@ async def test_a_waiting_flow_takes_a_channel_message_addressed_to_hearth(
     assert only(fake.dms(ana)).content == "Noted: Soup on Friday"  # no interaction: privately
 
 
+async def test_a_command_that_only_speaks_publicly_answers_in_the_channel(
+    fake: FakeDiscord, bot: RunningBot
+) -> None:
+    ana = fake.add_member("Ana")
+    shouted = await fake.slash(ana, "test_shout")
+    await bot.settle()
+    answer = only(fake.answers(shouted))
+    assert answer.content == "Soup is ready!" and not answer.ephemeral
+    assert fake.in_channel(fake.general) == [answer]  # the visible answer to the command
+
+
 async def test_a_channel_set_with_setup_receives_its_announcements(
     fake: FakeDiscord, bot: RunningBot
 ) -> None:

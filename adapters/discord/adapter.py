@@ -342,6 +342,7 @@ class DiscordAdapter:
     async def on_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         if payload.user.bot:
             return
+        self._held.pop((str(payload.guild_id), str(payload.user.id)), None)
         person = Person(str(payload.user.id), "")
         await self._handle_and_deliver(MemberLeft(Origin(PLATFORM, str(payload.guild_id), person)))
 
@@ -540,7 +541,7 @@ class DiscordAdapter:
                 if public is not None:
                     others.remove(public)
                     await self._send_reply(self._asker(interaction, False), public)
-            if not mine and (deferred or not interaction.response.is_done()):
+            if not interaction.response.is_done() or (deferred and not mine):
                 await self._acknowledge(interaction, origin, deferred, quiet)
             await self._deliver_around(interaction, origin, others)
         except Exception:  # the core's work, if still running, finishes and commits on its own
@@ -611,6 +612,8 @@ class DiscordAdapter:
         self, send: Send, reply: Reply, *, dm: bool = False, answer_label: str | None = None
     ) -> None:
         guild_id = _snowflake(reply.target.community_ref) if dm else None
+        if not reply.text.strip() and not reply.choices and answer_label is None:
+            return  # Discord refuses empty messages, and there is nothing to show
         pieces = split(to_discord(reply.text))
         view = choices_view(
             reply.choices,
