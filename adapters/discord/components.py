@@ -48,11 +48,13 @@ class ComponentHandler(Protocol):
 
 
 class HearthClient(discord.Client):
-    """A plain client (it connects straight to the gateway) with a command tree and a handler."""
+    """A plain client (it connects straight to the gateway) with a command tree; gateway events
+    go to `handler` (the adapter), interactions to `answers`."""
 
     def __init__(self, handler: Any, **options: Any) -> None:
         super().__init__(**options)
         self.handler = handler
+        self.answers: Any = None
         self.tree: app_commands.CommandTree[HearthClient] = app_commands.CommandTree(self)
 
     async def setup_hook(self) -> None:
@@ -70,13 +72,13 @@ class HearthClient(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.modal_submit:
-            await self.handler.on_modal_submit(interaction)
+            await self.answers.on_modal_submit(interaction)
 
 
 def _handler(interaction: discord.Interaction) -> ComponentHandler:
     client = interaction.client
     assert isinstance(client, HearthClient)
-    handler: ComponentHandler = client.handler
+    handler: ComponentHandler = client.answers
     return handler
 
 
