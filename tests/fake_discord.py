@@ -612,7 +612,7 @@ class FakeDiscord:
     ) -> InteractionRecord:
         """Fill in and submit the modal that Hearth opened in answer to `opened`."""
         modal = next(c["data"] for c in opened.callbacks if c["type"] == 9)
-        channel_id = self._channel_of(opened)
+        channel_id = self._interaction_channels.get(opened.id)  # where the modal was opened
         record, data = self._interaction_base(5, user, channel_id)
         rows = []
         for row in modal["components"]:
@@ -624,12 +624,6 @@ class FakeDiscord:
         data["data"] = {"custom_id": modal["custom_id"], "components": rows}
         await self.dispatch("INTERACTION_CREATE", data)
         return record
-
-    def _channel_of(self, record: InteractionRecord) -> int | None:
-        for sent in self.sent:
-            if sent.interaction_id == record.id:
-                return sent.channel_id
-        return self.general
 
     # -- what Hearth did ------------------------------------------------------------------------
 

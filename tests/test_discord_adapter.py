@@ -164,10 +164,13 @@ async def test_a_newcomer_is_welcomed_once_and_onboarded_with_buttons_in_a_dm(
 async def test_a_newcomer_with_closed_dms_is_onboarded_from_the_channel_button(
     fake: FakeDiscord, bot: RunningBot
 ) -> None:
+    mia = fake.add_member("Mia", manager=True)
+    await fake.slash(mia, "setup", key="channel", value=f"welcome <#{fake.ideas}>")
+    await bot.settle()
     ana = await fake.join("Ana", dms_open=False)
     await bot.settle()
     assert not fake.dms(ana)
-    offer = only(fake.in_channel(fake.general))
+    offer = only(fake.in_channel(fake.ideas))  # where the welcome feature greets people
     assert "couldn't deliver" in offer.content and "Ana" not in offer.content  # nobody named
     assert offer.custom_ids() == ["~resume:onboarding"]
 
@@ -195,7 +198,7 @@ async def test_a_newcomer_with_closed_dms_is_onboarded_from_the_channel_button(
     await bot.settle()
     assert "That's everything" in said(fake.answers(finished))
     assert all(s.ephemeral for s in fake.answers(finished))
-    assert len(fake.in_channel(fake.general)) == 1 and not fake.dms(ana)
+    assert fake.in_channel(fake.ideas) == [offer] and not fake.dms(ana)
 
 
 def button(message: Sent, label: str) -> str:
@@ -373,6 +376,10 @@ async def test_a_free_text_answer_is_written_in_a_modal(
     await bot.settle()
     answer = only(fake.answers(submitted))
     assert answer.ephemeral and answer.content == r"Noted: Bring \*chairs\* @everyone"
+    assert seen.notes == ["Bring *chairs* @everyone"]
+    again = await fake.submit(ana, opened, "Once more")  # the flow is over: said, not kept
+    await bot.settle()
+    assert "wasn't expecting an answer" in only(fake.answers(again)).content
     assert seen.notes == ["Bring *chairs* @everyone"]
 
 

@@ -290,14 +290,15 @@ class DiscordAdapter:
         held = self._held.setdefault((reply.target.community_ref, reply.target.user_ref or ""), [])
         held.extend(theirs or [reply])
         del held[:-HELD_PER_MEMBER]
-        await self._offer(reply.target.community_ref, reply.resume or "")
+        where = next((r.target.channel_ref for r in theirs if r.target.channel_ref), None)
+        await self._offer(reply.target.community_ref, reply.resume or "", where)
 
     def take_held(self, community_ref: str, user_ref: str) -> list[Reply]:
         return self._held.pop((community_ref, user_ref), [])
 
-    async def _offer(self, community_ref: str, flow: str) -> None:
-        """One button in the community channel (at most every few hours per flow) that opens
-        what could not be delivered; nobody is named."""
+    async def _offer(self, community_ref: str, flow: str, where: str | None = None) -> None:
+        """One button (at most every few hours per flow) in the channel the flow chose, else the
+        community's main channel, that opens what could not be delivered; nobody is named."""
         flow = flow if _FLOW.fullmatch(flow) else ""
         offered = self._offered.get((community_ref, flow))
         now = self._clock()
@@ -305,7 +306,7 @@ class DiscordAdapter:
             return
         language, main_channel = await self._community_facts(community_ref)
         guild_id = snowflake(community_ref)
-        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, main_channel))
+        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where or main_channel))
         if channel_id is None:
             log.warning("no channel to offer undelivered messages in guild=%s", guild_id)
             return
