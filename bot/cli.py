@@ -80,13 +80,13 @@ def _start_time(text: str | None) -> datetime | None:
 def _configured_adapters(settings: Settings) -> list[Adapter]:
     """One adapter per platform whose token is set; the adapters themselves import lazily."""
     adapters: list[Adapter] = []
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        token = settings.discord_token.get_secret_value()
+        adapters.append(DiscordAdapter(token, dev_guild=settings.discord_dev_guild))
     missing = [
-        name
-        for name, token in (
-            ("Telegram", settings.telegram_token),
-            ("Discord", settings.discord_token),
-        )
-        if token is not None
+        name for name, token in (("Telegram", settings.telegram_token),) if token is not None
     ]
     if missing:
         raise ValueError(
