@@ -11,6 +11,7 @@ from bot.services.help import help_feature
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
+from bot.services.start import start_feature
 
 
 def build_hearth(
@@ -40,4 +41,5 @@ def build_hearth(
     hearth.install(setup_feature(hearth.setup_keys))
     hearth.install(schedule_feature(hearth.schedules))
     hearth.install(help_feature(hearth.registry))
+    hearth.install(start_feature(hearth.registry))
     return hearth

@@ -57,6 +57,14 @@ class Outbox(Protocol):
 
 
 @dataclass(frozen=True)
+class Membership:
+    """A community a person belongs to, as its platform presence (for private chats)."""
+
+    community_ref: str
+    community_name: str
+
+
+@dataclass(frozen=True)
 class Defaults:
     timezone: str = "UTC"
     language: str = "en"
@@ -321,6 +329,29 @@ class Hearth:
                 await hook(ctx, member)
             await uow.commit()
         return ctx.replies
+
+    async def memberships(self, platform: str, user_ref: str) -> list[Membership]:
+        """Where this person is an active member on a platform: a private chat belongs to one."""
+        found: list[Membership] = []
+        async with self.store.unit_of_work() as uow:
+            for member in await uow.members.memberships(platform, user_ref):
+                community = await uow.communities.get(member.community_id)
+                for link in await uow.communities.links(member.community_id):
+                    if link.platform == platform:
+                        found.append(Membership(link.community_ref, community.name))
+        return found
+
+    async def reachable(self, platform: str, user_ref: str) -> None:
+        """The person can be messaged privately again (e.g. they started the bot)."""
+        async with self.store.unit_of_work() as uow:
+            changed = False
+            for member in await uow.members.memberships(platform, user_ref):
+                if member.unreachable_since is not None:
+                    member.unreachable_since = None
+                    await uow.members.save(member)
+                    changed = True
+            if changed:
+                await uow.commit()
 
     # -- scheduled work -------------------------------------------------------------------
 
