@@ -80,12 +80,17 @@ def _start_time(text: str | None) -> datetime | None:
 def _configured_adapters(settings: Settings) -> list[Adapter]:
     """One adapter per platform whose token is set; the adapters themselves import lazily."""
     adapters: list[Adapter] = []
+    if settings.telegram_token is not None:
+        from adapters.telegram import TelegramAdapter
+
+        adapters.append(
+            TelegramAdapter(
+                settings.telegram_token.get_secret_value(), base_url=settings.telegram_base_url
+            )
+        )
     missing = [
         name
-        for name, token in (
-            ("Telegram", settings.telegram_token),
-            ("Discord", settings.discord_token),
-        )
+        for name, token in (("Discord", settings.discord_token),)
         if token is not None
     ]
     if missing:

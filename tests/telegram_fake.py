@@ -16,6 +16,7 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -52,8 +53,17 @@ _INT_FIELDS = {
     "message_id",
     "cache_time",
 }
-_TAGS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "code": "code",
-         "u": "underline", "s": "strikethrough", "pre": "pre", "a": "text_link"}
+_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "code": "code",
+    "u": "underline",
+    "s": "strikethrough",
+    "pre": "pre",
+    "a": "text_link",
+}
 _HTML = re.compile(
     r"<(/?)([a-zA-Z-]+)((?:\s+[a-z_-]+(?:=\"[^\"]*\")?)*)\s*>"
     r"|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);"
@@ -230,14 +240,14 @@ class FakeBotApi:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(self, check: Callable[[], bool], timeout: float = 10.0) -> None:
+    async def wait_for(self, check: Callable[[], bool], bound: float = 10.0) -> None:
         """Wait until `check()` holds after some request; a safety bound, not a timing test."""
 
         async def until() -> None:
             async with self._changed:
                 await self._changed.wait_for(check)
 
-        await asyncio.wait_for(until(), timeout)
+        await asyncio.wait_for(until(), bound)
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
@@ -247,6 +257,7 @@ class FakeBotApi:
                 raise ApiError(401, "Unauthorized")
             params = await self._params(request)
             self.calls.append((method, params))
+            await self._notify()  # a long poll may wait a while: its call counts from now
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -319,11 +330,19 @@ class FakeBotApi:
         if status == "creator":
             return {"status": "creator", "user": user, "is_anonymous": False}
         if status == "administrator":
-            rights = (
-                "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats"
-                " can_restrict_members can_promote_members can_change_info can_invite_users"
-                " can_post_stories can_edit_stories can_delete_stories"
-            ).split()
+            rights = [
+                "can_be_edited",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            ]
             return {
                 "status": "administrator",
                 "user": user,
@@ -374,7 +393,11 @@ class FakeBotApi:
         thread: int | None = None,
         sender_chat: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        where = chat.as_dict() if chat else {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        where = (
+            chat.as_dict()
+            if chat
+            else {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        )
         fields: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
@@ -475,12 +498,10 @@ class FakeBotApi:
 
         if not ready() and timeout > 0 and not self._closing:
             async with self._changed:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         self._changed.wait_for(lambda: self._closing or bool(ready())), timeout
                     )
-                except TimeoutError:
-                    pass
         transport = request.transport
         if transport is None or transport.is_closing():
             return []  # the poller hung up (a stopped bot): keep the updates for the next one
@@ -565,7 +586,7 @@ class FakeBotApi:
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if data is None and "url" not in button:
-                    raise ApiError(400, "Bad Request: can't find field \"callback_data\"")
+                    raise ApiError(400, 'Bad Request: can\'t find field "callback_data"')
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
         fields: dict[str, Any] = {"text": text}
         if entities:

@@ -177,9 +177,7 @@ async def test_a_members_moderator_command_is_refused_and_an_admins_works(
 async def test_an_anonymous_admin_writing_as_the_group_is_a_moderator(tg: TelegramWorld) -> None:
     anonymous_bot = tg.fake.user(1087968824, "Group")
     anonymous_bot["is_bot"] = True
-    sent = await tg.say(
-        anonymous_bot, "/setup name Soup Kitchen", sender_chat=tg.group.as_dict()
-    )
+    sent = await tg.say(anonymous_bot, "/setup name Soup Kitchen", sender_chat=tg.group.as_dict())
     assert "Done: name is now Soup Kitchen" in texts(sent)
     assert sent[0].chat_id == GROUP_ID and sent[0].reply_to is not None
 

@@ -91,7 +91,7 @@ def render(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [_html(_slice(spans, start, end)) for start, end in split_plain(joined, limit)]
 
 
-def keyboard_rows(labels: Sequence[str], width: int = 30, per_row: int = 4) -> list[list[int]]:
+def keyboard_rows(labels: Sequence[str], width: int = 40, per_row: int = 4) -> list[list[int]]:
     """Indexes of buttons grouped in rows: short labels share a row, long ones stand alone."""
     rows: list[list[int]] = []
     used = 0
