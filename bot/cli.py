@@ -88,11 +88,7 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
                 settings.telegram_token.get_secret_value(), base_url=settings.telegram_base_url
             )
         )
-    missing = [
-        name
-        for name, token in (("Discord", settings.discord_token),)
-        if token is not None
-    ]
+    missing = [name for name, token in (("Discord", settings.discord_token),) if token is not None]
     if missing:
         raise ValueError(
             f"the {' and '.join(missing)} adapter is not part of this build yet;"

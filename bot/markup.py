@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 _SPECIAL = re.compile(r"([\\*_`])")
 _BODY = r"((?:\\.|[^\\])+?)"  # escaped pairs count as one, so "\*" never closes a span
-_TOKEN = re.compile(
-    rf"\\([\\*_`])|\*\*{_BODY}\*\*|(?<!\w)_{_BODY}_(?!\w)|`{_BODY}`", re.DOTALL
-)
+_TOKEN = re.compile(rf"\\([\\*_`])|\*\*{_BODY}\*\*|(?<!\w)_{_BODY}_(?!\w)|`{_BODY}`", re.DOTALL)
 
 
 def escape(text: str) -> str:

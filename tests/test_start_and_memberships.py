@@ -45,9 +45,7 @@ async def test_memberships_span_communities_and_end_when_leaving(store: Store) -
         ("hearth-test", "Test community"),
     ]
     await world.leave("bob")
-    assert [m.community_ref for m in await world.hearth.memberships(PLATFORM, "bob")] == [
-        "garden"
-    ]
+    assert [m.community_ref for m in await world.hearth.memberships(PLATFORM, "bob")] == ["garden"]
     assert await world.hearth.memberships("elsewhere", "bob") == []
 
 
