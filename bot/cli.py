@@ -121,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     if args.command == "commands":
-        _print_commands(args.json)
+        try:
+            _print_commands(args.json)
+        except ValueError as problem:  # e.g. a broken reflection deck, named with file and line
+            print(f"hearth: {problem}", file=sys.stderr)
+            return 2
         return 0
     try:
         settings = load_settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,7 @@ from bot.feature import (
     FlowHandler,
     JobHandler,
     MemberHook,
+    ReportHandler,
     ScheduleHandler,
     SetupKey,
 )
@@ -95,7 +97,10 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
+        self.outcomes: Counter[str] = Counter()
         for feature in features:
             self.install(feature)
 
@@ -107,6 +112,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key
         self.on_join.extend(feature.on_join)
@@ -208,6 +214,7 @@ class Hearth:
                 if event_ref and not await uow.events.claim(
                     origin.platform, event_ref, self.clock.now()
                 ):
+                    self.outcomes["duplicate"] += 1
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
@@ -217,8 +224,10 @@ class Hearth:
                     refused = refusal
                 else:
                     await uow.commit()
+                    self.outcomes["ok"] += 1
                     return ctx.replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+            self.outcomes["refused"] += 1
             if event_ref:
                 async with self.store.unit_of_work() as uow:
                     await uow.events.claim(origin.platform, event_ref, self.clock.now())
@@ -228,6 +237,7 @@ class Hearth:
             ]
         except Exception:
             error_id = secrets.token_hex(4)
+            self.outcomes["error"] += 1
             log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
             return [
                 self._to_origin(

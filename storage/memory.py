@@ -16,6 +16,8 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
+from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
 
 @dataclass
@@ -29,6 +31,8 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    reflections: ReflectionTables = field(default_factory=ReflectionTables)
+    welcome: WelcomeState = field(default_factory=WelcomeState)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -325,11 +329,24 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.reflection_prompts = MemoryReflectionPrompts(store)
+        self.reflections = MemoryReflections(store)
+        self.welcome = MemoryWelcome(store)
+        self.buddies = MemoryBuddies(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.conversations,
+            self.jobs,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

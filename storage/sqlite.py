@@ -497,6 +497,9 @@ class SqliteProcessedEvents(_Repo):
 
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
+        # Feature repositories build on this module, so they are imported when first used.
+        from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
+
         self._store = store
         db = store.db
         self.communities = SqliteCommunities(db)
@@ -506,11 +509,27 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        self.reflection_prompts = SqliteReflectionPrompts(db)
+        self.reflections = SqliteReflections(db)
+        # Imported here: the feature's repositories build on this module's helpers.
+        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+
+        self.welcome = SqliteWelcome(db)
+        self.buddies = SqliteBuddies(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        return [self.conversations, self.jobs, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.conversations,
+            self.jobs,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
