@@ -45,5 +45,5 @@ def build_hearth(
     hearth.install(schedule_feature(hearth.schedules))
     hearth.install(report_feature(hearth.reports))
     hearth.install(help_feature(hearth.registry))
-    hearth.install(start_feature(hearth.registry))
+    hearth.install(start_feature(hearth.registry, hearth.resumes))
     return hearth

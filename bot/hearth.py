@@ -97,6 +97,7 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.resumes: dict[str, str] = {}
         self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
@@ -112,6 +113,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.resumes, feature.resumes)
         _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -20,6 +21,7 @@ from bot.clock import FakeClock
 from bot.feature import Feature
 from bot.hearth import Defaults, Hearth
 from bot.ports import Store
+from bot.simulation import advance
 from storage.memory import MemoryStore
 from tests.support import START
 from tests.telegram_fake import TOKEN, FakeBotApi, Sent
@@ -103,6 +105,12 @@ class TelegramWorld:
                 await self._done.wait_for(lambda: self.handled[update_id] >= wanted)
 
         await asyncio.wait_for(handled(), 10)
+        return self.fake.sent[before:]
+
+    async def advance(self, delta: timedelta) -> list[Sent]:
+        """Time passes; what scheduled work sent meanwhile (through the adapter)."""
+        before = len(self.fake.sent)
+        await advance(self.hearth, self.clock, delta)
         return self.fake.sent[before:]
 
     async def say(self, user: dict[str, Any], text: str, **where: Any) -> list[Sent]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.events import MessagePosted, Origin, Person
+from bot.feature import Feature
 from bot.ports import Store
 from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
@@ -21,15 +22,36 @@ async def test_start_says_hello_privately(world: World) -> None:
     assert "I'm Hearth, the helper of Test community" in hello
 
 
-async def test_start_resumes_a_flow_by_its_command(world: World) -> None:
-    resumed = await world.privately("bob", "/start mydata")
+def _resumable(world: World, flow: str, line: str) -> None:
+    feature = Feature(f"resumes_{flow}")
+    feature.resumes[flow] = line
+    world.hearth.install(feature)
+
+
+async def test_start_resumes_a_declared_flow(world: World) -> None:
+    _resumable(world, "data_flow", "mydata")
+    resumed = await world.privately("bob", "/start data_flow")
     assert "What Hearth holds about you" in text(resumed)
+
+
+async def test_start_never_runs_a_command_that_merely_shares_the_flows_name(world: World) -> None:
+    assert "I'm Hearth" in text(await world.privately("bob", "/start mydata"))
     assert "I'm Hearth" in text(await world.privately("bob", "/start no_such_flow"))
 
 
+async def test_start_resumes_the_onboarding(world: World) -> None:
+    await world.join("bob")
+    resumed = text(await world.privately("bob", "/start onboarding"))
+    assert "1 of 3 · What brings you here?" in resumed
+
+
 async def test_start_does_not_bypass_roles(world: World) -> None:
-    refused = await world.privately("bob", "/start setup")
+    _resumable(world, "admin_flow", "setup timezone UTC")
+    refused = await world.privately("bob", "/start admin_flow")
     assert "/setup is for moderators" in text(refused)
+    world.make_admin("ana")
+    done = await world.privately("ana", "/start admin_flow")
+    assert "Done: timezone is now UTC" in text(done)
 
 
 async def test_memberships_span_communities_and_end_when_leaving(store: Store) -> None:

@@ -3,44 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from telegram import Bot
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 
 from adapters.telegram import TelegramAdapter, TelegramStartFailed
 from bot.commands import Args
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Member
 from bot.feature import Feature
-from bot.markup import escape
 from bot.replies import Reply, Target, Visibility
 from storage.sqlite import SqliteStore
 from tests.telegram_fake import BOT_USERNAME, FakeBotApi
-from tests.telegram_support import GROUP_ID, TelegramWorld, in_chat, texts
+from tests.telegram_support import GROUP_ID, TelegramWorld, texts
 
 # PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-class Greeter:
-    """A small stand-in for the welcome feature: announces joins and leaves publicly."""
-
-    def __init__(self) -> None:
-        self.feature = Feature("greeter")
-        self.feature.on_join.append(self.welcome)
-        self.feature.on_leave.append(self.farewell)
-
-    async def welcome(self, ctx: CommunityContext, member: Member) -> None:
-        self._announce(ctx, f"Welcome, **{escape(member.display_name)}**!")
-
-    async def farewell(self, ctx: CommunityContext, member: Member) -> None:
-        self._announce(ctx, f"Goodbye, {escape(member.display_name)}.")
-
-    @staticmethod
-    def _announce(ctx: CommunityContext, text: str) -> None:
-        for link in ctx.links:
-            target = Target(link.platform, link.community_ref, link.channel_for("welcome"))
-            ctx.replies.append(Reply(text, target, Visibility.PUBLIC))
 
 
 class Nudger:
@@ -52,6 +33,7 @@ class Nudger:
         self.feature.command("nudge", "Send yourself a private nudge.")(self.nudge)
         self.feature.command("announce", "Post a note in the proposals channel.")(self.announce)
         self.feature.on_unreachable["nudge"] = self.missed
+        self.feature.resumes["nudge"] = "nudge"
 
     async def nudge(self, ctx: CommandContext, args: Args) -> None:
         target = Target(ctx.origin.platform, ctx.origin.community_ref, user_ref=ctx.member.user_ref)
@@ -75,7 +57,7 @@ def nudger() -> Nudger:
 
 @pytest.fixture
 async def tg(nudger: Nudger) -> AsyncIterator[TelegramWorld]:
-    world = TelegramWorld(features=[Greeter().feature, nudger.feature])
+    world = TelegramWorld(features=[nudger.feature])
     await world.start()
     yield world
     await world.close()
@@ -88,30 +70,62 @@ async def test_a_newcomer_is_welcomed_once_when_both_join_updates_arrive(tg: Tel
     dana = tg.fake.user(14, "Dana")
     first = await tg.handle(tg.fake.join(tg.group, dana, via="chat_member"))
     second = await tg.handle(tg.fake.join(tg.group, dana, via="service"))
-
-    assert [s.text for s in first] == ["Welcome, Dana!"]
-    assert first[0].styled("bold") == ["Dana"]
-    assert first[0].chat_id == GROUP_ID
     assert second == []
     assert tg.fake.dropped == []  # chat_member was asked for in allowed_updates
     assert "chat_member" in tg.fake.allowed
 
+    # Dana never started the bot: the welcome's notice carries the deep link to her questions.
+    assert len(first) == 1 and first[0].chat_id == GROUP_ID
+    assert "couldn't reach you" in first[0].text
+    assert first[0].labels == ["Start here", "Open a private chat with me"]
+    link = first[0].button("Open a private chat with me")["url"]
+    assert link == f"https://t.me/{BOT_USERNAME}?start=m{-GROUP_ID}-onboarding"
+
+    welcomed = await tg.advance(timedelta(minutes=2))
+    assert [s.chat_id for s in welcomed] == [GROUP_ID]
+    assert welcomed[0].text.startswith("👋 Welcome to Kitchen, Dana!")
+    assert welcomed[0].styled("bold") == ["Dana"]
+    assert await tg.advance(timedelta(days=1)) == []
+
 
 async def test_the_service_message_alone_welcomes_too(tg: TelegramWorld) -> None:
     dana = tg.fake.user(14, "Dana")
-    sent = await tg.handle(tg.fake.join(tg.group, dana, via="service"))
+    notice = await tg.handle(tg.fake.join(tg.group, dana, via="service"))
     again = await tg.handle(tg.fake.join(tg.group, dana, via="chat_member"))
-    assert texts(sent) == "Welcome, Dana!" and again == []
+    assert len(notice) == 1 and again == []
+    welcomed = await tg.advance(timedelta(minutes=2))
+    assert len(welcomed) == 1 and "Dana" in welcomed[0].text
+
+
+async def test_the_newcomer_starts_the_bot_through_the_link_and_onboards_privately(
+    tg: TelegramWorld,
+) -> None:
+    dana = tg.fake.user(14, "Dana")
+    notice = await tg.handle(tg.fake.join(tg.group, dana, via="chat_member"))
+    link = notice[0].button("Open a private chat with me")["url"]
+    payload = link.split("?start=")[1]
+
+    opened = await tg.dm(dana, f"/start {payload}")  # what Telegram sends on Start
+    assert [s.chat_id for s in opened] == [dana["id"]]
+    assert "1 of 3 · What brings you here?" in opened[-1].text
+    answered = await tg.dm(dana, "I can cook for twenty & I love it 🍲")
+    assert [s.chat_id for s in answered] == [dana["id"]]
+    assert "2 of 3" in texts(answered)
 
 
 async def test_leaving_and_coming_back(tg: TelegramWorld) -> None:
     dana = tg.fake.user(14, "Dana")
     await tg.handle(tg.fake.join(tg.group, dana, via="service"))
+    await tg.advance(timedelta(minutes=2))
     left = await tg.handle(tg.fake.leave(tg.group, dana, via="chat_member"))
     left_again = await tg.handle(tg.fake.leave(tg.group, dana, via="service"))
-    back = await tg.handle(tg.fake.join(tg.group, dana, via="chat_member"))
-    assert texts(left) == "Goodbye, Dana." and left_again == []
-    assert texts(back) == "Welcome, Dana!"
+    assert left == [] and left_again == []
+    assert await tg.hearth.memberships("telegram", str(dana["id"])) == []
+
+    await tg.handle(tg.fake.join(tg.group, dana, via="chat_member"))
+    assert [m.community_name for m in await tg.hearth.memberships("telegram", "14")] == ["Kitchen"]
+    welcomed_again = await tg.advance(timedelta(minutes=2))
+    assert len(welcomed_again) == 1 and "Dana" in welcomed_again[0].text
 
 
 async def test_a_promotion_is_no_join_and_counts_at_once(tg: TelegramWorld) -> None:
@@ -408,27 +422,38 @@ async def test_a_wrong_token_stops_start_up_with_one_line() -> None:
     await fake.start()
     try:
         world = TelegramWorld()
-        adapter = TelegramAdapter("1:wrong", base_url=fake.base_url)
-        with pytest.raises(TelegramStartFailed, match="refused HEARTH_TELEGRAM_TOKEN"):
+        adapter = TelegramAdapter("1:wrong-secret", base_url=fake.base_url)
+        with pytest.raises(TelegramStartFailed, match="refused HEARTH_TELEGRAM_TOKEN") as failed:
             await adapter.start(world.hearth)
+        assert "wrong-secret" not in str(failed.value)
         await adapter.stop()
     finally:
         await fake.close()
 
 
-async def test_the_strict_fake_refuses_unknown_methods_and_bad_html() -> None:
+async def test_the_strict_fake_holds_the_bot_to_telegrams_rules() -> None:
     fake = FakeBotApi()
-    fake.group(GROUP_ID, "Kitchen")
+    group = fake.group(GROUP_ID, "Kitchen")
+    dana = fake.user(14, "Dana")
     await fake.start()
     try:
-        from telegram import Bot
-        from telegram.error import BadRequest, EndPointNotFound
-
         async with Bot(fake.token, base_url=fake.base_url) as bot:
             with pytest.raises(EndPointNotFound):
                 await bot.do_api_request("noSuchMethod")
             with pytest.raises(BadRequest, match="parse entities"):
                 await bot.send_message(GROUP_ID, "Soup & bread", parse_mode="HTML")
-            assert in_chat(fake.sent, GROUP_ID) == []
+            with pytest.raises(Forbidden, match="bot can't initiate conversation"):
+                await bot.send_message(dana["id"], "Hello")
+            assert fake.sent == []
+
+            await fake.join(group, dana, via="chat_member")
+            assert await bot.get_updates(timeout=0) == ()  # not asked for chat_member
+            assert len(fake.dropped) == 1
+            await fake.join(group, fake.user(15, "Eve"), via="chat_member")
+            asked = await bot.get_updates(timeout=0, allowed_updates=["chat_member"])
+            assert [u.chat_member.new_chat_member.user.first_name for u in asked] == ["Eve"]
+        with pytest.raises(InvalidToken, match="rejected by the server"):
+            async with Bot("1:wrong", base_url=fake.base_url):
+                pass
     finally:
         await fake.close()

@@ -107,14 +107,13 @@ class TelegramAdapter:
         self._application = app
         try:
             await app.initialize()  # calls getMe
-        except InvalidToken as refused:
+        except InvalidToken:  # its message quotes the token: never show it
             raise TelegramStartFailed(
-                f"Telegram refused HEARTH_TELEGRAM_TOKEN ({refused.message})"
+                "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
             ) from None
         except NetworkError as unreachable:
-            raise TelegramStartFailed(
-                f"could not reach the Telegram Bot API ({unreachable.message})"
-            ) from None
+            reason = unreachable.message.replace(self._token, "***")
+            raise TelegramStartFailed(f"could not reach the Telegram Bot API ({reason})") from None
         session = self._session = Session(hearth, app.bot, app.bot.username)
         self._outgoing = Outgoing(session, self.topics, self.chats, self._deep_link_every)
         incoming = Incoming(

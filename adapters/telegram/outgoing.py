@@ -4,9 +4,9 @@
   a channel setting names (`/setup channel proposals Ideas`), else in General.
 - PRIVATE: to the person's private chat. When Telegram refuses (the person never started the
   bot, or blocked it), the core is told (`Unreachable`, with the flow to resume) and the group
-  gets a deep link that opens the private chat and resumes the flow on Start: as a reply to the
-  person's own message when they just asked, else one invitation per group and flow for a
-  while, naming nobody.
+  gets a deep link button that opens the private chat, where Start resumes the flow: on the
+  notice the core posts about it, or as a reply to the person's own message when they just
+  asked, or else as one invitation per group and flow for a while, naming nobody.
 - EPHEMERAL (only the asker sees it, which Telegram has no way to do in a group): privately
   when the person has started the bot, else as a reply to their message in the group.
 """
@@ -33,21 +33,22 @@ from adapters.telegram.private import PrivateChats
 from adapters.telegram.render import keyboard_rows, render
 from adapters.telegram.session import PLATFORM, Session, Trigger, private_chat_of
 from bot.events import Unreachable
-from bot.replies import Choice, Reply, Visibility
+from bot.replies import Choice, Reply, Target, Visibility
 
 log = logging.getLogger("hearth.telegram.out")
 
 
-def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
-    """Choices as inline buttons whose callback data is the choice's key."""
-    if not choices:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(choices[i].label, callback_data=choices[i].key) for i in row]
-            for row in keyboard_rows([c.label for c in choices])
-        ]
-    )
+def keyboard(
+    choices: Sequence[Choice], link: InlineKeyboardButton | None = None
+) -> InlineKeyboardMarkup | None:
+    """Choices as inline buttons whose callback data is the choice's key (and a link below)."""
+    rows = [
+        [InlineKeyboardButton(choices[i].label, callback_data=choices[i].key) for i in row]
+        for row in keyboard_rows([c.label for c in choices])
+    ]
+    if link is not None:
+        rows.append([link])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class Outgoing:
@@ -86,15 +87,11 @@ class Outgoing:
             for reply in refused.values():
                 await self._unreachable(reply, trigger)
 
-    async def _public(self, reply: Reply) -> None:
+    async def _public(self, reply: Reply, link: InlineKeyboardButton | None = None) -> None:
         target = reply.target
         chat_id = int(target.community_ref)
-        thread = (
-            int(target.thread_ref)
-            if target.thread_ref is not None
-            else self.topics.resolve(chat_id, target.channel_ref)
-        )
-        await self.send(chat_id, reply.text, keyboard(reply.choices), thread=thread)
+        thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
+        await self.send(chat_id, reply.text, keyboard(reply.choices, link), thread=thread)
 
     async def _private(self, reply: Reply) -> bool:
         """Send to the person's private chat; False when Telegram will not let us."""
@@ -115,19 +112,28 @@ class Outgoing:
         self.chats.sent(user_id, reply.target.community_ref, with_buttons)
         return True
 
-    async def _ephemeral(self, reply: Reply, trigger: Trigger | None) -> None:
-        if await self._private(reply):
+    def _thread(self, chat_id: int, thread_ref: str | None, channel_ref: str | None) -> int | None:
+        if thread_ref is not None:
+            return int(thread_ref)
+        return self.topics.resolve(chat_id, channel_ref)
+
+    async def _ephemeral(
+        self, reply: Reply, trigger: Trigger | None, link: InlineKeyboardButton | None = None
+    ) -> None:
+        if link is None and await self._private(reply):
             return
         target = reply.target
         chat_id = int(target.community_ref)
-        thread = int(target.thread_ref) if target.thread_ref is not None else None
+        thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
         answering = trigger.message_id if trigger and trigger.chat_id == chat_id else None
         await self.send(
-            chat_id, reply.text, keyboard(reply.choices), thread=thread, reply_to=answering
+            chat_id, reply.text, keyboard(reply.choices, link), thread=thread, reply_to=answering
         )
 
     async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> None:
-        """Tell the core, deliver what it says instead, and offer the deep link in the group."""
+        """Tell the core, deliver what it says instead, and offer the deep link in the group:
+        on the core's own notice in the group if it gave one, else as a reply to the person's
+        message when they just asked, else as one invitation per group and flow for a while."""
         target = reply.target
         hearth = self.session.hearth
         instead = await hearth.handle_unreachable(
@@ -139,29 +145,64 @@ class Outgoing:
                 payload={"resume": reply.resume},
             )
         )
-        await self.deliver(instead, None, report=False)
         user_id = private_chat_of(target.user_ref)
         payload = deeplink.encode(target.community_ref, reply.resume)
-        if user_id is None or payload is None:
-            return  # anonymous admins and channels have no private chat to open
-        url = deeplink.link(self.session.username, payload)
-        button = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url)]]
-        )
-        chat_id = int(target.community_ref)
-        if trigger is not None and trigger.user_id == user_id and trigger.chat_id == chat_id:
-            text = self.session.text("telegram_start_me", link=url)
-            await self.send(
-                chat_id, text, button, thread=trigger.thread_id, reply_to=trigger.message_id
-            )
+        if user_id is None or payload is None:  # anonymous admins have no private chat
+            await self.deliver(instead, None, report=False)
             return
+        url = deeplink.link(self.session.username, payload)
+        link = InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url)
+        notice = next((r for r in instead if self._notice_for(r, target)), None)
+        await self.deliver([r for r in instead if r is not notice], None, report=False)
         key = (target.community_ref, reply.resume or "")
-        now = hearth.clock.now()
+        chat_id = int(target.community_ref)
+        resumable = (reply.resume or "") in hearth.resumes
+        if notice is not None:
+            if notice.visibility is Visibility.PUBLIC:
+                await self._public(notice, link)
+            else:
+                await self._ephemeral(notice, trigger, link)
+            self._invited[key] = hearth.clock.now()
+        elif trigger is not None and trigger.user_id == user_id and trigger.chat_id == chat_id:
+            text = self.session.text(
+                "telegram_start_me" if resumable else "telegram_start_me_again", link=url
+            )
+            await self.send(
+                chat_id,
+                text,
+                keyboard((), link),
+                thread=trigger.thread_id,
+                reply_to=trigger.message_id,
+            )
+        elif self._may_invite(key):
+            text = self.session.text(
+                "telegram_start_us" if resumable else "telegram_start_us_later", link=url
+            )
+            await self.send(chat_id, text, keyboard((), link))
+
+    @staticmethod
+    def _notice_for(reply: Reply, refused: Target) -> bool:
+        """A reply of the core's unreachable hook shown in that group, where a link fits."""
+        same_group = (
+            reply.target.platform == PLATFORM
+            and reply.target.community_ref == refused.community_ref
+            and reply.target.channel_ref is not None
+        )
+        if reply.visibility is Visibility.PUBLIC:
+            return same_group
+        return (
+            same_group
+            and reply.visibility is Visibility.EPHEMERAL
+            and reply.target.user_ref == refused.user_ref
+        )
+
+    def _may_invite(self, key: tuple[str, str]) -> bool:
+        now = self.session.hearth.clock.now()
         invited = self._invited.get(key)
         if invited is not None and now - invited < self.deep_link_every:
-            return
+            return False
         self._invited[key] = now
-        await self.send(chat_id, self.session.text("telegram_start_us", link=url), button)
+        return True
 
     async def send(
         self,
