@@ -8,7 +8,8 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
   initiate conversation with a user";
 - HTML is parsed like Telegram does: only known tags, properly nested, and every `<`, `>` and
   `&` that is not markup must be escaped; at most 4096 characters after parsing;
-- `chat_member` updates are delivered only when `allowed_updates` asked for them;
+- `chat_member` updates are delivered only when `allowed_updates` asked for them, and only
+  from groups where the bot is an administrator;
 - `getUpdates` is a real long poll, released at once when an update arrives or on close;
 - a callback query is answered at most once; `flood()` makes the next calls answer 429.
 """
@@ -489,7 +490,7 @@ class FakeBotApi:
                 if not fresh and update["update_id"] not in self._replayed:
                     continue
                 kind = next(key for key in update if key != "update_id")
-                if kind not in self.allowed:
+                if kind not in self.allowed or not self._may_see(kind, update[kind]):
                     self.dropped.append(update)
                     continue
                 kept.append(update)
@@ -509,6 +510,13 @@ class FakeBotApi:
         for update in found:
             self._replayed.discard(update["update_id"])
         return [] if self._closing else found
+
+    def _may_see(self, kind: str, payload: dict[str, Any]) -> bool:
+        """chat_member updates reach a bot only where it is an administrator."""
+        if kind != "chat_member":
+            return True
+        chat = self.chats.get(payload["chat"]["id"])
+        return chat is not None and chat.statuses.get(BOT_ID) == "administrator"
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands")

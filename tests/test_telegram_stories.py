@@ -17,7 +17,7 @@ from bot.domain import Member
 from bot.feature import Feature
 from bot.replies import Reply, Target, Visibility
 from storage.sqlite import SqliteStore
-from tests.telegram_fake import BOT_USERNAME, FakeBotApi
+from tests.telegram_fake import BOT_ID, BOT_USERNAME, FakeBotApi
 from tests.telegram_support import GROUP_ID, TelegramWorld, texts
 
 # PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
@@ -452,6 +452,9 @@ async def test_the_strict_fake_holds_the_bot_to_telegrams_rules() -> None:
             await fake.join(group, fake.user(15, "Eve"), via="chat_member")
             asked = await bot.get_updates(timeout=0, allowed_updates=["chat_member"])
             assert [u.chat_member.new_chat_member.user.first_name for u in asked] == ["Eve"]
+            group.statuses[BOT_ID] = "member"  # no longer an administrator there
+            await fake.join(group, fake.user(16, "Finn"), via="chat_member")
+            assert await bot.get_updates(timeout=0, offset=asked[-1].update_id + 1) == ()
         with pytest.raises(InvalidToken, match="rejected by the server"):
             async with Bot("1:wrong", base_url=fake.base_url):
                 pass

@@ -85,7 +85,10 @@ class Outgoing:
                 log.warning("a reply could not be delivered: %s", error)
         if report:
             for reply in refused.values():
-                await self._unreachable(reply, trigger)
+                try:
+                    await self._unreachable(reply, trigger)
+                except Exception:  # the other replies still go out
+                    log.exception("offering a private chat after a refusal failed")
 
     async def _public(self, reply: Reply, link: InlineKeyboardButton | None = None) -> None:
         target = reply.target
