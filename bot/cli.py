@@ -83,17 +83,13 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
     if settings.telegram_token is not None:
         from adapters.telegram import TelegramAdapter
 
-        adapters.append(
-            TelegramAdapter(
-                settings.telegram_token.get_secret_value(), base_url=settings.telegram_base_url
-            )
-        )
-    missing = [name for name, token in (("Discord", settings.discord_token),) if token is not None]
-    if missing:
-        raise ValueError(
-            f"the {' and '.join(missing)} adapter is not part of this build yet;"
-            " unset its token to use the console"
-        )
+        token = settings.telegram_token.get_secret_value()
+        adapters.append(TelegramAdapter(token, base_url=settings.telegram_base_url))
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        token = settings.discord_token.get_secret_value()
+        adapters.append(DiscordAdapter(token, dev_guild=settings.discord_dev_guild))
     return adapters
 
 

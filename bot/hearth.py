@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.commands import CommandRegistry, check_args, parse_text
+from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community, CommunityLink, Job, Schedule
 from bot.errors import Refusal
@@ -43,6 +43,7 @@ from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
 T = TypeVar("T")
+MAX_SUGGESTIONS = 25
 
 
 def _merge(feature: str, table: dict[str, T], found: dict[str, T]) -> None:
@@ -146,6 +147,24 @@ class Hearth:
             return None
 
         await self._in_context(origin, None, nothing)
+
+    async def suggest(
+        self, origin: Origin, command_name: str, param_name: str, typed: str
+    ) -> list[Suggestion]:
+        """Values the asker may mean for a parameter, while they type; reads only, never writes."""
+        command = self.registry.get(command_name)
+        param = next((p for p in command.params if p.name == param_name), None) if command else None
+        if command is None or param is None or param.suggest is None:
+            return []
+        try:
+            async with self.store.unit_of_work() as uow:  # never committed: nothing is kept
+                ctx = await self._command_context(uow, origin)
+                if ctx.role < command.role:
+                    return []
+                return list(await param.suggest(ctx, typed))[:MAX_SUGGESTIONS]
+        except Exception:
+            log.exception("suggestions failed command=%s param=%s", command_name, param_name)
+            return []
 
     async def _changed(self) -> None:
         for listener in self.listeners:

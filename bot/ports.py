@@ -275,6 +275,17 @@ class ReflectionRepository(PersonalData, Protocol):
     async def by_member(self, community_id: int, member_id: int) -> list[Reflection]: ...
 
 
+class PlatformStateRepository(Protocol):
+    """Small facts an adapter keeps about its platform between runs (e.g. what it last synced).
+
+    Never personal data: values here are not part of /mydata or /forgetme.
+    """
+
+    async def get(self, platform: str, key: str) -> str | None: ...
+
+    async def put(self, platform: str, key: str, value: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the writes of a command commit together, before its reply is sent."""
 
@@ -310,6 +321,9 @@ class UnitOfWork(Protocol):
 
     @property
     def buddies(self) -> BuddyRepository: ...
+
+    @property
+    def platform_state(self) -> PlatformStateRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

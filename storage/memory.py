@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
 from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
@@ -33,6 +34,7 @@ class MemoryState:
     processed: set[tuple[str, str]] = field(default_factory=set)
     reflections: ReflectionTables = field(default_factory=ReflectionTables)
     welcome: WelcomeState = field(default_factory=WelcomeState)
+    platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -333,6 +335,7 @@ class MemoryUnitOfWork:
         self.reflections = MemoryReflections(store)
         self.welcome = MemoryWelcome(store)
         self.buddies = MemoryBuddies(store)
+        self.platform_state = MemoryPlatformState(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.roles import Role
+from storage.sqlite_platform_state import SqlitePlatformState
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -516,6 +517,7 @@ class SqliteUnitOfWork:
 
         self.welcome = SqliteWelcome(db)
         self.buddies = SqliteBuddies(db)
+        self.platform_state = SqlitePlatformState(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
