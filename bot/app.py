@@ -6,12 +6,22 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
-from bot.services import audit, language, moderators, privacy, proposals, setup
+from bot.services import (
+    audit,
+    buddies,
+    language,
+    moderators,
+    privacy,
+    proposals,
+    setup,
+    welcome,
+)
 from bot.services.help import help_feature
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
+from bot.services.start import start_feature
 
 
 def build_hearth(
@@ -35,6 +45,8 @@ def build_hearth(
             privacy.feature,
             language.feature,
             reflections_feature(load_deck()),
+            welcome.feature,
+            buddies.feature,
             proposals.feature,
         ],
     )
@@ -43,4 +55,5 @@ def build_hearth(
     hearth.install(schedule_feature(hearth.schedules))
     hearth.install(report_feature(hearth.reports))
     hearth.install(help_feature(hearth.registry))
+    hearth.install(start_feature(hearth.registry, hearth.resumes))
     return hearth

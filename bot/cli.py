@@ -80,19 +80,16 @@ def _start_time(text: str | None) -> datetime | None:
 def _configured_adapters(settings: Settings) -> list[Adapter]:
     """One adapter per platform whose token is set; the adapters themselves import lazily."""
     adapters: list[Adapter] = []
-    missing = [
-        name
-        for name, token in (
-            ("Telegram", settings.telegram_token),
-            ("Discord", settings.discord_token),
-        )
-        if token is not None
-    ]
-    if missing:
-        raise ValueError(
-            f"the {' and '.join(missing)} adapter is not part of this build yet;"
-            " unset its token to use the console"
-        )
+    if settings.telegram_token is not None:
+        from adapters.telegram import TelegramAdapter
+
+        token = settings.telegram_token.get_secret_value()
+        adapters.append(TelegramAdapter(token, base_url=settings.telegram_base_url))
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        token = settings.discord_token.get_secret_value()
+        adapters.append(DiscordAdapter(token, dev_guild=settings.discord_dev_guild))
     return adapters
 
 
@@ -120,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     if args.command == "commands":
-        _print_commands(args.json)
+        try:
+            _print_commands(args.json)
+        except ValueError as problem:  # e.g. a broken reflection deck, named with file and line
+            print(f"hearth: {problem}", file=sys.stderr)
+            return 2
         return 0
     try:
         settings = load_settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.commands import CommandRegistry, check_args, parse_text
+from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community, CommunityLink, Job, Schedule
 from bot.errors import Refusal
@@ -42,6 +43,7 @@ from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
 T = TypeVar("T")
+MAX_SUGGESTIONS = 25
 
 
 def _merge(feature: str, table: dict[str, T], found: dict[str, T]) -> None:
@@ -55,6 +57,14 @@ class Outbox(Protocol):
     """Delivers replies that no one asked for right now (scheduled jobs, follow-ups)."""
 
     async def deliver(self, replies: Sequence[Reply]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A community a person belongs to, as its platform presence (for private chats)."""
+
+    community_ref: str
+    community_name: str
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,11 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.resumes: dict[str, str] = {}
         self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
+        self.outcomes: Counter[str] = Counter()
         for feature in features:
             self.install(feature)
 
@@ -101,6 +114,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.resumes, feature.resumes)
         _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key
@@ -133,6 +147,24 @@ class Hearth:
             return None
 
         await self._in_context(origin, None, nothing)
+
+    async def suggest(
+        self, origin: Origin, command_name: str, param_name: str, typed: str
+    ) -> list[Suggestion]:
+        """Values the asker may mean for a parameter, while they type; reads only, never writes."""
+        command = self.registry.get(command_name)
+        param = next((p for p in command.params if p.name == param_name), None) if command else None
+        if command is None or param is None or param.suggest is None:
+            return []
+        try:
+            async with self.store.unit_of_work() as uow:  # never committed: nothing is kept
+                ctx = await self._command_context(uow, origin)
+                if ctx.role < command.role:
+                    return []
+                return list(await param.suggest(ctx, typed))[:MAX_SUGGESTIONS]
+        except Exception:
+            log.exception("suggestions failed command=%s param=%s", command_name, param_name)
+            return []
 
     async def _changed(self) -> None:
         for listener in self.listeners:
@@ -203,6 +235,7 @@ class Hearth:
                 if event_ref and not await uow.events.claim(
                     origin.platform, event_ref, self.clock.now()
                 ):
+                    self.outcomes["duplicate"] += 1
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
@@ -212,8 +245,10 @@ class Hearth:
                     refused = refusal
                 else:
                     await uow.commit()
+                    self.outcomes["ok"] += 1
                     return ctx.replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+            self.outcomes["refused"] += 1
             if event_ref:
                 async with self.store.unit_of_work() as uow:
                     await uow.events.claim(origin.platform, event_ref, self.clock.now())
@@ -223,6 +258,7 @@ class Hearth:
             ]
         except Exception:
             error_id = secrets.token_hex(4)
+            self.outcomes["error"] += 1
             log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
             return [
                 self._to_origin(
@@ -324,6 +360,29 @@ class Hearth:
                 await hook(ctx, member)
             await uow.commit()
         return ctx.replies
+
+    async def memberships(self, platform: str, user_ref: str) -> list[Membership]:
+        """Where this person is an active member on a platform: a private chat belongs to one."""
+        found: list[Membership] = []
+        async with self.store.unit_of_work() as uow:
+            for member in await uow.members.memberships(platform, user_ref):
+                community = await uow.communities.get(member.community_id)
+                for link in await uow.communities.links(member.community_id):
+                    if link.platform == platform:
+                        found.append(Membership(link.community_ref, community.name))
+        return found
+
+    async def reachable(self, platform: str, user_ref: str) -> None:
+        """The person can be messaged privately again (e.g. they started the bot)."""
+        async with self.store.unit_of_work() as uow:
+            changed = False
+            for member in await uow.members.memberships(platform, user_ref):
+                if member.unreachable_since is not None:
+                    member.unreachable_since = None
+                    await uow.members.save(member)
+                    changed = True
+            if changed:
+                await uow.commit()
 
     # -- scheduled work -------------------------------------------------------------------
 

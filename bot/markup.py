@@ -10,12 +10,8 @@ import re
 from dataclasses import dataclass
 
 _SPECIAL = re.compile(r"([\\*_`])")
-# A styled span's content is escaped pairs or other characters, so an escaped marker at its end
-# (a title ending in "*") never closes it early.
-_CONTENT = r"((?:\\.|[^\\])+?)"
-_TOKEN = re.compile(
-    rf"\\([\\*_`])|\*\*{_CONTENT}\*\*|(?<!\w)_{_CONTENT}_(?!\w)|`{_CONTENT}`", re.DOTALL
-)
+_BODY = r"((?:\\.|[^\\])+?)"  # escaped pairs count as one, so "\*" never closes a span
+_TOKEN = re.compile(rf"\\([\\*_`])|\*\*{_BODY}\*\*|(?<!\w)_{_BODY}_(?!\w)|`{_BODY}`", re.DOTALL)
 
 
 def escape(text: str) -> str:

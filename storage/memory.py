@@ -17,7 +17,10 @@ from typing import Any, Self
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
+from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
+from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
+from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
 
 @dataclass
@@ -32,6 +35,9 @@ class MemoryState:
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
     proposals: dict[int, Proposal] = field(default_factory=dict)
+    reflections: ReflectionTables = field(default_factory=ReflectionTables)
+    welcome: WelcomeState = field(default_factory=WelcomeState)
+    platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -134,6 +140,14 @@ class MemoryMembers(_Repo):
             if m.community_id == community_id
             and m.active
             and (m.display_name.lower() == name.lower() or m.user_ref == name)
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
+
+    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.platform == platform and m.user_ref == user_ref and m.active
         ]
         return copy.deepcopy(sorted(found, key=lambda m: m.id))
 
@@ -321,11 +335,26 @@ class MemoryUnitOfWork:
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
         self.proposals = MemoryProposals(store)
+        self.reflection_prompts = MemoryReflectionPrompts(store)
+        self.reflections = MemoryReflections(store)
+        self.welcome = MemoryWelcome(store)
+        self.buddies = MemoryBuddies(store)
+        self.platform_state = MemoryPlatformState(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        return [self.conversations, self.jobs, self.proposals, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.conversations,
+            self.jobs,
+            self.proposals,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.roles import Role
+from storage.sqlite_platform_state import SqlitePlatformState
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -237,6 +238,14 @@ class SqliteMembers(_Repo):
             "SELECT * FROM members WHERE community_id = ? AND left_at IS NULL"
             " AND (lower(display_name) = lower(?) OR user_ref = ?) ORDER BY id",
             (community_id, name, name),
+        )
+        return [_member(row) for row in rows]
+
+    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE platform = ? AND user_ref = ? AND left_at IS NULL"
+            " ORDER BY id",
+            (platform, user_ref),
         )
         return [_member(row) for row in rows]
 
@@ -489,6 +498,9 @@ class SqliteProcessedEvents(_Repo):
 
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
+        # Feature repositories build on this module, so they are imported when first used.
+        from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
+
         self._store = store
         db = store.db
         self.communities = SqliteCommunities(db)
@@ -501,11 +513,29 @@ class SqliteUnitOfWork:
         from storage.sqlite_proposals import SqliteProposals  # it builds on this module
 
         self.proposals = SqliteProposals(db)
+        self.reflection_prompts = SqliteReflectionPrompts(db)
+        self.reflections = SqliteReflections(db)
+        # Imported here: the feature's repositories build on this module's helpers.
+        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+
+        self.welcome = SqliteWelcome(db)
+        self.buddies = SqliteBuddies(db)
+        self.platform_state = SqlitePlatformState(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        return [self.conversations, self.jobs, self.proposals, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.conversations,
+            self.jobs,
+            self.proposals,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
