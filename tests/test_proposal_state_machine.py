@@ -52,7 +52,9 @@ class Known:
 
     author: str
     created: datetime
-    voices: dict[str, datetime] = field(default_factory=dict)  # first perspective per person
+    # Each person's first build or concern, the author's too: a merge can carry the author's
+    # words into a proposal where they are someone else's perspective.
+    voices: dict[str, datetime] = field(default_factory=dict)
     objecting: set[str] = field(default_factory=set)
     reopened: list[datetime] = field(default_factory=list)
 
@@ -106,9 +108,7 @@ class ProposalMachine(RuleBasedStateMachine):
     def contribute(self, who: str, number: int, kind: str) -> None:
         said = self.say(who, f"/{kind} {number} a thought from {who}")
         if f"Your {kind} is added to #{number}" in said:
-            known = self.known[number]
-            if who != known.author:
-                known.voices.setdefault(who, self.now)
+            self.known[number].voices.setdefault(who, self.now)
 
     @rule(who=st.sampled_from(PEOPLE), number=NUMBERS)
     def support(self, who: str, number: int) -> None:
@@ -163,8 +163,7 @@ class ProposalMachine(RuleBasedStateMachine):
         if f"#{number} is merged into #{into}" in said:
             target = self.known[into]
             for person, at in self.known[number].voices.items():
-                if person != target.author:
-                    target.voices[person] = min(at, target.voices.get(person, at))
+                target.voices[person] = min(at, target.voices.get(person, at))
 
     @rule(who=st.sampled_from(PEOPLE), number=NUMBERS, reason=st.sampled_from(["", "because"]))
     def consent_or_object(self, who: str, number: int, reason: str) -> None:
@@ -228,7 +227,9 @@ class ProposalMachine(RuleBasedStateMachine):
                 continue
             if previous is State.INCUBATING and e.state in PAST_INCUBATION:
                 assert e.at >= started + length, f"#{p.number} left incubation early: {e}"
-                voices = [who for who, at in known.voices.items() if at <= e.at]
+                voices = [
+                    who for who, at in known.voices.items() if at <= e.at and who != known.author
+                ]
                 assert len(voices) >= RULES.perspectives, f"#{p.number} left with {voices}"
             previous = e.state
         if p.state in PAST_INCUBATION:
