@@ -8,6 +8,7 @@ from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
 from bot.services import audit, language, moderators, privacy, setup
 from bot.services.help import help_feature
+from bot.services.needs import needs_features
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
@@ -34,6 +35,7 @@ def build_hearth(
             privacy.feature,
             language.feature,
             reflections_feature(load_deck()),
+            *needs_features,
         ],
     )
     # These three describe what the others installed, so they come last.

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+
+if TYPE_CHECKING:
+    from bot.ports_needs import AidRequestRepository, CheckinRepository, OfferRepository
 
 
 class PersonalData(Protocol):
@@ -149,6 +152,15 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def checkins(self) -> CheckinRepository: ...
+
+    @property
+    def offers(self) -> OfferRepository: ...
+
+    @property
+    def aid_requests(self) -> AidRequestRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
 
 
 @dataclass
@@ -29,6 +30,7 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    needs: NeedsMemoryState = field(default_factory=NeedsMemoryState)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -317,11 +319,14 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
+        self.aid_requests = MemoryAidRequests(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        return [self.conversations, self.jobs, self.audit, self.members]
+        needs: list[PersonalData] = [self.checkins, self.aid_requests, self.offers]
+        return [self.conversations, self.jobs, *needs, self.audit, self.members]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

@@ -498,11 +498,16 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+
+        self.checkins, self.offers = SqliteCheckins(db), SqliteOffers(db)
+        self.aid_requests = SqliteAidRequests(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        return [self.conversations, self.jobs, self.audit, self.members]
+        needs: list[PersonalData] = [self.checkins, self.aid_requests, self.offers]
+        return [self.conversations, self.jobs, *needs, self.audit, self.members]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

@@ -1,0 +1,7 @@
+"""The needs check-ins, mutual aid and their report, installed together by the app."""
+
+from __future__ import annotations
+
+from bot.services import checkins, mutual_aid, needs_report
+
+needs_features = (checkins.feature, mutual_aid.feature, needs_report.feature)
