@@ -132,8 +132,6 @@ def threshold(community: Community) -> int:
 def format_duration(delta: timedelta) -> str:
     """A duration the way /setup accepts it: '3d', '24h', '90m'."""
     minutes = int(delta.total_seconds() // 60)
-    if minutes % (60 * 24 * 7) == 0 and minutes >= 60 * 24 * 7 * 2:
-        return f"{minutes // (60 * 24 * 7)}w"
     if minutes % (60 * 24) == 0:
         return f"{minutes // (60 * 24)}d"
     if minutes % 60 == 0:

@@ -36,9 +36,8 @@ def render_round(
 ) -> Markup:
     """A round's figures: participation, then each need, with small groups suppressed."""
     people = cell_text(ctx, view.respondents, language)
-    if view.too_few:
-        return Markup(ctx.text("needs_round_too_few", language, respondents=people))
-    lines = [ctx.text("needs_round_participation", language, respondents=people)]
+    key = "needs_round_too_few" if view.too_few else "needs_round_participation"
+    lines = [ctx.text(key, language, respondents=people)]
     labels = {n.key: needs_config.need_label(ctx, n, language) for n in checkin_round.needs}
     quiet: list[str] = []
     for need in view.needs:
