@@ -270,13 +270,26 @@ async def test_an_unreachable_member_is_counted_and_the_channel_told_once(world:
     assert public(await world.unreachable("bob", resume="checkin")) == []
     await world.unreachable("dan", resume="checkin")
 
-    for name in ("ana",):
-        await answer(world, name, "oooooo")
+    await answer(world, "ana", "oooooo")
     reminded = await world.advance(timedelta(hours=24))
     assert reminded == []  # the unreachable ones are not sent a reminder that would fail
     closed = text(public(await world.advance(timedelta(days=2))))
     assert "3 couldn't be reached privately." in closed
     assert "bob" not in closed and "carla" not in closed
+
+
+async def test_a_member_who_becomes_reachable_and_answers_is_not_counted_unreachable(
+    world: World,
+) -> None:
+    await community(world, "bob", "carla", "dan")
+    await world.say("ana", "/checkin now")
+    for name in ("bob", "carla", "dan"):
+        await world.unreachable(name, resume="checkin")
+    await world.privately("dan", "/checkin")  # dan opened their messages and asks again
+    for name in ("ana", "dan"):
+        await answer(world, name, "oooooo")
+    closed = text(public(await world.advance(timedelta(days=3))))
+    assert "couldn't be reached" not in closed  # two left: "fewer than 3" is not shown
 
 
 async def test_answers_are_deleted_after_the_retention_period_and_totals_remain(

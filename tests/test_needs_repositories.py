@@ -126,7 +126,9 @@ async def test_retention_deletes_per_member_rows_and_keeps_aggregates(store: Sto
         )
         for found, who in ((shared, ana), (own, bob)):
             await uow.checkins.invite(found.id, who, NOW)
-            await uow.checkins.save_answer(CheckinAnswer(found.id, who, NOW, {"food": Answer.UNMET}))
+            await uow.checkins.save_answer(
+                CheckinAnswer(found.id, who, NOW, {"food": Answer.UNMET})
+            )
             found.closed_at, found.respondents = closed_at, 1
             await uow.checkins.save_round(found)
         await uow.commit()

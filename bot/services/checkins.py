@@ -333,6 +333,10 @@ async def _answer_need(
     answer.answers[need.key] = ANSWERS[code]  # answering again replaces, need by need
     answer.answered_at = ctx.now
     await ctx.uow.checkins.save_answer(answer)
+    invitation = await ctx.uow.checkins.invitation(checkin_round.id, ctx.member.id)
+    if invitation is not None and invitation.unreachable_at is not None:
+        invitation.unreachable_at = None  # they found their way here after all
+        await ctx.uow.checkins.save_invitation(invitation)
     behind = state is not None and (state["step"] != "need" or state["index"] > index)
     if behind or (state is None and answer.completed):
         ctx.say(
