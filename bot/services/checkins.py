@@ -10,50 +10,24 @@ time; such a check-in stays theirs and never enters any totals.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
-
-from bot.catalog import Markup
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Conversation, Job, Member
-from bot.domain_needs import Answer, CheckinAnswer, CheckinRound, Need, Pause, Tally
+from bot.domain_needs import Answer, CheckinRound, Tally
 from bot.errors import Refusal
 from bot.feature import Feature
-from bot.replies import Choice
 from bot.roles import Role
-from bot.scheduling import parse_duration
-from bot.services import mutual_aid, needs_config
+from bot.services import needs_config
+from bot.services.checkin_pause import is_paused
+from bot.services.checkin_questions import FLOW, RESUME, ask, in_round, start, state_for
+from bot.services.needs_config import format_when as when
 from bot.services.needs_privacy import published
 from bot.services.needs_report import render_round
 
 feature = Feature("checkins")
-FLOW = "checkin"
-RESUME = "checkin"  # what a refused private check-in reports back (Hearth.handle_unreachable)
-ANSWERS = {"o": Answer.OKAY, "s": Answer.STRAINED, "u": Answer.UNMET, "k": Answer.SKIP}
-WORDS = {"okay": "o", "ok": "o", "fine": "o", "strained": "s", "unmet": "u", "skip": "k"}
-MAX_NOTE = 1000
-MAX_PAUSE = timedelta(days=366)
-
-
-def when(ctx: CommunityContext, moment: datetime) -> str:
-    local = ctx.local(moment)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 # -- opening a round -------------------------------------------------------------------------
-
-
-async def active_pause(ctx: CommunityContext, member: Member) -> Pause | None:
-    """The member's pause, unless it has run out."""
-    pause = await ctx.uow.checkins.pause(member.id)
-    if pause is None or (pause.until is not None and pause.until <= ctx.now):
-        return None
-    return pause
-
-
-async def is_paused(ctx: CommunityContext, member: Member) -> bool:
-    return await active_pause(ctx, member) is not None
 
 
 async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | None:
@@ -82,7 +56,7 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
         if await ctx.uow.checkins.pause(member.id) is not None:
             await ctx.uow.checkins.clear_pause(member.id)  # it has run out: nothing to keep
         await ctx.uow.checkins.invite(checkin_round.id, member.id, ctx.now)
-        await _start(ctx, member, checkin_round, "checkin_intro_round", closes=closes)
+        await start(ctx, member, checkin_round, "checkin_intro_round", closes=closes)
     delay = needs_config.reminder_delay(community)
     payload = {"round": checkin_round.id}
     if delay < length:
@@ -128,7 +102,7 @@ async def checkin(ctx: CommandContext, args: Args) -> None:
         found = await ctx.uow.checkins.open_personal(ctx.community.id, ctx.member.id)
         checkin_round = found or await _personal_round(ctx)
         intro = "checkin_intro_personal"
-    await _start(ctx, ctx.member, checkin_round, intro, closes=when(ctx, checkin_round.closes_at))
+    await start(ctx, ctx.member, checkin_round, intro, closes=when(ctx, checkin_round.closes_at))
     if not ctx.origin.is_private:
         ctx.say("checkin_sent_privately")
 
@@ -165,320 +139,6 @@ async def _personal_round(ctx: CommandContext) -> CheckinRound:
     return checkin_round
 
 
-# -- asking, one step at a time --------------------------------------------------------------
-
-
-def _state(checkin_round: CheckinRound, step: str, **more: Any) -> dict[str, Any]:
-    return {"round": checkin_round.id, "step": step, **more}
-
-
-async def _start(
-    ctx: CommunityContext, member: Member, checkin_round: CheckinRound, intro: str, **params: Any
-) -> None:
-    state = _state(checkin_round, "need", index=0)
-    await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
-    preface = ctx.text(intro, member.language, **params)
-    await _ask(ctx, member, checkin_round, state, preface)
-
-
-async def _ask(
-    ctx: CommunityContext,
-    member: Member,
-    checkin_round: CheckinRound,
-    state: dict[str, Any],
-    preface: str = "",
-) -> None:
-    """Send the question for the member's current step, always privately."""
-    language = member.language
-    step = state["step"]
-    if step == "need":
-        need = checkin_round.needs[state["index"]]
-        question = ctx.text(
-            "checkin_question",
-            language,
-            need=needs_config.need_label(ctx, need, language),
-            number=state["index"] + 1,
-            total=len(checkin_round.needs),
-        )
-    elif step == "hand":
-        answer = await ctx.uow.checkins.answer(checkin_round.id, member.id)
-        asked = bool(answer and answer.hands)
-        question = ctx.text("checkin_hand_more" if asked else "checkin_hand_question", language)
-    elif step == "offer":
-        question = ctx.text("checkin_offer_question", language)
-    elif step == "offer_text":
-        label = needs_config.category_label(ctx, state["category"], language)
-        question = ctx.text("checkin_offer_what", language, category=label)
-    else:
-        question = ctx.text("checkin_note_question", language)
-    ctx.tell(
-        member,
-        "checkin_with_preface" if preface else "checkin_step",
-        preface=Markup(preface),
-        question=Markup(question),
-        choices=await _choices(ctx, member, checkin_round, state),
-        resume=RESUME,
-    )
-
-
-async def _choices(
-    ctx: CommunityContext, member: Member, checkin_round: CheckinRound, state: dict[str, Any]
-) -> tuple[Choice, ...]:
-    """The buttons of a step; typing a number picks the button with that number."""
-    language = member.language
-    prefix = f"ci:{checkin_round.id}"
-    step = state["step"]
-
-    def label(key: str) -> str:
-        return ctx.text(key, language)
-
-    if step == "need":
-        index = state["index"]
-        return tuple(
-            Choice(label(f"checkin_{answer.value}"), f"{prefix}:n:{index}:{code}")
-            for code, answer in ANSWERS.items()
-        )
-    needs = list(enumerate(checkin_round.needs))
-    if step == "hand":
-        answer = await ctx.uow.checkins.answer(checkin_round.id, member.id)
-        asked = set(answer.hands) if answer else set()
-        done = label("checkin_thats_all" if asked else "checkin_no_thanks")
-        return (
-            *(
-                Choice(needs_config.need_label(ctx, need, language), f"{prefix}:h:{index}")
-                for index, need in needs
-                if need.key not in asked
-            ),
-            Choice(done, f"{prefix}:h:-"),
-        )
-    if step == "offer":
-        return (
-            *(
-                Choice(needs_config.need_label(ctx, need, language), f"{prefix}:o:{index}")
-                for index, need in needs
-            ),
-            Choice(needs_config.category_label(ctx, needs_config.OTHER, language), f"{prefix}:o:x"),
-            Choice(label("checkin_not_now"), f"{prefix}:o:-"),
-        )
-    if step == "offer_text":
-        return (Choice(label("checkin_never_mind"), f"{prefix}:t:-"),)
-    return (Choice(label("checkin_skip_note"), f"{prefix}:e:-"),)
-
-
-# -- answers ---------------------------------------------------------------------------------
-
-
-async def _round_for(ctx: CommandContext, round_id: str) -> CheckinRound:
-    found = await ctx.uow.checkins.get_round(int(round_id)) if round_id.isdigit() else None
-    if found is None or not found.is_open:
-        raise Refusal("checkin_closed")
-    if found.owner_id not in (None, ctx.member.id):
-        raise Refusal("choice_not_yours")
-    if found.owner_id is None and not await ctx.uow.checkins.invitation(found.id, ctx.member.id):
-        raise Refusal("choice_not_yours")
-    return found
-
-
-async def _current(ctx: CommandContext, checkin_round: CheckinRound) -> dict[str, Any] | None:
-    conversation = await ctx.uow.conversations.get(ctx.member.id)
-    if conversation and _in_round(conversation, checkin_round):
-        return conversation.state
-    return None
-
-
-def _in_round(conversation: Conversation, checkin_round: CheckinRound) -> bool:
-    return conversation.flow == FLOW and conversation.state.get("round") == checkin_round.id
-
-
-async def _move(ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any]) -> None:
-    await ctx.uow.conversations.put(Conversation(ctx.member.id, FLOW, state))
-
-
-async def _answer_row(ctx: CommandContext, checkin_round: CheckinRound) -> CheckinAnswer:
-    found = await ctx.uow.checkins.answer(checkin_round.id, ctx.member.id)
-    return found or CheckinAnswer(checkin_round.id, ctx.member.id, ctx.now)
-
-
-@feature.choice("ci")
-async def pressed(ctx: CommandContext, parts: list[str]) -> None:
-    if len(parts) < 3:
-        raise Refusal("choice_stale")
-    checkin_round = await _round_for(ctx, parts[0])
-    await _act(ctx, checkin_round, parts[1:])
-
-
-async def _act(ctx: CommandContext, checkin_round: CheckinRound, parts: list[str]) -> None:
-    state = await _current(ctx, checkin_round)
-    match parts:
-        case ["n", index, code] if index.isdigit() and code in ANSWERS:
-            await _answer_need(ctx, checkin_round, state, int(index), code)
-            return
-        case [step, arg] if state is not None and _STEP_OF.get(step) == state["step"]:
-            await _STEPS[step](ctx, checkin_round, state, arg)
-            return
-    raise Refusal("choice_stale")
-
-
-async def _answer_need(
-    ctx: CommandContext,
-    checkin_round: CheckinRound,
-    state: dict[str, Any] | None,
-    index: int,
-    code: str,
-) -> None:
-    if index >= len(checkin_round.needs):
-        raise Refusal("choice_stale")
-    need = checkin_round.needs[index]
-    answer = await _answer_row(ctx, checkin_round)
-    answer.answers[need.key] = ANSWERS[code]  # answering again replaces, need by need
-    answer.answered_at = ctx.now
-    await ctx.uow.checkins.save_answer(answer)
-    invitation = await ctx.uow.checkins.invitation(checkin_round.id, ctx.member.id)
-    if invitation is not None and invitation.unreachable_at is not None:
-        invitation.unreachable_at = None  # they found their way here after all
-        await ctx.uow.checkins.save_invitation(invitation)
-    behind = state is not None and (state["step"] != "need" or state["index"] > index)
-    if behind or (state is None and answer.completed):
-        ctx.say(
-            "checkin_changed",
-            need=needs_config.need_label(ctx, need, ctx.language),
-            answer=ctx.text(f"checkin_{ANSWERS[code].value}", ctx.language),
-        )
-        return
-    following = index + 1
-    if following < len(checkin_round.needs):
-        new = _state(checkin_round, "need", index=following)
-    else:
-        new = _state(checkin_round, "hand")
-    await _move(ctx, checkin_round, new)
-    await _ask(ctx, ctx.member, checkin_round, new)
-
-
-async def _hand(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], arg: str
-) -> None:
-    if arg == "-":
-        await _go(ctx, checkin_round, _state(checkin_round, "offer"))
-        return
-    need = _need_at(checkin_round, arg)
-    answer = await _answer_row(ctx, checkin_round)
-    if need.key not in answer.hands:
-        answer.hands.append(need.key)
-        await ctx.uow.checkins.save_answer(answer)
-    outcome = await mutual_aid.open_request(ctx, ctx.member, need.key)
-    preface = ctx.text(
-        f"checkin_hand_{outcome.value}",
-        ctx.language,
-        category=needs_config.need_label(ctx, need, ctx.language),
-    )
-    left = [n for n in checkin_round.needs if n.key not in answer.hands]
-    following = _state(checkin_round, "hand" if left else "offer")
-    await _go(ctx, checkin_round, following, preface)
-
-
-async def _offer(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], arg: str
-) -> None:
-    if arg == "-":
-        await _go(ctx, checkin_round, _state(checkin_round, "note"))
-        return
-    category = needs_config.OTHER if arg == "x" else _need_at(checkin_round, arg).key
-    await _go(ctx, checkin_round, _state(checkin_round, "offer_text", category=category))
-
-
-async def _offer_skipped(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], arg: str
-) -> None:
-    await _go(ctx, checkin_round, _state(checkin_round, "note"))
-
-
-async def _note_skipped(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], arg: str
-) -> None:
-    await _finish(ctx, checkin_round, note=None)
-
-
-_STEPS = {"h": _hand, "o": _offer, "t": _offer_skipped, "e": _note_skipped}
-_STEP_OF = {"h": "hand", "o": "offer", "t": "offer_text", "e": "note"}
-
-
-def _need_at(checkin_round: CheckinRound, arg: str) -> Need:
-    if not arg.isdigit() or int(arg) >= len(checkin_round.needs):
-        raise Refusal("choice_stale")
-    return checkin_round.needs[int(arg)]
-
-
-async def _go(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], preface: str = ""
-) -> None:
-    await _move(ctx, checkin_round, state)
-    await _ask(ctx, ctx.member, checkin_round, state, preface)
-
-
-async def _finish(ctx: CommandContext, checkin_round: CheckinRound, note: str | None) -> None:
-    answer = await _answer_row(ctx, checkin_round)
-    if note is not None:
-        answer.note = note
-    answer.completed = True
-    await ctx.uow.checkins.save_answer(answer)
-    await ctx.uow.conversations.clear(ctx.member.id)
-    key = "checkin_done_personal" if checkin_round.is_personal else "checkin_done"
-    ctx.tell(ctx.member, key)
-
-
-@feature.flow(FLOW)
-async def typed(ctx: CommandContext, message: str) -> None:
-    """A plain private message while a check-in waits: a number, a word, an offer or a note."""
-    if not ctx.origin.is_private:
-        return  # what people say in the channels is never read as an answer
-    conversation = await ctx.uow.conversations.get(ctx.member.id)
-    if conversation is None:
-        return
-    state = conversation.state
-    found = await ctx.uow.checkins.get_round(int(state.get("round", 0)))
-    if found is None or not found.is_open:
-        await ctx.uow.conversations.clear(ctx.member.id)
-        ctx.say("checkin_closed")
-        return
-    text = message.strip()
-    choices = await _choices(ctx, ctx.member, found, state)
-    picked: str | None = None
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        picked = choices[int(text) - 1].key
-    elif state["step"] == "need" and text.lower() in WORDS:
-        picked = f"ci:{found.id}:n:{state['index']}:{WORDS[text.lower()]}"
-    if picked is not None:
-        await _act(ctx, found, picked.split(":")[2:])
-    elif state["step"] == "offer_text" and text:
-        await _typed_offer(ctx, found, state, text)
-    elif state["step"] == "note" and text:
-        if len(text) > MAX_NOTE:
-            raise Refusal("checkin_note_too_long", limit=MAX_NOTE)
-        await _finish(ctx, found, note=text)
-    else:
-        hint = ctx.text("checkin_type_number", ctx.language, count=len(choices))
-        await _ask(ctx, ctx.member, found, state, hint)
-
-
-async def _typed_offer(
-    ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], text: str
-) -> None:
-    if len(text) > mutual_aid.MAX_OFFER:
-        raise Refusal("aid_offer_too_long", limit=mutual_aid.MAX_OFFER)
-    category = str(state["category"])
-    await mutual_aid.record_offer(ctx, ctx.member, category, text)
-    answer = await _answer_row(ctx, checkin_round)
-    if category not in answer.offered:
-        answer.offered.append(category)
-        await ctx.uow.checkins.save_answer(answer)
-    preface = ctx.text(
-        "checkin_offer_saved",
-        ctx.language,
-        category=needs_config.category_label(ctx, category, ctx.language),
-    )
-    await _go(ctx, checkin_round, _state(checkin_round, "note"), preface)
-
-
 # -- reminder, closing, unreachable members --------------------------------------------------
 
 
@@ -497,12 +157,12 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
         if not member.active or (answer and answer.responded) or await is_paused(ctx, member):
             continue
         conversation = await ctx.uow.conversations.get(member.id)
-        state = _state(checkin_round, "need", index=0)
-        if conversation and conversation.state.get("round") == checkin_round.id:
+        state = state_for(checkin_round, "need", index=0)
+        if conversation and in_round(conversation, checkin_round):
             state = conversation.state
         await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
         preface = ctx.text("checkin_reminder", member.language, closes=closes)
-        await _ask(ctx, member, checkin_round, state, preface)
+        await ask(ctx, member, checkin_round, state, preface)
         invitation.reminded_at = ctx.now
         await ctx.uow.checkins.save_invitation(invitation)
 
@@ -521,7 +181,7 @@ async def close_round(ctx: CommunityContext, checkin_round: CheckinRound) -> Non
     checkin_round.closed_at = ctx.now
     for member_id in {i.member_id for i in invitations} | {a.member_id for a in answers}:
         conversation = await ctx.uow.conversations.get(member_id)
-        if conversation and _in_round(conversation, checkin_round):
+        if conversation and in_round(conversation, checkin_round):
             await ctx.uow.conversations.clear(member_id)
     if not checkin_round.is_personal:
         responded = [a for a in answers if a.responded]
@@ -588,57 +248,3 @@ async def purge(ctx: CommunityContext, job: Job) -> None:
 
 
 feature.setup_keys.extend(needs_config.setup_keys(plan_retention))
-
-
-# -- pausing ---------------------------------------------------------------------------------
-
-
-@feature.command(
-    "pause",
-    "Pause your check-ins (e.g. /pause checkins 2026-04-01), or /pause off to resume.",
-    Param("what", ParamType.CHOICE, "checkins, or off to resume", choices=("checkins", "off")),
-    Param("until", ParamType.WORD, "A date like 2026-04-01 or a span like 2w; default: open-ended"),
-)
-async def pause(ctx: CommandContext, args: Args) -> None:
-    what = args.text("what")
-    current = await active_pause(ctx, ctx.member)
-    if what is None:
-        if current is None:
-            ctx.say("checkin_pause_none")
-        elif current.until is None:
-            ctx.say("checkin_pause_open")
-        else:
-            ctx.say("checkin_pause_until", until=when(ctx, current.until))
-        return
-    if what == "off":
-        if current is None:
-            raise Refusal("checkin_pause_not_paused")
-        await ctx.uow.checkins.clear_pause(ctx.member.id)
-        ctx.say("checkin_pause_off")
-        return
-    until = _until(ctx, args.text("until"))
-    await ctx.uow.checkins.set_pause(Pause(ctx.member.id, until))
-    if until is None:
-        ctx.say("checkin_paused")
-    else:
-        ctx.say("checkin_paused_until", until=when(ctx, until))
-
-
-def _until(ctx: CommandContext, text: str | None) -> datetime | None:
-    """A local date (the pause ends as that day begins) or a span from now."""
-    if text is None:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        try:
-            found = ctx.now + parse_duration(text)
-        except ValueError:
-            raise Refusal("checkin_pause_bad_until", value=text) from None
-    else:
-        found = day.replace(tzinfo=ctx.tz)
-    if found <= ctx.now:
-        raise Refusal("checkin_pause_past", value=text)
-    if found - ctx.now > MAX_PAUSE:
-        raise Refusal("checkin_pause_too_long")
-    return found

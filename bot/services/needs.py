@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from bot.services import checkins, mutual_aid, needs_report
+from bot.services import (
+    checkin_pause,
+    checkin_questions,
+    checkins,
+    mutual_aid,
+    needs_report,
+)
 
-needs_features = (checkins.feature, mutual_aid.feature, needs_report.feature)
+needs_features = (
+    checkins.feature,
+    checkin_questions.feature,
+    checkin_pause.feature,
+    mutual_aid.feature,
+    needs_report.feature,
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community
@@ -127,6 +127,12 @@ def request_expiry(community: Community) -> timedelta:
 
 def threshold(community: Community) -> int:
     return max(MIN_THRESHOLD, int(community.settings.get("privacy_threshold", DEFAULT_THRESHOLD)))
+
+
+def format_when(ctx: CommunityContext, moment: datetime) -> str:
+    """A moment in the community's time, short enough for a phone: 'Thu 5 Mar, 18:00'."""
+    local = ctx.local(moment)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def format_duration(delta: timedelta) -> str:
