@@ -6,10 +6,11 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
-from bot.services import audit, language, moderators, privacy, setup
+from bot.services import audit, buddies, language, moderators, privacy, setup, welcome
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
 from bot.services.reflections import load_deck, reflections_feature
+from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
 
@@ -35,11 +36,14 @@ def build_hearth(
             privacy.feature,
             language.feature,
             reflections_feature(load_deck()),
+            welcome.feature,
+            buddies.feature,
             *needs_features,
         ],
     )
-    # These three describe what the others installed, so they come last.
+    # These describe what the others installed, so they come last.
     hearth.install(setup_feature(hearth.setup_keys))
     hearth.install(schedule_feature(hearth.schedules))
+    hearth.install(report_feature(hearth.reports))
     hearth.install(help_feature(hearth.registry))
     return hearth

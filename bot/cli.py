@@ -80,13 +80,13 @@ def _start_time(text: str | None) -> datetime | None:
 def _configured_adapters(settings: Settings) -> list[Adapter]:
     """One adapter per platform whose token is set; the adapters themselves import lazily."""
     adapters: list[Adapter] = []
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        token = settings.discord_token.get_secret_value()
+        adapters.append(DiscordAdapter(token, dev_guild=settings.discord_dev_guild))
     missing = [
-        name
-        for name, token in (
-            ("Telegram", settings.telegram_token),
-            ("Discord", settings.discord_token),
-        )
-        if token is not None
+        name for name, token in (("Telegram", settings.telegram_token),) if token is not None
     ]
     if missing:
         raise ValueError(
@@ -120,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     if args.command == "commands":
-        _print_commands(args.json)
+        try:
+            _print_commands(args.json)
+        except ValueError as problem:  # e.g. a broken reflection deck, named with file and line
+            print(f"hearth: {problem}", file=sys.stderr)
+            return 2
         return 0
     try:
         settings = load_settings()

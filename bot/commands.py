@@ -4,7 +4,7 @@ generated from these declarations."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -29,12 +29,25 @@ class ParamType(Enum):
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """One value offered while a person types a parameter (Discord autocomplete)."""
+
+    label: str
+    value: str
+
+
+# Given the asker's context and what they typed so far, values they may mean (reads only).
+Suggest = Callable[["CommandContext", str], Awaitable[Sequence[Suggestion]]]
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     type: ParamType
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    suggest: Suggest | None = field(default=None, compare=False)
 
     def usage(self) -> str:
         shown = "|".join(self.choices) if self.type is ParamType.CHOICE else self.name
@@ -86,6 +99,7 @@ class Command:
                     "required": p.required,
                     "description": p.description,
                     **({"choices": list(p.choices)} if p.choices else {}),
+                    **({"suggested": True} if p.suggest else {}),
                 }
                 for p in self.params
             ],

@@ -19,6 +19,7 @@ ScheduleHandler = Callable[[CommunityContext], Awaitable[None]]
 MemberHook = Callable[[CommunityContext, Member], Awaitable[None]]
 SetupShow = Callable[[CommunityContext], Awaitable[str]]
 SetupChange = Callable[[CommandContext, str], Awaitable[None]]
+ReportHandler = Callable[[CommandContext, str | None], Awaitable[None]]  # the period, as typed
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Feature:
     on_join: list[MemberHook] = field(default_factory=list)
     on_leave: list[MemberHook] = field(default_factory=list)
     on_unreachable: dict[str, MemberHook] = field(default_factory=dict)
+    reports: dict[str, ReportHandler] = field(default_factory=dict)
 
     def command(
         self,
@@ -86,6 +88,15 @@ class Feature:
 
         def register(handler: ScheduleHandler) -> ScheduleHandler:
             self.schedules[kind] = handler
+            return handler
+
+        return register
+
+    def report(self, kind: str) -> Callable[[ReportHandler], ReportHandler]:
+        """A moderators' aggregate report, shown by /report <kind> [period]."""
+
+        def register(handler: ReportHandler) -> ReportHandler:
+            self.reports[kind] = handler
             return handler
 
         return register

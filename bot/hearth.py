@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.commands import CommandRegistry, check_args, parse_text
+from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community, CommunityLink, Job, Schedule
 from bot.errors import Refusal
@@ -31,6 +32,7 @@ from bot.feature import (
     FlowHandler,
     JobHandler,
     MemberHook,
+    ReportHandler,
     ScheduleHandler,
     SetupKey,
 )
@@ -41,6 +43,7 @@ from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
 T = TypeVar("T")
+MAX_SUGGESTIONS = 25
 
 
 def _merge(feature: str, table: dict[str, T], found: dict[str, T]) -> None:
@@ -87,7 +90,10 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
+        self.outcomes: Counter[str] = Counter()
         for feature in features:
             self.install(feature)
 
@@ -99,6 +105,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key
         self.on_join.extend(feature.on_join)
@@ -130,6 +137,24 @@ class Hearth:
             return None
 
         await self._in_context(origin, None, nothing)
+
+    async def suggest(
+        self, origin: Origin, command_name: str, param_name: str, typed: str
+    ) -> list[Suggestion]:
+        """Values the asker may mean for a parameter, while they type; reads only, never writes."""
+        command = self.registry.get(command_name)
+        param = next((p for p in command.params if p.name == param_name), None) if command else None
+        if command is None or param is None or param.suggest is None:
+            return []
+        try:
+            async with self.store.unit_of_work() as uow:  # never committed: nothing is kept
+                ctx = await self._command_context(uow, origin)
+                if ctx.role < command.role:
+                    return []
+                return list(await param.suggest(ctx, typed))[:MAX_SUGGESTIONS]
+        except Exception:
+            log.exception("suggestions failed command=%s param=%s", command_name, param_name)
+            return []
 
     async def _changed(self) -> None:
         for listener in self.listeners:
@@ -200,6 +225,7 @@ class Hearth:
                 if event_ref and not await uow.events.claim(
                     origin.platform, event_ref, self.clock.now()
                 ):
+                    self.outcomes["duplicate"] += 1
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
@@ -209,8 +235,10 @@ class Hearth:
                     refused = refusal
                 else:
                     await uow.commit()
+                    self.outcomes["ok"] += 1
                     return ctx.replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+            self.outcomes["refused"] += 1
             if event_ref:
                 async with self.store.unit_of_work() as uow:
                     await uow.events.claim(origin.platform, event_ref, self.clock.now())
@@ -220,6 +248,7 @@ class Hearth:
             ]
         except Exception:
             error_id = secrets.token_hex(4)
+            self.outcomes["error"] += 1
             log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
             return [
                 self._to_origin(

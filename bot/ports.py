@@ -8,6 +8,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
+from bot.welcome_records import (
+    BuddyRequest,
+    Contribution,
+    Intro,
+    Onboarding,
+    Pairing,
+    Volunteer,
+)
 
 if TYPE_CHECKING:
     from bot.ports_needs import AidRequestRepository, CheckinRepository, OfferRepository
@@ -123,10 +132,157 @@ class ConversationRepository(PersonalData, Protocol):
     async def clear(self, member_id: int) -> None: ...
 
 
+class WelcomeRepository(PersonalData, Protocol):
+    """Joins and their public welcome, onboarding answers, contributions and intros."""
+
+    async def add_join(self, *, community_id: int, member_id: int, at: datetime) -> None: ...
+
+    async def unwelcomed(self, community_id: int) -> list[int]:
+        """Members whose join has not been welcomed publicly yet, in join order."""
+        ...
+
+    async def mark_welcomed(
+        self, community_id: int, member_ids: Sequence[int], at: datetime
+    ) -> None: ...
+
+    async def count_joins(self, community_id: int, since: datetime) -> int: ...
+
+    async def get_onboarding(self, member_id: int) -> Onboarding | None: ...
+
+    async def save_onboarding(self, onboarding: Onboarding) -> None: ...
+
+    async def count_completed(self, community_id: int, since: datetime) -> int: ...
+
+    async def add_contribution(
+        self, *, community_id: int, member_id: int, text: str, source: str, at: datetime
+    ) -> Contribution: ...
+
+    async def contributions(
+        self, community_id: int, member_id: int | None = None
+    ) -> list[Contribution]: ...
+
+    async def get_intro(self, member_id: int) -> Intro | None: ...
+
+    async def save_intro(self, intro: Intro) -> None: ...
+
+    async def remove_intro(self, member_id: int) -> bool: ...
+
+
+class BuddyRepository(PersonalData, Protocol):
+    """Buddy volunteers, newcomers who asked for a buddy, and the pairings between them."""
+
+    async def get_volunteer(self, member_id: int) -> Volunteer | None: ...
+
+    async def save_volunteer(self, volunteer: Volunteer) -> None: ...
+
+    async def volunteers(self, community_id: int) -> list[Volunteer]:
+        """Active volunteers, longest-standing first."""
+        ...
+
+    async def add_pairing(
+        self, *, community_id: int, newcomer_id: int, buddy_id: int, at: datetime
+    ) -> Pairing: ...
+
+    async def get_pairing(self, pairing_id: int) -> Pairing | None: ...
+
+    async def save_pairing(self, pairing: Pairing) -> None: ...
+
+    async def pairings_of(self, member_id: int) -> list[Pairing]:
+        """Every pairing the member was in, on either side, oldest first."""
+        ...
+
+    async def open_pairings(self, community_id: int) -> list[Pairing]: ...
+
+    async def pairings_since(self, community_id: int, since: datetime) -> list[Pairing]: ...
+
+    async def get_request(self, member_id: int) -> BuddyRequest | None: ...
+
+    async def add_request(self, request: BuddyRequest) -> None: ...
+
+    async def remove_request(self, member_id: int) -> bool: ...
+
+    async def waiting(self, community_id: int) -> list[BuddyRequest]:
+        """Requests with no open pairing, longest waiting first."""
+        ...
+
+
 class ProcessedEventRepository(Protocol):
     async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
         """Record an incoming update; False when it was seen before (a re-delivery)."""
         ...
+
+
+class ReflectionPromptRepository(PersonalData, Protocol):
+    """A community's own reflection prompts; erasing a member only unlinks their authorship."""
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        text: str,
+        theme: str | None,
+        author_id: int | None,
+        suggested: bool,
+        now: datetime,
+    ) -> CommunityPrompt: ...
+
+    async def get(self, community_id: int, prompt_id: int) -> CommunityPrompt | None: ...
+
+    async def for_community(self, community_id: int) -> list[CommunityPrompt]: ...
+
+    async def remove(self, community_id: int, prompt_id: int) -> bool: ...
+
+
+class ReflectionRepository(PersonalData, Protocol):
+    """Reflection rounds and the answers members give; answers are erased with their author."""
+
+    async def add_round(
+        self,
+        *,
+        community_id: int,
+        prompt_key: str,
+        prompt_text: str,
+        theme: str | None,
+        cycle: int,
+        now: datetime,
+    ) -> ReflectionRound: ...
+
+    async def latest_round(self, community_id: int) -> ReflectionRound | None: ...
+
+    async def round_by_number(self, community_id: int, number: int) -> ReflectionRound | None: ...
+
+    async def get_round(self, round_id: int) -> ReflectionRound | None: ...
+
+    async def close_round(self, round_id: int, now: datetime) -> bool:
+        """Mark an open round closed; False when it was already closed (the digest went out)."""
+        ...
+
+    async def keys_in_cycle(self, community_id: int, cycle: int) -> set[str]: ...
+
+    async def answer(
+        self, *, round_id: int, member_id: int, text: str, shared: bool, now: datetime
+    ) -> tuple[Reflection, bool]:
+        """Record a member's answer to a round, replacing theirs; True when it replaced one."""
+        ...
+
+    async def get_answer(self, community_id: int, reflection_id: int) -> Reflection | None: ...
+
+    async def set_shared(self, reflection_id: int, shared: bool) -> None: ...
+
+    async def answers(self, round_id: int) -> list[Reflection]: ...
+
+    async def by_member(self, community_id: int, member_id: int) -> list[Reflection]: ...
+
+
+class PlatformStateRepository(Protocol):
+    """Small facts an adapter keeps about its platform between runs (e.g. what it last synced).
+
+    Never personal data: values here are not part of /mydata or /forgetme.
+    """
+
+    async def get(self, platform: str, key: str) -> str | None: ...
+
+    async def put(self, platform: str, key: str, value: str) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -152,6 +308,21 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def reflection_prompts(self) -> ReflectionPromptRepository: ...
+
+    @property
+    def reflections(self) -> ReflectionRepository: ...
+
+    @property
+    def welcome(self) -> WelcomeRepository: ...
+
+    @property
+    def buddies(self) -> BuddyRepository: ...
+
+    @property
+    def platform_state(self) -> PlatformStateRepository: ...
 
     @property
     def checkins(self) -> CheckinRepository: ...

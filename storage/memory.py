@@ -17,6 +17,9 @@ from typing import Any, Self
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
+from storage.memory_platform_state import MemoryPlatformState
+from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
+from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
 
 @dataclass
@@ -30,6 +33,9 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    reflections: ReflectionTables = field(default_factory=ReflectionTables)
+    welcome: WelcomeState = field(default_factory=WelcomeState)
+    platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
     needs: NeedsMemoryState = field(default_factory=NeedsMemoryState)
 
     def new_id(self, table: str) -> int:
@@ -319,14 +325,30 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.reflection_prompts = MemoryReflectionPrompts(store)
+        self.reflections = MemoryReflections(store)
+        self.welcome = MemoryWelcome(store)
+        self.buddies = MemoryBuddies(store)
+        self.platform_state = MemoryPlatformState(store)
         self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
         self.aid_requests = MemoryAidRequests(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
-        needs: list[PersonalData] = [self.checkins, self.aid_requests, self.offers]
-        return [self.conversations, self.jobs, *needs, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.checkins,
+            self.aid_requests,
+            self.offers,
+            self.conversations,
+            self.jobs,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.roles import Role
+from storage.sqlite_platform_state import SqlitePlatformState
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -489,6 +490,9 @@ class SqliteProcessedEvents(_Repo):
 
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
+        # Feature repositories build on this module, so they are imported when first used.
+        from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
+
         self._store = store
         db = store.db
         self.communities = SqliteCommunities(db)
@@ -498,6 +502,14 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        self.reflection_prompts = SqliteReflectionPrompts(db)
+        self.reflections = SqliteReflections(db)
+        # Imported here: the feature's repositories build on this module's helpers.
+        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+
+        self.welcome = SqliteWelcome(db)
+        self.buddies = SqliteBuddies(db)
+        self.platform_state = SqlitePlatformState(db)
         from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
 
         self.checkins, self.offers = SqliteCheckins(db), SqliteOffers(db)
@@ -506,8 +518,19 @@ class SqliteUnitOfWork:
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
-        needs: list[PersonalData] = [self.checkins, self.aid_requests, self.offers]
-        return [self.conversations, self.jobs, *needs, self.audit, self.members]
+        return [
+            self.welcome,
+            self.buddies,
+            self.reflections,
+            self.reflection_prompts,
+            self.checkins,
+            self.aid_requests,
+            self.offers,
+            self.conversations,
+            self.jobs,
+            self.audit,
+            self.members,
+        ]
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

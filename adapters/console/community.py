@@ -32,17 +32,6 @@ COMMUNITY_REF = "console"
 MAIN_CHANNEL = "#general"
 _NAME = re.compile(r"^[\w.-]{1,32}$")
 
-HELP = """Console controls:
-  :as NAME          speak as NAME
-  :join NAME        NAME joins as a newcomer and speaks
-  :admin NAME       make NAME a platform administrator
-  :in #channel      talk in a channel; ':in private' talks to the bot privately
-  :press N          press option N of the latest message to you
-  :advance 2h       move the clock forward (m, h, d, w), firing what falls due
-  :time             show the simulated time
-  :quit             leave
-Anything else is said by the speaker; /help lists the commands."""
-
 
 class ConsoleCommunity:
     def __init__(self, hearth: Hearth, clock: FakeClock, out: TextIO) -> None:
@@ -70,12 +59,12 @@ class ConsoleCommunity:
     async def line(self, raw: str) -> bool:
         """Handle one input line; False when the console should stop."""
         text = raw.strip()
-        if not text:
-            return True
+        if not text or text == "#" or text.startswith("# "):
+            return True  # blank lines and comments (for scripts)
         if text.startswith(":"):
             return await self._control(text[1:])
         if self.speaker is None:
-            self._note("Choose who is speaking first, for example ':as ana' (':help' for more).")
+            self._say("console_choose_speaker")
             return True
         origin = self._origin(self.speaker, self.location)
         event: Event
@@ -96,7 +85,7 @@ class ConsoleCommunity:
         if verb == "quit":
             return False
         if verb == "help":
-            self._note(HELP)
+            self._say("console_help")
         elif verb in ("as", "join", "admin") and len(args) == 1 and _NAME.match(args[0]):
             await self._person(verb, args[0])
         elif verb == "in" and len(args) == 1:
@@ -106,27 +95,27 @@ class ConsoleCommunity:
             elif re.match(r"^#[\w-]{1,32}$", place):
                 self.location = place
             else:
-                self._note("Say ':in #channel' or ':in private'.")
+                self._say("console_where")
         elif verb == "press" and len(args) == 1 and args[0].isdigit():
             await self._press(int(args[0]))
         elif verb == "advance" and len(args) == 1:
             try:
                 delta = parse_duration(args[0])
             except ValueError:
-                self._note("Say how far, for example ':advance 45m', '2h', '3d' or '1w'.")
+                self._say("console_how_far")
                 return True
             await advance(self.hearth, self.clock, delta)
-            self._note(f"(time is now {self.clock.now():%a %Y-%m-%d %H:%M} UTC)")
+            self._say("console_time_now", time=f"{self.clock.now():%a %Y-%m-%d %H:%M}")
         elif verb == "time":
-            self._note(f"(time is {self.clock.now():%a %Y-%m-%d %H:%M} UTC)")
+            self._say("console_time", time=f"{self.clock.now():%a %Y-%m-%d %H:%M}")
         else:
-            self._note(f"I don't understand ':{text}'. Try ':help'.")
+            self._say("console_unknown", control=text)
         return True
 
     async def _person(self, verb: str, name: str) -> None:
         if verb == "admin":
             self.admins.add(name.lower())
-            self._note(f"({name} is now an administrator of this console community)")
+            self._say("console_admin", name=name)
             return
         self.speaker = name
         self.location = MAIN_CHANNEL
@@ -139,11 +128,11 @@ class ConsoleCommunity:
 
     async def _press(self, number: int) -> None:
         if self.speaker is None or self.speaker.lower() not in self.pending:
-            self._note("There is nothing to press for you right now.")
+            self._say("console_nothing_to_press")
             return
         reply, choices = self.pending[self.speaker.lower()]
         if not 1 <= number <= len(choices):
-            self._note(f"Choose an option from 1 to {len(choices)}.")
+            self._say("console_press_range", count=len(choices))
             return
         where = reply.target.channel_ref if reply.visibility is not Visibility.PRIVATE else None
         origin = self._origin(self.speaker, where)
@@ -179,6 +168,9 @@ class ConsoleCommunity:
             return [reply.target.user_ref]
         return []
 
-    def _note(self, text: str) -> None:
-        self.out.write(text + "\n\n")
+    def _say(self, key: str, /, **params: str | int) -> None:
+        self.out.write(plain(self.hearth.catalog.text(key, None, **params)) + "\n\n")
         self.out.flush()
+
+    def banner(self) -> str:
+        return plain(self.hearth.catalog.text("console_banner"))

@@ -33,10 +33,7 @@ async def run_console(
         console = ConsoleCommunity(hearth, clock, out)
         hearth.outbox = console
         if interactive:
-            out.write(
-                "Hearth console community. ':help' shows the controls, ':as NAME' picks "
-                "who speaks, /help lists commands.\n\n"
-            )
+            out.write(console.banner() + "\n\n")
         await hearth.run_due()  # whatever fell due while Hearth was not running fires once
         while True:
             if interactive:

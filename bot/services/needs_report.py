@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.catalog import Markup
-from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain_needs import CheckinRound
 from bot.errors import Refusal
 from bot.feature import Feature
-from bot.roles import Role
 from bot.services import needs_config
 from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
+from bot.services.reports import report_period
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
@@ -67,21 +66,19 @@ def render_round(
     return Markup("\n".join(lines))
 
 
-@feature.command(
-    "report",
-    "Aggregate reports for moderators, e.g. /report needs 4 (closed rounds only).",
-    Param("topic", ParamType.CHOICE, "What to report on", required=True, choices=("needs",)),
-    Param("weeks", ParamType.INTEGER, f"How many weeks back (1-{MAX_WEEKS})"),
-    role=Role.MODERATOR,
-)
-async def report(ctx: CommandContext, args: Args) -> None:
-    weeks = args.integer("weeks") or DEFAULT_WEEKS
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise Refusal("needs_report_bad_weeks", limit=MAX_WEEKS)
+@feature.report("needs")
+async def report(ctx: CommandContext, period: str | None) -> None:
+    """Closed rounds in the period (a bare number counts weeks) and open requests, suppressed."""
+    if period is not None and period.strip().isdigit():
+        weeks = int(period)
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise Refusal("needs_report_bad_weeks", limit=MAX_WEEKS)
+        span = timedelta(weeks=weeks)
+    else:
+        span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
+    since = ctx.now - span
     threshold = needs_config.threshold(ctx.community)
-    rounds = await ctx.uow.checkins.closed_rounds(
-        ctx.community.id, ctx.now - timedelta(weeks=weeks)
-    )
+    rounds = await ctx.uow.checkins.closed_rounds(ctx.community.id, since)
     parts = []
     for found in rounds:
         heading = ctx.text(
@@ -117,7 +114,7 @@ async def report(ctx: CommandContext, args: Args) -> None:
         )
     ctx.say(
         "needs_report",
-        weeks=weeks,
+        since=ctx.local(since).date().isoformat(),
         rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
         requests=Markup("\n".join(request_lines)),
         threshold=threshold,

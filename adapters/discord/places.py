@@ -1,0 +1,141 @@
+"""Who and where, in the core's terms: people with their platform facts, servers as communities,
+channels and threads, and the server a direct message belongs to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import discord
+
+from adapters.discord.slash import PLATFORM
+from bot.events import Origin, Person
+from bot.replies import Target
+
+_CHANNEL_MENTION = re.compile(r"^<#(\d{1,20})>$")
+
+
+def snowflake(ref: str | None) -> int | None:
+    """A Discord id from a ref: digits, or a channel mention as `/setup channel` may store it."""
+    if ref is None:
+        return None
+    found = _CHANNEL_MENTION.match(ref.strip())
+    text = found.group(1) if found else ref.strip()
+    return int(text) if text.isdigit() else None
+
+
+def locale_language(interaction: discord.Interaction) -> str:
+    """The person's Discord language as a catalog code ("en-GB" is "en")."""
+    return str(interaction.locale.value).split("-")[0].lower()
+
+
+def member_person(member: discord.Member, guild: discord.Guild) -> Person:
+    """Platform facts only: Manage Server or Administrator, and owning the server; the core
+    adds the roles granted with /mods and decides."""
+    permissions = member.guild_permissions
+    return Person(
+        str(member.id),
+        member.display_name,
+        is_platform_admin=permissions.manage_guild or permissions.administrator,
+        is_platform_owner=guild.owner_id == member.id,
+    )
+
+
+def place(channel: object, channel_id: int | None) -> tuple[str | None, str | None]:
+    """(channel, thread): a thread is reported with the channel it belongs to."""
+    if isinstance(channel, discord.Thread) and channel.parent_id is not None:
+        return str(channel.parent_id), str(channel.id)
+    return (str(channel_id) if channel_id is not None else None), None
+
+
+class Places:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+        self._dm_community: dict[int, str] = {}  # user id -> the server Hearth last wrote about
+
+    def wrote_to(self, user_id: int, community: str) -> None:
+        self._dm_community[user_id] = community
+
+    def origin(
+        self, interaction: discord.Interaction, guild_id: int | None = None
+    ) -> Origin | None:
+        """Where an interaction happened; in a DM, `guild_id` (from the button) or the server
+        the DM belongs to. None when that cannot be told."""
+        user = interaction.user
+        language = locale_language(interaction)
+        if interaction.guild_id is not None:
+            guild = interaction.guild
+            permissions = interaction.permissions
+            person = Person(
+                str(user.id),
+                user.display_name,
+                is_platform_admin=permissions.manage_guild or permissions.administrator,
+                is_platform_owner=getattr(guild, "owner_id", None) == user.id,
+                language=language,
+            )
+            channel_ref, thread_ref = place(interaction.channel, interaction.channel_id)
+            return Origin(
+                PLATFORM,
+                str(interaction.guild_id),
+                person,
+                channel_ref,
+                thread_ref,
+                community_name=getattr(guild, "name", ""),
+            )
+        community = str(guild_id) if guild_id else self.community_of_dm(user.id)
+        if community is None:
+            return None
+        self.wrote_to(user.id, community)
+        return self.dm_origin(user, community, language)
+
+    def dm_origin(
+        self, user: discord.User | discord.Member, community: str, language: str | None
+    ) -> Origin:
+        """In a direct message Discord says nothing about the server; use what the cache knows
+        (an empty name leaves the member's known name as it is)."""
+        guild = self.client.get_guild(int(community))
+        member = guild.get_member(user.id) if guild else None
+        if member is None or guild is None:
+            person = Person(str(user.id), "", language=language)
+        else:
+            person = replace(member_person(member, guild), language=language)
+        return Origin(PLATFORM, community, person, community_name=guild.name if guild else "")
+
+    def community_of_dm(self, user_id: int) -> str | None:
+        """Which server a direct message belongs to: the last one Hearth wrote about, else the
+        only server they share with Hearth."""
+        known = self._dm_community.get(user_id)
+        if known is not None:
+            return known
+        guilds = self.client.guilds
+        shared = [g for g in guilds if g.get_member(user_id) is not None]
+        if len(shared) == 1:
+            return str(shared[0].id)
+        if len(guilds) == 1:
+            return str(guilds[0].id)
+        return None
+
+    def channel_id(self, target: Target) -> int | None:
+        """A thread or channel id, a `<#id>` mention or a `#name`; else the server's system
+        channel or the first text channel Hearth may write in."""
+        guild_id = snowflake(target.community_ref)
+        guild = self.client.get_guild(guild_id) if guild_id else None
+        for ref in (target.thread_ref, target.channel_ref):
+            if not ref:
+                continue
+            found = snowflake(ref)
+            if found is not None:
+                return found
+            if guild is not None:
+                wanted = ref.strip().lstrip("#").lower()
+                for channel in guild.text_channels:
+                    if channel.name.lower() == wanted:
+                        return channel.id
+        if guild is None:
+            return None
+        if guild.system_channel is not None:
+            return guild.system_channel.id
+        for channel in guild.text_channels:
+            if channel.permissions_for(guild.me).send_messages:
+                return channel.id
+        return None

@@ -1,0 +1,195 @@
+"""`make bench`: Hearth's figures side by side in one process run, each against its goal.
+
+Not part of `make test`: these print measurements, they do not assert them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import build_hearth
+from bot.clock import FakeClock, SystemClock
+from bot.events import CommandInvoked, Origin, Person
+from bot.hearth import Hearth
+from bot.timer import Timer
+from storage.sqlite import SqliteStore, ts
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Row:
+    name: str
+    figure: str
+    goal: str
+    met: bool
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux /proc), falling back to the peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def mixed_commands(hearth: Hearth, count: int) -> list[CommandInvoked]:
+    """A realistic mix over 50 members of one community, built from what is installed."""
+    members = [Person(f"u{n}", f"member{n}") for n in range(50)]
+    admin = Person("admin", "admin", is_platform_admin=True)
+    mix: list[tuple[Person | None, str, str]] = [
+        (None, "help", ""),
+        (None, "audit", "5"),
+        (None, "privacy", ""),
+        (admin, "schedule", ""),
+        (admin, "setup", "about A community garden"),
+    ]
+    installed = set(hearth.registry.commands)
+    extra = [
+        ("offer", "food I cook extra on Sundays"),
+        ("offers", ""),
+        ("proposals", ""),
+        ("support", "1"),
+        ("build", "1 and we could share the tools"),
+    ]
+    mix.extend((None, name, args) for name, args in extra if name in installed)
+    events = []
+    for n in range(count):
+        who, name, args = mix[n % len(mix)]
+        person = who or members[n % len(members)]
+        origin = Origin("bench", "community-1", person, "#general", community_name="Bench")
+        events.append(CommandInvoked(origin, name, args))
+    return events
+
+
+async def core_throughput(count: int = 20_000) -> list[Row]:
+    with tempfile.TemporaryDirectory() as folder:
+        store = await SqliteStore.open(Path(folder) / "bench.db")
+        clock = FakeClock(START)
+        hearth = build_hearth(store=store, clock=clock)
+        if "propose" in hearth.registry.commands:
+            author = Origin("bench", "community-1", Person("u0", "member0"), "#general")
+            await hearth.handle(CommandInvoked(author, "propose", "Tool library | Share tools"))
+        events = mixed_commands(hearth, count)
+        for event in events[:200]:  # warm-up: members and caches exist
+            await hearth.handle(event)
+        latencies = []
+        started = time.perf_counter()
+        for event in events:
+            t0 = time.perf_counter()
+            await hearth.handle(event)
+            latencies.append(time.perf_counter() - t0)
+        elapsed = time.perf_counter() - started
+        await store.close()
+    errors = hearth.outcomes["error"]
+    rate = count / elapsed
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99)] * 1000
+    return [
+        Row("core: mixed commands/s (SQLite, WAL)", f"{rate:,.0f}", ">= 5,000", rate >= 5000),
+        Row("core: p50 latency", f"{p50:.2f} ms", "-", True),
+        Row("core: p99 latency", f"{p99:.2f} ms", "< 5 ms", p99 < 5),
+        Row("core: unexpected errors", str(errors), "0", errors == 0),
+    ]
+
+
+async def _seed_scale(path: Path, communities: int, members: int) -> None:
+    store = await SqliteStore.open(path)
+    db = store.db
+    now = ts(START)
+    await db.execute("BEGIN")
+    await db.executemany(
+        "INSERT INTO communities (id, name, timezone, language, created_at) VALUES (?, ?, ?, ?, ?)",
+        [(c, f"community {c}", "Europe/Berlin", "en", now) for c in range(1, communities + 1)],
+    )
+    await db.executemany(
+        "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
+        " VALUES (?, ?, ?, ?)",
+        [("bench", f"g{c}", c, "#general") for c in range(1, communities + 1)],
+    )
+    await db.executemany(
+        "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (c, "bench", f"u{c}-{m}", f"member {m}", now)
+            for c in range(1, communities + 1)
+            for m in range(members)
+        ],
+    )
+    next_run = ts(SystemClock().now() + timedelta(days=3))
+    await db.executemany(
+        "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (c, kind, 4, 17, 30, next_run)
+            for c in range(1, communities + 1)
+            for kind in ("reflection", "checkin")
+        ],
+    )
+    await db.commit()
+    await store.close()
+
+
+async def scale_start_up(communities: int = 1000, members: int = 100) -> list[Row]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scale.db"
+        await _seed_scale(path, communities, members)
+        gc.collect()
+        rss_before = _rss_mb()
+        started = time.perf_counter()
+        store = await SqliteStore.open(path)
+        hearth = build_hearth(store=store, clock=SystemClock())
+        timer = Timer(hearth)
+        await timer.start()
+        ready = time.perf_counter() - started
+        rss_after = _rss_mb()
+        timer.stop()
+        await store.close()
+    return [
+        Row(
+            f"scale: start-up with {communities:,} communities x {members} members",
+            f"{ready:.2f} s",
+            "< 3 s",
+            ready < 3,
+        ),
+        Row(
+            "scale: resident memory after start-up",
+            f"{rss_after:.0f} MB (+{rss_after - rss_before:.0f} MB)",
+            "< 200 MB",
+            rss_after < 200,
+        ),
+    ]
+
+
+BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [core_throughput, scale_start_up]
+
+
+async def main() -> None:
+    rows: list[Row] = []
+    for bench in BENCHMARKS:
+        rows.extend(await bench())
+    print(f"Hearth benchmarks on {os.cpu_count()} cores\n")
+    width = max(len(r.name) for r in rows)
+    print(f"{'benchmark':<{width}}  {'figure':>22}  {'goal':>10}  met")
+    for row in rows:
+        print(
+            f"{row.name:<{width}}  {row.figure:>22}  {row.goal:>10}  {'yes' if row.met else 'NO'}"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

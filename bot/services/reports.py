@@ -1,0 +1,53 @@
+"""/report: moderators' aggregate reports; each feature contributes its kinds with
+`@feature.report(kind)` and reads the period with `report_period`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.commands import Args, Param, ParamType
+from bot.context import CommandContext
+from bot.errors import Refusal
+from bot.feature import Feature, ReportHandler
+from bot.roles import Role
+from bot.scheduling import parse_duration
+
+DEFAULT_PERIOD = timedelta(days=30)
+MAX_PERIOD = timedelta(days=366)
+
+
+def report_period(text: str | None, default: timedelta = DEFAULT_PERIOD) -> timedelta:
+    """'30d', '4w' or a bare number of days; refuses anything else or more than a year."""
+    if text is None:
+        return default
+    raw = text.strip().lower()
+    try:
+        period = timedelta(days=int(raw)) if raw.isdigit() else parse_duration(raw)
+    except ValueError:
+        raise Refusal("report_bad_period", value=text) from None
+    if period <= timedelta(0) or period > MAX_PERIOD:
+        raise Refusal("report_bad_period", value=text)
+    return period
+
+
+def report_feature(kinds: Mapping[str, ReportHandler]) -> Feature:
+    """The /report command over every report the installed features offer."""
+    known = tuple(sorted(kinds))
+    feature = Feature("report")
+
+    @feature.command(
+        "report",
+        "Aggregate reports for moderators, over a recent period.",
+        Param("kind", ParamType.CHOICE, "Which report", choices=known),
+        Param("period", ParamType.WORD, "How far back, e.g. 30d or 4w (default 30 days)"),
+        role=Role.MODERATOR,
+    )
+    async def report(ctx: CommandContext, args: Args) -> None:
+        kind = args.text("kind")
+        if kind is None:
+            ctx.say("report_kinds", kinds=", ".join(known))
+            return
+        await kinds[kind](ctx, args.text("period"))
+
+    return feature

@@ -1,0 +1,71 @@
+"""Running for real: adapters start, the timer fires due work through the router, all stops."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.app import build_hearth
+from bot.clock import SystemClock
+from bot.commands import Args
+from bot.context import CommandContext, CommunityContext
+from bot.domain import Job
+from bot.events import CommandInvoked, Origin, Person
+from bot.feature import Feature
+from bot.hearth import Hearth
+from bot.replies import Reply
+from bot.runtime import serve
+from storage.memory import MemoryStore
+
+
+class FakeAdapter:
+    platform = "fake"
+
+    def __init__(self) -> None:
+        self.hearth: Hearth | None = None
+        self.delivered: list[Reply] = []
+        self.got_one = asyncio.Event()
+        self.stopped = False
+
+    async def start(self, hearth: Hearth) -> None:
+        self.hearth = hearth
+
+    async def stop(self) -> None:
+        self.stopped = True
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        self.delivered.extend(replies)
+        self.got_one.set()
+
+
+async def test_a_job_queued_by_a_command_fires_in_real_time_through_the_adapter() -> None:
+    soon = Feature("soon")
+
+    @soon.command("soon", "Queue a job for a moment from now.")
+    async def queue(ctx: CommandContext, args: Args) -> None:
+        await ctx.uow.jobs.add(
+            community_id=ctx.community.id, kind="ping", due_at=ctx.now + timedelta(milliseconds=50)
+        )
+        ctx.answer("queued")
+
+    @soon.job("ping")
+    async def ping(ctx: CommunityContext, job: Job) -> None:
+        ctx.announce("announcements", "audit_empty")
+
+    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
+    hearth.install(soon)
+    adapter = FakeAdapter()
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(hearth, [adapter], stop))
+    await asyncio.sleep(0)
+    origin = Origin("fake", "g1", Person("u1", "Ana"), "#general")
+    assert adapter.hearth is hearth
+    await hearth.handle(CommandInvoked(origin, "soon"))
+    await asyncio.wait_for(adapter.got_one.wait(), timeout=10)
+    stop.set()
+    await asyncio.wait_for(running, timeout=10)
+
+    assert [r.target.channel_ref for r in adapter.delivered] == ["#general"]
+    assert adapter.stopped
+    assert await hearth.next_due() is None
