@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.replies import Visibility
 from tests.needs_helpers import choose, community, latest_choices
 from tests.support import World, public, text, to
+from tests.welcome_support import onboard
 
 
 async def test_a_match_with_double_opt_in(world: World) -> None:
@@ -189,3 +190,37 @@ async def test_unknown_categories_and_long_texts_are_refused_kindly(world: World
     assert "keep the details to 500" in text(await world.say("bob", "/need food " + "y" * 501))
     saved = text(await world.say("bob", "/offer Connection a cuppa and a chat"))
     assert "Your offer for connection & culture is saved" in saved
+
+
+async def test_what_a_newcomer_said_they_could_bring_shows_with_their_offers(
+    world: World,
+) -> None:
+    await onboard(world, "Sam", could_bring="I can bake bread", buddy=False)
+    shown = text(await world.privately("sam", "/offers"))
+    assert "You have no offers yet" in shown
+    assert "What you said you could bring when you joined" in shown
+    assert "I can bake bread" in shown
+    await world.privately("sam", "/offer food fresh bread on Saturdays")
+    shown = text(await world.privately("sam", "/offers"))
+    assert "1. food: fresh bread on Saturdays" in shown and "I can bake bread" in shown
+    assert "I can bake bread" not in text(await world.privately("bob", "/offers"))
+
+
+async def test_kinds_of_help_are_suggested_while_typing(world: World) -> None:
+    await community(world, "bob")
+    await world.say("ana", "/setup needs add childcare")
+    origin = world.origin("bob")
+    found = await world.hearth.suggest(origin, "offer", "category", "conn")
+    assert [(s.label, s.value) for s in found] == [("connection & culture", "connection")]
+    every = await world.hearth.suggest(origin, "need", "category", "")
+    assert [s.value for s in every] == [
+        "food",
+        "rest",
+        "housing",
+        "health",
+        "connection",
+        "access",
+        "childcare",
+        "other",
+    ]
+    assert await world.hearth.suggest(origin, "offers", "category", "zzz") == []

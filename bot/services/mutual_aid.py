@@ -19,7 +19,7 @@ from bot.domain_needs import AidRequest, Offer, Outcome, RequestState
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.replies import Choice
-from bot.services import needs_config
+from bot.services import needs_config, welcome
 
 feature = Feature("mutual_aid")
 ANSWER_WITHIN = timedelta(days=1)
@@ -74,7 +74,13 @@ def _category(ctx: CommandContext, name: str) -> str:
 @feature.command(
     "offer",
     "Offer a hand to others, e.g. /offer food I cook extra on Sundays.",
-    Param("category", ParamType.WORD, "The kind of help, e.g. food or other", required=True),
+    Param(
+        "category",
+        ParamType.WORD,
+        "The kind of help, e.g. food or other",
+        required=True,
+        suggest=needs_config.suggest_category,
+    ),
     Param("what", ParamType.TEXT, "What you could offer, in a line", required=True),
 )
 async def offer_command(ctx: CommandContext, args: Args) -> None:
@@ -94,7 +100,12 @@ async def offer_command(ctx: CommandContext, args: Args) -> None:
 @feature.command(
     "offers",
     "Your offers (withdraw or share them), or public offers in a category.",
-    Param("category", ParamType.WORD, "Show public offers in this category"),
+    Param(
+        "category",
+        ParamType.WORD,
+        "Show public offers in this category",
+        suggest=needs_config.suggest_category,
+    ),
 )
 async def offers_command(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("category")
@@ -102,8 +113,9 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
         await _public_offers(ctx, _category(ctx, wanted))
         return
     mine = await ctx.uow.offers.of_member(ctx.member.id)
+    brought = await _brought(ctx)
     if not mine:
-        ctx.say("aid_offers_none", categories=needs_config.category_list(ctx))
+        ctx.say("aid_offers_none", categories=needs_config.category_list(ctx), brought=brought)
         return
     lines, choices = [], []
     for number, offer in enumerate(mine, 1):
@@ -128,7 +140,21 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
                 f"aid:p:{offer.id}:{0 if offer.public else 1}",
             )
         )
-    ctx.say("aid_offers_list", offers=Markup("\n".join(lines)), choices=tuple(choices))
+    ctx.say(
+        "aid_offers_list",
+        offers=Markup("\n".join(lines)),
+        brought=brought,
+        choices=tuple(choices),
+    )
+
+
+async def _brought(ctx: CommandContext) -> Markup:
+    """What the member said they could bring when they joined (kept by the welcome)."""
+    found = await welcome.contributions(ctx.uow, ctx.community.id, ctx.member.id)
+    if not found:
+        return Markup("")
+    items = "\n".join(ctx.text("aid_brought_line", ctx.language, what=c.text) for c in found)
+    return Markup("\n\n" + ctx.text("aid_offers_brought", ctx.language, items=Markup(items)))
 
 
 async def _public_offers(ctx: CommandContext, category: str) -> None:
@@ -284,7 +310,12 @@ async def _close(ctx: CommunityContext, request: AidRequest) -> None:
 @feature.command(
     "need",
     "Ask privately for a hand, e.g. /need food; /need done when it is met.",
-    Param("category", ParamType.WORD, "The kind of help, e.g. food, or 'done'"),
+    Param(
+        "category",
+        ParamType.WORD,
+        "The kind of help, e.g. food, or 'done'",
+        suggest=needs_config.suggest_category,
+    ),
     Param("details", ParamType.TEXT, "A few words, shared only once you are introduced"),
 )
 async def need_command(ctx: CommandContext, args: Args) -> None:

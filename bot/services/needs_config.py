@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.commands import Suggestion
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community
 from bot.domain_needs import Need
@@ -98,6 +99,17 @@ def find_category(ctx: CommunityContext, name: str) -> str | None:
         if _matches(ctx, need, name):
             return need.key
     return None
+
+
+async def suggest_category(ctx: CommandContext, typed: str) -> list[Suggestion]:
+    """Kinds of help matching what is typed so far (Discord autocomplete)."""
+    wanted = _squash(typed)
+    found = []
+    for key in categories(ctx.community):
+        label = category_label(ctx, key, ctx.language)
+        if wanted in _squash(key) or wanted in _squash(label):
+            found.append(Suggestion(label, key))
+    return found
 
 
 def category_list(ctx: CommunityContext) -> str:

@@ -32,6 +32,7 @@ class Kind(Enum):
     EXACT = "exact"
     FEWER = "fewer"  # fewer than `value` (0 .. value-1)
     AT_LEAST = "at_least"  # `value` or more
+    HIDDEN = "hidden"  # not shown under the threshold `value` (a bound below it was published)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def mask(view: RoundView, threshold: int) -> RoundView:
             return Cell(Kind.FEWER, max(threshold, found.value))
         if found.is_exact and found.value < threshold:
             return Cell(Kind.FEWER, threshold)
+        if found.kind is Kind.AT_LEAST and found.value < threshold:
+            return Cell(Kind.HIDDEN, threshold)  # "2 or more" must not show under 3
         return found
 
     people = cell(view.respondents)

@@ -43,6 +43,9 @@ def render_round(
         if need.strained.kind is Kind.FEWER and need.unmet.kind is Kind.FEWER:
             quiet.append(labels[need.key])
             continue
+        if Kind.HIDDEN in (need.strained.kind, need.unmet.kind):
+            lines.append(ctx.text("needs_round_hidden", language, need=labels[need.key]))
+            continue
         lines.append(
             ctx.text(
                 "needs_round_need",
