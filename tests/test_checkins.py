@@ -318,3 +318,17 @@ async def test_shortening_retention_deletes_old_answers_right_away(world: World)
     await world.say("ana", "/setup retention 1d")
     await world.advance(timedelta(minutes=1))
     assert "kept a while" not in text(await world.privately("bob", "/mydata"))
+
+
+async def test_a_member_answering_from_the_channel_is_answered_there_only_to_them(
+    world: World,
+) -> None:
+    # On Discord, a member whose private messages are closed is shown the check-in in the
+    # channel, only to them; pressing its buttons must keep it there, never in public.
+    await community(world, "bob")
+    opened = await world.say("ana", "/checkin now")
+    first = latest_choices(opened, "bob")
+    pressed = await world.press("bob", first.choices[1].key, where="#general")
+    assert [r.visibility for r in pressed] == [Visibility.EPHEMERAL]
+    assert pressed[0].target.user_ref == "bob" and "rest & energy (2 of 6)" in text(pressed)
+    assert public(pressed) == []

@@ -36,7 +36,7 @@ async def start(
     state = state_for(checkin_round, "need", index=0)
     await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
     preface = ctx.text(intro, member.language, **params)
-    await ask(ctx, member, checkin_round, state, preface)
+    await ask(ctx, member, checkin_round, state, preface, privately=True)
 
 
 async def ask(
@@ -45,8 +45,15 @@ async def ask(
     checkin_round: CheckinRound,
     state: dict[str, Any],
     preface: str = "",
+    *,
+    privately: bool = False,
 ) -> None:
-    """Send the question for the member's current step, always privately."""
+    """Send the question for the member's current step, to them alone.
+
+    It goes by private message, unless the member is answering right now where they pressed a
+    button: then the next question comes where they are, seen by them only (on Discord, that is
+    how a member whose private messages are closed still gets through the check-in).
+    """
     language = member.language
     step = state["step"]
     if step == "need":
@@ -69,14 +76,13 @@ async def ask(
         question = ctx.text("checkin_offer_what", language, category=label)
     else:
         question = ctx.text("checkin_note_question", language)
-    ctx.tell(
-        member,
-        "checkin_with_preface" if preface else "checkin_step",
-        preface=Markup(preface),
-        question=Markup(question),
-        choices=await _choices(ctx, member, checkin_round, state),
-        resume=RESUME,
-    )
+    key = "checkin_with_preface" if preface else "checkin_step"
+    choices = await _choices(ctx, member, checkin_round, state)
+    body = {"preface": Markup(preface), "question": Markup(question)}
+    if not privately and isinstance(ctx, CommandContext) and ctx.member.id == member.id:
+        ctx.say(key, choices=choices, **body)
+    else:
+        ctx.tell(member, key, choices=choices, resume=RESUME, **body)
 
 
 async def _choices(
@@ -280,8 +286,7 @@ async def _finish(ctx: CommandContext, checkin_round: CheckinRound, note: str | 
     answer.completed = True
     await ctx.uow.checkins.save_answer(answer)
     await ctx.uow.conversations.clear(ctx.member.id)
-    key = "checkin_done_personal" if checkin_round.is_personal else "checkin_done"
-    ctx.tell(ctx.member, key)
+    ctx.say("checkin_done_personal" if checkin_round.is_personal else "checkin_done")
 
 
 @feature.flow(FLOW)
