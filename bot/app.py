@@ -13,6 +13,7 @@ from bot.services.reflections import load_deck, reflections_feature
 from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
+from bot.services.start import start_feature
 
 
 def build_hearth(
@@ -46,4 +47,5 @@ def build_hearth(
     hearth.install(schedule_feature(hearth.schedules))
     hearth.install(report_feature(hearth.reports))
     hearth.install(help_feature(hearth.registry))
+    hearth.install(start_feature(hearth.registry, hearth.resumes))
     return hearth

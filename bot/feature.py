@@ -41,6 +41,8 @@ class Feature:
     on_join: list[MemberHook] = field(default_factory=list)
     on_leave: list[MemberHook] = field(default_factory=list)
     on_unreachable: dict[str, MemberHook] = field(default_factory=dict)
+    # A flow (Reply.resume) -> the command line that starts it again, for `/start <flow>`.
+    resumes: dict[str, str] = field(default_factory=dict)
     reports: dict[str, ReportHandler] = field(default_factory=dict)
 
     def command(

@@ -60,6 +60,14 @@ class Outbox(Protocol):
 
 
 @dataclass(frozen=True)
+class Membership:
+    """A community a person belongs to, as its platform presence (for private chats)."""
+
+    community_ref: str
+    community_name: str
+
+
+@dataclass(frozen=True)
 class Defaults:
     timezone: str = "UTC"
     language: str = "en"
@@ -90,6 +98,7 @@ class Hearth:
         self.on_join: list[MemberHook] = []
         self.on_leave: list[MemberHook] = []
         self.on_unreachable: dict[str, MemberHook] = {}
+        self.resumes: dict[str, str] = {}
         self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
@@ -105,6 +114,7 @@ class Hearth:
         _merge(feature.name, self.jobs, feature.jobs)
         _merge(feature.name, self.schedules, feature.schedules)
         _merge(feature.name, self.on_unreachable, feature.on_unreachable)
+        _merge(feature.name, self.resumes, feature.resumes)
         _merge(feature.name, self.reports, feature.reports)
         for setup_key in feature.setup_keys:
             self.setup_keys[setup_key.name] = setup_key
@@ -350,6 +360,29 @@ class Hearth:
                 await hook(ctx, member)
             await uow.commit()
         return ctx.replies
+
+    async def memberships(self, platform: str, user_ref: str) -> list[Membership]:
+        """Where this person is an active member on a platform: a private chat belongs to one."""
+        found: list[Membership] = []
+        async with self.store.unit_of_work() as uow:
+            for member in await uow.members.memberships(platform, user_ref):
+                community = await uow.communities.get(member.community_id)
+                for link in await uow.communities.links(member.community_id):
+                    if link.platform == platform:
+                        found.append(Membership(link.community_ref, community.name))
+        return found
+
+    async def reachable(self, platform: str, user_ref: str) -> None:
+        """The person can be messaged privately again (e.g. they started the bot)."""
+        async with self.store.unit_of_work() as uow:
+            changed = False
+            for member in await uow.members.memberships(platform, user_ref):
+                if member.unreachable_since is not None:
+                    member.unreachable_since = None
+                    await uow.members.save(member)
+                    changed = True
+            if changed:
+                await uow.commit()
 
     # -- scheduled work -------------------------------------------------------------------
 

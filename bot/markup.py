@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 _SPECIAL = re.compile(r"([\\*_`])")
-_TOKEN = re.compile(r"\\([\\*_`])|\*\*(.+?)\*\*|(?<!\w)_(.+?)_(?!\w)|`(.+?)`", re.DOTALL)
+_BODY = r"((?:\\.|[^\\])+?)"  # escaped pairs count as one, so "\*" never closes a span
+_TOKEN = re.compile(rf"\\([\\*_`])|\*\*{_BODY}\*\*|(?<!\w)_{_BODY}_(?!\w)|`{_BODY}`", re.DOTALL)
 
 
 def escape(text: str) -> str:

@@ -72,6 +72,10 @@ class MemberRepository(PersonalData, Protocol):
 
     async def find_by_name(self, community_id: int, name: str) -> list[Member]: ...
 
+    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
+        """This person's active memberships on a platform, across communities (private chats)."""
+        ...
+
 
 class AuditRepository(PersonalData, Protocol):
     async def add(

@@ -142,6 +142,14 @@ class MemoryMembers(_Repo):
         ]
         return copy.deepcopy(sorted(found, key=lambda m: m.id))
 
+    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.platform == platform and m.user_ref == user_ref and m.active
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
+
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         member = self.s.members.get(member_id)
         if member is None:

@@ -241,6 +241,14 @@ class SqliteMembers(_Repo):
         )
         return [_member(row) for row in rows]
 
+    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE platform = ? AND user_ref = ? AND left_at IS NULL"
+            " ORDER BY id",
+            (platform, user_ref),
+        )
+        return [_member(row) for row in rows]
+
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
         if row is None:

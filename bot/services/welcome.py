@@ -391,6 +391,7 @@ async def _unreachable(ctx: CommunityContext, member: Member) -> None:
 
 
 feature.on_unreachable[FLOW] = _unreachable
+feature.resumes[FLOW] = "welcome"  # a deep link's `/start onboarding` picks it up again
 
 
 # -- /intro -----------------------------------------------------------------------------------

@@ -1,0 +1,186 @@
+"""The Telegram adapter: python-telegram-bot's Application, polling, started by `hearth run`.
+
+A group (or supergroup) is a community: its chat id is the community_ref and the main
+channel_ref; a forum topic is a thread. See incoming.py for how updates become core events,
+outgoing.py for how replies reach people, and pacing.py for Telegram's rate limits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChatAdministrators, BotCommandScopeDefault, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ChatMemberHandler, ContextTypes
+
+from adapters.telegram.chats import AdminCache, Topics
+from adapters.telegram.incoming import Incoming
+from adapters.telegram.outgoing import Outgoing
+from adapters.telegram.pacing import Pacer, Pacing
+from adapters.telegram.people import People
+from adapters.telegram.private import PrivateChats
+from adapters.telegram.session import PLATFORM, Session, is_in
+from bot.hearth import Hearth
+from bot.replies import Reply
+from bot.roles import Role
+
+log = logging.getLogger("hearth.telegram")
+
+# chat_member updates only come when asked for; they are half of how joins are seen.
+ALLOWED_UPDATES = ("message", "callback_query", "chat_member", "my_chat_member")
+MAX_COMMANDS = 100  # Telegram's limit per menu
+
+
+class TelegramStartFailed(ValueError):
+    """Telegram refused the token or could not be reached: one clear line, no traceback."""
+
+
+def api_base_url(url: str | None) -> str | None:
+    """A Bot API server's URL as PTB wants it: ending in /bot (the token follows)."""
+    if not url or not url.strip():
+        return None
+    cleaned = url.strip().rstrip("/")
+    if "{token}" in cleaned or cleaned.endswith("/bot"):
+        return cleaned
+    return cleaned + "/bot"
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str | None = None,
+        pacing: Pacing | None = None,
+        admin_ttl: float = 300.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        poll_timeout: float = 10.0,
+        deep_link_every: timedelta = timedelta(hours=1),
+    ) -> None:
+        self._token = token
+        self._base_url = api_base_url(base_url)
+        self._pacing = pacing
+        self._poll_timeout = poll_timeout
+        self._deep_link_every = deep_link_every
+        self.admins = AdminCache(self._fetch_admins, admin_ttl, monotonic)
+        self.topics = Topics()
+        self.chats = PrivateChats()
+        self._menus: set[int] = set()  # groups whose administrators' menu is set
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._session: Session | None = None
+        self._outgoing: Outgoing | None = None
+
+    @property
+    def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        if self._application is None:
+            raise RuntimeError("the Telegram adapter has not been started")
+        return self._application
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the Telegram adapter has not been started")
+        return self._session
+
+    # -- the Adapter protocol -------------------------------------------------------------
+
+    async def start(self, hearth: Hearth) -> None:
+        # Request logs carry the token in their URLs, and PTB's debug logs carry message texts.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)
+        logging.getLogger("telegram").setLevel(logging.INFO)
+        builder = (
+            Application.builder()
+            .token(self._token)
+            .rate_limiter(Pacer(self._pacing))
+            .job_queue(None)  # Hearth has its own scheduler
+        )
+        if self._base_url:
+            builder = builder.base_url(self._base_url)
+        app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._application = app
+        try:
+            await app.initialize()  # calls getMe
+        except InvalidToken:  # its message quotes the token: never show it
+            raise TelegramStartFailed(
+                "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
+            ) from None
+        except NetworkError as unreachable:
+            reason = unreachable.message.replace(self._token, "***")
+            raise TelegramStartFailed(f"could not reach the Telegram Bot API ({reason})") from None
+        session = self._session = Session(hearth, app.bot, app.bot.username)
+        self._outgoing = Outgoing(session, self.topics, self.chats, self._deep_link_every)
+        incoming = Incoming(
+            session, People(self.admins), self._outgoing, self.chats, self.topics, self._menu_for
+        )
+        incoming.register(app)
+        app.add_handler(ChatMemberHandler(self._on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        await app.bot.set_my_commands(self._menu(Role.MEMBER), scope=BotCommandScopeDefault())
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=timedelta(seconds=self._poll_timeout),
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=False,
+        )
+        log.info("Telegram adapter polling as @%s", session.username)
+
+    async def stop(self) -> None:
+        app = self._application
+        if app is None:
+            return
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()  # confirms the updates handled so far to Telegram
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        """Replies from scheduled work (the Outbox port)."""
+        if self._outgoing is None:
+            raise RuntimeError("the Telegram adapter has not been started")
+        await self._outgoing.deliver(replies, None)
+
+    # -- command menus and group administrators -------------------------------------------
+
+    def _menu(self, most: Role) -> list[BotCommand]:
+        """Every core command up to a role, from the core's own declarations."""
+        commands = [
+            BotCommand(c.name, c.description)
+            for c in self.session.hearth.registry.all()
+            if c.role <= most
+        ]
+        if len(commands) > MAX_COMMANDS:
+            log.warning("more than %d commands; the menu shows the first ones", MAX_COMMANDS)
+        return commands[:MAX_COMMANDS]
+
+    async def _menu_for(self, chat_id: int, *, again: bool = False) -> None:
+        """Administrators of a group see the moderator commands too (set once per process)."""
+        if chat_id in self._menus and not again:
+            return
+        self._menus.add(chat_id)
+        try:
+            await self.session.bot.set_my_commands(
+                self._menu(Role.MODERATOR), scope=BotCommandScopeChatAdministrators(chat_id)
+            )
+        except TelegramError as error:
+            log.warning("could not set the administrators' menu of a group: %s", error)
+
+    async def _on_my_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is not None and is_in(change.new_chat_member):
+            await self._menu_for(change.chat.id, again=True)  # added to a group
+
+    async def _fetch_admins(self, chat_id: int) -> dict[int, str]:
+        try:
+            found = await self.session.bot.get_chat_administrators(chat_id)
+        except TelegramError as error:
+            log.warning("could not list a group's administrators: %s", error)
+            return {}
+        return {member.user.id: member.status for member in found}

@@ -1,0 +1,257 @@
+"""Core replies delivered to Telegram.
+
+- PUBLIC: to the group, in the topic of the message answered (Target.thread_ref) or the topic
+  a channel setting names (`/setup channel proposals Ideas`), else in General.
+- PRIVATE: to the person's private chat. When Telegram refuses (the person never started the
+  bot, or blocked it), the core is told (`Unreachable`, with the flow to resume) and the group
+  gets a deep link button that opens the private chat, where Start resumes the flow: on the
+  notice the core posts about it, or as a reply to the person's own message when they just
+  asked, or else as one invitation per group and flow for a while, naming nobody.
+- EPHEMERAL (only the asker sees it, which Telegram has no way to do in a group): privately
+  when the person has started the bot, else as a reply to their message in the group.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from adapters.telegram import deeplink
+from adapters.telegram.chats import Topics
+from adapters.telegram.private import PrivateChats
+from adapters.telegram.render import keyboard_rows, render
+from adapters.telegram.session import PLATFORM, Session, Trigger, private_chat_of
+from bot.events import Unreachable
+from bot.replies import Choice, Reply, Target, Visibility
+
+log = logging.getLogger("hearth.telegram.out")
+
+
+def keyboard(
+    choices: Sequence[Choice], link: InlineKeyboardButton | None = None
+) -> InlineKeyboardMarkup | None:
+    """Choices as inline buttons whose callback data is the choice's key (and a link below)."""
+    rows = [
+        [InlineKeyboardButton(choices[i].label, callback_data=choices[i].key) for i in row]
+        for row in keyboard_rows([c.label for c in choices])
+    ]
+    if link is not None:
+        rows.append([link])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+class Outgoing:
+    def __init__(
+        self,
+        session: Session,
+        topics: Topics,
+        chats: PrivateChats,
+        deep_link_every: timedelta = timedelta(hours=1),
+    ) -> None:
+        self.session = session
+        self.topics = topics
+        self.chats = chats
+        self.deep_link_every = deep_link_every
+        self._invited: dict[tuple[str, str], datetime] = {}  # (group, flow) -> when
+
+    async def deliver(
+        self, replies: Sequence[Reply], trigger: Trigger | None, *, report: bool = True
+    ) -> None:
+        refused: dict[tuple[str, str], Reply] = {}
+        for reply in replies:
+            if reply.target.platform != PLATFORM:
+                continue
+            try:
+                if reply.visibility is Visibility.PUBLIC:
+                    await self._public(reply)
+                elif reply.visibility is Visibility.PRIVATE:
+                    if not await self._private(reply):
+                        key = (reply.target.community_ref, reply.target.user_ref or "")
+                        refused.setdefault(key, reply)
+                else:
+                    await self._ephemeral(reply, trigger)
+            except TelegramError as error:
+                log.warning("a reply could not be delivered: %s", error)
+        if report:
+            for reply in refused.values():
+                try:
+                    await self._unreachable(reply, trigger)
+                except Exception:  # the other replies still go out
+                    log.exception("offering a private chat after a refusal failed")
+
+    async def _public(self, reply: Reply, link: InlineKeyboardButton | None = None) -> None:
+        target = reply.target
+        chat_id = int(target.community_ref)
+        thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
+        await self.send(chat_id, reply.text, keyboard(reply.choices, link), thread=thread)
+
+    async def _private(self, reply: Reply) -> bool:
+        """Send to the person's private chat; False when Telegram will not let us."""
+        user_id = private_chat_of(reply.target.user_ref)
+        if user_id is None or user_id in self.chats.refused:
+            return False
+        try:
+            sent = await self.send(user_id, reply.text, keyboard(reply.choices))
+        except Forbidden:
+            self.chats.refused.add(user_id)
+            return False
+        except BadRequest as error:
+            if "chat not found" not in error.message.lower():
+                raise
+            self.chats.refused.add(user_id)
+            return False
+        with_buttons = sent[-1].message_id if reply.choices and sent else None
+        self.chats.sent(user_id, reply.target.community_ref, with_buttons)
+        return True
+
+    def _thread(self, chat_id: int, thread_ref: str | None, channel_ref: str | None) -> int | None:
+        if thread_ref is not None:
+            return int(thread_ref)
+        return self.topics.resolve(chat_id, channel_ref)
+
+    async def _ephemeral(
+        self, reply: Reply, trigger: Trigger | None, link: InlineKeyboardButton | None = None
+    ) -> None:
+        if link is None and await self._private(reply):
+            return
+        target = reply.target
+        chat_id = int(target.community_ref)
+        thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
+        answering = trigger.message_id if trigger and trigger.chat_id == chat_id else None
+        await self.send(
+            chat_id, reply.text, keyboard(reply.choices, link), thread=thread, reply_to=answering
+        )
+
+    async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> None:
+        """Tell the core, deliver what it says instead, and offer the deep link in the group:
+        on the core's own notice in the group if it gave one, else as a reply to the person's
+        message when they just asked, else as one invitation per group and flow for a while."""
+        target = reply.target
+        hearth = self.session.hearth
+        instead = await hearth.handle_unreachable(
+            Unreachable(
+                PLATFORM,
+                target.community_ref,
+                target.user_ref or "",
+                reason="Telegram refused a private message",
+                payload={"resume": reply.resume},
+            )
+        )
+        user_id = private_chat_of(target.user_ref)
+        payload = deeplink.encode(target.community_ref, reply.resume)
+        if user_id is None or payload is None:  # anonymous admins have no private chat
+            await self.deliver(instead, None, report=False)
+            return
+        url = deeplink.link(self.session.username, payload)
+        link = InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url)
+        notice = next((r for r in instead if self._notice_for(r, target)), None)
+        await self.deliver([r for r in instead if r is not notice], None, report=False)
+        key = (target.community_ref, reply.resume or "")
+        chat_id = int(target.community_ref)
+        resumable = (reply.resume or "") in hearth.resumes
+        if notice is not None:
+            if notice.visibility is Visibility.PUBLIC:
+                await self._public(notice, link)
+            else:
+                await self._ephemeral(notice, trigger, link)
+            self._invited[key] = hearth.clock.now()
+        elif trigger is not None and trigger.user_id == user_id and trigger.chat_id == chat_id:
+            text = self.session.text(
+                "telegram_start_me" if resumable else "telegram_start_me_again", link=url
+            )
+            await self.send(
+                chat_id,
+                text,
+                keyboard((), link),
+                thread=trigger.thread_id,
+                reply_to=trigger.message_id,
+            )
+        elif self._may_invite(key):
+            text = self.session.text(
+                "telegram_start_us" if resumable else "telegram_start_us_later", link=url
+            )
+            await self.send(chat_id, text, keyboard((), link))
+
+    @staticmethod
+    def _notice_for(reply: Reply, refused: Target) -> bool:
+        """A reply of the core's unreachable hook shown in that group, where a link fits."""
+        same_group = (
+            reply.target.platform == PLATFORM
+            and reply.target.community_ref == refused.community_ref
+            and reply.target.channel_ref is not None
+        )
+        if reply.visibility is Visibility.PUBLIC:
+            return same_group
+        return (
+            same_group
+            and reply.visibility is Visibility.EPHEMERAL
+            and reply.target.user_ref == refused.user_ref
+        )
+
+    def _may_invite(self, key: tuple[str, str]) -> bool:
+        now = self.session.hearth.clock.now()
+        invited = self._invited.get(key)
+        if invited is not None and now - invited < self.deep_link_every:
+            return False
+        self._invited[key] = now
+        return True
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        buttons: InlineKeyboardMarkup | None = None,
+        *,
+        thread: int | None = None,
+        reply_to: int | None = None,
+    ) -> list[Message]:
+        """Send core markup as one or more HTML messages; buttons go under the last one."""
+        chunks = render(text)
+        sent: list[Message] = []
+        for number, chunk in enumerate(chunks):
+            markup = buttons if number == len(chunks) - 1 else None
+            answering = (
+                ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and number == 0
+                else None
+            )
+            try:
+                message = await self._send_one(chat_id, chunk, thread, answering, markup)
+            except BadRequest as error:
+                if thread is None or "thread" not in error.message.lower():
+                    raise
+                log.warning("a forum topic is gone or closed; posting in General instead")
+                thread = None
+                message = await self._send_one(chat_id, chunk, None, answering, markup)
+            sent.append(message)
+        return sent
+
+    async def _send_one(
+        self,
+        chat_id: int,
+        html: str,
+        thread: int | None,
+        answering: ReplyParameters | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        message: Message = await self.session.bot.send_message(
+            chat_id,
+            html,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread,
+            reply_parameters=answering,
+            reply_markup=markup,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        return message

@@ -1,0 +1,135 @@
+"""Outgoing messages paced within Telegram's limits, and 429s waited out instead of dropped.
+
+PTB's AIORateLimiter sleeps on the real clock and gives up after a fixed number of retries;
+Hearth needs both the clock and the sleep injectable (tests must not wait) and a flood-wait
+that never loses a message. So this is a small `BaseRateLimiter` of its own:
+
+- at most `overall_per_second` sends per second across all chats, and at most
+  `group_per_minute` sends per minute in any one group (sliding windows, first come first
+  served, so a busy group never holds up the others);
+- a `RetryAfter` (HTTP 429) pauses every request for `retry_after` seconds, then the same
+  request is sent again, as many times as Telegram asks.
+
+Only methods that post or edit messages are paced; reads (getChatAdministrators, ...) and
+callback answers are not, since Telegram's message limits do not apply to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger("hearth.telegram.pacing")
+_PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
+JSONish = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Limits, clock and sleep of the pacer; tests inject a fake clock and an instant sleep."""
+
+    overall_per_second: int = 30
+    group_per_minute: int = 20
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
+
+
+class _Window:
+    """At most `limit` events in any `period`: reserve the next free moment."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.period = period
+        self.times: deque[float] = deque(maxlen=limit)
+
+    def reserve(self, now: float) -> float:
+        when = now
+        if self.times and len(self.times) == self.times.maxlen:
+            when = max(when, self.times[0] + self.period)
+        if self.times:
+            when = max(when, self.times[-1])
+        self.times.append(when)
+        return when
+
+
+def _group_of(data: dict[str, Any]) -> str | None:
+    """Groups and channels have negative ids (or @names); private chats positive ones."""
+    chat_id = data.get("chat_id")
+    if isinstance(chat_id, str):
+        with contextlib.suppress(ValueError):
+            chat_id = int(chat_id)
+    if isinstance(chat_id, int):
+        return str(chat_id) if chat_id < 0 else None
+    return str(chat_id) if chat_id else None
+
+
+class Pacer(BaseRateLimiter[None]):
+    def __init__(self, pacing: Pacing | None = None) -> None:
+        self.pacing = pacing or Pacing()
+        self._overall = _Window(self.pacing.overall_per_second, 1.0)
+        self._groups: dict[str, _Window] = {}
+        self._open = asyncio.Event()
+        self._open.set()
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def _wait_until(self, when: float) -> None:
+        delay = when - self.pacing.clock()
+        if delay > 0:
+            await self.pacing.sleep(delay)
+
+    def _forget_quiet_groups(self) -> None:
+        """Drop the windows of groups silent for a minute, once there are many of them."""
+        if len(self._groups) < 1024:
+            return
+        now = self.pacing.clock()
+        for key in [k for k, w in self._groups.items() if w.times and w.times[-1] < now - 60]:
+            del self._groups[key]
+
+    async def _pace(self, endpoint: str, data: dict[str, Any]) -> None:
+        if not endpoint.startswith(_PACED_PREFIXES):
+            return
+        group = _group_of(data)
+        if group is not None:
+            window = self._groups.get(group)
+            if window is None:
+                self._forget_quiet_groups()
+                window = self._groups[group] = _Window(self.pacing.group_per_minute, 60.0)
+            await self._wait_until(window.reserve(self.pacing.clock()))
+        await self._wait_until(self._overall.reserve(self.pacing.clock()))
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSONish]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> JSONish:
+        await self._pace(endpoint, data)
+        while True:
+            await self._open.wait()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as flood:
+                # PTB keeps the period as a timedelta; the public attribute is mid-migration.
+                delay = flood._retry_after.total_seconds()
+                log.warning("Telegram asked to slow down: waiting %.1f s, then retrying", delay)
+                self._open.clear()
+                try:
+                    await self.pacing.sleep(delay)
+                finally:
+                    self._open.set()

@@ -1,0 +1,635 @@
+"""A strict fake of the Telegram Bot API on 127.0.0.1, for running the real PTB against it.
+
+It speaks the same wire format (form-encoded requests whose non-string values are JSON,
+`{"ok": ..., "result": ...}` answers) and enforces what Hearth must get right:
+
+- a wrong token answers 401 and an unknown method 404;
+- a private message to someone who never started the bot answers 403 "Forbidden: bot can't
+  initiate conversation with a user";
+- HTML is parsed like Telegram does: only known tags, properly nested, and every `<`, `>` and
+  `&` that is not markup must be escaped; at most 4096 characters after parsing;
+- `chat_member` updates are delivered only when `allowed_updates` asked for them, and only
+  from groups where the bot is an administrator;
+- `getUpdates` is a real long poll, released at once when an update arrives or on close;
+- a callback query is answered at most once; `flood()` makes the next calls answer 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "4242:TEST-token-for-the-fake"
+BOT_ID = 4242
+BOT_USERNAME = "hearth_test_bot"
+DEFAULT_UPDATES = {"message", "edited_message", "callback_query", "my_chat_member"}
+_JSON_FIELDS = {
+    "reply_markup",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "reply_parameters",
+    "link_preview_options",
+    "entities",
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "drop_pending_updates",
+}
+_INT_FIELDS = {
+    "chat_id",
+    "user_id",
+    "message_thread_id",
+    "offset",
+    "limit",
+    "timeout",
+    "message_id",
+    "cache_time",
+}
+_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "code": "code",
+    "u": "underline",
+    "s": "strikethrough",
+    "pre": "pre",
+    "a": "text_link",
+}
+_HTML = re.compile(
+    r"<(/?)([a-zA-Z-]+)((?:\s+[a-z_-]+(?:=\"[^\"]*\")?)*)\s*>"
+    r"|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);"
+    r"|([<>&])"
+)
+_ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's HTML parse mode: the plain text and its entities, or a 400."""
+    plain: list[str] = []
+    entities: list[dict[str, Any]] = []
+    stack: list[tuple[str, int]] = []
+    position = 0
+    length = 0
+
+    def add(text: str) -> None:
+        nonlocal length
+        plain.append(text)
+        length += utf16(text)
+
+    for match in _HTML.finditer(source):
+        add(source[position : match.start()])
+        position = match.end()
+        closing, tag, _attrs, entity, stray = match.groups()
+        if stray is not None:
+            raise ApiError(400, f"Bad Request: can't parse entities: unexpected {stray!r}")
+        if entity is not None:
+            if entity.startswith("#x"):
+                add(chr(int(entity[2:], 16)))
+            elif entity.startswith("#"):
+                add(chr(int(entity[1:])))
+            else:
+                add(_ENTITY[entity])
+            continue
+        tag = tag.lower()
+        if tag not in _TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: unsupported tag {tag!r}")
+        if not closing:
+            stack.append((tag, length))
+            continue
+        if not stack or stack[-1][0] != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: unmatched end tag {tag!r}")
+        _, start = stack.pop()
+        if length > start:
+            entities.append({"type": _TAGS[tag], "offset": start, "length": length - start})
+    add(source[position:])
+    if stack:
+        raise ApiError(400, f"Bad Request: can't parse entities: unclosed tag {stack[-1][0]!r}")
+    return "".join(plain), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+def entity_text(text: str, entity: dict[str, Any]) -> str:
+    encoded = text.encode("utf-16-le")
+    start, end = entity["offset"] * 2, (entity["offset"] + entity["length"]) * 2
+    return encoded[start:end].decode("utf-16-le")
+
+
+@dataclass
+class Sent:
+    """A message the bot sent, as Telegram shows it."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    html: str
+    entities: list[dict[str, Any]]
+    keyboard: list[list[dict[str, Any]]]
+    thread_id: int | None
+    reply_to: int | None
+    raw: dict[str, Any]
+
+    def styled(self, kind: str) -> list[str]:
+        return [entity_text(self.text, e) for e in self.entities if e["type"] == kind]
+
+    @property
+    def labels(self) -> list[str]:
+        return [button["text"] for row in self.keyboard for button in row]
+
+    def button(self, label: str) -> dict[str, Any]:
+        for row in self.keyboard:
+            for button in row:
+                if button["text"] == label:
+                    return button
+        raise AssertionError(f"no button {label!r} in {self.labels}")
+
+
+@dataclass
+class Chat:
+    id: int
+    title: str
+    forum: bool = False
+    statuses: dict[int, str] = field(default_factory=dict)
+    topics: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": "supergroup",
+            "title": self.title,
+            **({"is_forum": True} if self.forum else {}),
+        }
+
+
+class FakeBotApi:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.bot = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Hearth",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.users: dict[int, dict[str, Any]] = {}
+        self.chats: dict[int, Chat] = {}
+        self.started: set[int] = set()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.sent: list[Sent] = []
+        self.answers: list[dict[str, Any]] = []
+        self.menus: dict[str, list[dict[str, Any]]] = {}
+        self.allowed: set[str] = set(DEFAULT_UPDATES)
+        self.dropped: list[dict[str, Any]] = []
+        self.confirmed = 0  # every update id below this was confirmed by an offset
+        self._queue: list[dict[str, Any]] = []
+        self._replayed: set[int] = set()
+        self._ids = itertools.count(1001)
+        self._message_ids = itertools.count(1)
+        self._callbacks: dict[str, bool] = {}  # query id -> answered
+        self._floods: dict[str, list[int]] = {}
+        self._changed = asyncio.Condition()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # -- the server -----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("POST", "/{path:.*}", self._handle)
+        app.router.add_route("GET", "/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def close(self) -> None:
+        self._closing = True
+        await self._notify()  # release every pending long poll
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, check: Callable[[], bool], bound: float = 10.0) -> None:
+        """Wait until `check()` holds after some request; a safety bound, not a timing test."""
+
+        async def until() -> None:
+            async with self._changed:
+                await self._changed.wait_for(check)
+
+        await asyncio.wait_for(until(), bound)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        token, _, method = path.removeprefix("bot").partition("/")
+        try:
+            if not path.startswith("bot") or token != self.token:
+                raise ApiError(401, "Unauthorized")
+            params = await self._params(request)
+            self.calls.append((method, params))
+            await self._notify()  # a long poll may wait a while: its call counts from now
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            flood = self._floods.get(method.lower())
+            if flood:
+                seconds = flood.pop(0)
+                raise ApiError(
+                    429,
+                    f"Too Many Requests: retry after {seconds}",
+                    {"retry_after": seconds},
+                )
+            result = await (
+                self._get_updates(params, request)
+                if method.lower() == "getupdates"
+                else handler(params)
+            )
+            body: dict[str, Any] = {"ok": True, "result": result}
+            status = 200
+        except ApiError as error:
+            status = error.code
+            body = {"ok": False, "error_code": error.code, "description": error.description}
+            if error.parameters:
+                body["parameters"] = error.parameters
+        finally:
+            await self._notify()
+        return web.json_response(body, status=status)
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            raw: dict[str, Any] = await request.json()
+            return raw
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if not isinstance(value, str):
+                raise ApiError(400, f"Bad Request: unexpected file in {key}")
+            if key in _JSON_FIELDS:
+                params[key] = json.loads(value)
+            elif key in _INT_FIELDS and re.fullmatch(r"-?\d+", value):
+                params[key] = int(value)
+            else:
+                params[key] = value
+        return params
+
+    # -- building a world -----------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str, *, language: str = "en") -> dict[str, Any]:
+        found = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language,
+        }
+        self.users[user_id] = found
+        return found
+
+    def group(self, chat_id: int, title: str, *, forum: bool = False) -> Chat:
+        chat = Chat(chat_id, title, forum)
+        chat.statuses[BOT_ID] = "administrator"
+        self.chats[chat_id] = chat
+        return chat
+
+    def set_status(self, chat: Chat, user: dict[str, Any], status: str) -> None:
+        chat.statuses[user["id"]] = status
+
+    def chat_member(self, chat: Chat, user_id: int) -> dict[str, Any]:
+        user = self.bot if user_id == BOT_ID else self.users[user_id]
+        status = chat.statuses.get(user_id, "left")
+        if status == "creator":
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if status == "administrator":
+            rights = [
+                "can_be_edited",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            ]
+            return {
+                "status": "administrator",
+                "user": user,
+                "is_anonymous": False,
+                **dict.fromkeys(rights, True),
+            }
+        if status == "kicked":
+            return {"status": "kicked", "user": user, "until_date": 0}
+        return {"status": status, "user": user}
+
+    # -- updates --------------------------------------------------------------------------
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._ids), kind: payload}
+        self._queue.append(update)
+        await self._notify()
+        return update
+
+    async def replay(self, update: dict[str, Any]) -> None:
+        """Telegram sends an update again (its confirmation was lost in a crash)."""
+        self._queue.append(update)
+        self._replayed.add(update["update_id"])
+        await self._notify()
+
+    def flood(self, method: str, retry_after: int, times: int = 1) -> None:
+        """The next `times` calls of `method` answer 429 with this retry_after."""
+        self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def _message(
+        self, chat: dict[str, Any], sender: dict[str, Any] | None, **fields: Any
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": 1767225600,
+            "chat": chat,
+            **fields,
+        }
+        if sender is not None:
+            message["from"] = sender
+        return message
+
+    def text_message(
+        self,
+        user: dict[str, Any],
+        text: str,
+        *,
+        chat: Chat | None = None,
+        thread: int | None = None,
+        sender_chat: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        where = (
+            chat.as_dict()
+            if chat
+            else {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        )
+        fields: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16(command)}]
+        if thread is not None:
+            fields["message_thread_id"] = thread
+            fields["is_topic_message"] = True
+        if sender_chat is not None:
+            fields["sender_chat"] = sender_chat
+        if chat is None:
+            self.started.add(user["id"])  # a person can only write after starting the bot
+        return self._message(where, user, **fields)
+
+    async def say(self, user: dict[str, Any], text: str, **where: Any) -> dict[str, Any]:
+        return await self.push("message", self.text_message(user, text, **where))
+
+    async def join(self, chat: Chat, user: dict[str, Any], *, via: str) -> dict[str, Any]:
+        old = self.chat_member(chat, user["id"])
+        chat.statuses[user["id"]] = "member"
+        if via == "service":
+            return await self.push(
+                "message",
+                self._message(chat.as_dict(), user, new_chat_members=[user]),
+            )
+        return await self.member_change(chat, user, old)
+
+    async def leave(self, chat: Chat, user: dict[str, Any], *, via: str) -> dict[str, Any]:
+        old = self.chat_member(chat, user["id"])
+        chat.statuses[user["id"]] = "left"
+        if via == "service":
+            return await self.push(
+                "message",
+                self._message(chat.as_dict(), user, left_chat_member=user),
+            )
+        return await self.member_change(chat, user, old)
+
+    async def member_change(
+        self, chat: Chat, user: dict[str, Any], old: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self.push(
+            "chat_member",
+            {
+                "chat": chat.as_dict(),
+                "from": user,
+                "date": 1767225600,
+                "old_chat_member": old,
+                "new_chat_member": self.chat_member(chat, user["id"]),
+            },
+        )
+
+    async def press(self, user: dict[str, Any], sent: Sent, label: str) -> dict[str, Any]:
+        button = sent.button(label)
+        query_id = f"q{next(self._ids)}"
+        self._callbacks[query_id] = False
+        return await self.push(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user,
+                "message": sent.raw,
+                "chat_instance": f"ci{sent.chat_id}",
+                "data": button["callback_data"],
+            },
+        )
+
+    # -- the Bot API methods --------------------------------------------------------------
+
+    async def _api_getme(self, params: dict[str, Any]) -> Any:
+        return self.bot
+
+    async def _api_deletewebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _api_getupdates(self, params: dict[str, Any]) -> Any:
+        raise AssertionError("answered by _get_updates")
+
+    async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
+        offset = params.get("offset")
+        if isinstance(offset, int) and offset > self.confirmed:
+            self.confirmed = offset
+        if "allowed_updates" in params:
+            self.allowed = set(params["allowed_updates"]) or set(DEFAULT_UPDATES)
+        timeout = float(params.get("timeout") or 0)
+
+        def ready() -> list[dict[str, Any]]:
+            kept = []
+            for update in self._queue:
+                fresh = update["update_id"] >= self.confirmed
+                if not fresh and update["update_id"] not in self._replayed:
+                    continue
+                kind = next(key for key in update if key != "update_id")
+                if kind not in self.allowed or not self._may_see(kind, update[kind]):
+                    self.dropped.append(update)
+                    continue
+                kept.append(update)
+            self._queue = kept
+            return kept
+
+        if not ready() and timeout > 0 and not self._closing:
+            async with self._changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: self._closing or bool(ready())), timeout
+                    )
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return []  # the poller hung up (a stopped bot): keep the updates for the next one
+        found = ready()
+        for update in found:
+            self._replayed.discard(update["update_id"])
+        return [] if self._closing else found
+
+    def _may_see(self, kind: str, payload: dict[str, Any]) -> bool:
+        """chat_member updates reach a bot only where it is an administrator."""
+        if kind != "chat_member":
+            return True
+        chat = self.chats.get(payload["chat"]["id"])
+        return chat is not None and chat.statuses.get(BOT_ID) == "administrator"
+
+    async def _api_setmycommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise ApiError(400, "Bad Request: too many commands")
+        for command in commands:
+            if not _COMMAND_NAME.match(command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = params.get("scope") or {"type": "default"}
+        self.menus[json.dumps(scope, sort_keys=True)] = commands
+        return True
+
+    def menu(self, scope: dict[str, Any]) -> list[str]:
+        found = self.menus.get(json.dumps(scope, sort_keys=True), [])
+        return [command["command"] for command in found]
+
+    def _group(self, params: dict[str, Any]) -> Chat:
+        chat = self.chats.get(params.get("chat_id", 0))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat
+
+    async def _api_getchatadministrators(self, params: dict[str, Any]) -> Any:
+        chat = self._group(params)
+        return [
+            self.chat_member(chat, user_id)
+            for user_id, status in chat.statuses.items()
+            if status in ("creator", "administrator")
+        ]
+
+    async def _api_getchatmember(self, params: dict[str, Any]) -> Any:
+        chat = self._group(params)
+        user_id = params.get("user_id")
+        if user_id not in self.users:
+            raise ApiError(400, "Bad Request: user not found")
+        return self.chat_member(chat, user_id)
+
+    async def _api_sendmessage(self, params: dict[str, Any]) -> Any:
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int) and chat_id > 0:
+            if chat_id not in self.users:
+                raise ApiError(400, "Bad Request: chat not found")
+            if chat_id not in self.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            user = self.users[chat_id]
+            chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+            forum = False
+            topics: set[int] = set()
+        else:
+            group = self._group(params)
+            chat, forum, topics = group.as_dict(), group.forum, group.topics
+        source = params.get("text")
+        if not isinstance(source, str):
+            raise ApiError(400, "Bad Request: message text is empty")
+        if params.get("parse_mode") == "HTML":
+            text, entities = parse_html(source)
+        elif params.get("parse_mode"):
+            raise ApiError(400, "Bad Request: unsupported parse_mode")
+        else:
+            text, entities = source, []
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        thread = params.get("message_thread_id")
+        if thread is not None and (not forum or thread not in topics):
+            raise ApiError(400, "Bad Request: message thread not found")
+        markup = params.get("reply_markup") or {}
+        keyboard = markup.get("inline_keyboard", [])
+        for row in keyboard:
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                if data is None and "url" not in button:
+                    raise ApiError(400, 'Bad Request: can\'t find field "callback_data"')
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        fields: dict[str, Any] = {"text": text}
+        if entities:
+            fields["entities"] = entities
+        if keyboard:
+            fields["reply_markup"] = {"inline_keyboard": keyboard}
+        if thread is not None:
+            fields["message_thread_id"] = thread
+            fields["is_topic_message"] = True
+        message = self._message(chat, self.bot, **fields)
+        self.sent.append(
+            Sent(
+                message["message_id"],
+                chat["id"],
+                text,
+                source,
+                entities,
+                keyboard,
+                thread,
+                reply_to,
+                message,
+            )
+        )
+        return message
+
+    async def _api_answercallbackquery(self, params: dict[str, Any]) -> Any:
+        query_id = params.get("callback_query_id")
+        if self._callbacks.get(query_id, True):
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        text = params.get("text") or ""
+        if len(text) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._callbacks[query_id] = True
+        self.answers.append(params)
+        return True

@@ -1,0 +1,98 @@
+"""Pacing within Telegram's limits on a fake clock, and 429s waited out, never dropped."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from adapters.telegram.pacing import Pacer, Pacing
+
+# PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def pacer(time: FakeTime, **limits: int) -> Pacer:
+    return Pacer(Pacing(clock=time.clock, sleep=time.sleep, **limits))
+
+
+async def send(pacer: Pacer, time: FakeTime, chat_id: int, endpoint: str = "sendMessage") -> float:
+    async def post() -> Any:
+        return time.now
+
+    sent_at: float = await pacer.process_request(post, (), {}, endpoint, {"chat_id": chat_id}, None)
+    return sent_at
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    times = [await send(paced, time, -100) for _ in range(45)]
+    assert times == [0.0] * 20 + [60.0] * 20 + [120.0] * 5
+
+
+async def test_all_chats_together_get_at_most_thirty_a_second() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    times = [await send(paced, time, user) for user in range(1, 71)]
+    assert times == [0.0] * 30 + [1.0] * 30 + [2.0] * 10
+
+
+async def test_a_busy_group_does_not_hold_up_another() -> None:
+    time = FakeTime()
+    later = asyncio.Event()
+
+    async def wait(seconds: float) -> None:  # time stands still until the test moves it
+        time.slept.append(seconds)
+        await later.wait()
+
+    paced = Pacer(Pacing(clock=time.clock, sleep=wait))
+    busy = [asyncio.create_task(send(paced, time, -100)) for _ in range(21)]
+    other = asyncio.create_task(send(paced, time, -200))
+    assert await other == 0.0  # the other group's message went out at once
+    assert time.slept == [60.0] and sum(task.done() for task in busy) == 20
+    time.now = 60.0
+    later.set()
+    assert (await asyncio.gather(*busy))[-1] == 60.0
+
+
+async def test_reading_is_not_paced() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    for _ in range(40):
+        await send(paced, time, -100, endpoint="getChatAdministrators")
+    assert time.slept == []
+
+
+async def test_a_429_waits_retry_after_and_sends_the_same_request_again() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    attempts: list[float] = []
+
+    async def post(text: str) -> Any:
+        attempts.append(time.now)
+        if len(attempts) < 3:
+            raise RetryAfter(5)
+        return text
+
+    data = {"chat_id": 12, "text": "hello"}
+    result = await paced.process_request(post, ("hello",), {}, "sendMessage", data, None)
+    assert result == "hello"
+    assert attempts == [0.0, 5.0, 10.0]
+    assert time.slept == [5.0, 5.0]
