@@ -332,3 +332,16 @@ async def test_a_member_answering_from_the_channel_is_answered_there_only_to_the
     assert [r.visibility for r in pressed] == [Visibility.EPHEMERAL]
     assert pressed[0].target.user_ref == "bob" and "rest & energy (2 of 6)" in text(pressed)
     assert public(pressed) == []
+
+
+async def test_a_deep_link_start_picks_the_check_in_up_again(world: World) -> None:
+    # Telegram cannot message someone who never started the bot: the group gets a link that
+    # ends in `/start checkin`, which must open the check-in of the round that is running.
+    await community(world, "bob")
+    await world.say("ana", "/checkin now")
+    await world.unreachable("bob", resume="checkin")
+    started = await world.privately("bob", "/start checkin")
+    assert "Here's the check-in" in text(started) and "food (1 of 6)" in text(started)
+    await answer(world, "bob", "oooooo")
+    closed = text(public(await world.advance(timedelta(days=3))))
+    assert "couldn't be reached" not in closed

@@ -225,6 +225,7 @@ async def unreachable(ctx: CommunityContext, member: Member) -> None:
 
 
 feature.on_unreachable[RESUME] = unreachable
+feature.resumes[RESUME] = "checkin"  # a deep link's `/start checkin` opens the check-in again
 
 
 # -- retention -------------------------------------------------------------------------------
