@@ -8,6 +8,7 @@ from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
 from bot.services import audit, buddies, language, moderators, privacy, setup, welcome
 from bot.services.help import help_feature
+from bot.services.needs import needs_features
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
@@ -38,6 +39,7 @@ def build_hearth(
             reflections_feature(load_deck()),
             welcome.feature,
             buddies.feature,
+            *needs_features,
         ],
     )
     # These describe what the others installed, so they come last.
