@@ -15,6 +15,7 @@ from bot.domain import Conversation, Member
 from bot.domain_needs import Answer, CheckinAnswer, CheckinRound, Need
 from bot.errors import Refusal
 from bot.feature import Feature
+from bot.numbers import whole_number
 from bot.replies import Choice
 from bot.services import mutual_aid, needs_config
 
@@ -133,7 +134,8 @@ async def _choices(
 
 
 async def _round_for(ctx: CommandContext, round_id: str) -> CheckinRound:
-    found = await ctx.uow.checkins.get_round(int(round_id)) if round_id.isdigit() else None
+    number = whole_number(round_id)
+    found = await ctx.uow.checkins.get_round(number) if number is not None else None
     if found is None or not found.is_open:
         raise Refusal("checkin_closed")
     if found.owner_id not in (None, ctx.member.id):
@@ -174,7 +176,7 @@ async def pressed(ctx: CommandContext, parts: list[str]) -> None:
 async def _act(ctx: CommandContext, checkin_round: CheckinRound, parts: list[str]) -> None:
     state = await _current(ctx, checkin_round)
     match parts:
-        case ["n", index, code] if index.isdigit() and code in ANSWERS:
+        case ["n", index, code] if whole_number(index) is not None and code in ANSWERS:
             await _answer_need(ctx, checkin_round, state, int(index), code)
             return
         case [step, arg] if state is not None and _STEP_OF.get(step) == state["step"]:
@@ -267,7 +269,8 @@ _STEP_OF = {"h": "hand", "o": "offer", "t": "offer_text", "e": "note"}
 
 
 def _need_at(checkin_round: CheckinRound, arg: str) -> Need:
-    if not arg.isdigit() or int(arg) >= len(checkin_round.needs):
+    index = whole_number(arg)
+    if index is None or index >= len(checkin_round.needs):
         raise Refusal("choice_stale")
     return checkin_round.needs[int(arg)]
 
@@ -306,8 +309,9 @@ async def typed(ctx: CommandContext, message: str) -> None:
     text = message.strip()
     choices = await _choices(ctx, ctx.member, found, state)
     picked: str | None = None
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        picked = choices[int(text) - 1].key
+    number = whole_number(text)
+    if number is not None and 1 <= number <= len(choices):
+        picked = choices[number - 1].key
     elif state["step"] == "need" and text.lower() in WORDS:
         picked = f"ci:{found.id}:n:{state['index']}:{WORDS[text.lower()]}"
     if picked is not None:

@@ -18,6 +18,7 @@ from bot.domain import Job, Member
 from bot.domain_needs import AidRequest, Offer, Outcome, RequestState
 from bot.errors import Refusal
 from bot.feature import Feature
+from bot.numbers import whole_number
 from bot.replies import Choice
 from bot.services import needs_config, welcome
 
@@ -173,7 +174,8 @@ async def _public_offers(ctx: CommandContext, category: str) -> None:
 
 
 async def _own_offer(ctx: CommandContext, offer_id: str) -> Offer:
-    offer = await ctx.uow.offers.get(int(offer_id)) if offer_id.isdigit() else None
+    number = whole_number(offer_id)
+    offer = await ctx.uow.offers.get(number) if number is not None else None
     if offer is None:
         raise Refusal("aid_offer_gone")
     if offer.member_id != ctx.member.id:
@@ -378,7 +380,8 @@ async def aid_pressed(ctx: CommandContext, parts: list[str]) -> None:
 
 
 async def _request(ctx: CommandContext, request_id: str) -> AidRequest:
-    found = await ctx.uow.aid_requests.get(int(request_id)) if request_id.isdigit() else None
+    number = whole_number(request_id)
+    found = await ctx.uow.aid_requests.get(number) if number is not None else None
     if found is None:
         raise Refusal("aid_moved_on")
     return found

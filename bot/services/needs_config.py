@@ -17,6 +17,7 @@ from bot.domain import Community
 from bot.domain_needs import Need
 from bot.errors import Refusal
 from bot.feature import SetupKey
+from bot.numbers import whole_number
 from bot.scheduling import parse_duration
 
 DEFAULT_NEEDS = ("food", "rest", "housing", "health", "connection", "access")
@@ -159,7 +160,7 @@ def format_duration(delta: timedelta) -> str:
 
 def _duration(value: str, limits: Limits) -> timedelta:
     text = value.strip()
-    if text.isdigit():
+    if whole_number(text) is not None:
         text += "d" if limits.least >= timedelta(days=1) else "h"
     try:
         found = parse_duration(text)
@@ -251,7 +252,8 @@ async def _show_threshold(ctx: CommunityContext) -> str:
 
 async def _change_threshold(ctx: CommandContext, value: str) -> None:
     text = value.strip()
-    if not text.isdigit() or not MIN_THRESHOLD <= int(text) <= MAX_THRESHOLD:
+    threshold = whole_number(text)
+    if threshold is None or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
         raise Refusal("needs_bad_threshold", value=value, least=MIN_THRESHOLD, most=MAX_THRESHOLD)
     ctx.community.settings["privacy_threshold"] = int(text)
 

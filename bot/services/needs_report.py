@@ -13,6 +13,7 @@ from bot.context import CommandContext, CommunityContext
 from bot.domain_needs import CheckinRound
 from bot.errors import Refusal
 from bot.feature import Feature
+from bot.numbers import whole_number
 from bot.services import needs_config
 from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
 from bot.services.reports import report_period
@@ -72,8 +73,9 @@ def render_round(
 @feature.report("needs")
 async def report(ctx: CommandContext, period: str | None) -> None:
     """Closed rounds in the period (a bare number counts weeks) and open requests, suppressed."""
-    if period is not None and period.strip().isdigit():
-        weeks = int(period)
+    weeks_given = whole_number(period) if period is not None else None
+    if weeks_given is not None:
+        weeks = weeks_given
         if not 1 <= weeks <= MAX_WEEKS:
             raise Refusal("needs_report_bad_weeks", limit=MAX_WEEKS)
         span = timedelta(weeks=weeks)
