@@ -17,6 +17,7 @@ from bot.services import (
     welcome,
 )
 from bot.services.help import help_feature
+from bot.services.needs import needs_features
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
@@ -48,6 +49,7 @@ def build_hearth(
             welcome.feature,
             buddies.feature,
             proposals.feature,
+            *needs_features,
         ],
     )
     # These describe what the others installed, so they come last.

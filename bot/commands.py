@@ -10,6 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import Refusal
+from bot.numbers import whole_number
 from bot.roles import Role
 
 if TYPE_CHECKING:
@@ -172,10 +173,10 @@ def check_args(command: Command, raw: Mapping[str, Any] | Iterable[tuple[str, An
                 raise Refusal("args_missing", name=param.name, usage=command.usage())
             continue
         if param.type is ParamType.INTEGER:
-            try:
-                value = int(str(value).lstrip("#"))
-            except ValueError:
-                raise Refusal("args_not_number", name=param.name, value=str(value)) from None
+            number = whole_number(str(value).lstrip("#"))
+            if number is None:
+                raise Refusal("args_not_number", name=param.name, value=str(value)[:40])
+            value = number
         elif param.type is ParamType.CHOICE:
             value = str(value).lower()
             if value not in param.choices:

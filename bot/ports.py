@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
@@ -19,6 +19,9 @@ from bot.welcome_records import (
     Pairing,
     Volunteer,
 )
+
+if TYPE_CHECKING:
+    from bot.ports_needs import AidRequestRepository, CheckinRepository, OfferRepository
 
 
 class PersonalData(Protocol):
@@ -347,6 +350,15 @@ class UnitOfWork(Protocol):
 
     @property
     def platform_state(self) -> PlatformStateRepository: ...
+
+    @property
+    def checkins(self) -> CheckinRepository: ...
+
+    @property
+    def offers(self) -> OfferRepository: ...
+
+    @property
+    def aid_requests(self) -> AidRequestRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -17,6 +17,7 @@ from typing import Any, Self
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
+from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
 from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
@@ -38,6 +39,7 @@ class MemoryState:
     reflections: ReflectionTables = field(default_factory=ReflectionTables)
     welcome: WelcomeState = field(default_factory=WelcomeState)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
+    needs: NeedsMemoryState = field(default_factory=NeedsMemoryState)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -340,6 +342,8 @@ class MemoryUnitOfWork:
         self.welcome = MemoryWelcome(store)
         self.buddies = MemoryBuddies(store)
         self.platform_state = MemoryPlatformState(store)
+        self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
+        self.aid_requests = MemoryAidRequests(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 
@@ -349,6 +353,9 @@ class MemoryUnitOfWork:
             self.buddies,
             self.reflections,
             self.reflection_prompts,
+            self.checkins,
+            self.aid_requests,
+            self.offers,
             self.conversations,
             self.jobs,
             self.proposals,

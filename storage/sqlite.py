@@ -521,6 +521,10 @@ class SqliteUnitOfWork:
         self.welcome = SqliteWelcome(db)
         self.buddies = SqliteBuddies(db)
         self.platform_state = SqlitePlatformState(db)
+        from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+
+        self.checkins, self.offers = SqliteCheckins(db), SqliteOffers(db)
+        self.aid_requests = SqliteAidRequests(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
@@ -530,6 +534,9 @@ class SqliteUnitOfWork:
             self.buddies,
             self.reflections,
             self.reflection_prompts,
+            self.checkins,
+            self.aid_requests,
+            self.offers,
             self.conversations,
             self.jobs,
             self.proposals,

@@ -19,7 +19,7 @@ async def test_moderator_sees_moderator_commands_too(world: World) -> None:
 
 async def test_help_explains_one_command(world: World) -> None:
     shown = text(await world.say("bob", "/help schedule"))
-    assert "/schedule [reflection] [when]" in shown
+    assert shown.startswith("/schedule [") and "reflection" in shown.splitlines()[0]
     assert "moderators and up" in shown
 
 

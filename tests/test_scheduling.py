@@ -55,7 +55,8 @@ async def test_bad_schedule_input_is_refused_with_the_format(world: World) -> No
     assert "mon 18:00" in text(await world.say("ana", "/schedule reflection someday"))
     assert "isn't a weekday" in text(await world.say("ana", "/schedule reflection xyz 10:00"))
     assert "isn't a time of day" in text(await world.say("ana", "/schedule reflection mon 25:00"))
-    assert "Try one of: reflection" in text(await world.say("ana", "/schedule dance mon 10:00"))
+    refused = text(await world.say("ana", "/schedule dance mon 10:00"))
+    assert "Try one of:" in refused and "reflection" in refused
     assert "nothing is scheduled" in text(await world.say("ana", "/schedule"))
 
 

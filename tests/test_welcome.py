@@ -239,8 +239,8 @@ async def test_moderators_see_the_welcome_report(world: World) -> None:
     assert "Joined: 0" in text(await world.say("mo", "/report welcome 2d"))
     assert "Joined: 2" in text(await world.say("mo", "/report welcome 1w"))
     assert "couldn't read" in text(await world.say("mo", "/report welcome soon"))
-    kinds = text(await world.say("mo", "/report")).split("Choose one of: ")[1]
-    assert "welcome" in kinds.split(".")[0].split(", ")
+    kinds = text(await world.say("mo", "/report"))
+    assert "Choose one of:" in kinds and "welcome" in kinds
     assert "for moderators" in text(await world.say("sam", "/report welcome"))
 
 

@@ -23,6 +23,7 @@ from bot.events import (
 )
 from bot.hearth import Hearth
 from bot.markup import plain
+from bot.numbers import whole_number
 from bot.replies import Choice, Reply, Visibility
 from bot.scheduling import parse_duration
 from bot.simulation import advance
@@ -96,7 +97,7 @@ class ConsoleCommunity:
                 self.location = place
             else:
                 self._say("console_where")
-        elif verb == "press" and len(args) == 1 and args[0].isdigit():
+        elif verb == "press" and len(args) == 1 and whole_number(args[0]) is not None:
             await self._press(int(args[0]))
         elif verb == "advance" and len(args) == 1:
             try:

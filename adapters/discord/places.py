@@ -21,7 +21,8 @@ def snowflake(ref: str | None) -> int | None:
         return None
     found = _CHANNEL_MENTION.match(ref.strip())
     text = found.group(1) if found else ref.strip()
-    return int(text) if text.isdigit() else None
+    # Snowflakes are up to 20 decimal digits; ASCII only, so int() never refuses what passed.
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 20 else None
 
 
 def locale_language(interaction: discord.Interaction) -> str:

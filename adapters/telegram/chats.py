@@ -7,6 +7,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
+from bot.numbers import whole_number
+
 log = logging.getLogger("hearth.telegram.chats")
 Fetch = Callable[[int], Awaitable[dict[int, str]]]
 _TOPIC_LINK = re.compile(r"^(?:https?://)?t\.me/c/\d+/(\d+)(?:/\d+)?/?$")
@@ -65,7 +67,7 @@ class Topics:
         if link:
             return int(link.group(1))
         number = ref.removeprefix("#")
-        if number.isdigit():
+        if whole_number(number) is not None:
             return int(number)
         found = self._names.get(chat_id, {}).get(_key(ref))
         if found is None:

@@ -15,6 +15,7 @@ from bot.domain import Job, Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice
 from bot.roles import Role
@@ -280,7 +281,7 @@ async def _status(ctx: CommandContext) -> None:
 
 @feature.choice("bud")
 async def pressed(ctx: CommandContext, parts: list[str]) -> None:
-    if len(parts) != 2 or parts[0] not in ("hello", "pass") or not parts[1].isdigit():
+    if len(parts) != 2 or parts[0] not in ("hello", "pass") or whole_number(parts[1]) is None:
         raise Refusal("choice_stale")
     pairing = await ctx.uow.buddies.get_pairing(int(parts[1]))
     if pairing is None or pairing.status is not PairingStatus.OPEN:

@@ -10,6 +10,7 @@ from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature, ReportHandler
+from bot.numbers import whole_number
 from bot.roles import Role
 from bot.scheduling import parse_duration
 
@@ -23,7 +24,8 @@ def report_period(text: str | None, default: timedelta = DEFAULT_PERIOD) -> time
         return default
     raw = text.strip().lower()
     try:
-        period = timedelta(days=int(raw)) if raw.isdigit() else parse_duration(raw)
+        days = whole_number(raw)
+        period = timedelta(days=days) if days is not None else parse_duration(raw)
     except ValueError:
         raise Refusal("report_bad_period", value=text) from None
     if period <= timedelta(0) or period > MAX_PERIOD:

@@ -19,6 +19,7 @@ from bot.domain import Community, Conversation, Job, Member
 from bot.errors import Refusal
 from bot.feature import Feature, SetupKey
 from bot.markup import escape
+from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice, Reply, Target, Visibility
 from bot.roles import Role
@@ -550,7 +551,7 @@ async def _change_followups(ctx: CommandContext, value: str) -> None:
     parts = [p for p in re.split(r"[\s,]+", value.strip()) if p]
     valid = (
         1 <= len(parts) <= MAX_FOLLOWUPS
-        and all(p.isdigit() and 1 <= int(p) <= MAX_FOLLOWUP_DAYS for p in parts)
+        and all(1 <= (whole_number(p) or 0) <= MAX_FOLLOWUP_DAYS for p in parts)
         and [int(p) for p in parts] == sorted({int(p) for p in parts})
     )
     if not valid:

@@ -15,6 +15,7 @@ from bot.domain import Member
 from bot.domain_reflections import Reflection
 from bot.errors import Refusal
 from bot.feature import Feature
+from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice
 from bot.services.reflections.digest import (
@@ -118,7 +119,7 @@ def install_answers(feature: Feature) -> None:
 
     @feature.choice("reflect")
     async def pressed(ctx: CommandContext, parts: list[str]) -> None:
-        if len(parts) != 2 or not parts[1].isdigit():
+        if len(parts) != 2 or whole_number(parts[1]) is None:
             raise Refusal("choice_stale")
         action, number = parts[0], int(parts[1])
         found = await ctx.uow.reflections.get_answer(ctx.community.id, number)
@@ -165,7 +166,7 @@ def _share_choices(ctx: CommandContext, saved: Reflection) -> tuple[Choice, ...]
 
 def _number(text: str, refusal: str) -> int:
     cleaned = text.lstrip("#")
-    if not cleaned.isdigit():
+    if whole_number(cleaned) is None:
         raise Refusal(refusal, value=text)
     return int(cleaned)
 

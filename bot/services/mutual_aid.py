@@ -1,0 +1,520 @@
+"""Mutual aid: offers of help, requests for a hand, and introductions by double opt-in.
+
+A request is put to one offerer at a time, privately and without naming the requester; the
+least recently matched offerer goes first and the requester is never asked to help
+themselves. A "no", or no answer within a day, moves on to the next. Only when the offerer and
+then the requester have both said yes are they introduced, by name, to each other alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+from bot.catalog import Markup
+from bot.commands import Args, Param, ParamType
+from bot.context import CommandContext, CommunityContext
+from bot.domain import Job, Member
+from bot.domain_needs import AidRequest, Offer, Outcome, RequestState
+from bot.errors import Refusal
+from bot.feature import Feature
+from bot.numbers import whole_number
+from bot.replies import Choice
+from bot.services import needs_config, welcome
+
+feature = Feature("mutual_aid")
+ANSWER_WITHIN = timedelta(days=1)
+OFFERER_RESUME = "aid_offerer"
+MAX_OFFER = 300
+MAX_DETAILS = 500
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+class Opened(Enum):
+    ASKING = "asking"  # an offerer is being asked
+    NOBODY = "nobody"  # nobody has offered help in that category (yet)
+    ALREADY = "already"  # the member already has an open request in that category
+
+
+# -- offers ----------------------------------------------------------------------------------
+
+
+async def record_offer(
+    ctx: CommunityContext, member: Member, category: str, what: str, *, public: bool = False
+) -> Offer:
+    """Record an offer and put it to the longest-waiting request it could help with.
+
+    Other features use this too (the welcome records what newcomers can bring, e.g. under
+    the category 'other').
+    """
+    offer = await ctx.uow.offers.add(
+        community_id=ctx.community.id,
+        member_id=member.id,
+        category=category,
+        what=what,
+        now=ctx.now,
+        public=public,
+    )
+    waiting = [
+        r
+        for r in await ctx.uow.aid_requests.open_in(ctx.community.id)
+        if r.category == category and r.state is RequestState.UNMATCHED and r.member_id != member.id
+    ]
+    if waiting:
+        await seek(ctx, waiting[0], tell_if_none=False)
+    return offer
+
+
+def _category(ctx: CommandContext, name: str) -> str:
+    found = needs_config.find_category(ctx, name)
+    if found is None:
+        raise Refusal("aid_unknown_category", name=name, categories=needs_config.category_list(ctx))
+    return found
+
+
+@feature.command(
+    "offer",
+    "Offer a hand to others, e.g. /offer food I cook extra on Sundays.",
+    Param(
+        "category",
+        ParamType.WORD,
+        "The kind of help, e.g. food or other",
+        required=True,
+        suggest=needs_config.suggest_category,
+    ),
+    Param("what", ParamType.TEXT, "What you could offer, in a line", required=True),
+)
+async def offer_command(ctx: CommandContext, args: Args) -> None:
+    category = _category(ctx, args.text("category") or "")
+    what = (args.text("what") or "").strip()
+    if len(what) > MAX_OFFER:
+        raise Refusal("aid_offer_too_long", limit=MAX_OFFER)
+    offer = await record_offer(ctx, ctx.member, category, what)
+    ctx.say(
+        "aid_offer_saved",
+        category=needs_config.category_label(ctx, category, ctx.language),
+        what=what,
+        choices=(Choice(ctx.text("aid_make_public", ctx.language), f"aid:p:{offer.id}:1"),),
+    )
+
+
+@feature.command(
+    "offers",
+    "Your offers (withdraw or share them), or public offers in a category.",
+    Param(
+        "category",
+        ParamType.WORD,
+        "Show public offers in this category",
+        suggest=needs_config.suggest_category,
+    ),
+)
+async def offers_command(ctx: CommandContext, args: Args) -> None:
+    wanted = args.text("category")
+    if wanted is not None:
+        await _public_offers(ctx, _category(ctx, wanted))
+        return
+    mine = await ctx.uow.offers.of_member(ctx.member.id)
+    brought = await _brought(ctx)
+    if not mine:
+        ctx.say("aid_offers_none", categories=needs_config.category_list(ctx), brought=brought)
+        return
+    lines, choices = [], []
+    for number, offer in enumerate(mine, 1):
+        shown = "aid_offer_public" if offer.public else "aid_offer_private"
+        lines.append(
+            ctx.text(
+                "aid_offers_line",
+                ctx.language,
+                number=number,
+                category=needs_config.category_label(ctx, offer.category, ctx.language),
+                what=offer.what,
+                shown=ctx.text(shown, ctx.language),
+            )
+        )
+        choices.append(
+            Choice(ctx.text("aid_withdraw", ctx.language, number=number), f"aid:w:{offer.id}")
+        )
+        flip = "aid_make_private_n" if offer.public else "aid_make_public_n"
+        choices.append(
+            Choice(
+                ctx.text(flip, ctx.language, number=number),
+                f"aid:p:{offer.id}:{0 if offer.public else 1}",
+            )
+        )
+    ctx.say(
+        "aid_offers_list",
+        offers=Markup("\n".join(lines)),
+        brought=brought,
+        choices=tuple(choices),
+    )
+
+
+async def _brought(ctx: CommandContext) -> Markup:
+    """What the member said they could bring when they joined (kept by the welcome)."""
+    found = await welcome.contributions(ctx.uow, ctx.community.id, ctx.member.id)
+    if not found:
+        return Markup("")
+    items = "\n".join(ctx.text("aid_brought_line", ctx.language, what=c.text) for c in found)
+    return Markup("\n\n" + ctx.text("aid_offers_brought", ctx.language, items=Markup(items)))
+
+
+async def _public_offers(ctx: CommandContext, category: str) -> None:
+    label = needs_config.category_label(ctx, category, ctx.language)
+    lines = []
+    for offer in await ctx.uow.offers.in_category(ctx.community.id, category):
+        member = await ctx.uow.members.get(offer.member_id)
+        if offer.public and member.active:
+            lines.append(
+                ctx.text("aid_public_line", ctx.language, name=member.display_name, what=offer.what)
+            )
+    if not lines:
+        ctx.say("aid_public_none", category=label)
+        return
+    ctx.say("aid_public_list", category=label, offers=Markup("\n".join(lines)))
+
+
+async def _own_offer(ctx: CommandContext, offer_id: str) -> Offer:
+    number = whole_number(offer_id)
+    offer = await ctx.uow.offers.get(number) if number is not None else None
+    if offer is None:
+        raise Refusal("aid_offer_gone")
+    if offer.member_id != ctx.member.id:
+        raise Refusal("choice_not_yours")
+    return offer
+
+
+async def _withdraw(ctx: CommandContext, offer: Offer) -> None:
+    waiting = await ctx.uow.aid_requests.asking(offer.id)
+    await ctx.uow.offers.remove(offer.id)
+    for request in waiting:  # whoever was waiting on this offer goes on to the next one
+        found = await ctx.uow.aid_requests.get(request.id)
+        if found is not None:
+            await seek(ctx, found, tell_if_none=True)
+    ctx.say(
+        "aid_offer_withdrawn",
+        category=needs_config.category_label(ctx, offer.category, ctx.language),
+    )
+
+
+# -- requests ----------------------------------------------------------------------------------
+
+
+async def open_request(
+    ctx: CommunityContext, member: Member, category: str, details: str = ""
+) -> Opened:
+    """Open a request for a hand (from /need or a check-in) and ask the first offerer."""
+    for existing in await ctx.uow.aid_requests.of_member(member.id):
+        if existing.category == category:
+            return Opened.ALREADY
+    request = await ctx.uow.aid_requests.add(
+        community_id=ctx.community.id,
+        member_id=member.id,
+        category=category,
+        details=details,
+        now=ctx.now,
+        expires_at=ctx.now + needs_config.request_expiry(ctx.community),
+    )
+    await ctx.uow.jobs.add(
+        community_id=ctx.community.id,
+        kind="aid_expire",
+        due_at=request.expires_at,
+        payload={"request": request.id},
+        member_id=member.id,
+    )
+    asked = await seek(ctx, request, tell_if_none=False)
+    return Opened.ASKING if asked else Opened.NOBODY
+
+
+async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool) -> bool:
+    """Ask the next offerer about a request; when nobody is left, say so honestly."""
+    tried = await ctx.uow.aid_requests.attempts(request.id)
+    tried_members = set()
+    for offer_id in tried:
+        earlier = await ctx.uow.offers.get(offer_id)
+        if earlier is not None:
+            tried_members.add(earlier.member_id)
+    best: dict[int, Offer] = {}
+    for offer in await ctx.uow.offers.in_category(ctx.community.id, request.category):
+        if offer.member_id == request.member_id or offer.member_id in tried_members:
+            continue
+        if offer.id in tried or not (await ctx.uow.members.get(offer.member_id)).active:
+            continue
+        current = best.get(offer.member_id)
+        if current is None or _matched_order(offer) < _matched_order(current):
+            best[offer.member_id] = offer
+    candidates = sorted(best.values(), key=_matched_order)
+    requester = await ctx.uow.members.get(request.member_id)
+    if not candidates:
+        request.state, request.current_offer_id, request.asked_at = (
+            RequestState.UNMATCHED,
+            None,
+            None,
+        )
+        await ctx.uow.aid_requests.save(request)
+        if tell_if_none:
+            ctx.tell(
+                requester,
+                "aid_nobody_left",
+                category=needs_config.category_label(ctx, request.category, requester.language),
+            )
+        return False
+    offer = candidates[0]
+    request.state, request.current_offer_id, request.asked_at = (
+        RequestState.ASKING_OFFERER,
+        offer.id,
+        ctx.now,
+    )
+    await ctx.uow.aid_requests.save(request)
+    await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.ASKED, ctx.now)
+    offer.last_matched_at = ctx.now
+    await ctx.uow.offers.save(offer)
+    offerer = await ctx.uow.members.get(offer.member_id)
+    ctx.tell(
+        offerer,
+        "aid_offerer_question",
+        category=needs_config.category_label(ctx, request.category, offerer.language),
+        what=offer.what,
+        choices=(
+            Choice(ctx.text("aid_yes_help", offerer.language), f"aid:o:{request.id}:y"),
+            Choice(ctx.text("aid_no_help", offerer.language), f"aid:o:{request.id}:n"),
+        ),
+        resume=OFFERER_RESUME,
+    )
+    await ctx.uow.jobs.add(
+        community_id=ctx.community.id,
+        kind="aid_no_answer",
+        due_at=ctx.now + ANSWER_WITHIN,
+        payload={"request": request.id, "offer": offer.id},
+        member_id=request.member_id,
+    )
+    return True
+
+
+def _matched_order(offer: Offer) -> tuple[datetime, int]:
+    """Least recently matched first; never matched before anyone else; then the oldest."""
+    return (offer.last_matched_at or _NEVER, offer.id)
+
+
+async def _close(ctx: CommunityContext, request: AidRequest) -> None:
+    """Close a request: tell an offerer still in the loop, then forget the request entirely."""
+    waiting = (RequestState.ASKING_OFFERER, RequestState.ASKING_REQUESTER)
+    if request.state in waiting and request.current_offer_id is not None:
+        offer = await ctx.uow.offers.get(request.current_offer_id)
+        if offer is not None:
+            offerer = await ctx.uow.members.get(offer.member_id)
+            ctx.tell(offerer, "aid_offerer_not_needed")
+    for job in await ctx.uow.jobs.pending(ctx.community.id):
+        if job.kind.startswith("aid_") and job.payload.get("request") == request.id:
+            await ctx.uow.jobs.remove(job.id)
+    await ctx.uow.aid_requests.remove(request.id)
+
+
+@feature.command(
+    "need",
+    "Ask privately for a hand, e.g. /need food; /need done when it is met.",
+    Param(
+        "category",
+        ParamType.WORD,
+        "The kind of help, e.g. food, or 'done'",
+        suggest=needs_config.suggest_category,
+    ),
+    Param("details", ParamType.TEXT, "A few words, shared only once you are introduced"),
+)
+async def need_command(ctx: CommandContext, args: Args) -> None:
+    wanted = args.text("category")
+    mine = await ctx.uow.aid_requests.of_member(ctx.member.id)
+    if wanted is None:
+        labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
+        if labels:
+            ctx.say("aid_need_open", categories=", ".join(labels))
+        else:
+            ctx.say("aid_need_usage", categories=needs_config.category_list(ctx))
+        return
+    if wanted.lower() == "done":
+        await _need_done(ctx, mine, args.text("details"))
+        return
+    category = _category(ctx, wanted)
+    details = (args.text("details") or "").strip()
+    if len(details) > MAX_DETAILS:
+        raise Refusal("aid_details_too_long", limit=MAX_DETAILS)
+    label = needs_config.category_label(ctx, category, ctx.language)
+    outcome = await open_request(ctx, ctx.member, category, details)
+    if outcome is Opened.ALREADY:
+        raise Refusal("aid_need_already", category=label)
+    key = "aid_need_asking" if outcome is Opened.ASKING else "aid_need_nobody"
+    ctx.say(key, category=label)
+
+
+async def _need_done(ctx: CommandContext, mine: list[AidRequest], which: str | None) -> None:
+    if which:
+        category = _category(ctx, which)
+        mine = [r for r in mine if r.category == category]
+    if not mine:
+        raise Refusal("aid_nothing_open")
+    for request in mine:
+        await _close(ctx, request)
+    labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
+    ctx.say("aid_need_closed", categories=", ".join(labels))
+
+
+# -- answers to the questions ----------------------------------------------------------------
+
+
+@feature.choice("aid")
+async def aid_pressed(ctx: CommandContext, parts: list[str]) -> None:
+    match parts:
+        case ["o", request_id, answer] if answer in ("y", "n"):
+            await _offerer_answered(ctx, request_id, answer == "y")
+        case ["r", request_id, answer] if answer in ("y", "n", "x"):
+            await _requester_answered(ctx, request_id, answer)
+        case ["w", offer_id]:
+            await _withdraw(ctx, await _own_offer(ctx, offer_id))
+        case ["p", offer_id, public] if public in ("0", "1"):
+            offer = await _own_offer(ctx, offer_id)
+            offer.public = public == "1"
+            await ctx.uow.offers.save(offer)
+            label = needs_config.category_label(ctx, offer.category, ctx.language)
+            ctx.say("aid_now_public" if offer.public else "aid_now_private", category=label)
+        case _:
+            raise Refusal("choice_stale")
+
+
+async def _request(ctx: CommandContext, request_id: str) -> AidRequest:
+    number = whole_number(request_id)
+    found = await ctx.uow.aid_requests.get(number) if number is not None else None
+    if found is None:
+        raise Refusal("aid_moved_on")
+    return found
+
+
+async def _offerer_answered(ctx: CommandContext, request_id: str, yes: bool) -> None:
+    request = await _request(ctx, request_id)
+    offer = (
+        await ctx.uow.offers.get(request.current_offer_id)
+        if request.current_offer_id is not None
+        else None
+    )
+    asking_me = offer is not None and offer.member_id == ctx.member.id
+    if request.state is not RequestState.ASKING_OFFERER or offer is None or not asking_me:
+        raise Refusal("aid_moved_on")
+    if not yes:
+        await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.DECLINED, ctx.now)
+        ctx.say("aid_offerer_declined")
+        await seek(ctx, request, tell_if_none=True)
+        return
+    await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.ACCEPTED, ctx.now)
+    request.state = RequestState.ASKING_REQUESTER
+    await ctx.uow.aid_requests.save(request)
+    requester = await ctx.uow.members.get(request.member_id)
+    ctx.tell(
+        requester,
+        "aid_requester_question",
+        category=needs_config.category_label(ctx, request.category, requester.language),
+        what=offer.what,
+        choices=(
+            Choice(ctx.text("aid_introduce_us", requester.language), f"aid:r:{request.id}:y"),
+            Choice(ctx.text("aid_not_this_one", requester.language), f"aid:r:{request.id}:n"),
+            Choice(ctx.text("aid_no_longer", requester.language), f"aid:r:{request.id}:x"),
+        ),
+    )
+    ctx.say("aid_offerer_accepted")
+
+
+async def _requester_answered(ctx: CommandContext, request_id: str, answer: str) -> None:
+    request = await _request(ctx, request_id)
+    if request.member_id != ctx.member.id:
+        raise Refusal("choice_not_yours")
+    if request.state is not RequestState.ASKING_REQUESTER:
+        raise Refusal("aid_moved_on")
+    offer = (
+        await ctx.uow.offers.get(request.current_offer_id)
+        if request.current_offer_id is not None
+        else None
+    )
+    if offer is None:  # the offerer withdrew their offer or left in the meantime
+        ctx.say("aid_helper_gone")
+        await seek(ctx, request, tell_if_none=True)
+        return
+    offerer = await ctx.uow.members.get(offer.member_id)
+    if answer == "x":
+        await _close(ctx, request)
+        ctx.say("aid_need_closed", categories=_label(ctx, request.category))
+        return
+    if answer == "n":
+        await ctx.uow.aid_requests.record_attempt(
+            request.id, offer.id, Outcome.NOT_THIS_ONE, ctx.now
+        )
+        ctx.tell(offerer, "aid_offerer_not_needed")
+        if not await seek(ctx, request, tell_if_none=False):
+            ctx.say("aid_nobody_left", category=_label(ctx, request.category))
+        else:
+            ctx.say("aid_asking_next")
+        return
+    await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.INTRODUCED, ctx.now)
+    request.state = RequestState.INTRODUCED
+    await ctx.uow.aid_requests.save(request)
+    ctx.say(
+        "aid_introduced_requester",
+        name=offerer.display_name,
+        what=offer.what,
+        category=_label(ctx, request.category),
+    )
+    ctx.tell(
+        offerer,
+        "aid_introduced_offerer",
+        name=ctx.member.display_name,
+        category=needs_config.category_label(ctx, request.category, offerer.language),
+        details=Markup(
+            " " + ctx.text("aid_their_words", offerer.language, details=request.details)
+            if request.details
+            else ""
+        ),
+    )
+
+
+def _label(ctx: CommandContext, category: str) -> str:
+    return needs_config.category_label(ctx, category, ctx.language)
+
+
+# -- time and unreachable offerers -------------------------------------------------------------
+
+
+@feature.job("aid_no_answer")
+async def no_answer(ctx: CommunityContext, job: Job) -> None:
+    """A day without an answer from the offerer: thank them silently and ask the next one."""
+    request = await ctx.uow.aid_requests.get(int(job.payload["request"]))
+    if request is None or request.state is not RequestState.ASKING_OFFERER:
+        return
+    offer_id = int(job.payload["offer"])
+    if request.current_offer_id not in (offer_id, None):
+        return  # asking someone else by now
+    if request.current_offer_id is not None:
+        await ctx.uow.aid_requests.record_attempt(request.id, offer_id, Outcome.NO_ANSWER, ctx.now)
+    await seek(ctx, request, tell_if_none=True)
+
+
+@feature.job("aid_expire")
+async def expire(ctx: CommunityContext, job: Job) -> None:
+    request = await ctx.uow.aid_requests.get(int(job.payload["request"]))
+    if request is None:
+        return
+    requester = await ctx.uow.members.get(request.member_id)
+    await _close(ctx, request)
+    ctx.tell(
+        requester,
+        "aid_request_expired",
+        category=needs_config.category_label(ctx, request.category, requester.language),
+    )
+
+
+async def offerer_unreachable(ctx: CommunityContext, member: Member) -> None:
+    """An offerer cannot be messaged: do not wait a day for them, ask the next one now."""
+    for offer in await ctx.uow.offers.of_member(member.id):
+        for request in await ctx.uow.aid_requests.asking(offer.id):
+            await ctx.uow.aid_requests.record_attempt(
+                request.id, offer.id, Outcome.NO_ANSWER, ctx.now
+            )
+            await seek(ctx, request, tell_if_none=True)
+
+
+feature.on_unreachable[OFFERER_RESUME] = offerer_unreachable

@@ -1,0 +1,126 @@
+"""How needs figures read, in a round's public summary and in moderators' /report needs.
+
+Only views from bot.services.needs_privacy are rendered here, so whatever is shown has already
+been through small-group suppression.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.catalog import Markup
+from bot.context import CommandContext, CommunityContext
+from bot.domain_needs import CheckinRound
+from bot.errors import Refusal
+from bot.feature import Feature
+from bot.numbers import whole_number
+from bot.services import needs_config
+from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
+from bot.services.reports import report_period
+
+feature = Feature("needs_report")
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 52
+
+
+def cell_text(ctx: CommunityContext, cell: Cell, language: str | None = None) -> str:
+    if cell.kind is Kind.FEWER:
+        return ctx.text("needs_fewer_than", language, n=cell.value)
+    if cell.kind is Kind.AT_LEAST:
+        return ctx.text("needs_or_more", language, n=cell.value)
+    return str(cell.value)
+
+
+def render_round(
+    ctx: CommunityContext, checkin_round: CheckinRound, view: RoundView, language: str | None
+) -> Markup:
+    """A round's figures: participation, then each need, with small groups suppressed."""
+    people = cell_text(ctx, view.respondents, language)
+    key = "needs_round_too_few" if view.too_few else "needs_round_participation"
+    lines = [ctx.text(key, language, respondents=people)]
+    labels = {n.key: needs_config.need_label(ctx, n, language) for n in checkin_round.needs}
+    quiet: list[str] = []
+    for need in view.needs:
+        if need.strained.kind is Kind.FEWER and need.unmet.kind is Kind.FEWER:
+            quiet.append(labels[need.key])
+            continue
+        if Kind.HIDDEN in (need.strained.kind, need.unmet.kind):
+            lines.append(ctx.text("needs_round_hidden", language, need=labels[need.key]))
+            continue
+        lines.append(
+            ctx.text(
+                "needs_round_need",
+                language,
+                need=labels[need.key],
+                strained=cell_text(ctx, need.strained, language),
+                unmet=cell_text(ctx, need.unmet, language),
+            )
+        )
+    if quiet:
+        lines.append(
+            ctx.text(
+                "needs_round_quiet",
+                language,
+                needs=", ".join(quiet),
+                fewer=ctx.text("needs_fewer_than", language, n=view.threshold),
+            )
+        )
+    if view.unreachable.is_exact:  # left out otherwise: the same as saying "fewer than"
+        lines.append(ctx.text("needs_round_unreachable", language, count=view.unreachable.value))
+    return Markup("\n".join(lines))
+
+
+@feature.report("needs")
+async def report(ctx: CommandContext, period: str | None) -> None:
+    """Closed rounds in the period (a bare number counts weeks) and open requests, suppressed."""
+    weeks_given = whole_number(period) if period is not None else None
+    if weeks_given is not None:
+        weeks = weeks_given
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise Refusal("needs_report_bad_weeks", limit=MAX_WEEKS)
+        span = timedelta(weeks=weeks)
+    else:
+        span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
+    since = ctx.now - span
+    threshold = needs_config.threshold(ctx.community)
+    rounds = await ctx.uow.checkins.closed_rounds(ctx.community.id, since)
+    parts = []
+    for found in rounds:
+        heading = ctx.text(
+            "needs_report_round", ctx.language, date=ctx.local(found.opened_at).date().isoformat()
+        )
+        body = render_round(ctx, found, report_view(found, threshold), ctx.language)
+        parts.append(f"{heading}\n{body}")
+    requests = await ctx.uow.aid_requests.open_in(ctx.community.id)
+    request_lines, quiet = [], []
+    for view in view_requests(requests, threshold, needs_config.categories(ctx.community)):
+        label = needs_config.category_label(ctx, view.category, ctx.language)
+        if view.waiting.kind is Kind.FEWER and view.helped.kind is Kind.FEWER:
+            quiet.append(label)
+            continue
+        request_lines.append(
+            ctx.text(
+                "needs_report_requests_line",
+                ctx.language,
+                category=label,
+                waiting=cell_text(ctx, view.waiting, ctx.language),
+                helped=cell_text(ctx, view.helped, ctx.language),
+            )
+        )
+    if quiet:
+        fewer = ctx.text("needs_fewer_than", ctx.language, n=threshold)
+        request_lines.append(
+            ctx.text(
+                "needs_report_requests_quiet",
+                ctx.language,
+                categories=", ".join(quiet),
+                fewer=fewer,
+            )
+        )
+    ctx.say(
+        "needs_report",
+        since=ctx.local(since).date().isoformat(),
+        rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
+        requests=Markup("\n".join(request_lines)),
+        threshold=threshold,
+    )
