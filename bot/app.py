@@ -6,7 +6,16 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
-from bot.services import audit, buddies, language, moderators, privacy, setup, welcome
+from bot.services import (
+    audit,
+    buddies,
+    language,
+    moderators,
+    privacy,
+    proposals,
+    setup,
+    welcome,
+)
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
 from bot.services.reflections import load_deck, reflections_feature
@@ -39,6 +48,7 @@ def build_hearth(
             reflections_feature(load_deck()),
             welcome.feature,
             buddies.feature,
+            proposals.feature,
             *needs_features,
         ],
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
+from bot.proposal_lifecycle import Proposal
+from bot.proposal_records import State
 from bot.welcome_records import (
     BuddyRequest,
     Contribution,
@@ -134,6 +136,24 @@ class ConversationRepository(PersonalData, Protocol):
     async def put(self, conversation: Conversation) -> None: ...
 
     async def clear(self, member_id: int) -> None: ...
+
+
+class ProposalRepository(PersonalData, Protocol):
+    """Proposals with their versions, builds, concerns, support, positions and history."""
+
+    async def add(self, proposal: Proposal) -> Proposal:
+        """Store a new proposal, numbered next in its community; returns it with its number."""
+        ...
+
+    async def get(self, community_id: int, number: int) -> Proposal | None: ...
+
+    async def save(self, proposal: Proposal) -> None:
+        """Store the proposal's current fields and every part added since it was loaded."""
+        ...
+
+    async def in_community(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Proposal]: ...
 
 
 class WelcomeRepository(PersonalData, Protocol):
@@ -312,6 +332,9 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def proposals(self) -> ProposalRepository: ...
 
     @property
     def reflection_prompts(self) -> ReflectionPromptRepository: ...

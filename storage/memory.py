@@ -16,8 +16,10 @@ from typing import Any, Self
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
+from bot.proposal_lifecycle import Proposal
 from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
 from storage.memory_platform_state import MemoryPlatformState
+from storage.memory_proposals import MemoryProposals
 from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
 from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
@@ -33,6 +35,7 @@ class MemoryState:
     jobs: dict[int, Job] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    proposals: dict[int, Proposal] = field(default_factory=dict)
     reflections: ReflectionTables = field(default_factory=ReflectionTables)
     welcome: WelcomeState = field(default_factory=WelcomeState)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -333,6 +336,7 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.proposals = MemoryProposals(store)
         self.reflection_prompts = MemoryReflectionPrompts(store)
         self.reflections = MemoryReflections(store)
         self.welcome = MemoryWelcome(store)
@@ -354,6 +358,7 @@ class MemoryUnitOfWork:
             self.offers,
             self.conversations,
             self.jobs,
+            self.proposals,
             self.audit,
             self.members,
         ]

@@ -510,6 +510,9 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        from storage.sqlite_proposals import SqliteProposals  # it builds on this module
+
+        self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)
         # Imported here: the feature's repositories build on this module's helpers.
@@ -536,6 +539,7 @@ class SqliteUnitOfWork:
             self.offers,
             self.conversations,
             self.jobs,
+            self.proposals,
             self.audit,
             self.members,
         ]

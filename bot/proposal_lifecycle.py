@@ -1,0 +1,493 @@
+"""The proposal lifecycle as a pure state machine: no storage, no clock, no platform.
+
+Nothing is ever rejected here. A proposal incubates until it has had both time and the
+perspectives of people other than its author, then goes to a consent round; from there it is
+adopted, or it goes back to incubate with the objections as concerns. Its author may revise or
+withdraw it; a moderator may park it (only once incubation is over) with a date it comes back.
+
+Every operation appends `Event`s; those marked `audit` are state changes or moderator actions,
+which the service mirrors into the community's public audit log. Refusals carry raw values
+(datetimes, states) that the service renders in the community's timezone and language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.errors import Refusal
+from bot.proposal_records import (
+    DETAILS_LIMIT,
+    NOTE_LIMIT,
+    RERAISE_EVERY,
+    STANCE_ACTION,
+    TITLE_LIMIT,
+    UNDECIDED,
+    Action,
+    Actor,
+    Contribution,
+    Event,
+    Kind,
+    Position,
+    Rules,
+    Stance,
+    State,
+    Support,
+    Version,
+)
+
+
+@dataclass
+class Proposal:
+    community_id: int
+    number: int
+    title: str
+    author: str  # the author's voice
+    author_id: int | None
+    author_name: str
+    created_at: datetime
+    state: State
+    state_since: datetime
+    incubation_until: datetime
+    stage: int = 0  # grows with every state change, so stale timers know to do nothing
+    consent_until: datetime | None = None
+    round: int = 0
+    parked_until: datetime | None = None
+    park_reason: str = ""
+    last_raised_at: datetime | None = None
+    hidden: bool = False
+    hidden_reason: str = ""
+    merged_into: int | None = None
+    versions: list[Version] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
+    supports: list[Support] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    id: int | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def version(self) -> Version:
+        return self.versions[-1]
+
+    def perspective_voices(self) -> set[str]:
+        """The distinct people other than the author who added a build or a concern."""
+        return {c.voice for c in self.contributions if c.voice != self.author}
+
+    @property
+    def perspectives(self) -> int:
+        return len(self.perspective_voices())
+
+    def count(self, kind: Kind) -> int:
+        return sum(1 for c in self.contributions if c.kind is kind)
+
+    def positions_now(self) -> dict[str, Position]:
+        """Each person's latest position in the current consent round."""
+        latest: dict[str, Position] = {}
+        for position in self.positions:
+            if position.round == self.round:
+                latest[position.voice] = position
+        return latest
+
+    def stance_count(self, stance: Stance) -> int:
+        if self.state is not State.CONSENT:
+            return 0
+        return sum(1 for p in self.positions_now().values() if p.stance is stance)
+
+    def standing_objections(self) -> list[Position]:
+        if self.state is not State.CONSENT:
+            return []
+        return [p for p in self.positions_now().values() if p.stance is Stance.OBJECT]
+
+    def ready(self, now: datetime, rules: Rules) -> bool:
+        """Incubation is over: its minimum time has passed AND enough others have spoken."""
+        return (
+            self.state is State.INCUBATING
+            and now >= self.incubation_until
+            and self.perspectives >= rules.perspectives
+        )
+
+    def timers(self, rules: Rules) -> list[tuple[str, datetime]]:
+        """The timed work this stage needs: (kind, due). Called whenever the stage changes."""
+        if self.hidden:
+            return []
+        if self.state is State.INCUBATING:
+            return [("incubation", self.incubation_until)]
+        if self.state is State.CONSENT and self.consent_until is not None:
+            return [
+                ("reminder", self.consent_until - rules.reminder_lead),
+                ("close", self.consent_until),
+            ]
+        if self.state is State.PARKED and self.parked_until is not None:
+            return [("revisit", self.parked_until)]
+        return []
+
+    # -- guards ----------------------------------------------------------------------------
+
+    def _visible(self) -> None:
+        if self.hidden:
+            raise Refusal("proposal_hidden", number=self.number)
+        if self.state is State.MERGED:
+            raise Refusal("proposal_merged", number=self.number, into=self.merged_into or 0)
+
+    def _undecided(self) -> None:
+        self._visible()
+        if self.state not in UNDECIDED:
+            raise Refusal("proposal_decided", number=self.number, state=self.state)
+
+    def _incubating(self) -> None:
+        """Builds, concerns and support belong to incubation; say what to do instead."""
+        self._undecided()
+        if self.state is State.CONSENT:
+            raise Refusal("proposal_in_consent", number=self.number, closes=self.consent_until)
+        if self.state is State.PARKED:
+            raise Refusal("proposal_parked_now", number=self.number, until=self.parked_until)
+
+    def _too_early(self, key: str, rules: Rules) -> Refusal:
+        """A refusal that says when incubation can be over, in time and in voices."""
+        return Refusal(
+            key,
+            number=self.number,
+            until=self.incubation_until,
+            need=rules.perspectives,
+            have=self.perspectives,
+        )
+
+    def _moderator(self, actor: Actor) -> None:
+        """The dispatcher checks roles first; the lifecycle holds the rule on its own too."""
+        if not actor.moderator:
+            raise Refusal("proposal_moderators_only", number=self.number)
+
+    def _author(self, actor: Actor) -> None:
+        if actor.voice != self.author:
+            raise Refusal("proposal_not_author", number=self.number)
+
+    # -- recording -------------------------------------------------------------------------
+
+    def _event(
+        self,
+        now: datetime,
+        action: Action,
+        actor: Actor | None,
+        detail: str = "",
+        *,
+        state: State | None = None,
+        audit: bool = False,
+    ) -> None:
+        self.events.append(
+            Event(
+                at=now,
+                action=action,
+                actor_id=actor.member_id if actor else None,
+                actor_name=actor.name if actor else "",
+                automatic=actor is None,
+                detail=detail,
+                state=state,
+                audit=audit or state is not None,
+            )
+        )
+
+    def _enter(
+        self, state: State, now: datetime, action: Action, actor: Actor | None, detail: str = ""
+    ) -> None:
+        self.state = state
+        self.state_since = now
+        self.stage += 1
+        self._event(now, action, actor, detail, state=state)
+
+    def _incubate(self, now: datetime, length: timedelta) -> None:
+        self.incubation_until = now + length
+        self.consent_until = None
+        self.parked_until = None
+        self.last_raised_at = None
+
+    def _objections_become_concerns(self, now: datetime) -> int:
+        """Standing objections stay with the version they answered, as concerns to work on."""
+        objections = self.standing_objections()
+        for objection in objections:
+            self.contributions.append(
+                Contribution(
+                    Kind.CONCERN,
+                    self.version.number,
+                    objection.voice,
+                    objection.member_id,
+                    objection.name,
+                    objection.reason,
+                    now,
+                    from_objection=True,
+                )
+            )
+        return len(objections)
+
+    def _start_consent_if_ready(self, now: datetime, rules: Rules) -> bool:
+        if not self.ready(now, rules):
+            return False
+        self.round += 1
+        self.consent_until = now + rules.consent_round
+        self._enter(State.CONSENT, now, Action.CONSENT_STARTED, None)
+        return True
+
+    # -- what members do -------------------------------------------------------------------
+
+    def contribute(self, actor: Actor, kind: Kind, text: str, now: datetime, rules: Rules) -> None:
+        self._incubating()
+        text = text.strip()
+        if not text:
+            raise Refusal(f"proposal_{kind}_empty", number=self.number)
+        _limit(text, NOTE_LIMIT, f"proposal_{kind}_too_long")
+        self.contributions.append(
+            Contribution(
+                kind, self.version.number, actor.voice, actor.member_id, actor.name, text, now
+            )
+        )
+        action = Action.BUILT if kind is Kind.BUILD else Action.CONCERNED
+        self._event(now, action, actor, text)
+        # Time may already be up, waiting only for voices: this one may complete incubation.
+        self._start_consent_if_ready(now, rules)
+
+    def support(self, actor: Actor, now: datetime) -> None:
+        self._incubating()
+        if actor.voice == self.author:
+            raise Refusal("proposal_support_own", number=self.number)
+        if any(s.voice == actor.voice for s in self.supports):
+            raise Refusal("proposal_support_again", number=self.number)
+        self.supports.append(Support(actor.voice, actor.member_id, actor.name, now))
+        self._event(now, Action.SUPPORTED, actor)
+
+    def revise(self, actor: Actor, details: str, now: datetime, rules: Rules) -> None:
+        self._undecided()
+        self._author(actor)
+        details = check_details(details)
+        was_in_consent = self.state is State.CONSENT
+        moved = self._objections_become_concerns(now) if was_in_consent else 0
+        self.versions.append(Version(self.version.number + 1, details, now))
+        self._event(now, Action.REVISED, actor, str(self.version.number))
+        if was_in_consent:
+            # People deserve time to read the new version before they are asked again.
+            self._incubate(now, rules.reincubation)
+            self._enter(State.INCUBATING, now, Action.REOPENED, actor, str(moved))
+
+    def take_position(
+        self, actor: Actor, stance: Stance, reason: str, now: datetime, rules: Rules
+    ) -> None:
+        self._undecided()
+        if self.state is State.INCUBATING:
+            raise self._too_early("proposal_position_too_early", rules)
+        if self.state is State.PARKED:
+            raise Refusal("proposal_parked_now", number=self.number, until=self.parked_until)
+        reason = reason.strip()
+        if stance is Stance.OBJECT and not reason:
+            raise Refusal("proposal_objection_needs_reason", number=self.number)
+        _limit(reason, NOTE_LIMIT, "proposal_reason_too_long")
+        self.positions.append(
+            Position(self.round, actor.voice, actor.member_id, actor.name, stance, reason, now)
+        )
+        self._event(now, STANCE_ACTION[stance], actor, reason)
+
+    def withdraw(self, actor: Actor, reason: str, now: datetime) -> None:
+        self._undecided()
+        self._author(actor)
+        reason = reason.strip()
+        _limit(reason, NOTE_LIMIT, "proposal_reason_too_long")
+        self._enter(State.WITHDRAWN, now, Action.WITHDRAWN, actor, reason)
+
+    # -- what moderators do ----------------------------------------------------------------
+
+    def park(self, actor: Actor, reason: str, until: datetime, now: datetime, rules: Rules) -> None:
+        self._moderator(actor)
+        self._undecided()
+        if self.state is State.PARKED:
+            raise Refusal("proposal_already_parked", number=self.number, until=self.parked_until)
+        if self.state is State.INCUBATING and not self.ready(now, rules):
+            raise self._too_early("proposal_park_too_early", rules)
+        reason = reason.strip()
+        if not reason:
+            raise Refusal("proposal_park_needs_reason", number=self.number)
+        _limit(reason, NOTE_LIMIT, "proposal_reason_too_long")
+        if until <= now:
+            raise Refusal("proposal_revisit_in_past", number=self.number)
+        self.parked_until = until
+        self.park_reason = reason
+        self.consent_until = None
+        self._enter(State.PARKED, now, Action.PARKED, actor, reason)
+
+    def adopt(self, actor: Actor, note: str, now: datetime, rules: Rules) -> None:
+        self._moderator(actor)
+        self._undecided()
+        if self.state is State.INCUBATING:
+            raise self._too_early("proposal_adopt_too_early", rules)
+        if self.state is State.PARKED:
+            raise Refusal("proposal_adopt_parked", number=self.number, until=self.parked_until)
+        objections = self.standing_objections()
+        if objections:
+            raise Refusal("proposal_adopt_objections", number=self.number, count=len(objections))
+        note = note.strip()
+        if not note:
+            raise Refusal("proposal_adopt_needs_note", number=self.number)
+        _limit(note, NOTE_LIMIT, "proposal_reason_too_long")
+        self._enter(State.ADOPTED, now, Action.ADOPTED, actor, note)
+
+    def hide(self, actor: Actor, reason: str, now: datetime) -> None:
+        self._moderator(actor)
+        if self.hidden:
+            raise Refusal("proposal_already_hidden", number=self.number)
+        reason = reason.strip()
+        if not reason:
+            raise Refusal("proposal_hide_needs_reason", number=self.number)
+        _limit(reason, NOTE_LIMIT, "proposal_reason_too_long")
+        self.hidden = True
+        self.hidden_reason = reason
+        self.stage += 1  # its timers stop: a hidden proposal is frozen where it was
+        self._event(now, Action.HIDDEN, actor, reason, audit=True)
+
+    def merge_into(self, other: Proposal, actor: Actor, now: datetime, rules: Rules) -> None:
+        """Link a duplicate to the proposal that carries on; its builds and support go along."""
+        self._moderator(actor)
+        if other.number == self.number:
+            raise Refusal("proposal_merge_self", number=self.number)
+        self._undecided()
+        other._undecided()
+        for contribution in self.contributions:
+            other.contributions.append(
+                Contribution(
+                    contribution.kind,
+                    contribution.version,
+                    contribution.voice,
+                    contribution.member_id,
+                    contribution.name,
+                    contribution.text,
+                    contribution.at,
+                    contribution.from_objection,
+                    merged_from=contribution.merged_from or self.number,
+                )
+            )
+        known = {s.voice for s in other.supports} | {other.author}
+        for support in self.supports:
+            if support.voice not in known:
+                other.supports.append(
+                    Support(support.voice, support.member_id, support.name, support.at)
+                )
+                known.add(support.voice)
+        self.merged_into = other.number
+        self._enter(State.MERGED, now, Action.MERGED, actor, str(other.number))
+        other._event(now, Action.MERGED_IN, actor, str(self.number))
+        other._start_consent_if_ready(now, rules)
+
+    # -- what time does --------------------------------------------------------------------
+
+    def incubation_due(self, now: datetime, rules: Rules) -> bool:
+        """Time is up: start the consent round, or re-raise it (at most daily) and wait.
+
+        Returns True when it is still waiting for perspectives, so another check is needed.
+        """
+        if self.hidden or self.state is not State.INCUBATING or now < self.incubation_until:
+            return False
+        if self._start_consent_if_ready(now, rules):
+            return False
+        if self.last_raised_at is None or now - self.last_raised_at >= RERAISE_EVERY:
+            self.last_raised_at = now
+            self._event(now, Action.RERAISED, None, str(rules.perspectives - self.perspectives))
+        return True
+
+    def remind(self, now: datetime) -> bool:
+        if self.hidden or self.state is not State.CONSENT:
+            return False
+        self._event(now, Action.REMINDED, None)
+        return True
+
+    def close_round(self, now: datetime, rules: Rules) -> None:
+        """Adopted with consent and no standing objection; back to incubate with objections;
+        with no answers at all, the round stays open longer rather than fading."""
+        if self.hidden or self.state is not State.CONSENT:
+            return
+        if self.standing_objections():
+            moved = self._objections_become_concerns(now)
+            self._incubate(now, rules.reincubation)
+            self._enter(State.INCUBATING, now, Action.RETURNED, None, str(moved))
+        elif self.stance_count(Stance.CONSENT) >= 1:
+            self.consent_until = None
+            consents = self.stance_count(Stance.CONSENT)
+            self._enter(State.ADOPTED, now, Action.ADOPTED, None, str(consents))
+        else:
+            self.consent_until = now + rules.consent_round
+            self.stage += 1
+            self._event(now, Action.EXTENDED, None, audit=True)
+
+    def revisit(self, now: datetime, rules: Rules) -> None:
+        if self.hidden or self.state is not State.PARKED:
+            return
+        self._incubate(now, rules.incubation)
+        self._enter(State.INCUBATING, now, Action.REVISITED, None, self.park_reason)
+
+
+def _limit(text: str, limit: int, key: str) -> None:
+    if len(text) > limit:
+        raise Refusal(key, limit=limit, length=len(text))
+
+
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise Refusal("proposal_title_empty", limit=TITLE_LIMIT)
+    _limit(title, TITLE_LIMIT, "proposal_title_too_long")
+    return title
+
+
+def check_details(details: str) -> str:
+    details = details.strip()
+    if not details:
+        raise Refusal("proposal_details_empty", limit=DETAILS_LIMIT)
+    _limit(details, DETAILS_LIMIT, "proposal_details_too_long")
+    return details
+
+
+def open_proposal(
+    community_id: int, author: Actor, title: str, details: str, now: datetime, rules: Rules
+) -> Proposal:
+    """A new proposal, incubating; the store gives it its number in the community."""
+    proposal = Proposal(
+        community_id=community_id,
+        number=0,
+        title=check_title(title),
+        author=author.voice,
+        author_id=author.member_id,
+        author_name=author.name,
+        created_at=now,
+        state=State.INCUBATING,
+        state_since=now,
+        incubation_until=now + rules.incubation,
+        versions=[Version(1, check_details(details), now)],
+    )
+    proposal._event(now, Action.PROPOSED, author, state=State.INCUBATING)
+    return proposal
+
+
+def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[str, str]]:
+    """What these proposals hold about one person, for /mydata (same on every store)."""
+    rows: list[dict[str, str]] = []
+    for proposal in sorted(proposals, key=lambda p: (p.community_id, p.number)):
+        label = f"#{proposal.number}"
+        if proposal.author_id == member_id:
+            rows.append({"proposal": label, "what": "proposed", "text": proposal.title})
+            rows.extend(
+                {"proposal": label, "what": f"version {v.number}", "text": v.details}
+                for v in proposal.versions
+            )
+        rows.extend(
+            {"proposal": label, "what": c.kind.value, "text": c.text}
+            for c in proposal.contributions
+            if c.member_id == member_id and c.merged_from is None
+        )
+        rows.extend(
+            {"proposal": label, "what": "support", "text": ""}
+            for s in proposal.supports
+            if s.member_id == member_id
+        )
+        rows.extend(
+            {"proposal": label, "what": f"round {p.round}: {p.stance.value}", "text": p.reason}
+            for p in proposal.positions
+            if p.member_id == member_id
+        )
+    return rows

@@ -1,0 +1,221 @@
+"""Mirroring what happened to a proposal: the audit log, the proposals channel and timers.
+
+The lifecycle records events; here each new one becomes an audit entry (state changes and
+moderator actions), an announcement (never naming anyone who has not answered), and, when
+the stage changed, the jobs of the new stage, kept in the database so they survive restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from bot.context import CommandContext, CommunityContext
+from bot.errors import Refusal
+from bot.proposal_lifecycle import Proposal
+from bot.proposal_records import Action, Event, Rules, Stance
+from bot.services.proposal_settings import rules_of
+from bot.services.proposal_texts import localized, name_or_former, when
+
+T = TypeVar("T")
+JOB_PREFIX = "proposal_"
+
+_AUDIT_ACTIONS = {
+    Action.PROPOSED: "opened",
+    Action.CONSENT_STARTED: "opened the consent round on",
+    Action.RETURNED: "restarted incubation of",
+    Action.REOPENED: "restarted incubation of",
+    Action.ADOPTED: "adopted",
+    Action.WITHDRAWN: "withdrew",
+    Action.PARKED: "parked",
+    Action.REVISITED: "restarted incubation of",
+    Action.HIDDEN: "hid",
+    Action.MERGED: "merged",
+    Action.EXTENDED: "extended the consent round on",
+}
+
+
+def _plain(ctx: CommunityContext, key: str, **params: Any) -> str:
+    """A catalog sentence as plain text for the audit log (which escapes on display)."""
+    return ctx.catalog.template(key, ctx.community.language).format(**params)
+
+
+def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
+    if e.action is Action.RETURNED:
+        return _plain(ctx, "proposal_audit_returned", count=e.detail)
+    if e.action is Action.REOPENED:
+        return _plain(ctx, "proposal_audit_reopened", version=p.version.number)
+    if e.action is Action.ADOPTED and e.automatic:
+        return _plain(ctx, "proposal_audit_adopted", consents=e.detail)
+    if e.action is Action.PARKED:
+        return _plain(
+            ctx, "proposal_audit_parked", reason=e.detail, until=when(ctx, p.parked_until)
+        )
+    if e.action is Action.REVISITED:
+        return _plain(ctx, "proposal_audit_revisited", reason=e.detail)
+    if e.action is Action.EXTENDED:
+        return _plain(ctx, "proposal_audit_extended", closes=when(ctx, p.consent_until))
+    if e.action is Action.CONSENT_STARTED:
+        return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
+    if e.action is Action.MERGED:
+        return ""  # the subject says into which
+    return e.detail
+
+
+async def audit(ctx: CommunityContext, p: Proposal, e: Event) -> None:
+    subject = f"proposal #{p.number}"
+    if e.action is Action.MERGED:
+        subject += f" into #{p.merged_into}"
+    actor = ctx.member if isinstance(ctx, CommandContext) and not e.automatic else None
+    await ctx.audit(_AUDIT_ACTIONS[e.action], subject, _audit_reason(ctx, p, e), actor=actor)
+
+
+def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None:
+    """Tell the proposals channel; never names anyone who has not answered."""
+    base: dict[str, Any] = {"number": p.number, "title": p.title}
+    who = name_or_former(ctx, e.actor_name)
+    match e.action:
+        case Action.PROPOSED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_new",
+                **base,
+                author=who,
+                details=p.version.details,
+                until=when(ctx, p.incubation_until),
+                need=rules.perspectives,
+            )
+        case Action.BUILT | Action.CONCERNED:
+            key = (
+                "proposal_announce_build"
+                if e.action is Action.BUILT
+                else "proposal_announce_concern"
+            )
+            ctx.announce("proposals", key, **base, name=who, text=e.detail)
+        case Action.OBJECTED:
+            ctx.announce(
+                "proposals", "proposal_announce_objection", **base, name=who, reason=e.detail
+            )
+        case Action.REVISED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_revised",
+                **base,
+                version=p.version.number,
+                details=p.version.details,
+            )
+        case Action.CONSENT_STARTED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_consent",
+                **base,
+                details=p.version.details,
+                closes=when(ctx, p.consent_until),
+            )
+        case Action.RERAISED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_reraise",
+                **base,
+                have=p.perspectives,
+                need=rules.perspectives,
+            )
+        case Action.REMINDED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_reminder",
+                **base,
+                closes=when(ctx, p.consent_until),
+                consents=p.stance_count(Stance.CONSENT),
+                asides=p.stance_count(Stance.STAND_ASIDE),
+                objections=len(p.standing_objections()),
+            )
+        case Action.EXTENDED:
+            ctx.announce(
+                "proposals", "proposal_announce_extended", **base, closes=when(ctx, p.consent_until)
+            )
+        case Action.RETURNED | Action.REOPENED:
+            key = (
+                "proposal_announce_returned"
+                if e.action is Action.RETURNED
+                else "proposal_announce_reopened"
+            )
+            ctx.announce(
+                "proposals", key, **base, count=e.detail, until=when(ctx, p.incubation_until)
+            )
+        case Action.ADOPTED if e.automatic:
+            ctx.announce("proposals", "proposal_announce_adopted", **base, consents=e.detail)
+        case Action.ADOPTED:
+            ctx.announce(
+                "proposals", "proposal_announce_adopted_by", **base, name=who, note=e.detail
+            )
+        case Action.WITHDRAWN:
+            key = "proposal_announce_withdrawn" + ("_why" if e.detail else "")
+            ctx.announce("proposals", key, **base, reason=e.detail)
+        case Action.PARKED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_parked",
+                **base,
+                name=who,
+                reason=e.detail,
+                until=when(ctx, p.parked_until),
+            )
+        case Action.REVISITED:
+            ctx.announce(
+                "proposals",
+                "proposal_announce_revisited",
+                **base,
+                reason=e.detail,
+                until=when(ctx, p.incubation_until),
+            )
+        case Action.HIDDEN:
+            # The hidden text is never repeated, not even its title.
+            ctx.announce(
+                "proposals", "proposal_announce_hidden", number=p.number, name=who, reason=e.detail
+            )
+        case Action.MERGED:
+            ctx.announce(
+                "proposals", "proposal_announce_merged", **base, name=who, into=p.merged_into or 0
+            )
+        case _:
+            return
+
+
+async def schedule(ctx: CommunityContext, p: Proposal, rules: Rules) -> None:
+    """Queue the timers of the proposal's new stage; older timers see a stale stage and stop."""
+    for kind, due in p.timers(rules):
+        await ctx.uow.jobs.add(
+            community_id=ctx.community.id,
+            kind=JOB_PREFIX + kind,
+            due_at=max(due, ctx.now),
+            payload={"number": p.number, "stage": p.stage},
+        )
+
+
+async def _record(ctx: CommunityContext, p: Proposal, stage: int, rules: Rules) -> None:
+    """Store a changed proposal and mirror its new events: audit, announcements, timers."""
+    new = [e for e in p.events if e.id is None]
+    await ctx.uow.proposals.save(p)
+    if p.stage != stage:
+        await schedule(ctx, p, rules)
+    for event in new:
+        if event.audit:
+            await audit(ctx, p, event)
+        announce(ctx, p, event, rules)
+
+
+async def apply(
+    ctx: CommunityContext, proposals: Sequence[Proposal], change: Callable[[Rules], T]
+) -> T:
+    """Let the lifecycle change these proposals (or refuse, in local words), then record it."""
+    rules = rules_of(ctx.community)
+    stages = [p.stage for p in proposals]
+    language = ctx.language if isinstance(ctx, CommandContext) else None
+    try:
+        result = change(rules)
+    except Refusal as refusal:
+        raise localized(ctx, refusal, language) from None
+    for p, stage in zip(proposals, stages, strict=True):
+        await _record(ctx, p, stage, rules)
+    return result

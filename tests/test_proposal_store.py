@@ -1,0 +1,159 @@
+"""The proposal repository keeps the same contract in memory and in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain import Member
+from bot.ports import Store, UnitOfWork
+from bot.proposal_lifecycle import Proposal, open_proposal
+from bot.proposal_records import Actor, Kind, Rules, Stance, State, voice_of
+from storage.memory import MemoryStore
+from storage.sqlite import SqliteStore
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+RULES = Rules()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    sqlite = await SqliteStore.open(tmp_path / "contract.db")
+    yield sqlite
+    await sqlite.close()
+
+
+async def community_with(uow: UnitOfWork, *names: str) -> tuple[int, list[Member]]:
+    community = await uow.communities.add(name="c", timezone="UTC", language="en", now=NOW)
+    members = [
+        await uow.members.add(
+            community_id=community.id,
+            platform="test",
+            user_ref=name,
+            display_name=name,
+            language=None,
+            now=NOW,
+        )
+        for name in names
+    ]
+    return community.id, members
+
+
+def actor(member: Member, moderator: bool = False) -> Actor:
+    return Actor(voice_of(member.id), member.id, member.display_name, moderator)
+
+
+def lived(community_id: int, ana: Member, bob: Member, cy: Member) -> Proposal:
+    """A proposal with every kind of part: versions, builds, concerns, support, positions."""
+    p = open_proposal(community_id, actor(ana), "Garden 🌱", "Beds · שלום", NOW, RULES)
+    p.contribute(actor(bob), Kind.BUILD, "and a shed", NOW, RULES)
+    p.contribute(actor(cy), Kind.CONCERN, "water?", NOW, RULES)
+    p.support(actor(bob), NOW)
+    return p
+
+
+async def test_numbers_are_per_community_and_everything_round_trips(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        first, (ana, bob, cy) = await community_with(uow, "ana", "bob", "cy")
+        second, (dan,) = await community_with(uow, "dan")
+        p = await uow.proposals.add(lived(first, ana, bob, cy))
+        q = await uow.proposals.add(lived(first, ana, bob, cy))
+        other = await uow.proposals.add(
+            open_proposal(second, actor(dan), "Elsewhere", "x", NOW, RULES)
+        )
+        assert (p.number, q.number, other.number) == (1, 2, 1)
+
+        later = NOW + timedelta(days=3)
+        p.incubation_due(later, RULES)
+        p.take_position(actor(bob), Stance.CONSENT, "yes", later, RULES)
+        p.take_position(actor(cy), Stance.OBJECT, "floods", later, RULES)
+        p.revise(actor(ana), "Raised beds", later, RULES)
+        await uow.proposals.save(p)
+        await uow.commit()
+
+    async with store.unit_of_work() as uow:
+        loaded = await uow.proposals.get(first, 1)
+        assert loaded == p
+        assert loaded is not None and loaded.state is State.INCUBATING
+        assert [v.details for v in loaded.versions] == ["Beds · שלום", "Raised beds"]
+        assert [c.from_objection for c in loaded.contributions] == [False, False, True]
+        assert await uow.proposals.get(first, 3) is None
+        assert await uow.proposals.get(second, 2) is None
+
+
+async def test_saving_again_adds_only_the_new_parts(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        cid, (ana, bob, cy) = await community_with(uow, "ana", "bob", "cy")
+        p = await uow.proposals.add(lived(cid, ana, bob, cy))
+        await uow.proposals.save(p)
+        await uow.proposals.save(p)
+        p.contribute(actor(bob), Kind.BUILD, "and benches", NOW, RULES)
+        await uow.proposals.save(p)
+        loaded = await uow.proposals.get(cid, 1)
+        assert loaded is not None
+        assert [c.text for c in loaded.contributions] == ["and a shed", "water?", "and benches"]
+        assert len(loaded.events) == len(p.events)
+        assert all(e.id is not None for e in loaded.events)
+
+
+async def test_listing_filters_by_state_in_number_order(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        cid, (ana, bob, cy) = await community_with(uow, "ana", "bob", "cy")
+        for _ in range(3):
+            await uow.proposals.add(lived(cid, ana, bob, cy))
+        second = await uow.proposals.get(cid, 2)
+        assert second is not None
+        second.withdraw(actor(ana), "", NOW)
+        await uow.proposals.save(second)
+        everything = await uow.proposals.in_community(cid)
+        assert [p.number for p in everything] == [1, 2, 3]
+        open_ones = await uow.proposals.in_community(cid, {State.INCUBATING, State.CONSENT})
+        assert [p.number for p in open_ones] == [1, 3]
+        assert [p.number for p in await uow.proposals.in_community(cid, {State.WITHDRAWN})] == [2]
+        assert await uow.proposals.in_community(cid, set()) == []
+
+
+async def test_an_uncommitted_unit_of_work_leaves_nothing(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        cid, (ana, bob, cy) = await community_with(uow, "ana", "bob", "cy")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        await uow.proposals.add(lived(cid, ana, bob, cy))
+    async with store.unit_of_work() as uow:
+        assert await uow.proposals.in_community(cid) == []
+
+
+async def test_export_and_erase_keep_the_words_but_not_the_person(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        cid, (ana, bob, cy) = await community_with(uow, "ana", "bob", "cy")
+        p = await uow.proposals.add(lived(cid, ana, bob, cy))
+        p.contribute(actor(ana), Kind.BUILD, "my own addition", NOW, RULES)
+        await uow.proposals.save(p)
+
+        exported = await uow.proposals.export_member(ana.id)
+        assert {"proposal": "#1", "what": "proposed", "text": "Garden 🌱"} in exported
+        assert {"proposal": "#1", "what": "build", "text": "my own addition"} in exported
+        assert await uow.proposals.export_member(bob.id) == [
+            {"proposal": "#1", "what": "build", "text": "and a shed"},
+            {"proposal": "#1", "what": "support", "text": ""},
+        ]
+
+        assert await uow.proposals.erase_member(ana.id) == 4  # authorship, a build, two events
+        assert await uow.proposals.export_member(ana.id) == []
+        kept = await uow.proposals.get(cid, 1)
+        assert kept is not None
+        assert (kept.author_id, kept.author_name) == (None, "")
+        assert kept.title == "Garden 🌱" and kept.version.details == "Beds · שלום"
+        own = kept.contributions[-1]
+        assert (own.text, own.member_id, own.name) == ("my own addition", None, "")
+        # Still one person, and still the author: their build is not someone else's voice.
+        assert own.voice == kept.author != voice_of(ana.id)
+        assert kept.perspectives == 2
+        assert kept.events[0].actor_id is None and kept.events[0].actor_name == ""
+        assert await uow.proposals.erase_member(ana.id) == 0
