@@ -23,7 +23,8 @@ from bot.proposal_records import (
     forgotten_voice,
     voice_of,
 )
-from storage.sqlite import _Repo, dt, opt_dt, ts
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import dt, opt_dt, ts
 
 
 def _opt_ts(value: Any) -> str | None:
