@@ -19,6 +19,7 @@ from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import dt, opt_dt, ts
 from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
@@ -475,6 +476,7 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
+        self.outbox = SqliteOutbox(db)
         self.platform_state = SqlitePlatformState(db)
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
@@ -489,6 +491,7 @@ class SqliteUnitOfWork:
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
         return [
+            self.outbox,
             self.welcome,
             self.buddies,
             self.reflections,
