@@ -534,6 +534,25 @@ class Hearth:
                     delivered += 1
         return delivered
 
+    async def keep(self, replies: Sequence[Reply]) -> None:
+        """Replies a platform could not take just now (its servers failing, a timeout) that
+        were not in the outbox yet, such as a command's answer: kept there as a first failed
+        attempt, so they are retried with the same backoff instead of being lost."""
+        if not replies:
+            return
+        now = self.clock.now()
+        async with self.store.unit_of_work() as uow:
+            for reply in replies:
+                message_id = await uow.outbox.add(reply, now)
+                await uow.outbox.postpone(message_id, now + OUTBOX_FIRST_RETRY)
+                log.warning(
+                    "kept an undelivered reply outbox_id=%d platform=%s",
+                    message_id,
+                    reply.target.platform,
+                )
+            await uow.commit()
+        await self._changed()
+
     async def _retry_later(self, message: OutboxMessage) -> None:
         async with self.store.unit_of_work() as uow:
             if message.attempts + 1 >= OUTBOX_MAX_ATTEMPTS:
