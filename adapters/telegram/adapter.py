@@ -98,12 +98,11 @@ class TelegramAdapter:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("httpcore").setLevel(logging.WARNING)
         logging.getLogger("telegram").setLevel(logging.INFO)
-        timeout = self._request_timeout
-        transport = Transport(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
         builder = (
             Application.builder()
             .token(self._token)
-            .request(transport)
+            .request(Transport(timeout=self._request_timeout))
+            .get_updates_request(Transport(timeout=self._request_timeout, connections=1))
             .rate_limiter(Pacer(self._pacing))
             .job_queue(None)  # Hearth has its own scheduler
         )
