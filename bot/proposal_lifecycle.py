@@ -35,6 +35,7 @@ from bot.proposal_records import (
     State,
     Support,
     Version,
+    reflection_origin,
 )
 
 
@@ -67,6 +68,11 @@ class Proposal:
     id: int | None = None
 
     # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def from_reflection(self) -> int | None:
+        """The shared reflection it grew out of, when it was opened from one."""
+        return reflection_origin(self.events)
 
     @property
     def version(self) -> Version:
@@ -444,9 +450,18 @@ def check_details(details: str) -> str:
 
 
 def open_proposal(
-    community_id: int, author: Actor, title: str, details: str, now: datetime, rules: Rules
+    community_id: int,
+    author: Actor,
+    title: str,
+    details: str,
+    now: datetime,
+    rules: Rules,
+    origin: str = "",
 ) -> Proposal:
-    """A new proposal, incubating; the store gives it its number in the community."""
+    """A new proposal, incubating; the store gives it its number in the community.
+
+    `origin` says where it came from (proposal_records.from_reflection), kept on the opening
+    event so the history shows it."""
     proposal = Proposal(
         community_id=community_id,
         number=0,
@@ -460,7 +475,7 @@ def open_proposal(
         incubation_until=now + rules.incubation,
         versions=[Version(1, check_details(details), now)],
     )
-    proposal._event(now, Action.PROPOSED, author, state=State.INCUBATING)
+    proposal._event(now, Action.PROPOSED, author, origin, state=State.INCUBATING)
     return proposal
 
 

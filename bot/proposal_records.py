@@ -170,6 +170,23 @@ class Event:
     id: int | None = None
 
 
+_FROM_REFLECTION = "reflection:"
+
+
+def from_reflection(number: int) -> str:
+    """How a proposal's opening event records the shared reflection it grew out of."""
+    return f"{_FROM_REFLECTION}{number}"
+
+
+def reflection_origin(events: Iterable[Event]) -> int | None:
+    """The reflection a proposal grew out of, read from its opening event, if any."""
+    for event in events:
+        if event.action is Action.PROPOSED and event.detail.startswith(_FROM_REFLECTION):
+            number = event.detail.removeprefix(_FROM_REFLECTION)
+            return int(number) if number.isdecimal() and number.isascii() else None
+    return None
+
+
 def stays(events: Iterable[Event]) -> list[tuple[State, timedelta]]:
     """How long each finished stay in a state lasted, from a proposal's transitions."""
     found: list[tuple[State, timedelta]] = []
