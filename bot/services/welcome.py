@@ -578,6 +578,7 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
     since = ctx.now - report_period(period)
     uow, community_id = ctx.uow, ctx.community.id
     pairings = await uow.buddies.pairings_since(community_id, since)
+    volunteers = await uow.buddies.volunteers(community_id)
     ctx.say(
         "welcome_report",
         since=ctx.local(since).strftime("%Y-%m-%d %H:%M"),
@@ -586,5 +587,6 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
         pairings=len(pairings),
         passed=sum(1 for p in pairings if p.status is PairingStatus.PASSED),
         waiting=len(await uow.buddies.waiting(community_id)),
-        volunteers=len(await uow.buddies.volunteers(community_id)),
+        volunteers=len(volunteers),
+        paused=sum(1 for v in volunteers if v.paused(ctx.now)),
     )
