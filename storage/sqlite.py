@@ -17,7 +17,7 @@ from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, 
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
-from storage.sqlite_base import dt, opt_dt, ts
+from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
@@ -468,7 +468,7 @@ class SqliteProcessedEvents(_Repo):
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        db = store.db
+        db = self._session = SqliteSession(store.db)
         self.communities = SqliteCommunities(db)
         self.members = SqliteMembers(db)
         self.audit = SqliteAudit(db)
@@ -508,11 +508,6 @@ class SqliteUnitOfWork:
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
-        try:
-            await self._store.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._store.lock.release()
-            raise
         return self
 
     async def __aexit__(
@@ -523,12 +518,12 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._committed:
-                await self._store.db.rollback()
+                await self._session.rollback()
         finally:
             self._store.lock.release()
 
     async def commit(self) -> None:
-        await self._store.db.commit()
+        await self._session.commit()
         self._committed = True
 
 
