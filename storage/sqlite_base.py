@@ -17,7 +17,8 @@ def ts(value: datetime) -> str:
 
 
 def dt(value: str) -> datetime:
-    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+    # fromisoformat reads the 'Z' form since Python 3.11 and is many times faster than strptime.
+    return datetime.fromisoformat(value)
 
 
 def opt_dt(value: str | None) -> datetime | None:
