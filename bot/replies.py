@@ -37,3 +37,6 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     # Private deliveries carry what the flow was, so an adapter can offer it again when refused.
     resume: str | None = None
+    # A note to the asker that their private replies are on the way ("I've sent you ...
+    # privately"): an adapter leaves it out when the platform refuses those replies.
+    confirms_private: bool = False
