@@ -121,7 +121,14 @@ class CommandContext(CommunityContext):
         """Answer the person where they asked: privately in a private chat, else only to them."""
         self.answer(self.text(key, self.language, **params), choices=choices)
 
-    def answer(self, body: str, *, choices: tuple[Choice, ...] = ()) -> None:
+    def confirm_private(self, key: str, /, **params: Any) -> None:
+        """Tell the asker where they asked that a private message is on its way; adapters drop
+        this note when the platform refuses that message (and say how to open the chat)."""
+        self.answer(self.text(key, self.language, **params), confirms_private=True)
+
+    def answer(
+        self, body: str, *, choices: tuple[Choice, ...] = (), confirms_private: bool = False
+    ) -> None:
         origin = self.origin
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
         self.replies.append(
@@ -136,6 +143,7 @@ class CommandContext(CommunityContext):
                 ),
                 visibility,
                 choices,
+                confirms_private=confirms_private,
             )
         )
 

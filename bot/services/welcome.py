@@ -361,7 +361,7 @@ async def welcome(ctx: CommandContext, args: Args) -> None:
         onboarding.fallback_offered = False  # asked again: offer the channel again if need be
     await _begin(ctx, ctx.member, onboarding, channel=None)
     if not ctx.origin.is_private:
-        ctx.say("onboarding_sent_privately")
+        ctx.confirm_private("onboarding_sent_privately")
 
 
 async def _unreachable(ctx: CommunityContext, member: Member) -> None:
