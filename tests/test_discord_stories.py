@@ -88,6 +88,10 @@ async def test_a_proposal_is_opened_with_its_option_and_listed(
 ) -> None:
     ana = fake.add_member("Ana")
     bea = fake.add_member("Bea")
+    (option,) = fake.command("propose")["options"]
+    assert (option["name"], option["type"], option["required"]) == ("title_and_details", 3, True)
+    (state,) = fake.command("proposals")["options"]
+    assert [c["value"] for c in state["choices"]][:2] == ["open", "all"] and not state["required"]
     opened = await fake.slash(
         ana, "propose", title_and_details="Tool library | Lend drills and ladders from the shed"
     )
@@ -150,6 +154,8 @@ async def test_proposal_numbers_and_need_categories_are_suggested_while_typing(
         await fake.slash(ana, "propose", title_and_details=f"{title} | Let's do it")
     await fake.slash(ana, "withdraw", number=3)
     await bot.settle()
+    for command, option in [("build", 0), ("proposal", 0), ("merge", 1), ("offer", 0)]:
+        assert fake.command(command)["options"][option]["autocomplete"] is True
 
     assert await suggested(fake, bot, ana, "build", "number", "") == [
         ("#2 Tool library", 2),
