@@ -112,10 +112,17 @@ class CommandContext(CommunityContext):
     role: Role
     origin: Origin
     member_is_new: bool = False
+    confidential: bool = False  # what they just typed was seen by Hearth alone
 
     @property
     def language(self) -> str:
         return self.member.language or self.community.language
+
+    @property
+    def in_confidence(self) -> bool:
+        """Whether what the person says now reaches Hearth alone: in a private chat, or in a
+        channel through something only Hearth reads (a flow may take it as a private answer)."""
+        return self.origin.is_private or self.confidential
 
     def say(self, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any) -> None:
         """Answer the person where they asked: privately in a private chat, else only to them."""

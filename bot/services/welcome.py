@@ -526,7 +526,7 @@ async def followup_pressed(ctx: CommandContext, parts: list[str]) -> None:
 
 @feature.flow(BRING_FLOW)
 async def bring_answered(ctx: CommandContext, message: str) -> None:
-    if not ctx.origin.is_private:
+    if not ctx.in_confidence:
         return  # chatting in a channel is not the private answer we wait for
     text = message.strip()
     if len(text) > MAX_ANSWER:
