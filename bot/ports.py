@@ -162,8 +162,11 @@ class ProposalRepository(PersonalData, Protocol):
         ...
 
     async def in_community(
-        self, community_id: int, states: Collection[State] | None = None
-    ) -> list[Proposal]: ...
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
+    ) -> list[Proposal]:
+        """Proposals in number order; without `history` their event lists are left empty,
+        which is all a listing needs and spares reading every proposal's whole past."""
+        ...
 
 
 class WelcomeRepository(PersonalData, Protocol):
