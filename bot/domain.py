@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.replies import Reply
 from bot.roles import Role
 
 CHANNEL_ROLES = ("welcome", "proposals", "reflections", "announcements")
@@ -97,3 +98,12 @@ class Conversation:
     member_id: int
     flow: str
     state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A reply waiting in the database for its platform to take it."""
+
+    id: int
+    reply: Reply
+    attempts: int = 0

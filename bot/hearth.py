@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
-from bot.domain import Community, CommunityLink, Job, Schedule
+from bot.domain import Community, CommunityLink, Job, OutboxMessage, Schedule
 from bot.errors import Refusal
 from bot.events import (
     ChoicePressed,
@@ -42,6 +43,10 @@ from bot.roles import decide_role
 from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
+OUTBOX_BATCH = 100
+OUTBOX_FIRST_RETRY = timedelta(seconds=30)
+OUTBOX_LONGEST_WAIT = timedelta(hours=1)
+OUTBOX_MAX_ATTEMPTS = 12
 T = TypeVar("T")
 MAX_SUGGESTIONS = 25
 
@@ -101,6 +106,10 @@ class Hearth:
         self.resumes: dict[str, str] = {}
         self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        # Tests and the console deliver as soon as work is done; a running Hearth pumps.
+        self.deliver_in_background = False
+        self._outbox_waiting = asyncio.Event()
+        self._flushing = asyncio.Lock()
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
         self.outcomes: Counter[str] = Counter()
         for feature in features:
@@ -197,6 +206,7 @@ class Hearth:
 
     def _message(self, event: MessagePosted) -> Callable[[CommandContext], Awaitable[None]]:
         async def run(ctx: CommandContext) -> None:
+            ctx.confidential = event.confidential
             conversation = await ctx.uow.conversations.get(ctx.member.id)
             handler = self.flows.get(conversation.flow) if conversation else None
             if handler is not None:
@@ -244,9 +254,12 @@ class Hearth:
                 except Refusal as refusal:
                     refused = refusal
                 else:
+                    replies = await self._keep_fan_out(uow, origin, ctx.replies)
                     await uow.commit()
                     self.outcomes["ok"] += 1
-                    return ctx.replies
+                    if len(replies) < len(ctx.replies):
+                        await self._outbox_filled()
+                    return replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
             self.outcomes["refused"] += 1
             if event_ref:
@@ -265,6 +278,25 @@ class Hearth:
                     origin, self.catalog.text("unexpected_error", language, error_id=error_id)
                 )
             ]
+
+    async def _keep_fan_out(
+        self, uow: UnitOfWork, origin: Origin, replies: list[Reply]
+    ) -> list[Reply]:
+        """While running for real, private messages to other people (a round's questions, an
+        introduction) go through the outbox with the command's writes: paced by the pump, and
+        never lost to a crash. The asker's own answers are returned at once."""
+        if not self.deliver_in_background:
+            return replies
+        kept: list[Reply] = []
+        for reply in replies:
+            target = reply.target
+            if reply.visibility is Visibility.PRIVATE and (
+                target.platform != origin.platform or target.user_ref != origin.person.user_ref
+            ):
+                await uow.outbox.add(reply, self.clock.now())
+            else:
+                kept.append(reply)
+        return kept
 
     def _to_origin(self, origin: Origin, body: str) -> Reply:
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
@@ -388,8 +420,12 @@ class Hearth:
 
     async def next_due(self) -> datetime | None:
         async with self.store.unit_of_work() as uow:
-            times = [t for t in (await uow.jobs.earliest(), await uow.schedules.earliest()) if t]
-        return min(times, default=None)
+            candidates = (
+                await uow.jobs.earliest(),
+                await uow.schedules.earliest(),
+                await uow.outbox.earliest(),
+            )
+        return min((t for t in candidates if t), default=None)
 
     async def run_due(self) -> int:
         """Run every job and schedule that is due now, oldest first, each in its own unit of work.
@@ -422,6 +458,8 @@ class Hearth:
                         await self._run_job(ctx, job)
                     elif schedule is not None:
                         await self._run_schedule(ctx, schedule)
+                    for reply in ctx.replies:  # decided with the work, so never lost with it
+                        await uow.outbox.add(reply, now)
                     await uow.commit()
                     failed = False
                 except Exception:
@@ -434,11 +472,83 @@ class Hearth:
                     )
             if failed:
                 await self._skip_failed(job, schedule)
-            elif self.outbox is not None and ctx.replies:
-                await self.outbox.deliver(ctx.replies)
+            else:
+                await self._outbox_filled()
             fired += 1
+        await self._outbox_filled()  # retries that fell due
         await self._changed()
         return fired
+
+    # -- the outbox -------------------------------------------------------------------------
+
+    async def _outbox_filled(self) -> None:
+        if self.deliver_in_background:
+            self._outbox_waiting.set()
+        else:
+            await self.flush_outbox()
+
+    async def pump_outbox(self) -> None:
+        """Deliver in the background while Hearth runs, so a long fan-out blocks nothing."""
+        self._outbox_waiting.set()  # whatever a crash left behind goes out first
+        while True:
+            await self._outbox_waiting.wait()
+            self._outbox_waiting.clear()
+            try:
+                await self.flush_outbox()
+            except Exception:
+                log.exception("the outbox pump failed; it will try again on the next message")
+
+    async def flush_outbox(self) -> int:
+        """Hand every due message to its platform, removing each once it has been taken.
+
+        A message is removed right after its platform accepted it, so a crash can at worst
+        repeat the one message that was in flight; one that fails is retried with backoff and
+        given up, loudly, only after many tries.
+        """
+        if self.outbox is None:
+            return 0
+        delivered = 0
+        async with self._flushing:
+            tried: set[int] = set()
+            while True:
+                async with self.store.unit_of_work() as uow:
+                    batch = await uow.outbox.pending(self.clock.now(), OUTBOX_BATCH)
+                batch = [m for m in batch if m.id not in tried]
+                if not batch:
+                    break
+                for message in batch:
+                    tried.add(message.id)
+                    try:
+                        await self.outbox.deliver([message.reply])
+                    except Exception:
+                        log.exception(
+                            "delivery failed outbox_id=%d platform=%s attempt=%d",
+                            message.id,
+                            message.reply.target.platform,
+                            message.attempts + 1,
+                        )
+                        await self._retry_later(message)
+                        continue
+                    async with self.store.unit_of_work() as uow:
+                        await uow.outbox.remove(message.id)
+                        await uow.commit()
+                    delivered += 1
+        return delivered
+
+    async def _retry_later(self, message: OutboxMessage) -> None:
+        async with self.store.unit_of_work() as uow:
+            if message.attempts + 1 >= OUTBOX_MAX_ATTEMPTS:
+                log.error(
+                    "gave up delivering outbox_id=%d platform=%s after %d attempts",
+                    message.id,
+                    message.reply.target.platform,
+                    message.attempts + 1,
+                )
+                await uow.outbox.remove(message.id)
+            else:
+                delay = min(OUTBOX_FIRST_RETRY * 2**message.attempts, OUTBOX_LONGEST_WAIT)
+                await uow.outbox.postpone(message.id, self.clock.now() + delay)
+            await uow.commit()
 
     async def _run_job(self, ctx: CommunityContext, job: Job) -> None:
         await ctx.uow.jobs.remove(job.id)

@@ -7,10 +7,20 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.domain import (
+    AuditEntry,
+    Community,
+    CommunityLink,
+    Conversation,
+    Job,
+    Member,
+    OutboxMessage,
+    Schedule,
+)
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
 from bot.proposal_lifecycle import Proposal
 from bot.proposal_records import State
+from bot.replies import Reply
 from bot.welcome_records import (
     BuddyRequest,
     Contribution,
@@ -152,8 +162,11 @@ class ProposalRepository(PersonalData, Protocol):
         ...
 
     async def in_community(
-        self, community_id: int, states: Collection[State] | None = None
-    ) -> list[Proposal]: ...
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
+    ) -> list[Proposal]:
+        """Proposals in number order; without `history` their event lists are left empty,
+        which is all a listing needs and spares reading every proposal's whole past."""
+        ...
 
 
 class WelcomeRepository(PersonalData, Protocol):
@@ -313,6 +326,24 @@ class PlatformStateRepository(Protocol):
     async def put(self, platform: str, key: str, value: str) -> None: ...
 
 
+class OutboxRepository(PersonalData, Protocol):
+    """Messages that scheduled work decided to send, kept until the platform has taken them.
+
+    They are written in the same transaction as the work that decided them, so a crash never
+    loses one, and removed one by one as they are delivered, so a restart does not resend.
+    """
+
+    async def add(self, reply: Reply, now: datetime) -> int: ...
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]: ...
+
+    async def remove(self, message_id: int) -> None: ...
+
+    async def postpone(self, message_id: int, until: datetime) -> None: ...
+
+    async def earliest(self) -> datetime | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: the writes of a command commit together, before its reply is sent."""
 
@@ -336,6 +367,9 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     @property
     def proposals(self) -> ProposalRepository: ...

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Any
 
 
 class Visibility(Enum):
@@ -37,3 +38,29 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     # Private deliveries carry what the flow was, so an adapter can offer it again when refused.
     resume: str | None = None
+    # A note to the asker that their private replies are on the way ("I've sent you ...
+    # privately"): an adapter leaves it out when the platform refuses those replies.
+    confirms_private: bool = False
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as plain data, so the outbox can keep it in the database."""
+    return {
+        "text": reply.text,
+        "target": asdict(reply.target),
+        "visibility": reply.visibility.value,
+        "choices": [[c.label, c.key] for c in reply.choices],
+        "resume": reply.resume,
+        "confirms_private": reply.confirms_private,
+    }
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    return Reply(
+        text=data["text"],
+        target=Target(**data["target"]),
+        visibility=Visibility(data["visibility"]),
+        choices=tuple(Choice(label, key) for label, key in data["choices"]),
+        resume=data.get("resume"),
+        confirms_private=bool(data.get("confirms_private", False)),
+    )

@@ -7,6 +7,7 @@ router sends each reply to the adapter of its target's platform.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Protocol
@@ -51,16 +52,23 @@ class Router:
 async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event) -> None:
     """Start the adapters and the timer, run until `stop` is set, then shut down cleanly."""
     hearth.outbox = Router(adapters)
+    hearth.deliver_in_background = True
     timer = Timer(hearth)
     started: list[Adapter] = []
+    pump: asyncio.Task[None] | None = None
     try:
         for adapter in adapters:
             await adapter.start(hearth)
             started.append(adapter)
             log.info("adapter started platform=%s", adapter.platform)
+        pump = asyncio.create_task(hearth.pump_outbox(), name="hearth-outbox")
         await timer.start()
         await stop.wait()
     finally:
         timer.stop()
+        if pump is not None:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
         for adapter in reversed(started):
             await adapter.stop()

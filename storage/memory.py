@@ -18,6 +18,7 @@ from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, 
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
 from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
+from storage.memory_outbox import MemoryOutbox, OutboxState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
 from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
@@ -40,6 +41,7 @@ class MemoryState:
     welcome: WelcomeState = field(default_factory=WelcomeState)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
     needs: NeedsMemoryState = field(default_factory=NeedsMemoryState)
+    outbox: OutboxState = field(default_factory=OutboxState)
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -336,6 +338,7 @@ class MemoryUnitOfWork:
         self.jobs = MemoryJobs(store)
         self.conversations = MemoryConversations(store)
         self.events = MemoryProcessedEvents(store)
+        self.outbox = MemoryOutbox(store)
         self.proposals = MemoryProposals(store)
         self.reflection_prompts = MemoryReflectionPrompts(store)
         self.reflections = MemoryReflections(store)
@@ -349,6 +352,7 @@ class MemoryUnitOfWork:
 
     def personal_data(self) -> Sequence[PersonalData]:
         return [
+            self.outbox,
             self.welcome,
             self.buddies,
             self.reflections,

@@ -65,14 +65,22 @@ class MemoryProposals:
         self.s.proposals[proposal.id] = copy.deepcopy(proposal)
 
     async def in_community(
-        self, community_id: int, states: Collection[State] | None = None
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
     ) -> list[Proposal]:
-        found = [
-            p
-            for p in self.s.proposals.values()
-            if p.community_id == community_id and (states is None or p.state in states)
-        ]
-        return copy.deepcopy(sorted(found, key=lambda p: p.number))
+        found = copy.deepcopy(
+            sorted(
+                (
+                    p
+                    for p in self.s.proposals.values()
+                    if p.community_id == community_id and (states is None or p.state in states)
+                ),
+                key=lambda p: p.number,
+            )
+        )
+        if not history:
+            for proposal in found:
+                proposal.events = []
+        return found
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return list(member_record(self.s.proposals.values(), member_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -16,22 +16,14 @@ import aiosqlite
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.roles import Role
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
+from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
-
-_TS = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def ts(value: datetime) -> str:
-    """A fixed-width UTC timestamp, so that text order is time order."""
-    return value.astimezone(UTC).strftime(_TS)
-
-
-def dt(value: str) -> datetime:
-    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
-
-
-def opt_dt(value: str | None) -> datetime | None:
-    return dt(value) if value is not None else None
+from storage.sqlite_proposals import SqliteProposals
+from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
+from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -43,29 +35,6 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((number, entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     return found
-
-
-class _Repo:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-
-    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    async def _row(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def _insert(self, sql: str, params: Sequence[Any]) -> int:
-        async with self.db.execute(sql, params) as cursor:
-            rowid = cursor.lastrowid
-        assert rowid is not None
-        return rowid
-
-    async def _change(self, sql: str, params: Sequence[Any]) -> int:
-        async with self.db.execute(sql, params) as cursor:
-            return cursor.rowcount
 
 
 def _community(row: aiosqlite.Row) -> Community:
@@ -498,11 +467,8 @@ class SqliteProcessedEvents(_Repo):
 
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
-        # Feature repositories build on this module, so they are imported when first used.
-        from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
-
         self._store = store
-        db = store.db
+        db = self._session = SqliteSession(store.db)
         self.communities = SqliteCommunities(db)
         self.members = SqliteMembers(db)
         self.audit = SqliteAudit(db)
@@ -510,26 +476,22 @@ class SqliteUnitOfWork:
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
-        from storage.sqlite_proposals import SqliteProposals  # it builds on this module
-
+        self.outbox = SqliteOutbox(db)
+        self.platform_state = SqlitePlatformState(db)
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)
-        # Imported here: the feature's repositories build on this module's helpers.
-        from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
-
         self.welcome = SqliteWelcome(db)
         self.buddies = SqliteBuddies(db)
-        self.platform_state = SqlitePlatformState(db)
-        from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
-
-        self.checkins, self.offers = SqliteCheckins(db), SqliteOffers(db)
+        self.checkins = SqliteCheckins(db)
+        self.offers = SqliteOffers(db)
         self.aid_requests = SqliteAidRequests(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
         # Order matters for erasure: rows that point at the member go before the member.
         return [
+            self.outbox,
             self.welcome,
             self.buddies,
             self.reflections,
@@ -546,11 +508,6 @@ class SqliteUnitOfWork:
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
-        try:
-            await self._store.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._store.lock.release()
-            raise
         return self
 
     async def __aexit__(
@@ -561,12 +518,12 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._committed:
-                await self._store.db.rollback()
+                await self._session.rollback()
         finally:
             self._store.lock.release()
 
     async def commit(self) -> None:
-        await self._store.db.commit()
+        await self._session.commit()
         self._committed = True
 
 

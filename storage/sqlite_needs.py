@@ -29,7 +29,8 @@ from storage.needs_export import (
     export_pause,
     export_request,
 )
-from storage.sqlite import _Repo, dt, opt_dt, ts
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import dt, opt_dt, ts
 
 
 def _opt_ts(value: datetime | None) -> str | None:

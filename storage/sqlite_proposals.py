@@ -23,7 +23,8 @@ from bot.proposal_records import (
     forgotten_voice,
     voice_of,
 )
-from storage.sqlite import _Repo, dt, opt_dt, ts
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import dt, opt_dt, ts
 
 
 def _opt_ts(value: Any) -> str | None:
@@ -60,7 +61,9 @@ class SqliteProposals(_Repo):
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def _load(self, headers: Sequence[aiosqlite.Row]) -> list[Proposal]:
+    async def _load(
+        self, headers: Sequence[aiosqlite.Row], *, history: bool = True
+    ) -> list[Proposal]:
         """Whole proposals from their header rows: one query per kind of part."""
         proposals = {row["id"]: _proposal(row) for row in headers}
         if not proposals:
@@ -81,7 +84,7 @@ class SqliteProposals(_Repo):
             await parts("proposal_contributions"),
         )
         supports, positions = await parts("proposal_supports"), await parts("proposal_positions")
-        events = await parts("proposal_events")
+        events = await parts("proposal_events") if history else {}
         for pid, proposal in proposals.items():
             proposal.versions = [
                 Version(r["number"], r["details"], dt(r["at"]), r["id"]) for r in versions[pid]
@@ -130,7 +133,7 @@ class SqliteProposals(_Repo):
                     bool(r["audit"]),
                     r["id"],
                 )
-                for r in events[pid]
+                for r in events.get(pid, [])
             ]
         return list(proposals.values())
 
@@ -142,7 +145,7 @@ class SqliteProposals(_Repo):
         return found[0] if found else None
 
     async def in_community(
-        self, community_id: int, states: Collection[State] | None = None
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
     ) -> list[Proposal]:
         if states is None:
             rows = await self._rows(
@@ -155,7 +158,7 @@ class SqliteProposals(_Repo):
                 f" ({', '.join('?' * len(wanted))}) ORDER BY number",
                 (community_id, *wanted),
             )
-        return await self._load(rows)
+        return await self._load(rows, history=history)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from storage.sqlite import _Repo, dt, opt_dt, ts
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import dt, opt_dt, ts
 
 
 def _prompt(row: aiosqlite.Row) -> CommunityPrompt:

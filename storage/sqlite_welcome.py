@@ -19,7 +19,8 @@ from bot.welcome_records import (
     Volunteer,
 )
 from storage import welcome_export as export
-from storage.sqlite import _Repo, dt, opt_dt, ts
+from storage.sqlite_base import SqliteRepo as _Repo
+from storage.sqlite_base import dt, opt_dt, ts
 
 
 def _opt_ts(value: datetime | None) -> str | None:

@@ -10,6 +10,7 @@ proposal_texts and prompts/en/proposals.yaml.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.catalog import Markup
@@ -37,6 +38,7 @@ from bot.scheduling import parse_duration
 from bot.services import handoffs
 from bot.services.proposal_news import JOB_PREFIX, announce, apply, audit, schedule
 from bot.services.proposal_settings import rules_of, setup_key
+from bot.services.proposal_suggestions import any_proposal, open_proposals
 from bot.services.proposal_texts import (
     full_view,
     list_line,
@@ -78,7 +80,14 @@ def _number(args: Args, name: str = "number") -> int:
     return number
 
 
-NUMBER = Param("number", ParamType.INTEGER, "The proposal's number, e.g. 3", required=True)
+NUMBER = Param(
+    "number",
+    ParamType.INTEGER,
+    "The proposal's number, e.g. 3",
+    required=True,
+    suggest=open_proposals,
+)
+ANY_NUMBER = replace(NUMBER, suggest=any_proposal)  # looking one up: decided ones too
 
 # -- opening and looking ----------------------------------------------------------------------
 
@@ -137,7 +146,7 @@ async def propose(ctx: CommandContext, args: Args) -> None:
 async def list_proposals(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("state") or "open"
     states = None if wanted == "all" else UNDECIDED if wanted == "open" else {State(wanted)}
-    found = await ctx.uow.proposals.in_community(ctx.community.id, states)
+    found = await ctx.uow.proposals.in_community(ctx.community.id, states, history=False)
     if not found:
         ctx.say("proposal_list_empty", which=wanted)
         return
@@ -146,7 +155,7 @@ async def list_proposals(ctx: CommandContext, args: Args) -> None:
     ctx.say("proposal_list", which=wanted, count=len(found), lines=Markup("\n".join(lines)))
 
 
-@feature.command("proposal", "Show one proposal: versions, builds, positions, history.", NUMBER)
+@feature.command("proposal", "Show one proposal: versions, builds, positions, history.", ANY_NUMBER)
 async def show_proposal(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, args.integer("number"))
     if p.hidden:
@@ -344,7 +353,13 @@ async def hide(ctx: CommandContext, args: Args) -> None:
     "merge",
     "Link a duplicate proposal into another; builds and support carry over.",
     NUMBER,
-    Param("into", ParamType.INTEGER, "The proposal that carries on", required=True),
+    Param(
+        "into",
+        ParamType.INTEGER,
+        "The proposal that carries on",
+        required=True,
+        suggest=open_proposals,
+    ),
     role=Role.MODERATOR,
 )
 async def merge(ctx: CommandContext, args: Args) -> None:

@@ -367,7 +367,7 @@ async def welcome(ctx: CommandContext, args: Args) -> None:
         onboarding.fallback_offered = False  # asked again: offer the channel again if need be
     await _begin(ctx, ctx.member, onboarding, channel=None)
     if not ctx.origin.is_private:
-        ctx.say("onboarding_sent_privately")
+        ctx.confirm_private("onboarding_sent_privately")
 
 
 async def _unreachable(ctx: CommunityContext, member: Member) -> None:
@@ -534,7 +534,7 @@ async def followup_pressed(ctx: CommandContext, parts: list[str]) -> None:
 
 @feature.flow(BRING_FLOW)
 async def bring_answered(ctx: CommandContext, message: str) -> None:
-    if not ctx.origin.is_private:
+    if not ctx.in_confidence:
         return  # chatting in a channel is not the private answer we wait for
     text = message.strip()
     if len(text) > MAX_ANSWER:

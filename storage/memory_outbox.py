@@ -1,0 +1,85 @@
+"""The outbox in memory, with the same contract as SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.domain import OutboxMessage
+from bot.markup import plain
+from bot.replies import Reply
+
+if TYPE_CHECKING:
+    from storage.memory import MemoryStore
+
+
+@dataclass
+class OutboxRow:
+    message: OutboxMessage
+    created_at: datetime
+    next_attempt_at: datetime
+
+
+@dataclass
+class OutboxState:
+    rows: dict[int, OutboxRow] = field(default_factory=dict)
+
+
+class MemoryOutbox:
+    section = "messages waiting to be delivered to you"
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    @property
+    def _rows(self) -> dict[int, OutboxRow]:
+        return self._store.state.outbox.rows
+
+    async def add(self, reply: Reply, now: datetime) -> int:
+        new_id = self._store.state.new_id("outbox")
+        self._rows[new_id] = OutboxRow(OutboxMessage(new_id, reply), now, now)
+        return new_id
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        due = sorted(i for i, row in self._rows.items() if row.next_attempt_at <= now)
+        return [self._rows[i].message for i in due[:limit]]
+
+    async def remove(self, message_id: int) -> None:
+        self._rows.pop(message_id, None)
+
+    async def postpone(self, message_id: int, until: datetime) -> None:
+        row = self._rows.get(message_id)
+        if row is not None:
+            attempts = row.message.attempts + 1
+            row.message = replace(row.message, attempts=attempts)
+            row.next_attempt_at = until
+
+    async def earliest(self) -> datetime | None:
+        return min((row.next_attempt_at for row in self._rows.values()), default=None)
+
+    def _addressed_to(self, member_id: int) -> list[int]:
+        member = self._store.state.members.get(member_id)
+        if member is None:
+            return []
+        return sorted(
+            i
+            for i, row in self._rows.items()
+            if row.message.reply.target.platform == member.platform
+            and row.message.reply.target.user_ref == member.user_ref
+        )
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "since": self._rows[i].created_at.isoformat(),
+                "text": plain(self._rows[i].message.reply.text),
+            }
+            for i in self._addressed_to(member_id)
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        doomed = self._addressed_to(member_id)
+        for i in doomed:
+            del self._rows[i]
+        return len(doomed)

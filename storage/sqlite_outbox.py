@@ -1,0 +1,73 @@
+"""The outbox in SQLite: one row per message until its platform has taken it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import OutboxMessage
+from bot.markup import plain
+from bot.replies import Reply, reply_from_dict, reply_to_dict
+from storage.sqlite_base import SqliteRepo, dt, opt_dt, ts
+
+
+def _message(row: aiosqlite.Row) -> OutboxMessage:
+    return OutboxMessage(row["id"], reply_from_dict(json.loads(row["reply"])), row["attempts"])
+
+
+class SqliteOutbox(SqliteRepo):
+    section = "messages waiting to be delivered to you"
+
+    async def add(self, reply: Reply, now: datetime) -> int:
+        return await self._insert(
+            "INSERT INTO outbox (created_at, platform, user_ref, reply, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                ts(now),
+                reply.target.platform,
+                reply.target.user_ref,
+                json.dumps(reply_to_dict(reply), ensure_ascii=False),
+                ts(now),
+            ),
+        )
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        rows = await self._rows(
+            "SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (ts(now), limit),
+        )
+        return [_message(row) for row in rows]
+
+    async def remove(self, message_id: int) -> None:
+        await self._change("DELETE FROM outbox WHERE id = ?", (message_id,))
+
+    async def postpone(self, message_id: int, until: datetime) -> None:
+        await self._change(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+            (ts(until), message_id),
+        )
+
+    async def earliest(self) -> datetime | None:
+        row = await self._row("SELECT min(next_attempt_at) AS m FROM outbox")
+        return opt_dt(row["m"]) if row else None
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        rows = await self._rows(
+            "SELECT o.* FROM outbox o JOIN members m ON m.platform = o.platform"
+            " AND m.user_ref = o.user_ref WHERE m.id = ? ORDER BY o.id",
+            (member_id,),
+        )
+        return [
+            {"since": dt(r["created_at"]).isoformat(), "text": plain(_message(r).reply.text)}
+            for r in rows
+        ]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self._change(
+            "DELETE FROM outbox WHERE (platform, user_ref) IN"
+            " (SELECT platform, user_ref FROM members WHERE id = ?)",
+            (member_id,),
+        )
