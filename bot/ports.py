@@ -168,6 +168,10 @@ class ProposalRepository(PersonalData, Protocol):
         which is all a listing needs and spares reading every proposal's whole past."""
         ...
 
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        """Proposals opened from `origin` (e.g. a reflection), in number order, no history."""
+        ...
+
 
 class WelcomeRepository(PersonalData, Protocol):
     """Joins and their public welcome, onboarding answers, contributions and intros."""

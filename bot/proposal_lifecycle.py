@@ -35,7 +35,7 @@ from bot.proposal_records import (
     State,
     Support,
     Version,
-    reflection_origin,
+    reflection_number,
 )
 
 
@@ -60,6 +60,7 @@ class Proposal:
     hidden: bool = False
     hidden_reason: str = ""
     merged_into: int | None = None
+    origin: str = ""  # where it came from, e.g. proposal_records.from_reflection(7)
     versions: list[Version] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     supports: list[Support] = field(default_factory=list)
@@ -72,7 +73,7 @@ class Proposal:
     @property
     def from_reflection(self) -> int | None:
         """The shared reflection it grew out of, when it was opened from one."""
-        return reflection_origin(self.events)
+        return reflection_number(self.origin)
 
     @property
     def version(self) -> Version:
@@ -474,6 +475,7 @@ def open_proposal(
         state_since=now,
         incubation_until=now + rules.incubation,
         versions=[Version(1, check_details(details), now)],
+        origin=origin,
     )
     proposal._event(now, Action.PROPOSED, author, origin, state=State.INCUBATING)
     return proposal

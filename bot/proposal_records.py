@@ -174,17 +174,16 @@ _FROM_REFLECTION = "reflection:"
 
 
 def from_reflection(number: int) -> str:
-    """How a proposal's opening event records the shared reflection it grew out of."""
+    """How a proposal (and its opening event) records the shared reflection it grew out of."""
     return f"{_FROM_REFLECTION}{number}"
 
 
-def reflection_origin(events: Iterable[Event]) -> int | None:
-    """The reflection a proposal grew out of, read from its opening event, if any."""
-    for event in events:
-        if event.action is Action.PROPOSED and event.detail.startswith(_FROM_REFLECTION):
-            number = event.detail.removeprefix(_FROM_REFLECTION)
-            return int(number) if number.isdecimal() and number.isascii() else None
-    return None
+def reflection_number(origin: str) -> int | None:
+    """The reflection an origin (a proposal's, or its opening event's detail) names, if any."""
+    if not origin.startswith(_FROM_REFLECTION):
+        return None
+    number = origin.removeprefix(_FROM_REFLECTION)
+    return int(number) if number.isdecimal() and number.isascii() else None
 
 
 def stays(events: Iterable[Event]) -> list[tuple[State, timedelta]]:

@@ -15,7 +15,7 @@ import re
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.numbers import whole_number
-from bot.proposal_records import TITLE_LIMIT, State
+from bot.proposal_records import TITLE_LIMIT, State, from_reflection
 from bot.services.reflections import shared_reflection_text
 from bot.services.reflections.digest import shorten
 
@@ -94,8 +94,8 @@ async def proposal_from_reflection(
     `title` or else a shortening of the answer; refuses when it is not theirs or not shared,
     or when it already became a proposal that was not withdrawn."""
     text = await shared_reflection_text(ctx.uow, ctx.member, number)
-    for proposal in await ctx.uow.proposals.in_community(ctx.community.id):
-        if proposal.from_reflection == number and proposal.state is not State.WITHDRAWN:
+    for proposal in await ctx.uow.proposals.opened_from(ctx.community.id, from_reflection(number)):
+        if proposal.state is not State.WITHDRAWN:
             raise Refusal("handoff_already_proposed", reflection=number, number=proposal.number)
     return title.strip() or title_from(text), text
 
