@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
 from bot.proposal_lifecycle import Proposal, open_proposal
 from bot.proposal_records import Actor, Kind, Rules, Stance, State, from_reflection, voice_of
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sqlite = await SqliteStore.open(tmp_path / "contract.db")
-    yield sqlite
-    await sqlite.close()
 
 
 async def community_with(uow: UnitOfWork, *names: str) -> tuple[int, list[Member]]:

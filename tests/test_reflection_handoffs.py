@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.ports import Store
 from bot.proposal_records import TITLE_LIMIT
 from bot.services.handoffs import title_from
-from storage.sqlite import SqliteStore
 from tests.needs_helpers import choose
 from tests.support import World, public, text, to
 from tests.welcome_support import button
@@ -33,11 +32,10 @@ async def audit_log(world: World) -> str:
     return text(await world.say("mo", "/audit"))
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
 async def test_a_shared_reflection_becomes_a_proposal_that_remembers_where_it_came_from(
-    kind: str, sqlite_store: SqliteStore
+    store: Store,
 ) -> None:
-    world = World(store=sqlite_store) if kind == "sqlite" else World()
+    world = World(store=store)
     await shared_reflection(world)
     own_view = text(await world.say("sam", "/reflection 1"))
     assert "/propose from reflection 1 makes it a proposal" in own_view

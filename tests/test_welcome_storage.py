@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.ports import Store
 from bot.welcome_records import (
@@ -17,19 +13,7 @@ from bot.welcome_records import (
     Step,
     Volunteer,
 )
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 from tests.support import START
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sqlite = await SqliteStore.open(tmp_path / "contract.db")
-    yield sqlite
-    await sqlite.close()
 
 
 async def _people(store: Store, *names: str) -> tuple[int, list[int]]:
