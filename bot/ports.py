@@ -168,6 +168,10 @@ class ProposalRepository(PersonalData, Protocol):
         which is all a listing needs and spares reading every proposal's whole past."""
         ...
 
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        """Proposals opened from `origin` (e.g. a reflection), in number order, no history."""
+        ...
+
 
 class WelcomeRepository(PersonalData, Protocol):
     """Joins and their public welcome, onboarding answers, contributions and intros."""
@@ -197,6 +201,10 @@ class WelcomeRepository(PersonalData, Protocol):
     async def contributions(
         self, community_id: int, member_id: int | None = None
     ) -> list[Contribution]: ...
+
+    async def remove_contribution(self, contribution_id: int) -> bool:
+        """Forget one contribution (it became an offer); False when it was not there."""
+        ...
 
     async def get_intro(self, member_id: int) -> Intro | None: ...
 

@@ -82,6 +82,12 @@ class MemoryProposals:
                 proposal.events = []
         return found
 
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        found = [
+            p for p in await self.in_community(community_id, history=False) if p.origin == origin
+        ]
+        return found if origin else []
+
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return list(member_record(self.s.proposals.values(), member_id))
 

@@ -53,6 +53,7 @@ def _proposal(row: aiosqlite.Row) -> Proposal:
         hidden=bool(row["hidden"]),
         hidden_reason=row["hidden_reason"],
         merged_into=row["merged_into"],
+        origin=row["origin"],
     )
 
 
@@ -160,6 +161,16 @@ class SqliteProposals(_Repo):
             )
         return await self._load(rows, history=history)
 
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        if not origin:
+            return []
+        rows = await self._rows(
+            "SELECT * FROM proposals WHERE community_id = ? AND origin = ? AND origin <> ''"
+            " ORDER BY number",
+            (community_id, origin),
+        )
+        return await self._load(rows, history=False)
+
     # -- writing ---------------------------------------------------------------------------
 
     async def add(self, proposal: Proposal) -> Proposal:
@@ -172,8 +183,8 @@ class SqliteProposals(_Repo):
         number = row["next"] if row else 1
         new_id = await self._insert(
             "INSERT INTO proposals (community_id, number, title, author, author_id, author_name,"
-            " created_at, state, state_since, incubation_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
+            " created_at, state, state_since, incubation_until, origin) VALUES (?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?)",
             (
                 proposal.community_id,
                 number,
@@ -185,6 +196,7 @@ class SqliteProposals(_Repo):
                 proposal.state.value,
                 ts(proposal.state_since),
                 ts(proposal.incubation_until),
+                proposal.origin,
             ),
         )
         proposal.id, proposal.number = new_id, number

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
 from bot.proposal_lifecycle import Proposal, open_proposal
-from bot.proposal_records import Actor, Kind, Rules, Stance, State, voice_of
+from bot.proposal_records import Actor, Kind, Rules, Stance, State, from_reflection, voice_of
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()
@@ -141,3 +141,25 @@ async def test_export_and_erase_keep_the_words_but_not_the_person(store: Store) 
         assert kept.perspectives == 2
         assert kept.events[0].actor_id is None and kept.events[0].actor_name == ""
         assert await uow.proposals.erase_member(ana.id) == 0
+
+
+async def test_a_proposal_remembers_the_reflection_it_was_opened_from(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        first, (ana,) = await community_with(uow, "ana")
+        second, (dan,) = await community_with(uow, "dan")
+        origin = from_reflection(7)
+        opened = await uow.proposals.add(
+            open_proposal(first, actor(ana), "Bread", "Saturday mornings", NOW, RULES, origin)
+        )
+        await uow.proposals.add(open_proposal(first, actor(ana), "Other", "x", NOW, RULES))
+        await uow.proposals.add(open_proposal(second, actor(dan), "Elsewhere", "x", NOW, RULES))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        [found] = await uow.proposals.opened_from(first, origin)
+        assert found.number == opened.number and found.from_reflection == 7
+        assert found.events == []  # a lookup, not a history read
+        assert await uow.proposals.opened_from(second, origin) == []
+        assert await uow.proposals.opened_from(first, from_reflection(8)) == []
+        assert await uow.proposals.opened_from(first, "") == []
+        whole = await uow.proposals.get(first, opened.number)
+        assert whole is not None and whole.events[0].detail == origin

@@ -13,7 +13,7 @@ from bot.catalog import Markup
 from bot.context import CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import Action, Event, Kind, Rules, Stance, State
+from bot.proposal_records import Action, Event, Kind, Rules, Stance, State, reflection_number
 
 # Refusals whose answer says when incubation can be over.
 TOO_EARLY = frozenset(
@@ -150,7 +150,11 @@ def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
     )
     by_hand = e.action is Action.ADOPTED and not e.automatic
     key = f"proposal_did_{e.action.value}" + ("_by_hand" if by_hand else "")
-    did = ctx.text(key, language, detail=e.detail)
+    reflection = reflection_number(e.detail) if e.action is Action.PROPOSED else None
+    if reflection is not None:
+        did = ctx.text("proposal_did_proposed_from_reflection", language, reflection=reflection)
+    else:
+        did = ctx.text(key, language, detail=e.detail)
     shown_detail = e.detail if (e.action in _REASONED or by_hand) else ""
     key = "proposal_view_history_why" if shown_detail else "proposal_view_history"
     return ctx.text(key, language, at=when(ctx, e.at), actor=actor, did=did, why=shown_detail)

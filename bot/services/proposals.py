@@ -29,11 +29,13 @@ from bot.proposal_records import (
     Rules,
     Stance,
     State,
+    from_reflection,
     stays,
     voice_of,
 )
 from bot.roles import Role
 from bot.scheduling import parse_duration
+from bot.services import handoffs
 from bot.services.proposal_news import JOB_PREFIX, announce, apply, audit, schedule
 from bot.services.proposal_settings import rules_of, setup_key
 from bot.services.proposal_suggestions import any_proposal, open_proposals
@@ -92,21 +94,29 @@ ANY_NUMBER = replace(NUMBER, suggest=any_proposal)  # looking one up: decided on
 
 @feature.command(
     "propose",
-    "Open a proposal: a title, then | and the details.",
+    "Open a proposal: a title, then | and the details (or: from reflection 7).",
     Param(
         "title_and_details",
         ParamType.TEXT,
-        "Title | details, e.g. Community garden | Use the empty lot…",
+        "Title | details (e.g. Garden | Use the empty lot…), or: from reflection 7",
         required=True,
     ),
 )
 async def propose(ctx: CommandContext, args: Args) -> None:
-    title, bar, details = (args.text("title_and_details") or "").partition("|")
-    if not bar:
-        raise Refusal("proposal_needs_bar")
+    text = args.text("title_and_details") or ""
+    handoff = handoffs.propose_reference(text)
+    reflection = handoff[0] if handoff else None
+    if handoff is not None:  # /propose from reflection K [title]
+        title, details = await handoffs.proposal_from_reflection(ctx, *handoff)
+        origin = from_reflection(handoff[0])
+    else:
+        title, bar, details = text.partition("|")
+        if not bar:
+            raise Refusal("proposal_needs_bar")
+        origin = ""
     rules = rules_of(ctx.community)
     try:
-        fresh = open_proposal(ctx.community.id, _actor(ctx), title, details, ctx.now, rules)
+        fresh = open_proposal(ctx.community.id, _actor(ctx), title, details, ctx.now, rules, origin)
     except Refusal as refusal:
         raise localized(ctx, refusal, ctx.language) from None
     stored = await ctx.uow.proposals.add(fresh)
@@ -115,7 +125,17 @@ async def propose(ctx: CommandContext, args: Args) -> None:
         if event.audit:
             await audit(ctx, stored, event)
         announce(ctx, stored, event, rules)
-    ctx.say("proposal_opened", number=stored.number, until=when(ctx, stored.incubation_until))
+    until = when(ctx, stored.incubation_until)
+    if reflection is None:
+        ctx.say("proposal_opened", number=stored.number, until=until)
+    else:
+        ctx.say(
+            "handoff_proposal_opened",
+            number=stored.number,
+            title=stored.title,
+            reflection=reflection,
+            until=until,
+        )
 
 
 @feature.command(
