@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.ports import Store
@@ -175,6 +175,7 @@ def test_titles_from_answers_read_well() -> None:
     assert title_from("A garden... maybe") == "A garden... maybe"
 
 
+@example(".")
 @given(st.text(min_size=1).filter(lambda s: s.strip()))
 def test_a_title_from_any_answer_fits_and_comes_from_its_first_line(answer: str) -> None:
     title = title_from(answer)

@@ -82,7 +82,7 @@ def title_from(text: str, limit: int = TITLE_LIMIT) -> str:
             break
     if not title:
         return shorten(sentences[0] if sentences else text, limit)
-    if title.endswith(".") and not title.endswith(".."):
+    if title.endswith(".") and not title.endswith("..") and title.strip(". "):
         title = title[:-1]  # a title reads better without its full stop
     return title
 
