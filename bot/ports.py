@@ -18,7 +18,7 @@ from bot.domain import (
     Schedule,
 )
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from bot.proposal_lifecycle import Proposal
+from bot.proposal_lifecycle import Proposal, Tally
 from bot.proposal_records import State
 from bot.replies import Reply
 from bot.welcome_records import (
@@ -166,6 +166,12 @@ class ProposalRepository(PersonalData, Protocol):
     ) -> list[Proposal]:
         """Proposals in number order; without `history` their event lists are left empty,
         which is all a listing needs and spares reading every proposal's whole past."""
+        ...
+
+    async def tallies(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        """Headers and counts for a listing, in number order, without loading any parts."""
         ...
 
     async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:

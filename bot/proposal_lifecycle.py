@@ -508,3 +508,48 @@ def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[st
             if p.member_id == member_id
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a listing shows of a proposal: its header and counts, without its parts.
+
+    Storage computes it directly (in SQL for SQLite), so listing many proposals does not read
+    every build and position; `tally()` gives the same from a whole proposal.
+    """
+
+    number: int
+    title: str
+    created_at: datetime
+    state: State
+    incubation_until: datetime
+    consent_until: datetime | None
+    parked_until: datetime | None
+    merged_into: int | None
+    hidden: bool
+    builds: int
+    concerns: int
+    support: int
+    perspectives: int
+    consents: int
+    objections: int
+
+
+def tally(p: Proposal) -> Tally:
+    return Tally(
+        number=p.number,
+        title=p.title,
+        created_at=p.created_at,
+        state=p.state,
+        incubation_until=p.incubation_until,
+        consent_until=p.consent_until,
+        parked_until=p.parked_until,
+        merged_into=p.merged_into,
+        hidden=p.hidden,
+        builds=p.count(Kind.BUILD),
+        concerns=p.count(Kind.CONCERN),
+        support=len(p.supports),
+        perspectives=p.perspectives,
+        consents=p.stance_count(Stance.CONSENT),
+        objections=len(p.standing_objections()),
+    )

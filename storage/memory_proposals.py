@@ -6,7 +6,7 @@ import copy
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_lifecycle import Proposal, Tally, member_record, tally
 from bot.proposal_records import Contribution, Position, State, Support, forgotten_voice, voice_of
 
 if TYPE_CHECKING:
@@ -87,6 +87,11 @@ class MemoryProposals:
             p for p in await self.in_community(community_id, history=False) if p.origin == origin
         ]
         return found if origin else []
+
+    async def tallies(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        return [tally(p) for p in await self.in_community(community_id, states, history=False)]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return list(member_record(self.s.proposals.values(), member_id))

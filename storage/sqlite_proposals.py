@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_lifecycle import Proposal, Tally, member_record
 from bot.proposal_records import (
     Action,
     Contribution,
@@ -55,6 +55,30 @@ def _proposal(row: aiosqlite.Row) -> Proposal:
         merged_into=row["merged_into"],
         origin=row["origin"],
     )
+
+
+# Counts for listings, computed where the rows are. A person's position is their latest one in
+# the current round, as in Proposal.positions_now().
+TALLY_SQL = """
+SELECT p.*,
+  (SELECT count(*) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.kind = 'build') AS builds,
+  (SELECT count(*) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.kind = 'concern') AS concerns,
+  (SELECT count(*) FROM proposal_supports s WHERE s.proposal_id = p.id) AS support,
+  (SELECT count(DISTINCT c.voice) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.voice != p.author) AS perspectives,
+  (SELECT count(*) FROM proposal_positions x
+     WHERE x.proposal_id = p.id AND x.round = p.round AND x.stance = 'consent'
+       AND x.id = (SELECT max(y.id) FROM proposal_positions y
+                   WHERE y.proposal_id = p.id AND y.round = p.round AND y.voice = x.voice))
+    AS consents,
+  (SELECT count(*) FROM proposal_positions x
+     WHERE x.proposal_id = p.id AND x.round = p.round AND x.stance = 'object'
+       AND x.id = (SELECT max(y.id) FROM proposal_positions y
+                   WHERE y.proposal_id = p.id AND y.round = p.round AND y.voice = x.voice))
+    AS objections
+FROM proposals p WHERE p.community_id = ?"""
 
 
 class SqliteProposals(_Repo):
@@ -144,6 +168,35 @@ class SqliteProposals(_Repo):
         )
         found = await self._load(rows)
         return found[0] if found else None
+
+    async def tallies(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        wanted = sorted(State(s).value for s in states) if states is not None else None
+        where = "" if wanted is None else f" AND p.state IN ({', '.join('?' * len(wanted))})"
+        rows = await self._rows(
+            TALLY_SQL + where + " ORDER BY p.number", (community_id, *(wanted or ()))
+        )
+        return [
+            Tally(
+                number=r["number"],
+                title=r["title"],
+                created_at=dt(r["created_at"]),
+                state=State(r["state"]),
+                incubation_until=dt(r["incubation_until"]),
+                consent_until=opt_dt(r["consent_until"]),
+                parked_until=opt_dt(r["parked_until"]),
+                merged_into=r["merged_into"],
+                hidden=bool(r["hidden"]),
+                builds=r["builds"],
+                concerns=r["concerns"],
+                support=r["support"],
+                perspectives=r["perspectives"],
+                consents=r["consents"] if r["state"] == State.CONSENT.value else 0,
+                objections=r["objections"] if r["state"] == State.CONSENT.value else 0,
+            )
+            for r in rows
+        ]
 
     async def in_community(
         self, community_id: int, states: Collection[State] | None = None, *, history: bool = True

@@ -163,3 +163,36 @@ async def test_a_proposal_remembers_the_reflection_it_was_opened_from(store: Sto
         assert await uow.proposals.opened_from(first, "") == []
         whole = await uow.proposals.get(first, opened.number)
         assert whole is not None and whole.events[0].detail == origin
+
+
+async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: Store) -> None:
+    """The counts a listing shows come from storage directly; they must equal the full model's."""
+    from bot.proposal_lifecycle import tally
+    from tests.support import World
+
+    world = World(store=store)
+    world.make_admin("mo")
+    for name in ("ana", "bob", "cy", "dee"):
+        await world.say(name, "hello")
+    await world.say("ana", "/propose Tool library | Share drills")
+    await world.say("bob", "/propose Soup night | Fridays")
+    await world.say("cy", "/build 1 and ladders")
+    await world.say("dee", "/concern 1 where do we keep them?")
+    await world.say("bob", "/support 1")
+    await world.say("ana", "/build 2 bring bowls")
+    await world.say("cy", "/build 2 and bread")
+    await world.advance(timedelta(days=3, hours=1))  # both enter their consent rounds
+    await world.say("bob", "/consent 1")
+    await world.say("cy", "/object 1 storage is not solved")
+    await world.say("cy", "/consent 1")  # a later position replaces the earlier one
+    await world.say("dee", "/object 1 still unsure where")
+    await world.say("ana", "/standaside 2")
+
+    async with store.unit_of_work() as uow:
+        link = await uow.communities.find_link("test", "hearth-test")
+        assert link is not None
+        wanted = [tally(p) for p in await uow.proposals.in_community(link.community_id)]
+        assert await uow.proposals.tallies(link.community_id) == wanted
+    first = wanted[0]
+    assert (first.builds, first.concerns, first.support, first.perspectives) == (1, 1, 1, 2)
+    assert (first.consents, first.objections) == (2, 1)

@@ -146,7 +146,7 @@ async def propose(ctx: CommandContext, args: Args) -> None:
 async def list_proposals(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("state") or "open"
     states = None if wanted == "all" else UNDECIDED if wanted == "open" else {State(wanted)}
-    found = await ctx.uow.proposals.in_community(ctx.community.id, states, history=False)
+    found = await ctx.uow.proposals.tallies(ctx.community.id, states)
     if not found:
         ctx.say("proposal_list_empty", which=wanted)
         return
