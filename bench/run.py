@@ -26,6 +26,7 @@ from bot.timer import Timer
 from storage.sqlite import SqliteStore, ts
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PROPOSALS = 40  # open proposals in the benchmark community
 
 
 def _rss_mb() -> float:
@@ -55,13 +56,15 @@ def mixed_commands(hearth: Hearth, count: int) -> list[CommandInvoked]:
         ("offer", "food I cook extra on Sundays"),
         ("offers", ""),
         ("proposals", ""),
-        ("support", "1"),
-        ("build", "1 and we could share the tools"),
+        ("support", "{p}"),
+        ("build", "{p} and we could share the tools"),
     ]
     mix.extend((None, name, args) for name, args in extra if name in installed)
     events = []
     for n in range(count):
         who, name, args = mix[n % len(mix)]
+        # Spread over the open proposals, as a community's attention is.
+        args = args.format(p=1 + (n // len(mix)) % PROPOSALS)
         person = who or members[n % len(members)]
         origin = Origin("bench", "community-1", person, "#general", community_name="Bench")
         events.append(CommandInvoked(origin, name, args))
@@ -74,8 +77,9 @@ async def core_throughput(count: int = 20_000) -> list[Row]:
         clock = FakeClock(START)
         hearth = build_hearth(store=store, clock=clock)
         if "propose" in hearth.registry.commands:
-            author = Origin("bench", "community-1", Person("u0", "member0"), "#general")
-            await hearth.handle(CommandInvoked(author, "propose", "Tool library | Share tools"))
+            for n in range(PROPOSALS):
+                author = Origin("bench", "community-1", Person(f"u{n}", f"member{n}"), "#general")
+                await hearth.handle(CommandInvoked(author, "propose", f"Idea {n} | Details {n}"))
         events = mixed_commands(hearth, count)
         for event in events[:200]:  # warm-up: members and caches exist
             await hearth.handle(event)

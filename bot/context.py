@@ -112,16 +112,30 @@ class CommandContext(CommunityContext):
     role: Role
     origin: Origin
     member_is_new: bool = False
+    confidential: bool = False  # what they just typed was seen by Hearth alone
 
     @property
     def language(self) -> str:
         return self.member.language or self.community.language
 
+    @property
+    def in_confidence(self) -> bool:
+        """Whether what the person says now reaches Hearth alone: in a private chat, or in a
+        channel through something only Hearth reads (a flow may take it as a private answer)."""
+        return self.origin.is_private or self.confidential
+
     def say(self, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any) -> None:
         """Answer the person where they asked: privately in a private chat, else only to them."""
         self.answer(self.text(key, self.language, **params), choices=choices)
 
-    def answer(self, body: str, *, choices: tuple[Choice, ...] = ()) -> None:
+    def confirm_private(self, key: str, /, **params: Any) -> None:
+        """Tell the asker where they asked that a private message is on its way; adapters drop
+        this note when the platform refuses that message (and say how to open the chat)."""
+        self.answer(self.text(key, self.language, **params), confirms_private=True)
+
+    def answer(
+        self, body: str, *, choices: tuple[Choice, ...] = (), confirms_private: bool = False
+    ) -> None:
         origin = self.origin
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
         self.replies.append(
@@ -136,6 +150,7 @@ class CommandContext(CommunityContext):
                 ),
                 visibility,
                 choices,
+                confirms_private=confirms_private,
             )
         )
 

@@ -47,6 +47,9 @@ class MessagePosted:
     origin: Origin
     text: str
     event_ref: str | None = None
+    # Seen by Hearth alone although it came from a channel (e.g. typed in a Discord modal), so
+    # a flow may take it as a private answer.
+    confidential: bool = False
 
 
 @dataclass(frozen=True)

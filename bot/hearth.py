@@ -207,6 +207,7 @@ class Hearth:
 
     def _message(self, event: MessagePosted) -> Callable[[CommandContext], Awaitable[None]]:
         async def run(ctx: CommandContext) -> None:
+            ctx.confidential = event.confidential
             conversation = await ctx.uow.conversations.get(ctx.member.id)
             handler = self.flows.get(conversation.flow) if conversation else None
             if handler is not None:

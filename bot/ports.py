@@ -18,7 +18,7 @@ from bot.domain import (
     Schedule,
 )
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from bot.proposal_lifecycle import Proposal
+from bot.proposal_lifecycle import Proposal, Tally
 from bot.proposal_records import State
 from bot.replies import Reply
 from bot.welcome_records import (
@@ -162,8 +162,21 @@ class ProposalRepository(PersonalData, Protocol):
         ...
 
     async def in_community(
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
+    ) -> list[Proposal]:
+        """Proposals in number order; without `history` their event lists are left empty,
+        which is all a listing needs and spares reading every proposal's whole past."""
+        ...
+
+    async def tallies(
         self, community_id: int, states: Collection[State] | None = None
-    ) -> list[Proposal]: ...
+    ) -> list[Tally]:
+        """Headers and counts for a listing, in number order, without loading any parts."""
+        ...
+
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        """Proposals opened from `origin` (e.g. a reflection), in number order, no history."""
+        ...
 
 
 class WelcomeRepository(PersonalData, Protocol):
@@ -194,6 +207,10 @@ class WelcomeRepository(PersonalData, Protocol):
     async def contributions(
         self, community_id: int, member_id: int | None = None
     ) -> list[Contribution]: ...
+
+    async def remove_contribution(self, contribution_id: int) -> bool:
+        """Forget one contribution (it became an offer); False when it was not there."""
+        ...
 
     async def get_intro(self, member_id: int) -> Intro | None: ...
 

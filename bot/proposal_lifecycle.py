@@ -35,6 +35,7 @@ from bot.proposal_records import (
     State,
     Support,
     Version,
+    reflection_number,
 )
 
 
@@ -59,6 +60,7 @@ class Proposal:
     hidden: bool = False
     hidden_reason: str = ""
     merged_into: int | None = None
+    origin: str = ""  # where it came from, e.g. proposal_records.from_reflection(7)
     versions: list[Version] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     supports: list[Support] = field(default_factory=list)
@@ -67,6 +69,11 @@ class Proposal:
     id: int | None = None
 
     # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def from_reflection(self) -> int | None:
+        """The shared reflection it grew out of, when it was opened from one."""
+        return reflection_number(self.origin)
 
     @property
     def version(self) -> Version:
@@ -444,9 +451,18 @@ def check_details(details: str) -> str:
 
 
 def open_proposal(
-    community_id: int, author: Actor, title: str, details: str, now: datetime, rules: Rules
+    community_id: int,
+    author: Actor,
+    title: str,
+    details: str,
+    now: datetime,
+    rules: Rules,
+    origin: str = "",
 ) -> Proposal:
-    """A new proposal, incubating; the store gives it its number in the community."""
+    """A new proposal, incubating; the store gives it its number in the community.
+
+    `origin` says where it came from (proposal_records.from_reflection), kept on the opening
+    event so the history shows it."""
     proposal = Proposal(
         community_id=community_id,
         number=0,
@@ -459,8 +475,9 @@ def open_proposal(
         state_since=now,
         incubation_until=now + rules.incubation,
         versions=[Version(1, check_details(details), now)],
+        origin=origin,
     )
-    proposal._event(now, Action.PROPOSED, author, state=State.INCUBATING)
+    proposal._event(now, Action.PROPOSED, author, origin, state=State.INCUBATING)
     return proposal
 
 
@@ -491,3 +508,48 @@ def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[st
             if p.member_id == member_id
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a listing shows of a proposal: its header and counts, without its parts.
+
+    Storage computes it directly (in SQL for SQLite), so listing many proposals does not read
+    every build and position; `tally()` gives the same from a whole proposal.
+    """
+
+    number: int
+    title: str
+    created_at: datetime
+    state: State
+    incubation_until: datetime
+    consent_until: datetime | None
+    parked_until: datetime | None
+    merged_into: int | None
+    hidden: bool
+    builds: int
+    concerns: int
+    support: int
+    perspectives: int
+    consents: int
+    objections: int
+
+
+def tally(p: Proposal) -> Tally:
+    return Tally(
+        number=p.number,
+        title=p.title,
+        created_at=p.created_at,
+        state=p.state,
+        incubation_until=p.incubation_until,
+        consent_until=p.consent_until,
+        parked_until=p.parked_until,
+        merged_into=p.merged_into,
+        hidden=p.hidden,
+        builds=p.count(Kind.BUILD),
+        concerns=p.count(Kind.CONCERN),
+        support=len(p.supports),
+        perspectives=p.perspectives,
+        consents=p.stance_count(Stance.CONSENT),
+        objections=len(p.standing_objections()),
+    )

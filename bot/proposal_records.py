@@ -170,6 +170,22 @@ class Event:
     id: int | None = None
 
 
+_FROM_REFLECTION = "reflection:"
+
+
+def from_reflection(number: int) -> str:
+    """How a proposal (and its opening event) records the shared reflection it grew out of."""
+    return f"{_FROM_REFLECTION}{number}"
+
+
+def reflection_number(origin: str) -> int | None:
+    """The reflection an origin (a proposal's, or its opening event's detail) names, if any."""
+    if not origin.startswith(_FROM_REFLECTION):
+        return None
+    number = origin.removeprefix(_FROM_REFLECTION)
+    return int(number) if number.isdecimal() and number.isascii() else None
+
+
 def stays(events: Iterable[Event]) -> list[tuple[State, timedelta]]:
     """How long each finished stay in a state lasted, from a proposal's transitions."""
     found: list[tuple[State, timedelta]] = []

@@ -38,6 +38,9 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     # Private deliveries carry what the flow was, so an adapter can offer it again when refused.
     resume: str | None = None
+    # A note to the asker that their private replies are on the way ("I've sent you ...
+    # privately"): an adapter leaves it out when the platform refuses those replies.
+    confirms_private: bool = False
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -48,6 +51,7 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         "visibility": reply.visibility.value,
         "choices": [[c.label, c.key] for c in reply.choices],
         "resume": reply.resume,
+        "confirms_private": reply.confirms_private,
     }
 
 
@@ -58,4 +62,5 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         visibility=Visibility(data["visibility"]),
         choices=tuple(Choice(label, key) for label, key in data["choices"]),
         resume=data.get("resume"),
+        confirms_private=bool(data.get("confirms_private", False)),
     )

@@ -61,6 +61,14 @@ class Volunteer:
     since: datetime
     active: bool = True
     open_limit: int = 2  # how many newcomers at once
+    paused_at: datetime | None = None  # /pause buddy: no new newcomers while paused
+    paused_until: datetime | None = None  # None while paused: until they say /pause off
+
+    def paused(self, now: datetime) -> bool:
+        """Whether a pause holds now (one with an end date runs out by itself)."""
+        if self.paused_at is None:
+            return False
+        return self.paused_until is None or now < self.paused_until
 
 
 class PairingStatus(Enum):

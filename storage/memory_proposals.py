@@ -6,7 +6,7 @@ import copy
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_lifecycle import Proposal, Tally, member_record, tally
 from bot.proposal_records import Contribution, Position, State, Support, forgotten_voice, voice_of
 
 if TYPE_CHECKING:
@@ -65,14 +65,33 @@ class MemoryProposals:
         self.s.proposals[proposal.id] = copy.deepcopy(proposal)
 
     async def in_community(
-        self, community_id: int, states: Collection[State] | None = None
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
     ) -> list[Proposal]:
+        found = copy.deepcopy(
+            sorted(
+                (
+                    p
+                    for p in self.s.proposals.values()
+                    if p.community_id == community_id and (states is None or p.state in states)
+                ),
+                key=lambda p: p.number,
+            )
+        )
+        if not history:
+            for proposal in found:
+                proposal.events = []
+        return found
+
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
         found = [
-            p
-            for p in self.s.proposals.values()
-            if p.community_id == community_id and (states is None or p.state in states)
+            p for p in await self.in_community(community_id, history=False) if p.origin == origin
         ]
-        return copy.deepcopy(sorted(found, key=lambda p: p.number))
+        return found if origin else []
+
+    async def tallies(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        return [tally(p) for p in await self.in_community(community_id, states, history=False)]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return list(member_record(self.s.proposals.values(), member_id))

@@ -132,6 +132,9 @@ class MemoryWelcome(_Repo):
             key=lambda c: c.id,
         )
 
+    async def remove_contribution(self, contribution_id: int) -> bool:
+        return self.w.contributions.pop(contribution_id, None) is not None
+
     async def get_intro(self, member_id: int) -> Intro | None:
         return copy.deepcopy(self.w.intros.get(member_id))
 

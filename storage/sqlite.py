@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,8 @@ from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, 
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
-from storage.sqlite_base import dt, opt_dt, ts
+from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
+from storage.sqlite_cache import ContextCache, copy_community, copy_link
 from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
@@ -58,13 +60,27 @@ def _link(row: aiosqlite.Row) -> CommunityLink:
     )
 
 
-class SqliteCommunities(_Repo):
+class _Cached(_Repo):
+    def __init__(self, db: SqliteSession, cache: ContextCache, unit: SqliteUnitOfWork) -> None:
+        super().__init__(db)
+        self.cache = cache
+        self.unit = unit
+
+
+class SqliteCommunities(_Cached):
     async def find_link(self, platform: str, community_ref: str) -> CommunityLink | None:
+        cached = self.cache.links.get((platform, community_ref))
+        if cached is not None:
+            return copy_link(cached)
         row = await self._row(
             "SELECT * FROM community_links WHERE platform = ? AND community_ref = ?",
             (platform, community_ref),
         )
-        return _link(row) if row else None
+        if row is None:
+            return None
+        link = _link(row)
+        self.cache.links.put((platform, community_ref), copy_link(link))
+        return link
 
     async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
         new_id = await self._insert(
@@ -74,6 +90,7 @@ class SqliteCommunities(_Repo):
         return Community(new_id, name, timezone, language, now, {})
 
     async def add_link(self, link: CommunityLink) -> None:
+        self.unit.touched_cache(community_id=link.community_id)
         await self._change(
             "INSERT INTO community_links (platform, community_ref, community_id, main_channel,"
             " channels) VALUES (?, ?, ?, ?, ?)",
@@ -87,12 +104,18 @@ class SqliteCommunities(_Repo):
         )
 
     async def get(self, community_id: int) -> Community:
+        cached = self.cache.communities.get(community_id)
+        if cached is not None:
+            return copy_community(cached)
         row = await self._row("SELECT * FROM communities WHERE id = ?", (community_id,))
         if row is None:
             raise LookupError(f"community {community_id}")
-        return _community(row)
+        community = _community(row)
+        self.cache.communities.put(community_id, copy_community(community))
+        return community
 
     async def save(self, community: Community) -> None:
+        self.unit.touched_cache(community_id=community.id)
         await self._change(
             "UPDATE communities SET name = ?, timezone = ?, language = ?, settings = ?"
             " WHERE id = ?",
@@ -106,13 +129,19 @@ class SqliteCommunities(_Repo):
         )
 
     async def links(self, community_id: int) -> list[CommunityLink]:
+        cached = self.cache.community_links.get(community_id)
+        if cached is not None:
+            return [copy_link(link) for link in cached]
         rows = await self._rows(
             "SELECT * FROM community_links WHERE community_id = ? ORDER BY platform, community_ref",
             (community_id,),
         )
-        return [_link(row) for row in rows]
+        found = [_link(row) for row in rows]
+        self.cache.community_links.put(community_id, [copy_link(link) for link in found])
+        return found
 
     async def save_link(self, link: CommunityLink) -> None:
+        self.unit.touched_cache(community_id=link.community_id)
         await self._change(
             "UPDATE community_links SET main_channel = ?, channels = ?"
             " WHERE platform = ? AND community_ref = ?",
@@ -140,15 +169,23 @@ def _member(row: aiosqlite.Row) -> Member:
     )
 
 
-class SqliteMembers(_Repo):
+class SqliteMembers(_Cached):
     section = "membership"
 
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
+        key = (community_id, platform, user_ref)
+        cached = self.cache.members.get(key)
+        if cached is not None:
+            return replace(cached)
         row = await self._row(
             "SELECT * FROM members WHERE community_id = ? AND platform = ? AND user_ref = ?",
-            (community_id, platform, user_ref),
+            key,
         )
-        return _member(row) if row else None
+        if row is None:
+            return None
+        member = _member(row)
+        self.cache.members.put(key, replace(member))
+        return member
 
     async def add(
         self,
@@ -160,6 +197,7 @@ class SqliteMembers(_Repo):
         language: str | None,
         now: datetime,
     ) -> Member:
+        self.unit.touched_cache()
         new_id = await self._insert(
             "INSERT INTO members (community_id, platform, user_ref, display_name, language,"
             " joined_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -174,6 +212,7 @@ class SqliteMembers(_Repo):
         return _member(row)
 
     async def save(self, member: Member) -> None:
+        self.unit.touched_cache(member=member)
         await self._change(
             "UPDATE members SET display_name = ?, language = ?, granted_role = ?, left_at = ?,"
             " unreachable_since = ? WHERE id = ?",
@@ -234,6 +273,7 @@ class SqliteMembers(_Repo):
         ]
 
     async def erase_member(self, member_id: int) -> int:
+        self.unit.touched_cache(everything=True)
         return await self._change("DELETE FROM members WHERE id = ?", (member_id,))
 
 
@@ -468,9 +508,10 @@ class SqliteProcessedEvents(_Repo):
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        db = store.db
-        self.communities = SqliteCommunities(db)
-        self.members = SqliteMembers(db)
+        db = self._session = SqliteSession(store.db)
+        self._touched_cache = False
+        self.communities = SqliteCommunities(db, store.cache, self)
+        self.members = SqliteMembers(db, store.cache, self)
         self.audit = SqliteAudit(db)
         self.schedules = SqliteSchedules(db)
         self.jobs = SqliteJobs(db)
@@ -508,12 +549,24 @@ class SqliteUnitOfWork:
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
-        try:
-            await self._store.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._store.lock.release()
-            raise
         return self
+
+    def touched_cache(
+        self,
+        *,
+        community_id: int | None = None,
+        member: Member | None = None,
+        everything: bool = False,
+    ) -> None:
+        """A write to what the context cache holds: drop it now, and all of it on rollback."""
+        self._touched_cache = True
+        cache = self._store.cache
+        if everything:
+            cache.clear()
+        if community_id is not None:
+            cache.forget_community(community_id)
+        if member is not None:
+            cache.forget_member(member)
 
     async def __aexit__(
         self,
@@ -523,12 +576,14 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._committed:
-                await self._store.db.rollback()
+                if self._touched_cache:
+                    self._store.cache.clear()  # it may hold what this unit wrote
+                await self._session.rollback()
         finally:
             self._store.lock.release()
 
     async def commit(self) -> None:
-        await self._store.db.commit()
+        await self._session.commit()
         self._committed = True
 
 
@@ -538,6 +593,7 @@ class SqliteStore:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
         self.lock = asyncio.Lock()
+        self.cache = ContextCache()
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:

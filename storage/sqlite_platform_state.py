@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from storage.sqlite_base import SqliteRepo
 
 
-class SqlitePlatformState:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-
+class SqlitePlatformState(SqliteRepo):
     async def get(self, platform: str, key: str) -> str | None:
-        async with self.db.execute(
+        row = await self._row(
             "SELECT value FROM platform_state WHERE platform = ? AND key = ?", (platform, key)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return str(row[0]) if row else None
 
     async def put(self, platform: str, key: str, value: str) -> None:
-        await self.db.execute(
+        await self._change(
             "INSERT INTO platform_state (platform, key, value) VALUES (?, ?, ?)"
             " ON CONFLICT (platform, key) DO UPDATE SET value = excluded.value",
             (platform, key, value),

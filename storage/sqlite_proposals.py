@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.proposal_lifecycle import Proposal, member_record
+from bot.proposal_lifecycle import Proposal, Tally, member_record
 from bot.proposal_records import (
     Action,
     Contribution,
@@ -53,7 +53,32 @@ def _proposal(row: aiosqlite.Row) -> Proposal:
         hidden=bool(row["hidden"]),
         hidden_reason=row["hidden_reason"],
         merged_into=row["merged_into"],
+        origin=row["origin"],
     )
+
+
+# Counts for listings, computed where the rows are. A person's position is their latest one in
+# the current round, as in Proposal.positions_now().
+TALLY_SQL = """
+SELECT p.*,
+  (SELECT count(*) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.kind = 'build') AS builds,
+  (SELECT count(*) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.kind = 'concern') AS concerns,
+  (SELECT count(*) FROM proposal_supports s WHERE s.proposal_id = p.id) AS support,
+  (SELECT count(DISTINCT c.voice) FROM proposal_contributions c
+     WHERE c.proposal_id = p.id AND c.voice != p.author) AS perspectives,
+  (SELECT count(*) FROM proposal_positions x
+     WHERE x.proposal_id = p.id AND x.round = p.round AND x.stance = 'consent'
+       AND x.id = (SELECT max(y.id) FROM proposal_positions y
+                   WHERE y.proposal_id = p.id AND y.round = p.round AND y.voice = x.voice))
+    AS consents,
+  (SELECT count(*) FROM proposal_positions x
+     WHERE x.proposal_id = p.id AND x.round = p.round AND x.stance = 'object'
+       AND x.id = (SELECT max(y.id) FROM proposal_positions y
+                   WHERE y.proposal_id = p.id AND y.round = p.round AND y.voice = x.voice))
+    AS objections
+FROM proposals p WHERE p.community_id = ?"""
 
 
 class SqliteProposals(_Repo):
@@ -61,7 +86,9 @@ class SqliteProposals(_Repo):
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def _load(self, headers: Sequence[aiosqlite.Row]) -> list[Proposal]:
+    async def _load(
+        self, headers: Sequence[aiosqlite.Row], *, history: bool = True
+    ) -> list[Proposal]:
         """Whole proposals from their header rows: one query per kind of part."""
         proposals = {row["id"]: _proposal(row) for row in headers}
         if not proposals:
@@ -82,7 +109,7 @@ class SqliteProposals(_Repo):
             await parts("proposal_contributions"),
         )
         supports, positions = await parts("proposal_supports"), await parts("proposal_positions")
-        events = await parts("proposal_events")
+        events = await parts("proposal_events") if history else {}
         for pid, proposal in proposals.items():
             proposal.versions = [
                 Version(r["number"], r["details"], dt(r["at"]), r["id"]) for r in versions[pid]
@@ -131,7 +158,7 @@ class SqliteProposals(_Repo):
                     bool(r["audit"]),
                     r["id"],
                 )
-                for r in events[pid]
+                for r in events.get(pid, [])
             ]
         return list(proposals.values())
 
@@ -142,8 +169,37 @@ class SqliteProposals(_Repo):
         found = await self._load(rows)
         return found[0] if found else None
 
-    async def in_community(
+    async def tallies(
         self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        wanted = sorted(State(s).value for s in states) if states is not None else None
+        where = "" if wanted is None else f" AND p.state IN ({', '.join('?' * len(wanted))})"
+        rows = await self._rows(
+            TALLY_SQL + where + " ORDER BY p.number", (community_id, *(wanted or ()))
+        )
+        return [
+            Tally(
+                number=r["number"],
+                title=r["title"],
+                created_at=dt(r["created_at"]),
+                state=State(r["state"]),
+                incubation_until=dt(r["incubation_until"]),
+                consent_until=opt_dt(r["consent_until"]),
+                parked_until=opt_dt(r["parked_until"]),
+                merged_into=r["merged_into"],
+                hidden=bool(r["hidden"]),
+                builds=r["builds"],
+                concerns=r["concerns"],
+                support=r["support"],
+                perspectives=r["perspectives"],
+                consents=r["consents"] if r["state"] == State.CONSENT.value else 0,
+                objections=r["objections"] if r["state"] == State.CONSENT.value else 0,
+            )
+            for r in rows
+        ]
+
+    async def in_community(
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
     ) -> list[Proposal]:
         if states is None:
             rows = await self._rows(
@@ -156,7 +212,17 @@ class SqliteProposals(_Repo):
                 f" ({', '.join('?' * len(wanted))}) ORDER BY number",
                 (community_id, *wanted),
             )
-        return await self._load(rows)
+        return await self._load(rows, history=history)
+
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        if not origin:
+            return []
+        rows = await self._rows(
+            "SELECT * FROM proposals WHERE community_id = ? AND origin = ? AND origin <> ''"
+            " ORDER BY number",
+            (community_id, origin),
+        )
+        return await self._load(rows, history=False)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -170,8 +236,8 @@ class SqliteProposals(_Repo):
         number = row["next"] if row else 1
         new_id = await self._insert(
             "INSERT INTO proposals (community_id, number, title, author, author_id, author_name,"
-            " created_at, state, state_since, incubation_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
+            " created_at, state, state_since, incubation_until, origin) VALUES (?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?)",
             (
                 proposal.community_id,
                 number,
@@ -183,6 +249,7 @@ class SqliteProposals(_Repo):
                 proposal.state.value,
                 ts(proposal.state_since),
                 ts(proposal.incubation_until),
+                proposal.origin,
             ),
         )
         proposal.id, proposal.number = new_id, number

@@ -163,6 +163,12 @@ class SqliteWelcome(_Repo):
             )
         return [_contribution(row) for row in rows]
 
+    async def remove_contribution(self, contribution_id: int) -> bool:
+        changed = await self._change(
+            "DELETE FROM welcome_contributions WHERE id = ?", (contribution_id,)
+        )
+        return changed > 0
+
     async def get_intro(self, member_id: int) -> Intro | None:
         row = await self._row("SELECT * FROM welcome_intros WHERE member_id = ?", (member_id,))
         return _intro(row) if row else None
@@ -222,6 +228,8 @@ def _volunteer(row: aiosqlite.Row) -> Volunteer:
         since=dt(row["since"]),
         active=bool(row["active"]),
         open_limit=row["open_limit"],
+        paused_at=opt_dt(row["paused_at"]),
+        paused_until=opt_dt(row["paused_until"]),
     )
 
 
@@ -255,15 +263,19 @@ class SqliteBuddies(_Repo):
 
     async def save_volunteer(self, volunteer: Volunteer) -> None:
         await self._change(
-            "INSERT INTO buddy_volunteers (member_id, community_id, since, active, open_limit)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET"
-            " since = excluded.since, active = excluded.active, open_limit = excluded.open_limit",
+            "INSERT INTO buddy_volunteers (member_id, community_id, since, active, open_limit,"
+            " paused_at, paused_until) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (member_id) DO UPDATE SET since = excluded.since,"
+            " active = excluded.active, open_limit = excluded.open_limit,"
+            " paused_at = excluded.paused_at, paused_until = excluded.paused_until",
             (
                 volunteer.member_id,
                 volunteer.community_id,
                 ts(volunteer.since),
                 int(volunteer.active),
                 volunteer.open_limit,
+                _opt_ts(volunteer.paused_at),
+                _opt_ts(volunteer.paused_until),
             ),
         )
 

@@ -40,11 +40,15 @@ def intro_row(intro: Intro) -> dict[str, Any]:
 
 
 def volunteer_row(volunteer: Volunteer) -> dict[str, Any]:
-    return {
+    row: dict[str, Any] = {
         "buddy volunteer": "yes" if volunteer.active else "no",
         "at most at once": volunteer.open_limit,
         "since": _when(volunteer.since),
     }
+    if volunteer.paused_at is not None:
+        row["buddy requests paused"] = _when(volunteer.paused_at)
+        row["paused until"] = _when(volunteer.paused_until) or "you resume"
+    return row
 
 
 def pairing_row(pairing: Pairing, member_id: int) -> dict[str, Any]:

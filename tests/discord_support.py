@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import discord
+import pytest
+import yarl
 
 from adapters.discord import DiscordAdapter
 from bot.app import build_hearth
@@ -17,6 +23,22 @@ from tests.support import START
 # Tasks discord.py starts for events, commands and components; settle() waits for them.
 _LIBRARY_TASKS = ("discord.py: ", "discord-ui-", "CommandTree-invoker")
 DM_INTERVAL = 1.0
+
+
+@asynccontextmanager
+async def serving_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """The fake Discord, with discord.py's two process-wide addresses pointing at it until the
+    block ends (the monkeypatch restores them)."""
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    try:
+        yield fake
+    finally:
+        await fake.close()
 
 
 class FakeSleep:
@@ -120,3 +142,12 @@ class RunningBot:
         """Let scheduled work that is due run now, and its messages go out."""
         await self.hearth.run_due()
         await self.settle()
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move the core's fake clock on, running scheduled work at each due time in order, and
+        let what it sends go out (paced direct messages included)."""
+        target = self.clock.now() + delta
+        while (due := await self.hearth.next_due()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            await self.run_due()  # each due time's messages go out before the next one's
+        self.clock.set(target)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import discord
 import pytest
-import yarl
 
 from adapters.discord import DiscordAdapter
 from bot.app import build_hearth
@@ -19,21 +18,15 @@ from bot.markup import plain
 from bot.runtime import serve
 from storage.sqlite import SqliteStore
 from tests.discord_features import HOW_ARE_YOU, Observed, check_in, notes, observer
-from tests.discord_support import DM_INTERVAL, RunningBot
+from tests.discord_support import DM_INTERVAL, RunningBot, serving_fake
 from tests.fake_discord import GUILD_MEMBERS, TOKEN, FakeDiscord, Sent
 
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """The fake Discord; discord.py's two process-wide addresses point at it for this test."""
-    fake = FakeDiscord()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
-    )
-    yield fake
-    await fake.close()
+    async with serving_fake(monkeypatch) as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.domain_needs import Answer, CheckinAnswer, Need, Outcome, Pause, RequestState, Tally
 from bot.ports import Store
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    found = await SqliteStore.open(tmp_path / "needs.db")
-    yield found
-    await found.close()
 
 
 async def _people(store: Store, *names: str) -> tuple[int, list[int]]:

@@ -121,9 +121,7 @@ async def test_a_failing_platform_is_retried_with_backoff_and_nothing_is_lost(
     flaky = Platform(fail_first=2)
     world.hearth.outbox = flaky
     await world.advance(timedelta(hours=1, minutes=1))  # the round, and the retries after it
-    assert first_questions(flaky.delivered) == Counter(
-        {name: 1 for name in ["ana", *MEMBERS[:3]]}
-    )
+    assert first_questions(flaky.delivered) == Counter({name: 1 for name in ["ana", *MEMBERS[:3]]})
 
 
 async def test_a_message_that_never_goes_through_is_given_up_loudly(

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
 from bot.proposal_lifecycle import Proposal, open_proposal
-from bot.proposal_records import Actor, Kind, Rules, Stance, State, voice_of
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
+from bot.proposal_records import Actor, Kind, Rules, Stance, State, from_reflection, voice_of
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sqlite = await SqliteStore.open(tmp_path / "contract.db")
-    yield sqlite
-    await sqlite.close()
 
 
 async def community_with(uow: UnitOfWork, *names: str) -> tuple[int, list[Member]]:
@@ -157,3 +141,58 @@ async def test_export_and_erase_keep_the_words_but_not_the_person(store: Store) 
         assert kept.perspectives == 2
         assert kept.events[0].actor_id is None and kept.events[0].actor_name == ""
         assert await uow.proposals.erase_member(ana.id) == 0
+
+
+async def test_a_proposal_remembers_the_reflection_it_was_opened_from(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        first, (ana,) = await community_with(uow, "ana")
+        second, (dan,) = await community_with(uow, "dan")
+        origin = from_reflection(7)
+        opened = await uow.proposals.add(
+            open_proposal(first, actor(ana), "Bread", "Saturday mornings", NOW, RULES, origin)
+        )
+        await uow.proposals.add(open_proposal(first, actor(ana), "Other", "x", NOW, RULES))
+        await uow.proposals.add(open_proposal(second, actor(dan), "Elsewhere", "x", NOW, RULES))
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        [found] = await uow.proposals.opened_from(first, origin)
+        assert found.number == opened.number and found.from_reflection == 7
+        assert found.events == []  # a lookup, not a history read
+        assert await uow.proposals.opened_from(second, origin) == []
+        assert await uow.proposals.opened_from(first, from_reflection(8)) == []
+        assert await uow.proposals.opened_from(first, "") == []
+        whole = await uow.proposals.get(first, opened.number)
+        assert whole is not None and whole.events[0].detail == origin
+
+
+async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: Store) -> None:
+    """The counts a listing shows come from storage directly; they must equal the full model's."""
+    from bot.proposal_lifecycle import tally
+    from tests.support import World
+
+    world = World(store=store)
+    world.make_admin("mo")
+    for name in ("ana", "bob", "cy", "dee"):
+        await world.say(name, "hello")
+    await world.say("ana", "/propose Tool library | Share drills")
+    await world.say("bob", "/propose Soup night | Fridays")
+    await world.say("cy", "/build 1 and ladders")
+    await world.say("dee", "/concern 1 where do we keep them?")
+    await world.say("bob", "/support 1")
+    await world.say("ana", "/build 2 bring bowls")
+    await world.say("cy", "/build 2 and bread")
+    await world.advance(timedelta(days=3, hours=1))  # both enter their consent rounds
+    await world.say("bob", "/consent 1")
+    await world.say("cy", "/object 1 storage is not solved")
+    await world.say("cy", "/consent 1")  # a later position replaces the earlier one
+    await world.say("dee", "/object 1 still unsure where")
+    await world.say("ana", "/standaside 2")
+
+    async with store.unit_of_work() as uow:
+        link = await uow.communities.find_link("test", "hearth-test")
+        assert link is not None
+        wanted = [tally(p) for p in await uow.proposals.in_community(link.community_id)]
+        assert await uow.proposals.tallies(link.community_id) == wanted
+    first = wanted[0]
+    assert (first.builds, first.concerns, first.support, first.perspectives) == (1, 1, 1, 2)
+    assert (first.consents, first.objections) == (2, 1)

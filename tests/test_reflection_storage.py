@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.ports import Store
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 3, 6, 16, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    opened = await SqliteStore.open(tmp_path / "contract.db")
-    yield opened
-    await opened.close()
 
 
 async def community_with(store: Store, *names: str) -> tuple[int, list[int]]:

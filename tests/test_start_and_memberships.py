@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.events import MessagePosted, Origin, Person
 from bot.feature import Feature
 from bot.ports import Store
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 from tests.support import PLATFORM, World, text
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, sqlite_store: SqliteStore) -> Store:
-    return MemoryStore() if request.param == "memory" else sqlite_store
 
 
 async def test_start_says_hello_privately(world: World) -> None:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.domain import CommunityLink, Conversation, Schedule
 from bot.ports import Store
 from bot.roles import Role
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sqlite = await SqliteStore.open(tmp_path / "contract.db")
-    yield sqlite
-    await sqlite.close()
 
 
 async def _community(store: Store) -> int:

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pytest
-
 from bot.commands import Args, Param, ParamType, Suggestion
 from bot.context import CommandContext
 from bot.feature import Feature
 from bot.ports import Store
 from bot.roles import Role
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 from tests.support import World
 
 
@@ -67,25 +63,18 @@ def test_declarations_say_which_parameters_suggest() -> None:
     assert feature.commands[0].to_json()["params"][0]["suggested"] is True
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def any_store(request: pytest.FixtureRequest, tmp_path: object) -> Store:
-    if request.param == "memory":
-        return MemoryStore()
-    return await SqliteStore.open(f"{tmp_path}/hearth.db")
-
-
-async def test_platform_state_is_kept_per_platform_and_key(any_store: Store) -> None:
-    async with any_store.unit_of_work() as uow:
+async def test_platform_state_is_kept_per_platform_and_key(store: Store) -> None:
+    async with store.unit_of_work() as uow:
         assert await uow.platform_state.get("discord", "tree") is None
         await uow.platform_state.put("discord", "tree", "abc")
         await uow.platform_state.put("telegram", "tree", "xyz")
         await uow.commit()
-    async with any_store.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         await uow.platform_state.put("discord", "tree", "def")
         await uow.commit()
-    async with any_store.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         await uow.platform_state.put("discord", "tree", "rolled back")
-    async with any_store.unit_of_work() as uow:
+    async with store.unit_of_work() as uow:
         assert await uow.platform_state.get("discord", "tree") == "def"
         assert await uow.platform_state.get("telegram", "tree") == "xyz"
-    await any_store.close()
+    await store.close()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.ports import Store
 from bot.welcome_records import (
@@ -17,19 +13,7 @@ from bot.welcome_records import (
     Step,
     Volunteer,
 )
-from storage.memory import MemoryStore
-from storage.sqlite import SqliteStore
 from tests.support import START
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sqlite = await SqliteStore.open(tmp_path / "contract.db")
-    yield sqlite
-    await sqlite.close()
 
 
 async def _people(store: Store, *names: str) -> tuple[int, list[int]]:
@@ -210,3 +194,41 @@ async def test_an_uncommitted_unit_of_work_leaves_nothing(store: Store) -> None:
     async with store.unit_of_work() as uow:
         assert await uow.welcome.unwelcomed(community) == []
         assert await uow.buddies.get_volunteer(ana) is None
+
+
+async def test_a_contribution_that_became_an_offer_is_removed_alone(store: Store) -> None:
+    community, (ana,) = await _people(store, "ana")
+    async with store.unit_of_work() as uow:
+        first = await uow.welcome.add_contribution(
+            community_id=community, member_id=ana, text="bread", source="onboarding", at=START
+        )
+        await uow.welcome.add_contribution(
+            community_id=community, member_id=ana, text="bikes", source="followup", at=START
+        )
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.welcome.remove_contribution(first.id)
+        assert not await uow.welcome.remove_contribution(first.id)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        left = await uow.welcome.contributions(community, ana)
+        assert [c.text for c in left] == ["bikes"]
+
+
+async def test_a_volunteers_pause_is_kept_and_lifted(store: Store) -> None:
+    community, (ana,) = await _people(store, "ana")
+    until = START + timedelta(days=7)
+    paused = Volunteer(ana, community, START, paused_at=START, paused_until=until)
+    async with store.unit_of_work() as uow:
+        await uow.buddies.save_volunteer(paused)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        found = await uow.buddies.get_volunteer(ana)
+        assert found == paused and found.paused(START) and not found.paused(until)
+        found.paused_at = found.paused_until = None
+        await uow.buddies.save_volunteer(found)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        lifted = await uow.buddies.get_volunteer(ana)
+        assert lifted == Volunteer(ana, community, START) and not lifted.paused(START)
+        assert [v.member_id for v in await uow.buddies.volunteers(community)] == [ana]

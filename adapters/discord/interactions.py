@@ -125,9 +125,8 @@ class Interactions:
         origin = self.places.origin(interaction)
         if origin is None or text is None:
             return
-        await self._answer(
-            interaction, origin, MessagePosted(origin, text, event_ref=str(interaction.id))
-        )
+        typed = MessagePosted(origin, text, event_ref=str(interaction.id), confidential=True)
+        await self._answer(interaction, origin, typed)  # a modal is seen by the member alone
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError

@@ -8,7 +8,9 @@
   notice the core posts about it, or as a reply to the person's own message when they just
   asked, or else as one invitation per group and flow for a while, naming nobody.
 - EPHEMERAL (only the asker sees it, which Telegram has no way to do in a group): privately
-  when the person has started the bot, else as a reply to their message in the group.
+  when the person has started the bot, else as a reply to their message in the group. A note
+  that private replies are on their way (Reply.confirms_private) is left out when they were
+  refused: the deep link says how to get them instead.
 
 A reply that fails for a reason a later try may overcome (Telegram's servers or the network,
 once the pacer's own quick retries are spent) is handed back to the caller, never dropped: an
@@ -93,16 +95,18 @@ class Outgoing:
         """Deliver what can be delivered; returns the replies to try again later."""
         refused: dict[tuple[str, str], Reply] = {}
         failed: list[Reply] = []
-        for reply in replies:
-            if reply.target.platform != PLATFORM:
+        # A note that private replies are on their way goes after them, and only when they
+        # were not refused: then the deep link offered below says how to get them instead.
+        for reply in sorted(replies, key=lambda r: r.confirms_private):
+            person = (reply.target.community_ref, reply.target.user_ref or "")
+            if reply.target.platform != PLATFORM or (reply.confirms_private and person in refused):
                 continue
             try:
                 if reply.visibility is Visibility.PUBLIC:
                     await self._public(reply)
                 elif reply.visibility is Visibility.PRIVATE:
                     if not await self._private(reply):
-                        key = (reply.target.community_ref, reply.target.user_ref or "")
-                        refused.setdefault(key, reply)
+                        refused.setdefault(person, reply)
                 else:
                     await self._ephemeral(reply, trigger)
             except TelegramError as error:

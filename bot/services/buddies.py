@@ -6,7 +6,7 @@ and a buddy who cannot do it passes the newcomer on. Nobody is left waiting in s
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.catalog import Markup
 from bot.commands import Args, Param, ParamType
@@ -19,6 +19,7 @@ from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice
 from bot.roles import Role
+from bot.services.needs_config import format_when
 from bot.welcome_records import BuddyRequest, Pairing, PairingStatus, Volunteer
 
 feature = Feature("buddies")
@@ -28,6 +29,7 @@ HELLO_WITHIN = timedelta(days=1)
 BUDDY_PERIOD = timedelta(days=14)
 NUDGE = "buddy_nudge"
 CLOSE = "buddy_close"
+PAUSE_END = "buddy_pause_end"
 RESUME = "buddy"  # what an undeliverable introduction to a buddy reports back
 
 
@@ -41,12 +43,9 @@ async def member_or_none(uow: UnitOfWork, member_id: int | None) -> Member | Non
         return None
 
 
-def is_available(member: Member) -> bool:
-    """Whether a volunteer can take a newcomer now.
-
-    Seam: when a member-wide pause (/pause) exists, its check belongs here as well.
-    """
-    return member.active
+def is_available(member: Member, volunteer: Volunteer, now: datetime) -> bool:
+    """Whether a volunteer can take a newcomer now: still here, volunteering, not pausing."""
+    return member.active and volunteer.active and not volunteer.paused(now)
 
 
 async def find_buddy(ctx: CommunityContext, newcomer: Member) -> Member | None:
@@ -65,7 +64,7 @@ async def find_buddy(ctx: CommunityContext, newcomer: Member) -> Member | None:
         if busy >= volunteer.open_limit:
             continue
         member = await member_or_none(uow, volunteer.member_id)
-        if member is None or not is_available(member):
+        if member is None or not is_available(member, volunteer, ctx.now):
             continue
         rank = (busy, order)
         if best is None or rank < best[0]:
@@ -177,6 +176,72 @@ async def move_on(ctx: CommunityContext, pairing: Pairing, status: PairingStatus
         ctx.tell(newcomer, "buddy_moved_on_waiting")
 
 
+# -- pausing (/pause buddy) -----------------------------------------------------------------
+
+
+async def pause(ctx: CommandContext, until: datetime | None) -> int:
+    """Pause being asked to buddy newcomers (open-ended when `until` is None); the pairings
+    the volunteer already has carry on. Returns how many those are."""
+    volunteer = await ctx.uow.buddies.get_volunteer(ctx.member.id)
+    if volunteer is None or not volunteer.active:
+        raise Refusal("buddy_pause_not_volunteer")
+    volunteer.paused_at, volunteer.paused_until = ctx.now, until
+    await ctx.uow.buddies.save_volunteer(volunteer)
+    await _drop_pause_end(ctx, ctx.member.id)
+    if until is not None:
+        await ctx.uow.jobs.add(
+            community_id=ctx.community.id, kind=PAUSE_END, due_at=until, member_id=ctx.member.id
+        )
+    return sum(1 for p in await _open_pairings(ctx) if p.buddy_id == ctx.member.id)
+
+
+async def current_pause(ctx: CommunityContext, member: Member) -> Volunteer | None:
+    """The member's volunteering, when it is active and paused right now."""
+    volunteer = await ctx.uow.buddies.get_volunteer(member.id)
+    if volunteer is None or not volunteer.active or not volunteer.paused(ctx.now):
+        return None
+    return volunteer
+
+
+async def resume(ctx: CommunityContext, member: Member) -> bool:
+    """Lift a buddy pause (False when there was none) and pair whoever is waiting."""
+    volunteer = await current_pause(ctx, member)
+    if volunteer is None:
+        return False
+    volunteer.paused_at = volunteer.paused_until = None
+    await ctx.uow.buddies.save_volunteer(volunteer)
+    await _drop_pause_end(ctx, member.id)
+    await place_waiting(ctx)
+    return True
+
+
+async def _drop_pause_end(ctx: CommunityContext, member_id: int) -> None:
+    for job in await ctx.uow.jobs.pending(ctx.community.id, PAUSE_END):
+        if job.member_id == member_id:
+            await ctx.uow.jobs.remove(job.id)
+
+
+@feature.job(PAUSE_END)
+async def pause_ended(ctx: CommunityContext, job: Job) -> None:
+    """A buddy's pause ran out: forget it, and pair newcomers who waited meanwhile."""
+    volunteer = await ctx.uow.buddies.get_volunteer(job.member_id) if job.member_id else None
+    if volunteer is None or volunteer.paused(ctx.now):
+        return
+    if volunteer.paused_at is not None:
+        volunteer.paused_at = volunteer.paused_until = None
+        await ctx.uow.buddies.save_volunteer(volunteer)
+    await place_waiting(ctx)
+
+
+def pause_note(ctx: CommandContext, volunteer: Volunteer) -> str:
+    """'Paused until …' for /buddy and /pause, in the asker's words."""
+    if volunteer.paused_until is None:
+        return ctx.text("buddy_paused_open_note", ctx.language)
+    return ctx.text(
+        "buddy_paused_until_note", ctx.language, until=format_when(ctx, volunteer.paused_until)
+    )
+
+
 # -- /buddy ---------------------------------------------------------------------------------
 
 
@@ -212,7 +277,12 @@ async def buddy(ctx: CommandContext, args: Args) -> None:
         raise Refusal("buddy_bad_limit", limit=MAX_LIMIT)
     if volunteer is not None and volunteer.active:
         if limit is None or limit == volunteer.open_limit:
-            ctx.say("buddy_already_on", limit=volunteer.open_limit)
+            paused = volunteer.paused(ctx.now)
+            ctx.say(
+                "buddy_already_on",
+                limit=volunteer.open_limit,
+                paused=Markup(" " + pause_note(ctx, volunteer) if paused else ""),
+            )
             return
         volunteer.open_limit = limit
     else:
@@ -255,6 +325,8 @@ async def _status(ctx: CommandContext) -> None:
     lines = []
     if volunteer is not None and volunteer.active:
         lines.append(ctx.text("buddy_status_on", ctx.language, limit=volunteer.open_limit))
+        if volunteer.paused(ctx.now):
+            lines.append(pause_note(ctx, volunteer))
     else:
         lines.append(ctx.text("buddy_status_off", ctx.language))
     showing = [p.newcomer_id for p in mine if p.buddy_id == ctx.member.id]

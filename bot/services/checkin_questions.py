@@ -295,7 +295,7 @@ async def _finish(ctx: CommandContext, checkin_round: CheckinRound, note: str | 
 @feature.flow(FLOW)
 async def typed(ctx: CommandContext, message: str) -> None:
     """A plain private message while a check-in waits: a number, a word, an offer or a note."""
-    if not ctx.origin.is_private:
+    if not ctx.in_confidence:
         return  # what people say in the channels is never read as an answer
     conversation = await ctx.uow.conversations.get(ctx.member.id)
     if conversation is None:

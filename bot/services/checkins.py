@@ -95,7 +95,12 @@ async def checkin(ctx: CommandContext, args: Args) -> None:
     rounds = await ctx.uow.checkins.open_rounds(ctx.community.id)
     if rounds:
         checkin_round = rounds[0]
-        await ctx.uow.checkins.invite(checkin_round.id, ctx.member.id, ctx.now)
+        invitation = await ctx.uow.checkins.invite(checkin_round.id, ctx.member.id, ctx.now)
+        if invitation.unreachable_at is not None:
+            # They came for it (e.g. through Telegram's deep link): reachable until a private
+            # message is refused again, which the unreachable hook then marks once more.
+            invitation.unreachable_at = None
+            await ctx.uow.checkins.save_invitation(invitation)
         earlier = await ctx.uow.checkins.answer(checkin_round.id, ctx.member.id)
         intro = "checkin_intro_again" if earlier and earlier.responded else "checkin_intro_self"
     else:
@@ -104,7 +109,7 @@ async def checkin(ctx: CommandContext, args: Args) -> None:
         intro = "checkin_intro_personal"
     await start(ctx, ctx.member, checkin_round, intro, closes=when(ctx, checkin_round.closes_at))
     if not ctx.origin.is_private:
-        ctx.say("checkin_sent_privately")
+        ctx.confirm_private("checkin_sent_privately")
 
 
 async def _round_now(ctx: CommandContext) -> None:
@@ -150,9 +155,11 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
         return
     closes = when(ctx, checkin_round.closes_at)
     for invitation in await ctx.uow.checkins.invitations(checkin_round.id):
-        if invitation.reminded_at or invitation.unreachable_at:
+        if invitation.reminded_at:
             continue
         member = await ctx.uow.members.get(invitation.member_id)
+        if invitation.unreachable_at and member.unreachable_since is not None:
+            continue  # still refused: a reminder would fail too (started the bot since? go)
         answer = await ctx.uow.checkins.answer(checkin_round.id, member.id)
         if not member.active or (answer and answer.responded) or await is_paused(ctx, member):
             continue
@@ -164,6 +171,7 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
         preface = ctx.text("checkin_reminder", member.language, closes=closes)
         await ask(ctx, member, checkin_round, state, preface)
         invitation.reminded_at = ctx.now
+        invitation.unreachable_at = None  # a refused reminder marks it again
         await ctx.uow.checkins.save_invitation(invitation)
 
 

@@ -20,13 +20,16 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import needs_config, welcome
+from bot.services import handoffs, needs_config, welcome
+from bot.services.reflections.digest import shorten
+from bot.welcome_records import Contribution
 
 feature = Feature("mutual_aid")
 ANSWER_WITHIN = timedelta(days=1)
 OFFERER_RESUME = "aid_offerer"
 MAX_OFFER = 300
 MAX_DETAILS = 500
+BUTTON_TEXT = 40  # how much of a contribution a button shows
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -85,17 +88,37 @@ def _category(ctx: CommandContext, name: str) -> str:
     Param("what", ParamType.TEXT, "What you could offer, in a line", required=True),
 )
 async def offer_command(ctx: CommandContext, args: Args) -> None:
-    category = _category(ctx, args.text("category") or "")
+    kind = args.text("category") or ""
     what = (args.text("what") or "").strip()
-    if len(what) > MAX_OFFER:
-        raise Refusal("aid_offer_too_long", limit=MAX_OFFER)
-    offer = await record_offer(ctx, ctx.member, category, what)
+    handoff = handoffs.offer_reference(kind, what)
+    if handoff is not None:  # /offer <kind> from reflection K
+        category = _category(ctx, handoff[0])
+        what = await handoffs.offer_from_reflection(ctx, handoff[1], MAX_OFFER)
+        await _not_offered_yet(ctx, category, what)
+    else:
+        category = _category(ctx, kind)
+        if len(what) > MAX_OFFER:
+            raise Refusal("aid_offer_too_long", limit=MAX_OFFER)
+    _offer_saved(ctx, await record_offer(ctx, ctx.member, category, what))
+
+
+def _offer_saved(ctx: CommandContext, offer: Offer) -> None:
+    """Thank the offerer, with a button to share the offer publicly."""
     ctx.say(
         "aid_offer_saved",
-        category=needs_config.category_label(ctx, category, ctx.language),
-        what=what,
+        category=needs_config.category_label(ctx, offer.category, ctx.language),
+        what=offer.what,
         choices=(Choice(ctx.text("aid_make_public", ctx.language), f"aid:p:{offer.id}:1"),),
     )
+
+
+async def _not_offered_yet(ctx: CommandContext, category: str, what: str) -> None:
+    """Refuse a second, identical offer (say, the same reflection handed on twice)."""
+    for offer in await ctx.uow.offers.of_member(ctx.member.id):
+        if offer.category == category and offer.what == what:
+            raise Refusal(
+                "aid_already_offered", category=needs_config.category_label(ctx, category)
+            )
 
 
 @feature.command(
@@ -114,9 +137,14 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
         await _public_offers(ctx, _category(ctx, wanted))
         return
     mine = await ctx.uow.offers.of_member(ctx.member.id)
-    brought = await _brought(ctx)
+    brought, make_offers = await _brought(ctx)
     if not mine:
-        ctx.say("aid_offers_none", categories=needs_config.category_list(ctx), brought=brought)
+        ctx.say(
+            "aid_offers_none",
+            categories=needs_config.category_list(ctx),
+            brought=brought,
+            choices=make_offers,
+        )
         return
     lines, choices = [], []
     for number, offer in enumerate(mine, 1):
@@ -145,17 +173,66 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
         "aid_offers_list",
         offers=Markup("\n".join(lines)),
         brought=brought,
-        choices=tuple(choices),
+        choices=(*choices, *make_offers),
     )
 
 
-async def _brought(ctx: CommandContext) -> Markup:
-    """What the member said they could bring when they joined (kept by the welcome)."""
+async def _brought(ctx: CommandContext) -> tuple[Markup, tuple[Choice, ...]]:
+    """What the member said they could bring when they joined (kept by the welcome), each
+    with a button that makes it an offer once they choose its kind of help."""
     found = await welcome.contributions(ctx.uow, ctx.community.id, ctx.member.id)
     if not found:
-        return Markup("")
+        return Markup(""), ()
     items = "\n".join(ctx.text("aid_brought_line", ctx.language, what=c.text) for c in found)
-    return Markup("\n\n" + ctx.text("aid_offers_brought", ctx.language, items=Markup(items)))
+    choices = tuple(
+        Choice(
+            ctx.text("aid_brought_make_offer", ctx.language, what=shorten(c.text, BUTTON_TEXT)),
+            f"aid:b:{c.id}",
+        )
+        for c in found
+    )
+    shown = ctx.text("aid_offers_brought", ctx.language, items=Markup(items))
+    return Markup("\n\n" + shown), choices
+
+
+async def _own_contribution(ctx: CommandContext, contribution_id: str) -> Contribution:
+    number = whole_number(contribution_id)
+    everyone = await welcome.contributions(ctx.uow, ctx.community.id)
+    found = next((c for c in everyone if c.id == number), None)
+    if found is None:
+        raise Refusal("aid_brought_gone")
+    if found.member_id != ctx.member.id:
+        raise Refusal("choice_not_yours")
+    if len(found.text) > MAX_OFFER:
+        raise Refusal("aid_brought_too_long", limit=MAX_OFFER)
+    return found
+
+
+async def _ask_kind(ctx: CommandContext, contribution: Contribution) -> None:
+    """The one question left before what they said they could bring is an offer: its kind."""
+    choices = tuple(
+        Choice(
+            needs_config.category_label(ctx, category, ctx.language),
+            f"aid:k:{contribution.id}:{index}",
+        )
+        for index, category in enumerate(needs_config.categories(ctx.community))
+    )
+    ctx.say("aid_brought_which_kind", what=contribution.text, choices=choices)
+
+
+async def _offer_contribution(ctx: CommandContext, contribution: Contribution, index: str) -> None:
+    """Make it an offer in the chosen kind; from then on the offer carries it."""
+    categories = needs_config.categories(ctx.community)
+    number = whole_number(index)
+    if number is None or number >= len(categories):
+        raise Refusal("choice_stale")
+    category = categories[number]
+    await welcome.became_offer(ctx.uow, contribution)
+    for offer in await ctx.uow.offers.of_member(ctx.member.id):
+        if offer.category == category and offer.what == contribution.text:
+            ctx.say("aid_brought_already_offered", category=_label(ctx, category))
+            return
+    _offer_saved(ctx, await record_offer(ctx, ctx.member, category, contribution.text))
 
 
 async def _public_offers(ctx: CommandContext, category: str) -> None:
@@ -369,6 +446,11 @@ async def aid_pressed(ctx: CommandContext, parts: list[str]) -> None:
             await _requester_answered(ctx, request_id, answer)
         case ["w", offer_id]:
             await _withdraw(ctx, await _own_offer(ctx, offer_id))
+        case ["b", contribution_id]:
+            await _ask_kind(ctx, await _own_contribution(ctx, contribution_id))
+        case ["k", contribution_id, index]:
+            contribution = await _own_contribution(ctx, contribution_id)
+            await _offer_contribution(ctx, contribution, index)
         case ["p", offer_id, public] if public in ("0", "1"):
             offer = await _own_offer(ctx, offer_id)
             offer.public = public == "1"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.services import (
-    checkin_pause,
     checkin_questions,
     checkins,
     mutual_aid,
@@ -13,7 +12,6 @@ from bot.services import (
 needs_features = (
     checkins.feature,
     checkin_questions.feature,
-    checkin_pause.feature,
     mutual_aid.feature,
     needs_report.feature,
 )

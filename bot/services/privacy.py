@@ -44,7 +44,7 @@ async def mydata(ctx: CommandContext, args: Args) -> None:
     )
     _private(ctx, body)
     if not ctx.origin.is_private:
-        ctx.say("mydata_sent_privately")
+        ctx.confirm_private("mydata_sent_privately")
 
 
 def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:

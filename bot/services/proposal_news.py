@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal
@@ -59,6 +60,9 @@ def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
         return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
     if e.action is Action.MERGED:
         return ""  # the subject says into which
+    if e.action is Action.PROPOSED:
+        number = p.from_reflection
+        return "" if number is None else _plain(ctx, "proposal_audit_from", reflection=number)
     return e.detail
 
 
@@ -68,6 +72,13 @@ async def audit(ctx: CommunityContext, p: Proposal, e: Event) -> None:
         subject += f" into #{p.merged_into}"
     actor = ctx.member if isinstance(ctx, CommandContext) and not e.automatic else None
     await ctx.audit(_AUDIT_ACTIONS[e.action], subject, _audit_reason(ctx, p, e), actor=actor)
+
+
+def _origin(ctx: CommunityContext, p: Proposal) -> Markup:
+    """', from reflection 7' after the author's name, for a proposal that grew out of one."""
+    if p.from_reflection is None:
+        return Markup("")
+    return Markup(ctx.text("proposal_announce_origin", reflection=p.from_reflection))
 
 
 def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None:
@@ -81,6 +92,7 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
                 "proposal_announce_new",
                 **base,
                 author=who,
+                origin=_origin(ctx, p),
                 details=p.version.details,
                 until=when(ctx, p.incubation_until),
                 need=rules.perspectives,

@@ -12,8 +12,8 @@ from typing import Any
 from bot.catalog import Markup
 from bot.context import CommunityContext
 from bot.errors import Refusal
-from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import Action, Event, Kind, Rules, Stance, State
+from bot.proposal_lifecycle import Proposal, Tally
+from bot.proposal_records import Action, Event, Rules, State, reflection_number
 
 # Refusals whose answer says when incubation can be over.
 TOO_EARLY = frozenset(
@@ -81,7 +81,9 @@ def localized(ctx: CommunityContext, refusal: Refusal, language: str | None = No
     return Refusal(refusal.key, **params)
 
 
-def next_step(ctx: CommunityContext, p: Proposal, rules: Rules, language: str | None) -> Markup:
+def next_step(
+    ctx: CommunityContext, p: Proposal | Tally, rules: Rules, language: str | None
+) -> Markup:
     """What the proposal needs next, in a few words."""
     if p.hidden:
         return Markup(ctx.text("proposal_next_hidden", language))
@@ -109,7 +111,7 @@ def next_step(ctx: CommunityContext, p: Proposal, rules: Rules, language: str | 
     return Markup(ctx.text("proposal_next_none", language))
 
 
-def list_line(ctx: CommunityContext, p: Proposal, rules: Rules, language: str | None) -> str:
+def list_line(ctx: CommunityContext, p: Tally, rules: Rules, language: str | None) -> str:
     if p.hidden:
         return ctx.text("proposal_line_hidden", language, number=p.number)
     return ctx.text(
@@ -119,11 +121,11 @@ def list_line(ctx: CommunityContext, p: Proposal, rules: Rules, language: str | 
         title=p.title,
         state=state_name(ctx, p.state, language),
         age=span(ctx.now - p.created_at),
-        builds=p.count(Kind.BUILD),
-        concerns=p.count(Kind.CONCERN),
-        support=len(p.supports),
-        consents=p.stance_count(Stance.CONSENT),
-        objections=len(p.standing_objections()),
+        builds=p.builds,
+        concerns=p.concerns,
+        support=p.support,
+        consents=p.consents,
+        objections=p.objections,
         next=next_step(ctx, p, rules, language),
     )
 
@@ -150,7 +152,11 @@ def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
     )
     by_hand = e.action is Action.ADOPTED and not e.automatic
     key = f"proposal_did_{e.action.value}" + ("_by_hand" if by_hand else "")
-    did = ctx.text(key, language, detail=e.detail)
+    reflection = reflection_number(e.detail) if e.action is Action.PROPOSED else None
+    if reflection is not None:
+        did = ctx.text("proposal_did_proposed_from_reflection", language, reflection=reflection)
+    else:
+        did = ctx.text(key, language, detail=e.detail)
     shown_detail = e.detail if (e.action in _REASONED or by_hand) else ""
     key = "proposal_view_history_why" if shown_detail else "proposal_view_history"
     return ctx.text(key, language, at=when(ctx, e.at), actor=actor, did=did, why=shown_detail)

@@ -10,6 +10,7 @@ proposal_texts and prompts/en/proposals.yaml.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.catalog import Markup
@@ -28,13 +29,16 @@ from bot.proposal_records import (
     Rules,
     Stance,
     State,
+    from_reflection,
     stays,
     voice_of,
 )
 from bot.roles import Role
 from bot.scheduling import parse_duration
+from bot.services import handoffs
 from bot.services.proposal_news import JOB_PREFIX, announce, apply, audit, schedule
 from bot.services.proposal_settings import rules_of, setup_key
+from bot.services.proposal_suggestions import any_proposal, open_proposals
 from bot.services.proposal_texts import (
     full_view,
     list_line,
@@ -76,28 +80,43 @@ def _number(args: Args, name: str = "number") -> int:
     return number
 
 
-NUMBER = Param("number", ParamType.INTEGER, "The proposal's number, e.g. 3", required=True)
+NUMBER = Param(
+    "number",
+    ParamType.INTEGER,
+    "The proposal's number, e.g. 3",
+    required=True,
+    suggest=open_proposals,
+)
+ANY_NUMBER = replace(NUMBER, suggest=any_proposal)  # looking one up: decided ones too
 
 # -- opening and looking ----------------------------------------------------------------------
 
 
 @feature.command(
     "propose",
-    "Open a proposal: a title, then | and the details.",
+    "Open a proposal: a title, then | and the details (or: from reflection 7).",
     Param(
         "title_and_details",
         ParamType.TEXT,
-        "Title | details, e.g. Community garden | Use the empty lot…",
+        "Title | details (e.g. Garden | Use the empty lot…), or: from reflection 7",
         required=True,
     ),
 )
 async def propose(ctx: CommandContext, args: Args) -> None:
-    title, bar, details = (args.text("title_and_details") or "").partition("|")
-    if not bar:
-        raise Refusal("proposal_needs_bar")
+    text = args.text("title_and_details") or ""
+    handoff = handoffs.propose_reference(text)
+    reflection = handoff[0] if handoff else None
+    if handoff is not None:  # /propose from reflection K [title]
+        title, details = await handoffs.proposal_from_reflection(ctx, *handoff)
+        origin = from_reflection(handoff[0])
+    else:
+        title, bar, details = text.partition("|")
+        if not bar:
+            raise Refusal("proposal_needs_bar")
+        origin = ""
     rules = rules_of(ctx.community)
     try:
-        fresh = open_proposal(ctx.community.id, _actor(ctx), title, details, ctx.now, rules)
+        fresh = open_proposal(ctx.community.id, _actor(ctx), title, details, ctx.now, rules, origin)
     except Refusal as refusal:
         raise localized(ctx, refusal, ctx.language) from None
     stored = await ctx.uow.proposals.add(fresh)
@@ -106,7 +125,17 @@ async def propose(ctx: CommandContext, args: Args) -> None:
         if event.audit:
             await audit(ctx, stored, event)
         announce(ctx, stored, event, rules)
-    ctx.say("proposal_opened", number=stored.number, until=when(ctx, stored.incubation_until))
+    until = when(ctx, stored.incubation_until)
+    if reflection is None:
+        ctx.say("proposal_opened", number=stored.number, until=until)
+    else:
+        ctx.say(
+            "handoff_proposal_opened",
+            number=stored.number,
+            title=stored.title,
+            reflection=reflection,
+            until=until,
+        )
 
 
 @feature.command(
@@ -117,7 +146,7 @@ async def propose(ctx: CommandContext, args: Args) -> None:
 async def list_proposals(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("state") or "open"
     states = None if wanted == "all" else UNDECIDED if wanted == "open" else {State(wanted)}
-    found = await ctx.uow.proposals.in_community(ctx.community.id, states)
+    found = await ctx.uow.proposals.tallies(ctx.community.id, states)
     if not found:
         ctx.say("proposal_list_empty", which=wanted)
         return
@@ -126,7 +155,7 @@ async def list_proposals(ctx: CommandContext, args: Args) -> None:
     ctx.say("proposal_list", which=wanted, count=len(found), lines=Markup("\n".join(lines)))
 
 
-@feature.command("proposal", "Show one proposal: versions, builds, positions, history.", NUMBER)
+@feature.command("proposal", "Show one proposal: versions, builds, positions, history.", ANY_NUMBER)
 async def show_proposal(ctx: CommandContext, args: Args) -> None:
     p = await _load(ctx, args.integer("number"))
     if p.hidden:
@@ -324,7 +353,13 @@ async def hide(ctx: CommandContext, args: Args) -> None:
     "merge",
     "Link a duplicate proposal into another; builds and support carry over.",
     NUMBER,
-    Param("into", ParamType.INTEGER, "The proposal that carries on", required=True),
+    Param(
+        "into",
+        ParamType.INTEGER,
+        "The proposal that carries on",
+        required=True,
+        suggest=open_proposals,
+    ),
     role=Role.MODERATOR,
 )
 async def merge(ctx: CommandContext, args: Args) -> None:

@@ -51,6 +51,12 @@ async def contributions(
     return await uow.welcome.contributions(community_id, member_id)
 
 
+async def became_offer(uow: UnitOfWork, contribution: Contribution) -> None:
+    """Its author made a contribution an offer (with a kind of help): the offer carries it
+    from now on, so it is not listed twice."""
+    await uow.welcome.remove_contribution(contribution.id)
+
+
 # -- the public welcome -----------------------------------------------------------------------
 
 
@@ -361,7 +367,7 @@ async def welcome(ctx: CommandContext, args: Args) -> None:
         onboarding.fallback_offered = False  # asked again: offer the channel again if need be
     await _begin(ctx, ctx.member, onboarding, channel=None)
     if not ctx.origin.is_private:
-        ctx.say("onboarding_sent_privately")
+        ctx.confirm_private("onboarding_sent_privately")
 
 
 async def _unreachable(ctx: CommunityContext, member: Member) -> None:
@@ -469,7 +475,9 @@ async def follow_up(ctx: CommunityContext, job: Job) -> None:
         Choice(ctx.text("followup_button_hand", member.language), f"fup:hand:{member.id}"),
     ]
     # Whoever has not named anything they could bring yet is invited again, gently.
-    invite = not await contributions(ctx.uow, ctx.community.id, member.id)
+    invite = not await contributions(ctx.uow, ctx.community.id, member.id) and not (
+        await ctx.uow.offers.of_member(member.id)
+    )
     if invite:
         choices.append(
             Choice(ctx.text("followup_button_bring", member.language), f"fup:bring:{member.id}")
@@ -526,7 +534,7 @@ async def followup_pressed(ctx: CommandContext, parts: list[str]) -> None:
 
 @feature.flow(BRING_FLOW)
 async def bring_answered(ctx: CommandContext, message: str) -> None:
-    if not ctx.origin.is_private:
+    if not ctx.in_confidence:
         return  # chatting in a channel is not the private answer we wait for
     text = message.strip()
     if len(text) > MAX_ANSWER:
@@ -570,6 +578,7 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
     since = ctx.now - report_period(period)
     uow, community_id = ctx.uow, ctx.community.id
     pairings = await uow.buddies.pairings_since(community_id, since)
+    volunteers = await uow.buddies.volunteers(community_id)
     ctx.say(
         "welcome_report",
         since=ctx.local(since).strftime("%Y-%m-%d %H:%M"),
@@ -578,5 +587,6 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
         pairings=len(pairings),
         passed=sum(1 for p in pairings if p.status is PairingStatus.PASSED),
         waiting=len(await uow.buddies.waiting(community_id)),
-        volunteers=len(await uow.buddies.volunteers(community_id)),
+        volunteers=len(volunteers),
+        paused=sum(1 for v in volunteers if v.paused(ctx.now)),
     )

@@ -212,6 +212,8 @@ async def _show_one(ctx: CommandContext, number: int) -> None:
         status = ctx.text(
             "reflection_yours_shared" if found.shared else "reflection_yours_private", ctx.language
         )
+        if found.shared:  # the seam: a shared answer can become a proposal or an offer
+            status += ctx.text("handoff_reflection_hint", ctx.language, number=found.id)
         action = "private" if found.shared else "share"
         label = "reflect_choice_make_private" if found.shared else "reflect_choice_share"
         choices = (Choice(ctx.text(label, ctx.language), f"reflect:{action}:{found.id}"),)

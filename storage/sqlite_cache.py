@@ -1,0 +1,73 @@
+"""A small read cache for what every event reads first: its community, links and member.
+
+Every event needs them and they rarely change, so reading them from SQLite each time cost four
+thread hops per command. Writes through the repositories drop the affected entries; a unit of
+work that wrote and then rolled back drops everything, because it may have cached what it wrote.
+Entries are handed out as copies, so callers can change what they got without touching the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Generic, TypeVar
+
+from bot.domain import Community, CommunityLink, Member
+
+K = TypeVar("K")
+V = TypeVar("V")
+MAX_MEMBERS = 20_000
+MAX_COMMUNITIES = 5_000
+
+
+class _Lru(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def drop(self, key: K) -> None:
+        self.items.pop(key, None)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+def copy_link(link: CommunityLink) -> CommunityLink:
+    return replace(link, channels=dict(link.channels))
+
+
+def copy_community(community: Community) -> Community:
+    return replace(community, settings=copy.deepcopy(community.settings))
+
+
+class ContextCache:
+    def __init__(self) -> None:
+        self.links: _Lru[tuple[str, str], CommunityLink] = _Lru(MAX_COMMUNITIES)
+        self.communities: _Lru[int, Community] = _Lru(MAX_COMMUNITIES)
+        self.community_links: _Lru[int, list[CommunityLink]] = _Lru(MAX_COMMUNITIES)
+        self.members: _Lru[tuple[int, str, str], Member] = _Lru(MAX_MEMBERS)
+
+    def forget_community(self, community_id: int) -> None:
+        self.communities.drop(community_id)
+        self.community_links.drop(community_id)
+        self.links.clear()  # links are few and change rarely: start them afresh
+
+    def forget_member(self, member: Member) -> None:
+        self.members.drop((member.community_id, member.platform, member.user_ref))
+
+    def clear(self) -> None:
+        for part in (self.links, self.communities, self.community_links, self.members):
+            part.clear()
