@@ -19,6 +19,7 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
+from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
@@ -104,6 +105,7 @@ class TelegramAdapter:
             .request(Transport(timeout=self._request_timeout))
             .get_updates_request(Transport(timeout=self._request_timeout, connections=1))
             .rate_limiter(Pacer(self._pacing))
+            .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
         )
         if self._base_url:
