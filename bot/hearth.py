@@ -110,6 +110,7 @@ class Hearth:
         self.deliver_in_background = False
         self._outbox_waiting = asyncio.Event()
         self._flushing = asyncio.Lock()
+        self._stopping = False
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
         self.outcomes: Counter[str] = Counter()
         for feature in features:
@@ -420,11 +421,12 @@ class Hearth:
 
     async def next_due(self) -> datetime | None:
         async with self.store.unit_of_work() as uow:
-            candidates = (
-                await uow.jobs.earliest(),
-                await uow.schedules.earliest(),
-                await uow.outbox.earliest(),
-            )
+            outbox = await uow.outbox.earliest()
+            candidates = [await uow.jobs.earliest(), await uow.schedules.earliest(), outbox]
+        if self.deliver_in_background and outbox is not None and outbox <= self.clock.now():
+            # The pump is delivering it, and re-arms the timer when it is done; waking for it
+            # now would only spin the timer through a long fan-out.
+            candidates.pop()
         return min((t for t in candidates if t), default=None)
 
     async def run_due(self) -> int:
@@ -490,13 +492,22 @@ class Hearth:
     async def pump_outbox(self) -> None:
         """Deliver in the background while Hearth runs, so a long fan-out blocks nothing."""
         self._outbox_waiting.set()  # whatever a crash left behind goes out first
-        while True:
+        while not self._stopping:
             await self._outbox_waiting.wait()
             self._outbox_waiting.clear()
+            if self._stopping:
+                break
             try:
                 await self.flush_outbox()
+                await self._changed()  # retries postponed meanwhile need a wake-up
             except Exception:
                 log.exception("the outbox pump failed; it will try again on the next message")
+
+    def stop_pumping(self) -> None:
+        """Let the pump finish the message in hand, then stop: cancelled in the middle of a
+        send, it could not remove a message the platform took, which would go out again."""
+        self._stopping = True
+        self._outbox_waiting.set()
 
     async def flush_outbox(self) -> int:
         """Hand every due message to its platform, removing each once it has been taken.
@@ -514,9 +525,11 @@ class Hearth:
                 async with self.store.unit_of_work() as uow:
                     batch = await uow.outbox.pending(self.clock.now(), OUTBOX_BATCH)
                 batch = [m for m in batch if m.id not in tried]
-                if not batch:
+                if not batch or self._stopping:
                     break
                 for message in batch:
+                    if self._stopping:
+                        break
                     tried.add(message.id)
                     try:
                         await self.outbox.deliver([message.reply])
@@ -534,6 +547,25 @@ class Hearth:
                         await uow.commit()
                     delivered += 1
         return delivered
+
+    async def keep(self, replies: Sequence[Reply]) -> None:
+        """Replies a platform could not take just now (its servers failing, a timeout) that
+        were not in the outbox yet, such as a command's answer: kept there as a first failed
+        attempt, so they are retried with the same backoff instead of being lost."""
+        if not replies:
+            return
+        now = self.clock.now()
+        async with self.store.unit_of_work() as uow:
+            for reply in replies:
+                message_id = await uow.outbox.add(reply, now)
+                await uow.outbox.postpone(message_id, now + OUTBOX_FIRST_RETRY)
+                log.warning(
+                    "kept an undelivered reply outbox_id=%d platform=%s",
+                    message_id,
+                    reply.target.platform,
+                )
+            await uow.commit()
+        await self._changed()
 
     async def _retry_later(self, message: OutboxMessage) -> None:
         async with self.store.unit_of_work() as uow:

@@ -17,6 +17,7 @@ from bot.replies import Reply
 from bot.timer import Timer
 
 log = logging.getLogger("hearth.runtime")
+PUMP_GRACE = 10.0  # seconds a clean shutdown waits for the message being delivered
 
 
 class Adapter(Protocol):
@@ -67,8 +68,8 @@ async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event
     finally:
         timer.stop()
         if pump is not None:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            hearth.stop_pumping()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(pump, PUMP_GRACE)  # cancelled if it takes longer
         for adapter in reversed(started):
             await adapter.stop()

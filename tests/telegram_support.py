@@ -30,8 +30,14 @@ GROUP_ID = -1001000000001
 
 
 class TelegramWorld:
-    def __init__(self, store: Store | None = None, features: list[Feature] | None = None) -> None:
-        self.fake = FakeBotApi()
+    def __init__(
+        self,
+        store: Store | None = None,
+        features: list[Feature] | None = None,
+        fake: FakeBotApi | None = None,
+    ) -> None:
+        self.fake = fake or FakeBotApi()
+        self.request_timeout = 5.0  # seconds PTB waits for the fake (fault tests shorten it)
         self.clock = FakeClock(START)
         self.store: Store = store or MemoryStore()
         self.features = features or []
@@ -67,6 +73,7 @@ class TelegramWorld:
             base_url=self.fake.base_url,
             pacing=Pacing(overall_per_second=10_000, group_per_minute=10_000, sleep=self._sleep),
             poll_timeout=5,
+            request_timeout=self.request_timeout,
         )
         await adapter.start(self.hearth)
         self.hearth.outbox = adapter

@@ -19,11 +19,12 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
-from adapters.telegram.outgoing import Outgoing
+from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session, is_in
+from adapters.telegram.transport import Transport, failure_kind
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.roles import Role
@@ -62,11 +63,13 @@ class TelegramAdapter:
         monotonic: Callable[[], float] = time.monotonic,
         poll_timeout: float = 10.0,
         deep_link_every: timedelta = timedelta(hours=1),
+        request_timeout: float = 5.0,
     ) -> None:
         self._token = token
         self._base_url = api_base_url(base_url)
         self._pacing = pacing
         self._poll_timeout = poll_timeout
+        self._request_timeout = request_timeout  # connecting, sending, and awaiting an answer
         self._deep_link_every = deep_link_every
         self.admins = AdminCache(self._fetch_admins, admin_ttl, monotonic)
         self.topics = Topics()
@@ -95,9 +98,12 @@ class TelegramAdapter:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("httpcore").setLevel(logging.WARNING)
         logging.getLogger("telegram").setLevel(logging.INFO)
+        timeout = self._request_timeout
+        transport = Transport(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
         builder = (
             Application.builder()
             .token(self._token)
+            .request(transport)
             .rate_limiter(Pacer(self._pacing))
             .job_queue(None)  # Hearth has its own scheduler
         )
@@ -142,10 +148,17 @@ class TelegramAdapter:
         await app.shutdown()
 
     async def deliver(self, replies: Sequence[Reply]) -> None:
-        """Replies from scheduled work (the Outbox port)."""
+        """Replies from the core's outbox: raises NotDelivered for the ones to try again later
+        (the outbox hands over one reply at a time, so a retry repeats nothing else)."""
         if self._outgoing is None:
             raise RuntimeError("the Telegram adapter has not been started")
-        await self._outgoing.deliver(replies, None)
+        failed = await self._outgoing.deliver(replies, None)
+        mine = [r for r in failed if any(r is given for given in replies)]
+        others = [r for r in failed if not any(r is given for given in replies)]
+        if others:  # what the core said instead of a refused message: kept on its own
+            await self.session.hearth.keep(others)
+        if mine:
+            raise NotDelivered(mine)
 
     # -- command menus and group administrators -------------------------------------------
 
@@ -177,10 +190,10 @@ class TelegramAdapter:
         if change is not None and is_in(change.new_chat_member):
             await self._menu_for(change.chat.id, again=True)  # added to a group
 
-    async def _fetch_admins(self, chat_id: int) -> dict[int, str]:
+    async def _fetch_admins(self, chat_id: int) -> dict[int, str] | None:
         try:
             found = await self.session.bot.get_chat_administrators(chat_id)
         except TelegramError as error:
-            log.warning("could not list a group's administrators: %s", error)
-            return {}
+            log.warning("could not list a group's administrators (%s)", failure_kind(error))
+            return None
         return {member.user.id: member.status for member in found}

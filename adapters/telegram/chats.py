@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from bot.numbers import whole_number
 
 log = logging.getLogger("hearth.telegram.chats")
-Fetch = Callable[[int], Awaitable[dict[int, str]]]
+Fetch = Callable[[int], Awaitable[dict[int, str] | None]]  # None: could not be fetched
 _TOPIC_LINK = re.compile(r"^(?:https?://)?t\.me/c/\d+/(\d+)(?:/\d+)?/?$")
 
 
@@ -18,7 +18,8 @@ class AdminCache:
     """Administrators of each group, fetched with getChatAdministrators and kept briefly.
 
     A chat_member update in a group forgets its entry, so promotions and demotions count from
-    the next message on; otherwise an entry lives `ttl` seconds.
+    the next message on; otherwise an entry lives `ttl` seconds. A failed fetch counts nobody
+    as an administrator for that message only: it is not kept.
     """
 
     def __init__(
@@ -36,6 +37,8 @@ class AdminCache:
         if cached is not None and now - cached[0] < self._ttl:
             return cached[1]
         found = await self._fetch(chat_id)
+        if found is None:
+            return {}
         self._entries[chat_id] = (now, found)
         return found
 

@@ -122,7 +122,7 @@ class Incoming:
         app.add_error_handler(self._on_error)
 
     async def _dispatch(self, event: Event, trigger: Trigger | None) -> None:
-        await self.outgoing.deliver(await self.hearth.handle(event), trigger)
+        await self.outgoing.deliver_or_keep(await self.hearth.handle(event), trigger)
 
     async def _group_origin(self, chat: Chat, person: Person, thread: int | None) -> Origin:
         await self.seen_group(chat.id)
@@ -293,7 +293,7 @@ class Incoming:
             replies = [r for r in replies if r is not popup]
         await answer()
         trigger = Trigger(message.chat.id, user.id, message.message_id, thread)
-        await self.outgoing.deliver(replies, trigger)
+        await self.outgoing.deliver_or_keep(replies, trigger)
 
     async def _own_press(self, query: CallbackQuery, data: str, answer: Answer) -> None:
         verb, _, group = data.partition(":")

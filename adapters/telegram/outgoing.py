@@ -11,11 +11,18 @@
   when the person has started the bot, else as a reply to their message in the group. A note
   that private replies are on their way (Reply.confirms_private) is left out when they were
   refused: the deep link says how to get them instead.
+
+A reply that fails for a reason a later try may overcome (Telegram's servers or the network,
+once the pacer's own quick retries are spent) is handed back to the caller, never dropped: an
+outbox delivery raises NotDelivered so the core retries it with backoff, and an interactive
+reply goes into the outbox itself (`deliver_or_keep`). A refusal no retry can change (a bad
+request, a group that removed the bot) is logged with an id and not repeated.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -34,10 +41,19 @@ from adapters.telegram.chats import Topics
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.render import keyboard_rows, render
 from adapters.telegram.session import PLATFORM, Session, Trigger, private_chat_of
+from adapters.telegram.transport import failure_kind, is_transient
 from bot.events import Unreachable
 from bot.replies import Choice, Reply, Target, Visibility
 
 log = logging.getLogger("hearth.telegram.out")
+
+
+class NotDelivered(Exception):
+    """Telegram could not take these replies now; a later try may (the outbox retries)."""
+
+    def __init__(self, replies: Sequence[Reply]) -> None:
+        super().__init__(f"{len(replies)} replies not delivered yet")
+        self.replies = list(replies)
 
 
 def keyboard(
@@ -67,10 +83,18 @@ class Outgoing:
         self.deep_link_every = deep_link_every
         self._invited: dict[tuple[str, str], datetime] = {}  # (group, flow) -> when
 
+    async def deliver_or_keep(self, replies: Sequence[Reply], trigger: Trigger | None) -> None:
+        """Answers to what someone just did: what Telegram cannot take now waits in the outbox."""
+        failed = await self.deliver(replies, trigger)
+        if failed:
+            await self.session.hearth.keep(failed)
+
     async def deliver(
         self, replies: Sequence[Reply], trigger: Trigger | None, *, report: bool = True
-    ) -> None:
+    ) -> list[Reply]:
+        """Deliver what can be delivered; returns the replies to try again later."""
         refused: dict[tuple[str, str], Reply] = {}
+        failed: list[Reply] = []
         # A note that private replies are on their way goes after them, and only when they
         # were not refused: then the deep link offered below says how to get them instead.
         for reply in sorted(replies, key=lambda r: r.confirms_private):
@@ -86,13 +110,23 @@ class Outgoing:
                 else:
                     await self._ephemeral(reply, trigger)
             except TelegramError as error:
-                log.warning("a reply could not be delivered: %s", error)
+                if is_transient(error):
+                    log.warning("a reply could not be delivered yet (%s)", failure_kind(error))
+                    failed.append(reply)
+                else:
+                    log.error(
+                        "Telegram refused a reply id=%s visibility=%s: %s",
+                        secrets.token_hex(4),
+                        reply.visibility.value,
+                        error.message,
+                    )
         if report:
             for reply in refused.values():
                 try:
-                    await self._unreachable(reply, trigger)
+                    failed.extend(await self._unreachable(reply, trigger))
                 except Exception:  # the other replies still go out
                     log.exception("offering a private chat after a refusal failed")
+        return failed
 
     async def _public(self, reply: Reply, link: InlineKeyboardButton | None = None) -> None:
         target = reply.target
@@ -137,7 +171,7 @@ class Outgoing:
             chat_id, reply.text, keyboard(reply.choices, link), thread=thread, reply_to=answering
         )
 
-    async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> None:
+    async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> list[Reply]:
         """Tell the core, deliver what it says instead, and offer the deep link in the group:
         on the core's own notice in the group if it gave one, else as a reply to the person's
         message when they just asked, else as one invitation per group and flow for a while."""
@@ -155,12 +189,11 @@ class Outgoing:
         user_id = private_chat_of(target.user_ref)
         payload = deeplink.encode(target.community_ref, reply.resume)
         if user_id is None or payload is None:  # anonymous admins have no private chat
-            await self.deliver(instead, None, report=False)
-            return
+            return await self.deliver(instead, None, report=False)
         url = deeplink.link(self.session.username, payload)
         link = InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url)
         notice = next((r for r in instead if self._notice_for(r, target)), None)
-        await self.deliver([r for r in instead if r is not notice], None, report=False)
+        failed = await self.deliver([r for r in instead if r is not notice], None, report=False)
         key = (target.community_ref, reply.resume or "")
         chat_id = int(target.community_ref)
         resumable = (reply.resume or "") in hearth.resumes
@@ -186,6 +219,7 @@ class Outgoing:
                 "telegram_start_us" if resumable else "telegram_start_us_later", link=url
             )
             await self.send(chat_id, text, keyboard((), link))
+        return failed
 
     @staticmethod
     def _notice_for(reply: Reply, refused: Target) -> bool:

@@ -8,7 +8,11 @@ that never loses a message. So this is a small `BaseRateLimiter` of its own:
   `group_per_minute` sends per minute in any one group (sliding windows, first come first
   served, so a busy group never holds up the others);
 - a `RetryAfter` (HTTP 429) pauses every request for `retry_after` seconds, then the same
-  request is sent again, as many times as Telegram asks.
+  request is sent again, as many times as Telegram asks;
+- a failure that resending cannot turn into a duplicate (see transport.py: Telegram's 5xx, a
+  connection never made, or any network failure of a read) is tried again with exponential
+  backoff, a few times; after that, or at once for an ambiguous failure of a send, the error
+  goes to the caller, who keeps the message for later (nothing is dropped here).
 
 Only methods that post or edit messages are paced; reads (getChatAdministrators, ...) and
 callback answers are not, since Telegram's message limits do not apply to them.
@@ -25,8 +29,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from adapters.telegram.transport import failure_kind, may_send_again
 
 log = logging.getLogger("hearth.telegram.pacing")
 _PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
@@ -41,6 +47,12 @@ class Pacing:
     group_per_minute: int = 20
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
+    attempts: int = 4  # tries of a request that failed in a way safe to repeat
+    first_backoff: float = 0.5  # seconds before the second try; doubled for each next one
+    longest_backoff: float = 8.0
+
+    def backoff(self, failures: int) -> float:
+        return float(min(self.first_backoff * 2 ** (failures - 1), self.longest_backoff))
 
 
 class _Window:
@@ -120,10 +132,24 @@ class Pacer(BaseRateLimiter[None]):
         rate_limit_args: None,
     ) -> JSONish:
         await self._pace(endpoint, data)
+        failures = 0
         while True:
             await self._open.wait()
             try:
                 return await callback(*args, **kwargs)
+            except NetworkError as error:
+                failures += 1
+                if failures >= self.pacing.attempts or not may_send_again(error, endpoint):
+                    raise
+                delay = self.pacing.backoff(failures)
+                log.warning(
+                    "Telegram request %s failed (%s); trying again in %.1f s",
+                    endpoint,
+                    failure_kind(error),
+                    delay,
+                )
+                await self.pacing.sleep(delay)
+                await self._pace(endpoint, data)  # a new try counts against the limits too
             except RetryAfter as flood:
                 # PTB keeps the period as a timedelta; the public attribute is mid-migration.
                 delay = flood._retry_after.total_seconds()
