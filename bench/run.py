@@ -13,10 +13,11 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import telegram
+from bench.rows import Row
 from bot.app import build_hearth
 from bot.clock import FakeClock, SystemClock
 from bot.events import CommandInvoked, Origin, Person
@@ -26,14 +27,6 @@ from storage.sqlite import SqliteStore, ts
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROPOSALS = 40  # open proposals in the benchmark community
-
-
-@dataclass
-class Row:
-    name: str
-    figure: str
-    goal: str
-    met: bool
 
 
 def _rss_mb() -> float:
@@ -179,7 +172,11 @@ async def scale_start_up(communities: int = 1000, members: int = 100) -> list[Ro
     ]
 
 
-BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [core_throughput, scale_start_up]
+BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [
+    core_throughput,
+    *telegram.BENCHMARKS,
+    scale_start_up,
+]
 
 
 async def main() -> None:

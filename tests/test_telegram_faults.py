@@ -5,14 +5,16 @@ outbox for later; nothing is lost without a trace, and nothing crashes."""
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
+import aiohttp
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.request import RequestData
 
-from adapters.telegram.transport import ServerError, may_send_again
+from adapters.telegram.transport import ServerError, Transport, may_send_again
 from tests.telegram_fake import Sent
 from tests.telegram_faults import FaultyBotApi, Params
 from tests.telegram_support import GROUP_ID, TelegramWorld
@@ -182,12 +184,11 @@ def _caused(error: NetworkError, cause: Exception) -> NetworkError:
     ("error", "endpoint", "again"),
     [
         (ServerError(500, "Internal Server Error"), "sendMessage", True),
-        (_caused(NetworkError("refused"), httpx.ConnectError("refused")), "sendMessage", True),
-        (_caused(TimedOut("pool"), httpx.PoolTimeout("pool")), "sendMessage", True),
-        (_caused(TimedOut(), httpx.ReadTimeout("slow")), "sendMessage", False),
-        (_caused(NetworkError("gone"), httpx.RemoteProtocolError("gone")), "sendMessage", False),
-        (_caused(TimedOut(), httpx.ReadTimeout("slow")), "getChatAdministrators", True),
-        (_caused(TimedOut(), httpx.ReadTimeout("slow")), "editMessageText", True),
+        (_caused(TimedOut(), aiohttp.ConnectionTimeoutError()), "sendMessage", True),
+        (_caused(TimedOut(), aiohttp.SocketTimeoutError()), "sendMessage", False),
+        (_caused(NetworkError("gone"), aiohttp.ServerDisconnectedError()), "sendMessage", False),
+        (_caused(TimedOut(), aiohttp.SocketTimeoutError()), "getChatAdministrators", True),
+        (_caused(TimedOut(), aiohttp.SocketTimeoutError()), "editMessageText", True),
         (BadRequest("chat not found"), "sendMessage", False),
         (Forbidden("blocked"), "getChatMember", False),
     ],
@@ -196,3 +197,17 @@ def test_only_failures_that_cannot_duplicate_a_message_are_sent_again_at_once(
     error: NetworkError, endpoint: str, again: bool
 ) -> None:
     assert may_send_again(error, endpoint) is again
+
+
+async def test_a_connection_that_cannot_be_made_sent_nothing_and_may_be_repeated() -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    transport = Transport(timeout=2)
+    await transport.initialize()
+    try:
+        with pytest.raises(NetworkError) as failed:
+            await transport.post(f"http://127.0.0.1:{port}/bot1:x/sendMessage", RequestData())
+    finally:
+        await transport.shutdown()
+    assert may_send_again(failed.value, "sendMessage")

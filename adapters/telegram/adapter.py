@@ -19,6 +19,7 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
+from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
@@ -98,13 +99,13 @@ class TelegramAdapter:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("httpcore").setLevel(logging.WARNING)
         logging.getLogger("telegram").setLevel(logging.INFO)
-        timeout = self._request_timeout
-        transport = Transport(read_timeout=timeout, write_timeout=timeout, connect_timeout=timeout)
         builder = (
             Application.builder()
             .token(self._token)
-            .request(transport)
+            .request(Transport(timeout=self._request_timeout))
+            .get_updates_request(Transport(timeout=self._request_timeout, connections=1))
             .rate_limiter(Pacer(self._pacing))
+            .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
         )
         if self._base_url:

@@ -17,11 +17,13 @@ _TAGS = {"bold": "b", "italic": "i", "code": "code"}
 
 
 def utf16_len(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _cut_point(text: str, limit: int) -> int:
     """How many characters of `text` fit in `limit` UTF-16 units, preferring a boundary."""
+    if utf16_len(text) <= limit:  # nearly every message: no need to walk it character by character
+        return len(text)
     fits = 0
     units = 0
     for char in text:
