@@ -121,11 +121,11 @@ async def _hearth(count: int, folder: Path, attempt: int) -> float:
     async with platform_process("overhead", count) as (side, base_url):
         store = await SqliteStore.open(folder / f"overhead-{attempt}.db")
         hearth = build_hearth(store=store, clock=SystemClock())
-        author = _origin(*platform.people(2)[1])
-        for title in TITLES:  # a short list to show, as in a young community
-            await hearth.handle(CommandInvoked(author, "propose", f"{title} | Let us try it"))
         adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=UNLIMITED, poll_timeout=1)
-        try:
+        try:  # an open store keeps its thread, and so the process, alive: always close it
+            author = _origin(*platform.people(2)[1])
+            for title in TITLES:  # a short list to show, as in a young community
+                await hearth.handle(CommandInvoked(author, "propose", f"{title} | Let us try it"))
             await adapter.start(hearth)
             hearth.outbox = adapter
             results = await side.line(600)
@@ -182,10 +182,10 @@ async def fan_out(members: int = 2_000, per_second: int = 300) -> list[Row]:
         async with platform_process("fanout", members, per_second) as (side, base_url):
             store = await SqliteStore.open(Path(folder) / "fanout.db")
             hearth = build_hearth(store=store, clock=SystemClock())
-            await _seed_members(hearth, members)
             pacing = Pacing(overall_per_second=per_second)
             adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=pacing, poll_timeout=1)
-            try:
+            try:  # an open store keeps its thread, and so the process, alive: always close it
+                await _seed_members(hearth, members)
                 await adapter.start(hearth)
                 hearth.outbox = adapter
                 hearth.deliver_in_background = True  # as `hearth run` does

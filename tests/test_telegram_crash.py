@@ -93,9 +93,7 @@ async def test_a_kill_half_way_through_a_check_in_round_sends_each_opening_once(
     await fake.start()
     hearth = HearthProcess(fake, tmp_path)
     await seed(hearth.database, people, people[0], schedule="checkin")
-    in_flight = fake.fail(
-        "hold", match=is_opening, skip=IN_FLIGHT - 1, taken=taken_before_the_kill
-    )
+    in_flight = fake.fail("hold", match=is_opening, skip=IN_FLIGHT - 1, taken=taken_before_the_kill)
     try:
         await hearth.start()  # the overdue round opens at start-up and its fan-out begins
         await fake.wait_for(in_flight.held.is_set, 60)
