@@ -9,6 +9,7 @@ from bot.ports import Store
 from bot.services import (
     audit,
     buddies,
+    care,
     language,
     moderators,
     pause,
@@ -42,6 +43,7 @@ def build_hearth(
         outbox=outbox,
         features=[
             setup.feature,
+            care.feature,
             moderators.feature,
             audit.feature,
             privacy.feature,

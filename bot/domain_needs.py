@@ -88,6 +88,13 @@ class CheckinAnswer:
     def responded(self) -> bool:
         return bool(self.answers)
 
+    def is_hard(self, asked: int) -> bool:
+        """A hard time: two or more needs unmet, three or more strained or unmet, or every need
+        asked about unmet. Such a check-in is answered with care, not asked for offers."""
+        unmet = sum(a is Answer.UNMET for a in self.answers.values())
+        strained = sum(a is Answer.STRAINED for a in self.answers.values())
+        return unmet >= 2 or unmet + strained >= 3 or (unmet > 0 and unmet >= asked)
+
 
 @dataclass(frozen=True)
 class Pause:

@@ -20,6 +20,8 @@ MemberHook = Callable[[CommunityContext, Member], Awaitable[None]]
 SetupShow = Callable[[CommunityContext], Awaitable[str]]
 SetupChange = Callable[[CommandContext, str], Awaitable[None]]
 ReportHandler = Callable[[CommandContext, str | None], Awaitable[None]]  # the period, as typed
+# The flow that answers a private message no conversation waits for (installed by one feature).
+UNEXPECTED_FLOW = "unexpected"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from bot.events import (
     Unreachable,
 )
 from bot.feature import (
+    UNEXPECTED_FLOW,
     ChoiceHandler,
     Feature,
     FlowHandler,
@@ -213,7 +214,7 @@ class Hearth:
             if handler is not None:
                 await handler(ctx, event.text)
             elif ctx.origin.is_private:
-                ctx.say("private_message_unexpected")
+                await self.flows[UNEXPECTED_FLOW](ctx, event.text)
 
         return run
 

@@ -44,7 +44,8 @@ async def answer(
     note: str | None = None,
 ) -> list[Reply]:
     """Answer the open check-in by typing numbers privately: one letter per need (o/s/u/k),
-    then ask a hand with the needs named in `hands`, offer (button label, text), and a note."""
+    then ask a hand with the needs named in `hands`, offer (button label, text), and a note.
+    A hard check-in is not asked for an offer, so then there is no offer step to skip."""
     replies: list[Reply] = []
     for letter in letters:
         replies += await world.privately(who, ANSWER_NUMBER[letter])
@@ -52,7 +53,8 @@ async def answer(
         replies += await choose(world, who, replies, need)
     replies += await choose(world, who, replies, "That's all" if hands else "No, thanks")
     if offer is None:
-        replies += await choose(world, who, replies, "Not right now")
+        if "Not right now" in {c.label for c in latest_choices(replies, who).choices}:
+            replies += await choose(world, who, replies, "Not right now")  # not after a hard one
     else:
         replies += await choose(world, who, replies, offer[0])
         replies += await world.privately(who, offer[1])

@@ -29,7 +29,7 @@ async def test_forgetme_leaves_no_trace_of_needs_in_any_table(sqlite_store: Sqli
     await answer(
         world,
         "bob",
-        "uuoooo",
+        "usoooo",  # not a hard check-in, so bob is asked for an offer
         hands=["food"],
         offer=("connection & culture", "tea and a chat"),
         note="secret note",

@@ -17,7 +17,7 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import mutual_aid, needs_config
+from bot.services import care, mutual_aid, needs_config
 
 feature = Feature("checkin_questions")
 FLOW = "checkin"
@@ -212,19 +212,23 @@ async def _answer_need(
         )
         return
     following = index + 1
+    preface = ""
     if following < len(checkin_round.needs):
         new = state_for(checkin_round, "need", index=following)
     else:
         new = state_for(checkin_round, "hand")
+        if answer.is_hard(len(checkin_round.needs)):
+            support = care.support_part(ctx, ctx.language)
+            preface = ctx.text("checkin_hard_ack", ctx.language, support=support)
     await _move(ctx, checkin_round, new)
-    await ask(ctx, ctx.member, checkin_round, new)
+    await ask(ctx, ctx.member, checkin_round, new, preface)
 
 
 async def _hand(
     ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], arg: str
 ) -> None:
     if arg == "-":
-        await _go(ctx, checkin_round, state_for(checkin_round, "offer"))
+        await _go(ctx, checkin_round, await _after_hands(ctx, checkin_round))
         return
     need = _need_at(checkin_round, arg)
     answer = await _answer_row(ctx, checkin_round)
@@ -238,8 +242,18 @@ async def _hand(
         category=needs_config.need_label(ctx, need, ctx.language),
     )
     left = [n for n in checkin_round.needs if n.key not in answer.hands]
-    following = state_for(checkin_round, "hand" if left else "offer")
+    if left:
+        following = state_for(checkin_round, "hand")
+    else:
+        following = await _after_hands(ctx, checkin_round)
     await _go(ctx, checkin_round, following, preface)
+
+
+async def _after_hands(ctx: CommandContext, checkin_round: CheckinRound) -> dict[str, Any]:
+    """Someone having a hard time is not asked, there and then, what they could offer."""
+    answer = await _answer_row(ctx, checkin_round)
+    hard = answer.is_hard(len(checkin_round.needs))
+    return state_for(checkin_round, "note" if hard else "offer")
 
 
 async def _offer(
@@ -289,7 +303,11 @@ async def _finish(ctx: CommandContext, checkin_round: CheckinRound, note: str | 
     answer.completed = True
     await ctx.uow.checkins.save_answer(answer)
     await ctx.uow.conversations.clear(ctx.member.id)
-    ctx.say("checkin_done_personal" if checkin_round.is_personal else "checkin_done")
+    done = "checkin_done_personal" if checkin_round.is_personal else "checkin_done"
+    if answer.is_hard(len(checkin_round.needs)):
+        ctx.say("checkin_done_hard", done=Markup(ctx.text(done, ctx.language)))
+    else:
+        ctx.say(done)
 
 
 @feature.flow(FLOW)
@@ -304,7 +322,7 @@ async def typed(ctx: CommandContext, message: str) -> None:
     found = await ctx.uow.checkins.get_round(int(state.get("round", 0)))
     if found is None or not found.is_open:
         await ctx.uow.conversations.clear(ctx.member.id)
-        ctx.say("checkin_closed")
+        await care.answer_unexpected(ctx, ctx.text("checkin_closed", ctx.language))
         return
     text = message.strip()
     choices = await _choices(ctx, ctx.member, found, state)

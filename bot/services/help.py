@@ -8,6 +8,7 @@ from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.services import care
 
 
 def help_feature(registry_of: CommandRegistry) -> Feature:
@@ -25,7 +26,12 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
             lines = [
                 f"`/{c.name}` — {escape(c.description)}" for c in registry_of.for_role(ctx.role)
             ]
-            ctx.say("help_list", commands=Markup("\n".join(lines)), role=ctx.role.label)
+            ctx.say(
+                "help_list",
+                commands=Markup("\n".join(lines)),
+                role=ctx.role.label,
+                support=care.support_part(ctx, ctx.language),
+            )
             return
         command = registry_of.get(wanted.lstrip("/").lower())
         if command is None:

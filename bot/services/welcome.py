@@ -23,7 +23,7 @@ from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice, Reply, Target, Visibility
 from bot.roles import Role
-from bot.services import buddies
+from bot.services import buddies, care
 from bot.services.reports import report_period
 from bot.welcome_records import Contribution, Intro, Onboarding, PairingStatus, Step
 
@@ -312,7 +312,7 @@ async def answered(ctx: CommandContext, message: str) -> None:
     if onboarding is None or onboarding.step is Step.DONE:
         await ctx.uow.conversations.clear(ctx.member.id)
         if ctx.origin.is_private:
-            ctx.say("private_message_unexpected")
+            await care.answer_unexpected(ctx)
         return
     here = ctx.origin.channel_ref
     if here is not None and here != onboarding.channel:
@@ -506,15 +506,18 @@ async def followup_pressed(ctx: CommandContext, parts: list[str]) -> None:
         return
     current = await buddies.open_pairing_of(ctx.uow, ctx.member.id)
     if parts[0] == "hand":
+        # Whatever else fits, a newcomer who could use a hand hears about /need and support.
+        support = care.support_part(ctx, ctx.language)
         if current is not None:
             buddy = await buddies.member_or_none(ctx.uow, current.buddy_id)
             name = buddy.display_name if buddy else ctx.text("former_member", ctx.language)
-            ctx.say("followup_hand_with_buddy", buddy=name)
+            ctx.say("followup_hand_with_buddy", buddy=name, support=support)
         elif await ctx.uow.buddies.get_request(ctx.member.id) is not None:
-            ctx.say("followup_hand_waiting")
+            ctx.say("followup_hand_waiting", support=support)
         else:
             ctx.say(
                 "followup_hand",
+                support=support,
                 choices=(
                     Choice(
                         ctx.text("followup_button_buddy", ctx.language),
