@@ -290,7 +290,7 @@ async def test_a_check_in_round_is_answered_with_buttons_in_dms_and_closes_with_
     assert "Time for a check-in." in shown(first.content) and "food" in first.content
     assert [b.split(":", 1)[1].split(":")[0] for b in first.custom_ids()] == ["ci"] * 4
     asked = await answer_needs(
-        fake, bot, ana, first, ["Strained", "Strained", "Okay", "Skip", "Okay", "Unmet"]
+        fake, bot, ana, first, ["Okay", "Strained", "Okay", "Skip", "Okay", "Unmet"]
     )
     assert not asked.ephemeral and asked.channel_id == first.channel_id  # still in the DM
     assert "Would you like a hand with any of these?" in asked.content
@@ -325,7 +325,7 @@ async def test_a_check_in_round_is_answered_with_buttons_in_dms_and_closes_with_
     assert (
         "• food, housing, health, connection & culture, access (internet, tools, transport):"
         " fewer than 3 strained and fewer than 3 unmet"
-    ) in text  # Ana's strained food and unmet access are among the small, suppressed counts
+    ) in text  # Ana's unmet access is among the small, suppressed counts
     assert not any(name in text for name in ("Ana", "Bea", "Mia"))
     assert summary.allowed_mentions == {"parse": []}
     assert not [m for m in fake.dms(ana) if "gentle nudge" in m.content]  # she had answered
