@@ -58,7 +58,7 @@ async def test_a_full_scheduled_round(world: World) -> None:
     assert names_in(summary) == set()
     assert "rent is late" not in summary
     # The check-in is over: a late number is no longer taken as an answer.
-    assert "haven't taken this as an answer" in text(await world.privately("ana", "2"))
+    assert "haven't taken this message as an answer" in text(await world.privately("ana", "2"))
     assert "closed a check-in round" in text(await world.say("bob", "/audit"))
 
 

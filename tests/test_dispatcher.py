@@ -82,7 +82,7 @@ async def test_a_redelivered_event_changes_and_sends_nothing(world: World) -> No
 async def test_a_plain_private_message_with_no_open_question_gets_a_gentle_hint(
     world: World,
 ) -> None:
-    assert "haven't taken this as an answer" in text(await world.privately("bob", "hello?"))
+    assert "haven't taken this message as an answer" in text(await world.privately("bob", "hello?"))
     assert await world.say("bob", "hello everyone") == []
 
 
@@ -104,4 +104,4 @@ async def test_a_conversation_routes_the_next_message_to_its_flow(world: World) 
     world.hearth.install(echo)
     await world.privately("bob", "/ask")
     assert "Noted: lentil" in text(await world.privately("bob", "lentil"))
-    assert "haven't taken this as an answer" in text(await world.privately("bob", "and bread"))
+    assert "haven't taken this message as an answer" in text(await world.privately("bob", "and bread"))
