@@ -104,4 +104,6 @@ async def test_a_conversation_routes_the_next_message_to_its_flow(world: World) 
     world.hearth.install(echo)
     await world.privately("bob", "/ask")
     assert "Noted: lentil" in text(await world.privately("bob", "lentil"))
-    assert "haven't taken this message as an answer" in text(await world.privately("bob", "and bread"))
+    assert "haven't taken this message as an answer" in text(
+        await world.privately("bob", "and bread")
+    )
