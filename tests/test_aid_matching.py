@@ -117,3 +117,18 @@ async def test_the_requester_is_told_the_truth_when_nobody_is_free(world: World)
     # ...and it stays true: a late yes from cy asks dan again.
     cy_late = await choose(world, "cy", moved, "Yes, I can help")
     assert GOOD_NEWS in text(to(cy_late, "dan")) and "fresh bread" in text(to(cy_late, "dan"))
+
+
+async def test_a_helper_who_withdraws_while_the_requester_decides_is_replaced(
+    world: World,
+) -> None:
+    await community(world, "bob", "cy", "dan")
+    await world.say("bob", "/offer food soup on Fridays")
+    await world.say("cy", "/offer food fresh bread")
+    asked = await world.say("dan", "/need food")
+    accepted = await choose(world, "bob", asked, "Yes, I can help")
+    await choose(world, "bob", await world.say("bob", "/offers"), "Withdraw 1")
+    pressed = await choose(world, "dan", accepted, "Yes, introduce us")
+    assert "no longer available" in text(to(pressed, "dan"))
+    assert asked_who(pressed) == ["cy"]
+    assert "You're introduced" not in text(pressed)

@@ -616,8 +616,9 @@ async def _requester_answered(
         raise Refusal("choice_not_yours")
     if request.state is not RequestState.ASKING_REQUESTER:
         raise Refusal("aid_moved_on")
-    if about is not None and whole_number(about) != request.current_offer_id:
-        raise Refusal("aid_moved_on")
+    current = request.current_offer_id
+    if about is not None and current is not None and whole_number(about) != current:
+        raise Refusal("aid_moved_on")  # a question about an earlier helper
     offer = (
         await ctx.uow.offers.get(request.current_offer_id)
         if request.current_offer_id is not None
