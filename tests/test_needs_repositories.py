@@ -195,6 +195,39 @@ async def test_offers_and_requests(store: Store) -> None:
         await uow.commit()
 
 
+async def test_each_offerer_asked_about_a_request_keeps_their_own_answer(store: Store) -> None:
+    """Matching relies on this: a late yes, a reserve yes and a day without answer coexist."""
+    community_id, (ana, bob, cy) = await _people(store, "ana", "bob", "cy")
+    opened = NOW + timedelta(microseconds=123456)  # a need-done button names it to the ms
+    async with store.unit_of_work() as uow:
+        soup = await uow.offers.add(
+            community_id=community_id, member_id=ana, category="food", what="soup", now=NOW
+        )
+        bread = await uow.offers.add(
+            community_id=community_id, member_id=bob, category="food", what="bread", now=NOW
+        )
+        request = await uow.aid_requests.add(
+            community_id=community_id,
+            member_id=cy,
+            category="food",
+            details="",
+            now=opened,
+            expires_at=opened + timedelta(days=14),
+        )
+        await uow.aid_requests.record_attempt(request.id, soup.id, Outcome.ASKED, NOW)
+        await uow.aid_requests.record_attempt(request.id, bread.id, Outcome.ASKED, NOW)
+        await uow.aid_requests.record_attempt(request.id, soup.id, Outcome.NO_ANSWER, NOW)
+        await uow.aid_requests.record_attempt(request.id, bread.id, Outcome.ACCEPTED, NOW)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.aid_requests.attempts(request.id) == {
+            soup.id: Outcome.NO_ANSWER,
+            bread.id: Outcome.ACCEPTED,
+        }
+        found = await uow.aid_requests.get(request.id)
+        assert found is not None and found.opened_at == opened
+
+
 async def test_personal_data_is_exported_and_erased(store: Store) -> None:
     community_id, (ana, bob) = await _people(store, "ana", "bob")
     async with store.unit_of_work() as uow:

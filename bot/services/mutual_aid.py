@@ -2,8 +2,10 @@
 
 A request is put to one offerer at a time, privately and without naming the requester; the
 least recently matched offerer goes first and the requester is never asked to help
-themselves. A "no", or no answer within a day, moves on to the next. Only when the offerer and
-then the requester have both said yes are they introduced, by name, to each other alone.
+themselves. A "no", or no answer within a day, moves on to the next, until every offerer has
+been asked. A late yes still counts while nobody has said yes yet: the first yes goes to the
+requester, and a later one is thanked and kept in reserve. Only when the offerer and then the
+requester have both said yes are they introduced, by name, to each other alone.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ MAX_OFFER = 300
 MAX_DETAILS = 500
 BUTTON_TEXT = 40  # how much of a contribution a button shows
 _NEVER = datetime.min.replace(tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Sought(Enum):
+    """What seeking a helper for a request led to."""
+
+    OFFERER = "offerer"  # an offerer not asked before is being asked
+    REQUESTER = "requester"  # one who said yes while another was in hand is put to the requester
+    WAITING = "waiting"  # nobody new to ask; one asked earlier still has time to answer
+    NOBODY = "nobody"  # every offerer declined or did not answer in time
 
 
 class Opened(Enum):
@@ -298,44 +310,71 @@ async def open_request(
         payload={"request": request.id},
         member_id=member.id,
     )
-    asked = await seek(ctx, request, tell_if_none=False)
-    return Opened.ASKING if asked else Opened.NOBODY
+    sought = await seek(ctx, request, tell_if_none=False)
+    return Opened.ASKING if sought is Sought.OFFERER else Opened.NOBODY
 
 
-async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool) -> bool:
-    """Ask the next offerer about a request; when nobody is left, say so honestly."""
-    tried = await ctx.uow.aid_requests.attempts(request.id)
-    tried_members = set()
-    for offer_id in tried:
-        earlier = await ctx.uow.offers.get(offer_id)
-        if earlier is not None:
-            tried_members.add(earlier.member_id)
+async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool) -> Sought:
+    """Put the request to the next person who could help; when nobody is left, say so truthfully.
+
+    One who already said yes while someone else was in hand goes first, then offerers not yet
+    asked; if none is left but one asked earlier still has time to answer, Hearth waits for
+    them. Only then is the requester told nobody is free, and a late yes still reaches them.
+    """
+    asked = await _asked(ctx, request)
+    reserve = [offer for offer, outcome in asked.values() if outcome is Outcome.ACCEPTED]
+    if reserve:
+        await _ask_requester(ctx, request, min(reserve, key=lambda o: o.id))
+        return Sought.REQUESTER
+    offer = await _next_offer(ctx, request, set(asked))
+    if offer is not None:
+        await _ask_offerer(ctx, request, offer)
+        return Sought.OFFERER
+    waiting = [offer for offer, outcome in asked.values() if outcome is Outcome.ASKED]
+    if waiting:
+        request.state, request.current_offer_id = RequestState.ASKING_OFFERER, waiting[0].id
+        await ctx.uow.aid_requests.save(request)
+        return Sought.WAITING
+    request.state, request.current_offer_id, request.asked_at = RequestState.UNMATCHED, None, None
+    await ctx.uow.aid_requests.save(request)
+    if tell_if_none:
+        requester = await ctx.uow.members.get(request.member_id)
+        ctx.tell(
+            requester,
+            "aid_nobody_left",
+            category=needs_config.category_label(ctx, request.category, requester.language),
+        )
+    return Sought.NOBODY
+
+
+async def _asked(ctx: CommunityContext, request: AidRequest) -> dict[int, tuple[Offer, Outcome]]:
+    """Each member already asked about this request: the offer they were asked with, and how
+    it went (offers since withdrawn are forgotten with their attempts)."""
+    found: dict[int, tuple[Offer, Outcome]] = {}
+    for offer_id, outcome in (await ctx.uow.aid_requests.attempts(request.id)).items():
+        offer = await ctx.uow.offers.get(offer_id)
+        if offer is not None and (await ctx.uow.members.get(offer.member_id)).active:
+            found[offer.member_id] = (offer, outcome)
+    return found
+
+
+async def _next_offer(ctx: CommunityContext, request: AidRequest, asked: set[int]) -> Offer | None:
+    """The least recently matched offer of an active member not asked yet, if any (`asked`:
+    the members asked already; one who left is never asked)."""
     best: dict[int, Offer] = {}
     for offer in await ctx.uow.offers.in_category(ctx.community.id, request.category):
-        if offer.member_id == request.member_id or offer.member_id in tried_members:
+        if offer.member_id == request.member_id or offer.member_id in asked:
             continue
-        if offer.id in tried or not (await ctx.uow.members.get(offer.member_id)).active:
+        if not (await ctx.uow.members.get(offer.member_id)).active:
             continue
         current = best.get(offer.member_id)
         if current is None or _matched_order(offer) < _matched_order(current):
             best[offer.member_id] = offer
-    candidates = sorted(best.values(), key=_matched_order)
-    requester = await ctx.uow.members.get(request.member_id)
-    if not candidates:
-        request.state, request.current_offer_id, request.asked_at = (
-            RequestState.UNMATCHED,
-            None,
-            None,
-        )
-        await ctx.uow.aid_requests.save(request)
-        if tell_if_none:
-            ctx.tell(
-                requester,
-                "aid_nobody_left",
-                category=needs_config.category_label(ctx, request.category, requester.language),
-            )
-        return False
-    offer = candidates[0]
+    return min(best.values(), key=_matched_order, default=None)
+
+
+async def _ask_offerer(ctx: CommunityContext, request: AidRequest, offer: Offer) -> None:
+    """Ask one offerer, privately and without the requester's name, with a day to answer."""
     request.state, request.current_offer_id, request.asked_at = (
         RequestState.ASKING_OFFERER,
         offer.id,
@@ -364,7 +403,28 @@ async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool
         payload={"request": request.id, "offer": offer.id},
         member_id=request.member_id,
     )
-    return True
+
+
+async def _ask_requester(ctx: CommunityContext, request: AidRequest, offer: Offer) -> None:
+    """An offerer said yes: ask the requester whether to be introduced (no names yet)."""
+    request.state, request.current_offer_id, request.asked_at = (
+        RequestState.ASKING_REQUESTER,
+        offer.id,
+        ctx.now,
+    )
+    await ctx.uow.aid_requests.save(request)
+    requester = await ctx.uow.members.get(request.member_id)
+    buttons = (("aid_introduce_us", "y"), ("aid_not_this_one", "n"), ("aid_no_longer", "x"))
+    ctx.tell(
+        requester,
+        "aid_requester_question",
+        category=needs_config.category_label(ctx, request.category, requester.language),
+        what=offer.what,
+        choices=tuple(
+            Choice(ctx.text(label, requester.language), f"aid:r:{request.id}:{answer}:{offer.id}")
+            for label, answer in buttons
+        ),
+    )
 
 
 def _matched_order(offer: Offer) -> tuple[datetime, int]:
@@ -373,11 +433,10 @@ def _matched_order(offer: Offer) -> tuple[datetime, int]:
 
 
 async def _close(ctx: CommunityContext, request: AidRequest) -> None:
-    """Close a request: tell an offerer still in the loop, then forget the request entirely."""
-    waiting = (RequestState.ASKING_OFFERER, RequestState.ASKING_REQUESTER)
-    if request.state in waiting and request.current_offer_id is not None:
-        offer = await ctx.uow.offers.get(request.current_offer_id)
-        if offer is not None:
+    """Close a request: tell offerers still in the loop (asked and within their day, or having
+    said yes and not introduced), then forget the request entirely."""
+    for offer, outcome in (await _asked(ctx, request)).values():
+        if outcome in (Outcome.ASKED, Outcome.ACCEPTED):
             offerer = await ctx.uow.members.get(offer.member_id)
             ctx.tell(offerer, "aid_offerer_not_needed")
     for job in await ctx.uow.jobs.pending(ctx.community.id):
@@ -423,14 +482,62 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
 
 
 async def _need_done(ctx: CommandContext, mine: list[AidRequest], which: str | None) -> None:
+    """Close the one open request (or the one named); with several, ask which with buttons."""
     if which:
         category = _category(ctx, which)
         mine = [r for r in mine if r.category == category]
     if not mine:
         raise Refusal("aid_nothing_open")
-    for request in mine:
+    if len(mine) == 1:
+        await _close_and_say(ctx, mine)
+        return
+    # Each button names the request by when it opened too, and "all of them" those opened by
+    # now, so that a late press never closes a request opened (or an id reused) since.
+    choices = [Choice(_done_label(ctx, r), f"aid:d:{r.id}:{_stamp(r.opened_at)}") for r in mine]
+    everything = f"aid:d:all:{_stamp(ctx.now)}:{ctx.member.id}"
+    choices.append(Choice(ctx.text("aid_done_all", ctx.language), everything))
+    ctx.say("aid_done_which", choices=tuple(choices))
+
+
+def _done_label(ctx: CommandContext, request: AidRequest) -> str:
+    category = _label(ctx, request.category)
+    if not request.details:
+        return category
+    details = shorten(request.details, BUTTON_TEXT)
+    return ctx.text("aid_done_button", ctx.language, category=category, details=details)
+
+
+def _stamp(moment: datetime) -> int:
+    """A moment as whole milliseconds, short enough for a button's key."""
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+async def _done_pressed(ctx: CommandContext, which: str, stamp: str, owner: str) -> None:
+    """A press on "which request is met?": close it (or all listed); a stale press changes
+    nothing."""
+    moment = whole_number(stamp)
+    if moment is None:
+        raise Refusal("choice_stale")
+    mine = await ctx.uow.aid_requests.of_member(ctx.member.id)
+    if which == "all":
+        if whole_number(owner) != ctx.member.id:
+            raise Refusal("choice_not_yours")
+        chosen = [r for r in mine if _stamp(r.opened_at) <= moment]
+    else:
+        number = whole_number(which)
+        found = await ctx.uow.aid_requests.get(number) if number is not None else None
+        if found is not None and found.member_id != ctx.member.id:
+            raise Refusal("choice_not_yours")
+        chosen = [r for r in mine if r.id == number and _stamp(r.opened_at) == moment]
+    if not chosen:
+        raise Refusal("aid_done_stale")
+    await _close_and_say(ctx, chosen)
+
+
+async def _close_and_say(ctx: CommandContext, requests: list[AidRequest]) -> None:
+    for request in requests:
         await _close(ctx, request)
-    labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
+    labels = [_label(ctx, r.category) for r in requests]
     ctx.say("aid_need_closed", categories=", ".join(labels))
 
 
@@ -442,8 +549,10 @@ async def aid_pressed(ctx: CommandContext, parts: list[str]) -> None:
     match parts:
         case ["o", request_id, answer] if answer in ("y", "n"):
             await _offerer_answered(ctx, request_id, answer == "y")
-        case ["r", request_id, answer] if answer in ("y", "n", "x"):
-            await _requester_answered(ctx, request_id, answer)
+        case ["r", request_id, answer, *about] if answer in ("y", "n", "x") and len(about) < 2:
+            await _requester_answered(ctx, request_id, answer, about[0] if about else None)
+        case ["d", which, stamp, *owner] if len(owner) < 2:
+            await _done_pressed(ctx, which, stamp, owner[0] if owner else "")
         case ["w", offer_id]:
             await _withdraw(ctx, await _own_offer(ctx, offer_id))
         case ["b", contribution_id]:
@@ -470,44 +579,46 @@ async def _request(ctx: CommandContext, request_id: str) -> AidRequest:
 
 
 async def _offerer_answered(ctx: CommandContext, request_id: str, yes: bool) -> None:
+    """An offerer's answer counts whenever it comes while nobody has said yes yet, even after
+    their day is over or Hearth has gone on to ask someone else."""
     request = await _request(ctx, request_id)
-    offer = (
-        await ctx.uow.offers.get(request.current_offer_id)
-        if request.current_offer_id is not None
-        else None
-    )
-    asking_me = offer is not None and offer.member_id == ctx.member.id
-    if request.state is not RequestState.ASKING_OFFERER or offer is None or not asking_me:
+    mine = (await _asked(ctx, request)).get(ctx.member.id)
+    if mine is None:
+        raise Refusal("aid_moved_on")
+    offer, outcome = mine
+    if outcome in (Outcome.ACCEPTED, Outcome.INTRODUCED) and yes:
+        ctx.say("aid_offerer_already_yes")
+        return
+    if outcome not in (Outcome.ASKED, Outcome.NO_ANSWER, Outcome.DECLINED):
         raise Refusal("aid_moved_on")
     if not yes:
         await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.DECLINED, ctx.now)
-        ctx.say("aid_offerer_declined")
-        await seek(ctx, request, tell_if_none=True)
+        if request.state is RequestState.ASKING_OFFERER and request.current_offer_id == offer.id:
+            ctx.say("aid_offerer_declined")
+            await seek(ctx, request, tell_if_none=True)
+        else:
+            ctx.say("aid_offerer_declined_late")
         return
     await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.ACCEPTED, ctx.now)
-    request.state = RequestState.ASKING_REQUESTER
-    await ctx.uow.aid_requests.save(request)
-    requester = await ctx.uow.members.get(request.member_id)
-    ctx.tell(
-        requester,
-        "aid_requester_question",
-        category=needs_config.category_label(ctx, request.category, requester.language),
-        what=offer.what,
-        choices=(
-            Choice(ctx.text("aid_introduce_us", requester.language), f"aid:r:{request.id}:y"),
-            Choice(ctx.text("aid_not_this_one", requester.language), f"aid:r:{request.id}:n"),
-            Choice(ctx.text("aid_no_longer", requester.language), f"aid:r:{request.id}:x"),
-        ),
-    )
-    ctx.say("aid_offerer_accepted")
+    if request.state in (RequestState.ASKING_OFFERER, RequestState.UNMATCHED):
+        await _ask_requester(ctx, request, offer)
+        ctx.say("aid_offerer_accepted")
+    else:  # someone else said yes first; this yes waits in reserve
+        ctx.say("aid_offerer_taken_care_of")
 
 
-async def _requester_answered(ctx: CommandContext, request_id: str, answer: str) -> None:
+async def _requester_answered(
+    ctx: CommandContext, request_id: str, answer: str, about: str | None
+) -> None:
+    """`about`: the offer the question was about (absent on buttons sent before it was kept)."""
     request = await _request(ctx, request_id)
     if request.member_id != ctx.member.id:
         raise Refusal("choice_not_yours")
     if request.state is not RequestState.ASKING_REQUESTER:
         raise Refusal("aid_moved_on")
+    current = request.current_offer_id
+    if about is not None and current is not None and whole_number(about) != current:
+        raise Refusal("aid_moved_on")  # a question about an earlier helper
     offer = (
         await ctx.uow.offers.get(request.current_offer_id)
         if request.current_offer_id is not None
@@ -527,9 +638,10 @@ async def _requester_answered(ctx: CommandContext, request_id: str, answer: str)
             request.id, offer.id, Outcome.NOT_THIS_ONE, ctx.now
         )
         ctx.tell(offerer, "aid_offerer_not_needed")
-        if not await seek(ctx, request, tell_if_none=False):
+        sought = await seek(ctx, request, tell_if_none=False)
+        if sought is Sought.NOBODY:
             ctx.say("aid_nobody_left", category=_label(ctx, request.category))
-        else:
+        elif sought is not Sought.REQUESTER:  # else the next question is already on its way
             ctx.say("aid_asking_next")
         return
     await ctx.uow.aid_requests.record_attempt(request.id, offer.id, Outcome.INTRODUCED, ctx.now)
@@ -563,16 +675,17 @@ def _label(ctx: CommandContext, category: str) -> str:
 
 @feature.job("aid_no_answer")
 async def no_answer(ctx: CommunityContext, job: Job) -> None:
-    """A day without an answer from the offerer: thank them silently and ask the next one."""
+    """A day without an answer from an offerer: ask the next one, without a word to them (a
+    yes from them still counts later, while nobody else has said yes)."""
     request = await ctx.uow.aid_requests.get(int(job.payload["request"]))
-    if request is None or request.state is not RequestState.ASKING_OFFERER:
+    if request is None:
         return
     offer_id = int(job.payload["offer"])
-    if request.current_offer_id not in (offer_id, None):
-        return  # asking someone else by now
-    if request.current_offer_id is not None:
+    if (await ctx.uow.aid_requests.attempts(request.id)).get(offer_id) is Outcome.ASKED:
         await ctx.uow.aid_requests.record_attempt(request.id, offer_id, Outcome.NO_ANSWER, ctx.now)
-    await seek(ctx, request, tell_if_none=True)
+    waiting_on_them = request.current_offer_id in (offer_id, None)
+    if request.state is RequestState.ASKING_OFFERER and waiting_on_them:
+        await seek(ctx, request, tell_if_none=True)
 
 
 @feature.job("aid_expire")
