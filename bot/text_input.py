@@ -4,14 +4,15 @@ Every event from an adapter passes through `clean_event` before the core reads i
 and echoed text is Unicode NFC and free of:
 - control characters (a newline stays in text; a tab becomes a space; terminal escape
   sequences go whole);
-- invisible format characters (zero-width space, word joiner, BOM, soft hyphen, direction
-  marks, tag characters) and characters that show as nothing (Hangul fillers, the blank
-  braille cell, combining marks with nothing to combine with). A zero-width joiner or
-  non-joiner stays only inside a word or emoji of a script that needs it (a family emoji,
-  Persian, Indic scripts); between two ASCII characters it could only disguise a word;
+- invisible format characters (zero-width space, word joiner, BOM, soft hyphen, tag
+  characters) and characters that show as nothing (Hangul fillers, the blank braille cell,
+  combining marks with nothing to combine with). A zero-width joiner or non-joiner stays
+  only inside a word or emoji of a script that needs it (a family emoji, Persian, Indic
+  scripts); between two ASCII characters it could only disguise a word;
 - bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): dropped,
   so nothing typed can flip the text placed after it. Right-to-left text still shows right
-  to left: each letter carries its own direction.
+  to left: each letter carries its own direction. The direction marks (LRM, RLM, ALM) act
+  on their neighbours only, so they stay where they touch something visible.
 So what is left either shows or is ordinary white space, and the core's usual "empty once
 stripped" checks hold for every part of a text: a required parameter left blank is missing.
 """
@@ -26,6 +27,7 @@ from typing import Any
 from bot.events import CommandInvoked, Event, MessagePosted, Origin
 
 JOINERS = frozenset("\u200c\u200d")
+DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
 # Not format characters, yet they show as nothing: fillers and the blank braille cell.
 _SHOW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _NEWLINES = re.compile(r"\r\n?|[\x85\u2028\u2029]")
@@ -44,17 +46,23 @@ def _kept(char: str, before: str) -> bool:
     category = unicodedata.category(char)
     if category in ("Cc", "Cs") or char in _SHOW_NOTHING:
         return False
-    if category == "Cf":
-        return char in JOINERS  # decided once their neighbours are known
+    if category == "Cf":  # joiners and direction marks: decided once their neighbours are known
+        return char in JOINERS or char in DIRECTION_MARKS
     if category[0] == "M":  # a mark needs something visible to sit on
-        return bool(before) and not before.isspace() and before not in JOINERS
+        return _shows(before)
     return True
 
 
-def _joins(before: str, after: str) -> bool:
-    """A joiner between these two characters may change how they render, not what they say."""
+def _shows(char: str) -> bool:
+    return bool(char) and not char.isspace() and unicodedata.category(char) != "Cf"
+
+
+def _stays(char: str, before: str, after: str) -> bool:
+    """Whether a joiner or direction mark stays between these neighbours."""
+    if char in DIRECTION_MARKS:
+        return _shows(before) or _shows(after)
     if not before or not after or (before.isascii() and after.isascii()):
-        return False
+        return False  # a joiner between ASCII letters can only disguise a word
     return all(unicodedata.category(c)[0] in "LMS" for c in (before, after))
 
 
@@ -68,8 +76,8 @@ def clean_text(text: str) -> str:
     joined = [
         c
         for i, c in enumerate(kept)
-        if c not in JOINERS
-        or _joins(kept[i - 1] if i else "", kept[i + 1] if i + 1 < len(kept) else "")
+        if unicodedata.category(c) != "Cf"
+        or _stays(c, kept[i - 1] if i else "", kept[i + 1] if i + 1 < len(kept) else "")
     ]
     return unicodedata.normalize("NFC", "".join(joined)).strip()
 

@@ -25,17 +25,14 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 def hidden(value: str) -> list[str]:
     """Characters that must never be stored or shown: controls (a newline is fine), format
-    characters other than a joiner inside a word or emoji, and bidirectional controls."""
-    found = []
-    for char in value:
-        category = unicodedata.category(char)
-        if (
-            char in BIDI_CONTROLS
-            or (category == "Cc" and char != "\n")
-            or (category == "Cf" and char not in "\u200c\u200d")
-        ):
-            found.append(char)
-    return found
+    characters other than joiners and direction marks, and bidirectional controls."""
+    allowed = "\n\u200c\u200d\u200e\u200f\u061c"
+    return [
+        char
+        for char in value
+        if char in BIDI_CONTROLS
+        or (unicodedata.category(char) in ("Cc", "Cf") and char not in allowed)
+    ]
 
 
 # -- the cleaning itself --------------------------------------------------------------------
@@ -58,6 +55,12 @@ def test_a_joiner_inside_an_emoji_or_a_persian_word_stays() -> None:
     assert clean_text(family) == family
     assert clean_text(persian) == persian
     assert clean_text("ad\u200dmin \u200d") == "admin"  # between ASCII letters it disguises
+
+
+def test_a_direction_mark_stays_beside_words_and_goes_alone() -> None:
+    shalom = "\u05e9\u05dc\u05d5\u05dd!\u200f"
+    assert clean_text(shalom) == shalom
+    assert clean_text(" \u200f \u200e\u0301 ") == ""
 
 
 def test_text_is_composed_into_nfc() -> None:
