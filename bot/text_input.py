@@ -112,7 +112,13 @@ def clean_event(event: Event) -> Event:
             options = event.options
             if options is not None:
                 options = tuple((name, _option(value)) for name, value in options)
-            return replace(event, origin=origin, text=clean_text(event.text), options=options)
+            return replace(
+                event,
+                origin=origin,
+                name=clean_name(event.name),
+                text=clean_text(event.text),
+                options=options,
+            )
         case MessagePosted():
             return replace(event, origin=origin, text=clean_text(event.text))
     return replace(event, origin=origin)

@@ -110,6 +110,12 @@ async def test_nul_bell_and_escape_sequences_are_neither_stored_nor_echoed(world
     assert not list(_hidden_in_store(world))
 
 
+async def test_an_unknown_command_is_not_echoed_with_its_escape_sequences(world: World) -> None:
+    replies = await world.say("ana", "/\x1b[2Jwipe\u202e")
+    assert "I don't know the command /wipe." in text(replies)
+    assert not hidden(text(replies))
+
+
 async def test_a_private_answer_of_invisible_characters_is_refused_kindly(world: World) -> None:
     replies = await world.privately("ana", "\u200b\u200d\u2060")
     assert "couldn't find any words" in text(to(replies, "ana"))
@@ -173,14 +179,25 @@ def _hidden_in_store(world: World) -> Iterator[str]:
     args=anything,
     who=st.sampled_from(["bob", "mod"]),
     answer=anything,
+    structured=st.booleans(),
 )
 def test_nothing_typed_into_any_command_is_stored_or_shown_hidden(
-    command: str, args: str, who: str, answer: str
+    command: str, args: str, who: str, answer: str, structured: bool
 ) -> None:
     async def run() -> None:
         if not await WORLD.say("mod", "/proposal 1"):
             await WORLD.say("mod", "/propose Garden | Use the empty lot")
-        replies = await WORLD.say(who, f"/{command} {args}")
+        if structured:  # as Discord sends it: one typed value per parameter
+            declared = WORLD.hearth.registry.get(command)
+            assert declared is not None
+            words = args.split(" ")
+            options = tuple(
+                (param.name, words[i % len(words)]) for i, param in enumerate(declared.params)
+            )
+            event = CommandInvoked(WORLD.origin(who), command, options=options)
+            replies = await WORLD.hearth.handle(event)
+        else:
+            replies = await WORLD.say(who, f"/{command} {args}")
         replies += await WORLD.privately(who, answer)  # an answer to whatever was asked
         for reply in replies:
             assert not hidden(reply.text), reply.text
