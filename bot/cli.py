@@ -10,6 +10,7 @@ import signal
 import sys
 from datetime import UTC, datetime
 
+from bot.errors import StartupProblem
 from bot.hearth import Defaults
 from bot.runtime import Adapter
 from bot.settings import Settings, SettingsProblem, load_settings
@@ -148,8 +149,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         asyncio.run(_serve(settings, defaults, configured))
         return 0
-    except ValueError as problem:
+    except (StartupProblem, ValueError) as problem:
         print(f"hearth: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as problem:  # anything else still ends in one line; details when asked
+        log.debug("stopped by an unexpected error", exc_info=True)
+        print(
+            f"hearth: stopped by an unexpected error ({type(problem).__name__}: {problem});"
+            " run with HEARTH_LOG_LEVEL=DEBUG to see where",
+            file=sys.stderr,
+        )
+        return 1

@@ -12,3 +12,7 @@ class Refusal(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class StartupProblem(Exception):
+    """Hearth cannot start: one line naming the setting or file and what to do about it."""

@@ -42,6 +42,7 @@ from bot.ports import Store, UnitOfWork
 from bot.replies import Reply, Target, Visibility
 from bot.roles import decide_role
 from bot.scheduling import next_weekly
+from bot.text_input import clean_event, clean_origin, clean_text
 
 log = logging.getLogger("hearth.core")
 OUTBOX_BATCH = 100
@@ -135,6 +136,7 @@ class Hearth:
     # -- events in, replies out ------------------------------------------------------------
 
     async def handle(self, event: Event) -> list[Reply]:
+        event = clean_event(event)  # the one place where what people type is made safe
         origin = event.origin
         replies: list[Reply]
         match event:
@@ -157,7 +159,7 @@ class Hearth:
         async def nothing(ctx: CommandContext) -> None:
             return None
 
-        await self._in_context(origin, None, nothing)
+        await self._in_context(clean_origin(origin), None, nothing)
 
     async def suggest(
         self, origin: Origin, command_name: str, param_name: str, typed: str
@@ -169,10 +171,10 @@ class Hearth:
             return []
         try:
             async with self.store.unit_of_work() as uow:  # never committed: nothing is kept
-                ctx = await self._command_context(uow, origin)
+                ctx = await self._command_context(uow, clean_origin(origin))
                 if ctx.role < command.role:
                     return []
-                return list(await param.suggest(ctx, typed))[:MAX_SUGGESTIONS]
+                return list(await param.suggest(ctx, clean_text(typed)))[:MAX_SUGGESTIONS]
         except Exception:
             log.exception("suggestions failed command=%s param=%s", command_name, param_name)
             return []
@@ -209,6 +211,10 @@ class Hearth:
     def _message(self, event: MessagePosted) -> Callable[[CommandContext], Awaitable[None]]:
         async def run(ctx: CommandContext) -> None:
             ctx.confidential = event.confidential
+            if not event.text:  # nothing visible was left of it
+                if ctx.in_confidence:
+                    raise Refusal("message_blank")
+                return
             conversation = await ctx.uow.conversations.get(ctx.member.id)
             handler = self.flows.get(conversation.flow) if conversation else None
             if handler is not None:
@@ -343,7 +349,8 @@ class Hearth:
                 community_id=community.id,
                 platform=origin.platform,
                 user_ref=person.user_ref,
-                display_name=person.display_name,
+                display_name=person.display_name
+                or self.catalog.text("nameless_member", community.language),
                 language=person.language if person.language in self.catalog.languages else None,
                 now=self.clock.now(),
             )

@@ -37,6 +37,7 @@ from bot.proposal_records import (
     Version,
     reflection_number,
 )
+from bot.text_input import is_blank
 
 
 @dataclass
@@ -436,7 +437,7 @@ def _limit(text: str, limit: int, key: str) -> None:
 
 def check_title(title: str) -> str:
     title = title.strip()
-    if not title:
+    if is_blank(title):  # e.g. only a direction mark was left beside the "|"
         raise Refusal("proposal_title_empty", limit=TITLE_LIMIT)
     _limit(title, TITLE_LIMIT, "proposal_title_too_long")
     return title
@@ -444,7 +445,7 @@ def check_title(title: str) -> str:
 
 def check_details(details: str) -> str:
     details = details.strip()
-    if not details:
+    if is_blank(details):
         raise Refusal("proposal_details_empty", limit=DETAILS_LIMIT)
     _limit(details, DETAILS_LIMIT, "proposal_details_too_long")
     return details

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any, Self
 import aiosqlite
 
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
@@ -597,14 +599,31 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
-        db = await aiosqlite.connect(str(path), isolation_level=None)
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA busy_timeout = 5000")
-        store = cls(db)
-        await store.migrate()
+        """Open and migrate the file, or refuse in one line (StartupProblem) with the
+        connection closed: its thread left running would keep the process alive."""
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise StartupProblem(
+                f"database {path}: the folder {folder} does not exist; create it or point"
+                " HEARTH_DATABASE at a file in an existing folder"
+            )
+        try:
+            db = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as error:
+            raise _unusable(path, error) from None
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await db.execute("PRAGMA busy_timeout = 5000")
+            store = cls(db)
+            await store.migrate()
+        except BaseException as error:
+            await db.close()
+            if isinstance(error, sqlite3.Error):
+                raise _unusable(path, error) from None
+            raise
         return store
 
     async def migrate(self) -> None:
@@ -640,3 +659,29 @@ def _statements(sql: str) -> list[str]:
     """Split a migration into statements (migrations keep one statement per ';'-ended block)."""
     cleaned = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
     return [part.strip() for part in cleaned.split(";") if part.strip()]
+
+
+def _unusable(path: str | Path, error: sqlite3.Error) -> StartupProblem:
+    """What an operator can do about a database SQLite will not use, in one line."""
+    reason = str(error)
+    if isinstance(error, sqlite3.DatabaseError) and (
+        "not a database" in reason or "malformed" in reason or "corrupt" in reason
+    ):
+        return StartupProblem(
+            f"database {path} is not a SQLite database (or is damaged); restore a backup or"
+            " point HEARTH_DATABASE at another file"
+        )
+    if "locked" in reason or "busy" in reason:
+        return StartupProblem(
+            f"database {path} is in use by another program (is Hearth already running?);"
+            " stop it or point HEARTH_DATABASE at another file"
+        )
+    if "unable to open" in reason or "readonly" in reason:
+        return StartupProblem(
+            f"database {path} cannot be opened for writing; check that it is a file Hearth may"
+            " write (and its folder too), or point HEARTH_DATABASE at another file"
+        )
+    return StartupProblem(
+        f"database {path} cannot be used ({reason}); restore a backup or point"
+        " HEARTH_DATABASE at another file"
+    )

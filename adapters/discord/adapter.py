@@ -13,9 +13,11 @@ import asyncio
 import logging
 import re
 import time
+from asyncio import FIRST_COMPLETED
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord.components import (
@@ -33,6 +35,7 @@ from adapters.discord.places import (
 from adapters.discord.render import NO_MENTIONS, to_discord
 from adapters.discord.sending import Send, send_reply
 from adapters.discord.slash import PLATFORM, install_commands, sync_if_changed
+from bot.errors import StartupProblem
 from bot.events import (
     Event,
     MemberJoined,
@@ -52,6 +55,7 @@ DEFAULT_DM_INTERVAL = 1.0  # seconds between direct messages of a fan-out
 DEFAULT_DEFER_AFTER = 1.5  # seconds before an interaction is deferred (Discord allows 3)
 DEFAULT_OFFER_EVERY = 6 * 3600.0  # seconds before the channel button is offered again
 HELD_PER_MEMBER = 10  # undelivered private messages kept per member for the channel button
+DEFAULT_READY_TIMEOUT = 120.0  # seconds the gateway has to say it is ready at start-up
 STOP_GRACE = 5.0  # seconds to finish sending queued direct messages on shutdown
 _FLOW = re.compile(r"[a-z0-9_:.-]{0,80}")
 
@@ -82,6 +86,7 @@ class DiscordAdapter:
         defer_after: float = DEFAULT_DEFER_AFTER,
         offer_every: float = DEFAULT_OFFER_EVERY,
         client_options: dict[str, Any] | None = None,
+        ready_timeout: float = DEFAULT_READY_TIMEOUT,
     ) -> None:
         self._token = token
         self.dev_guild = dev_guild
@@ -90,6 +95,7 @@ class DiscordAdapter:
         self._defer_after = defer_after
         self._offer_every = offer_every
         self._client_options = dict(client_options or {})
+        self._ready_timeout = ready_timeout
         self._hearth: Hearth | None = None
         self._client: HearthClient | None = None
         self._gateway: asyncio.Task[None] | None = None
@@ -130,6 +136,8 @@ class DiscordAdapter:
         """Log in, sync the slash commands if they changed, and wait until the gateway is ready."""
         self._hearth = hearth
         options: dict[str, Any] = {"chunk_guilds_at_startup": False, **self._client_options}
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
+        logging.getLogger("discord").setLevel(logging.WARNING)  # Hearth logs what matters
         client = HearthClient(self, intents=intents(), allowed_mentions=NO_MENTIONS, **options)
         self._client = client
         self._places = Places(client)
@@ -140,14 +148,28 @@ class DiscordAdapter:
         except discord.LoginFailure:
             await client.close()
             raise ValueError("Discord refused the token in HEARTH_DISCORD_TOKEN") from None
+        except (OSError, aiohttp.ClientError, discord.HTTPException) as unreachable:
+            await client.close()
+            raise StartupProblem(
+                f"could not reach Discord ({unreachable}); check this machine's network"
+                " connection, then start Hearth again"
+            ) from None
         except BaseException:
             await client.close()
             raise
         self._gateway = asyncio.create_task(client.connect(), name="hearth-discord-gateway")
         ready = asyncio.create_task(client.wait_until_ready())
-        await asyncio.wait({ready, self._gateway}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(
+            {ready, self._gateway}, timeout=self._ready_timeout, return_when=FIRST_COMPLETED
+        )
         if not ready.done():
             ready.cancel()
+            if not self._gateway.done():  # discord.py keeps retrying an unreachable gateway
+                await client.close()
+                raise StartupProblem(
+                    f"Discord's gateway did not answer within {self._ready_timeout:.0f} seconds;"
+                    " check this machine's network connection, then start Hearth again"
+                )
             problem = None if self._gateway.cancelled() else self._gateway.exception()
             await client.close()
             if isinstance(problem, discord.PrivilegedIntentsRequired):

@@ -99,11 +99,15 @@ class TelegramAdapter:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("httpcore").setLevel(logging.WARNING)
         logging.getLogger("telegram").setLevel(logging.INFO)
+        transports = (
+            Transport(timeout=self._request_timeout),
+            Transport(timeout=self._request_timeout, connections=1),
+        )
         builder = (
             Application.builder()
             .token(self._token)
-            .request(Transport(timeout=self._request_timeout))
-            .get_updates_request(Transport(timeout=self._request_timeout, connections=1))
+            .request(transports[0])
+            .get_updates_request(transports[1])
             .rate_limiter(Pacer(self._pacing))
             .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
@@ -114,13 +118,21 @@ class TelegramAdapter:
         self._application = app
         try:
             await app.initialize()  # calls getMe
-        except InvalidToken:  # its message quotes the token: never show it
-            raise TelegramStartFailed(
-                "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
-            ) from None
-        except NetworkError as unreachable:
-            reason = unreachable.message.replace(self._token, "***")
-            raise TelegramStartFailed(f"could not reach the Telegram Bot API ({reason})") from None
+        except BaseException as failed:
+            for transport in transports:  # PTB leaves them open when initialize fails
+                await transport.shutdown()
+            if isinstance(failed, InvalidToken):  # its message quotes the token: never show it
+                raise TelegramStartFailed(
+                    "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
+                ) from None
+            if isinstance(failed, NetworkError):
+                reason = failed.message.replace(self._token, "***")
+                raise TelegramStartFailed(
+                    f"could not reach the Telegram Bot API ({reason}); check this machine's"
+                    " network connection (and HEARTH_TELEGRAM_BASE_URL if set), then start"
+                    " Hearth again"
+                ) from None
+            raise
         session = self._session = Session(hearth, app.bot, app.bot.username)
         self._outgoing = Outgoing(session, self.topics, self.chats, self._deep_link_every)
         incoming = Incoming(

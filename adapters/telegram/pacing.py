@@ -170,7 +170,9 @@ class Pacer(BaseRateLimiter[None]):
                 if failures >= self.pacing.attempts or not may_send_again(error, endpoint):
                     raise
                 delay = self.pacing.backoff(failures)
-                log.warning(
+                log.log(
+                    # start-up (getMe) reports its failure itself, in one line
+                    logging.DEBUG if endpoint == "getMe" else logging.WARNING,
                     "Telegram request %s failed (%s); trying again in %.1f s",
                     endpoint,
                     failure_kind(error),
