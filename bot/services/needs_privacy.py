@@ -5,12 +5,14 @@ never-shown rest (okay, skipped). A count is as revealing when it is small as wh
 few people outside it: "3 unmet" of 3 tells everyone each answer, and "4 unmet" of 5 tells the
 one who was okay. So, under the threshold T:
 
-1. A count is exact only when at least T people are in it and more than T outside it (the
-   sum of the two shown figures, which fixes the rest, obeys the same rule). Otherwise it is
-   "fewer than T" (zero included) or, when close to everyone, "N or more" with N = total - T,
-   which always also covers a count with T outside it. Each such band holds plausible sets of
-   answers that differ for any one person, even for up to T-1 respondents who pool their own
-   answers (property-tested by enumerating every set of answers behind a view).
+1. A count is exact only when at least T people are in it and more than T outside it, and
+   two exact figures must leave at least T in the rest they fix. Otherwise it is "fewer than
+   T" (zero included) or, when close to everyone, "N or more" with N = total - T: that band
+   also holds a count with T outside it, so the T-1 or fewer outside a larger count cannot
+   tell it from one that includes someone like them. The second figure beside an exact one
+   is "N or more" when the rest would be under T. Each view thus holds sets of answers that
+   differ for any one person, even to up to T-1 respondents pooling their own answers
+   (tests/test_needs_privacy_properties.py enumerates every set of answers behind a view).
 2. A need's figures are shown only when at least 2T answered; below that no split is safe, so
    only the number who checked in is shown (and nothing at all under T).
 3. Figures are per round; nothing is ever summed across rounds, so reports over different
