@@ -52,9 +52,10 @@ async def test_a_full_scheduled_round(world: World) -> None:
     closed = await world.advance(timedelta(hours=1))  # Thursday 18:00
     summary = text(public(closed))
     assert "The check-in has closed" in summary
-    assert "5 checked in." in summary
-    assert "food: 3 strained, fewer than 3 unmet" in summary
-    assert "housing" in summary and "1 " not in summary
+    # Five answers are too few to split by need without telling the two who were okay with
+    # food that the other three were strained (see test_needs_figures.py).
+    assert "5 checked in: too few to share anything more" in summary
+    assert "strained" not in summary and "1 " not in summary
     assert names_in(summary) == set()
     assert "rent is late" not in summary
     # The check-in is over: a late number is no longer taken as an answer.
@@ -78,17 +79,19 @@ async def test_buttons_answer_too_and_an_earlier_question_can_be_changed(world: 
 async def test_answering_again_in_the_same_round_replaces_the_earlier_answer(
     world: World,
 ) -> None:
-    await community(world, "bob", "carla")
+    await community(world, "bob", "carla", "dan", "eve")
     await world.say("ana", "/setup privacy_threshold 2")
     await world.say("ana", "/checkin now")
     for name in ("ana", "bob", "carla"):
         await answer(world, name, "ssoooo")
+    for name in ("dan", "eve"):
+        await answer(world, name, "oooooo")
     again = await world.privately("bob", "/checkin")
     assert "your new answers replace the earlier ones" in text(again)
     await answer(world, "bob", "ooooooo"[:6])
     closed = text(public(await world.advance(timedelta(days=3))))
-    assert "3 checked in." in closed
-    assert "food: 2 strained" in closed
+    assert "5 checked in." in closed
+    assert "food: 2 strained" in closed  # 3 would read "3 or more": close to all five
     assert "rest & energy: 2 strained" in closed
 
 
@@ -183,7 +186,8 @@ async def test_a_paused_member_gets_no_reminder(world: World) -> None:
 
 
 async def test_moderators_add_and_retire_needs_and_history_keeps_them(world: World) -> None:
-    await community(world, "bob", "carla")
+    await community(world, "bob", "carla", "dan", "eve", "finn")
+    await world.say("ana", "/setup privacy_threshold 2")
     assert "childcare" in text(await world.say("ana", "/setup needs add childcare"))
     shown = text(await world.say("ana", "/setup needs retire housing"))
     assert "(retired: housing)" in shown
@@ -192,6 +196,8 @@ async def test_moderators_add_and_retire_needs_and_history_keeps_them(world: Wor
     assert "(1 of 6)" in bob
     for name in ("ana", "bob", "carla"):
         await answer(world, name, "ooooos")
+    for name in ("dan", "eve", "finn"):
+        await answer(world, name, "oooooo")
     assert "childcare: 3 strained" in text(public(await world.advance(timedelta(days=3))))
 
     await world.say("ana", "/setup needs add housing")  # it comes back, with its history
@@ -295,11 +301,14 @@ async def test_a_member_who_becomes_reachable_and_answers_is_not_counted_unreach
 async def test_answers_are_deleted_after_the_retention_period_and_totals_remain(
     world: World,
 ) -> None:
-    await community(world, "bob", "carla")
+    await community(world, "bob", "carla", "dan", "eve", "finn")
     await world.say("ana", "/setup retention 10d")
+    await world.say("ana", "/setup privacy_threshold 2")
     await world.say("ana", "/checkin now")
     for name in ("ana", "bob", "carla"):
         await answer(world, name, "ssssss", note=f"{name} notes")
+    for name in ("dan", "eve", "finn"):
+        await answer(world, name, "oooooo")
     await world.advance(timedelta(days=3))
     assert "bob notes" in text(await world.privately("bob", "/mydata"))
     await world.advance(timedelta(days=9, hours=23))

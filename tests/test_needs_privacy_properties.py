@@ -1,10 +1,16 @@
 """The privacy guarantee of needs figures, checked by exhaustion and with hypothesis.
 
-No report, and no combination of reports on closed rounds, may show a count between 1 and
-threshold-1. "Show" is taken strictly: a count is shown when someone who knows every rule of
-bot.services.needs_privacy can work it out from what was published, not only when it is
-printed. The exhaustive tests group every possible set of answers by the views it produces
-and check that no small count is the same across a group.
+Two promises, both about what someone who knows every rule of bot.services.needs_privacy can
+work out from everything published about a round (its summary, with the number who checked
+in, and every later report under a higher threshold), not only about what is printed:
+
+1. No count between 1 and threshold-1 (strained, unmet, or the rest who were okay or skipped)
+   can be worked out.
+2. Nobody's answer can be worked out. Precisely: group every possible set of answers by what
+   it publishes; within a group, for any fewer than T respondents who pool their own answers
+   (nobody, one person, ... up to T-1), every other respondent could still have given at least
+   two different answers to each need, among strained, unmet and neither (okay and skip are
+   never told apart, so "neither" is one answer here).
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from itertools import product
+from itertools import combinations, product
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -27,6 +34,7 @@ from bot.services.needs_privacy import (
     primary,
     published,
     report_view,
+    split,
     view_round,
 )
 from tests.needs_helpers import ANSWER_NUMBER, community
@@ -229,3 +237,136 @@ def test_no_summary_or_report_in_a_real_community_shows_a_small_count(
     answers: list[list[str | None]], threshold: int, later: list[tuple[int, int]]
 ) -> None:
     asyncio.run(_run_rounds(answers, threshold, later))
+
+
+# -- promise 2: nobody's answer can be worked out ------------------------------------------------
+
+STRAINED, UNMET, NEITHER = 0, 1, 2
+ANSWERS = (STRAINED, UNMET, NEITHER)
+
+
+def everything_published(
+    respondents: int, tallies: list[tuple[str, int, int]], threshold: int
+) -> object:
+    """The summary of a round and what later reports under higher thresholds make of it."""
+    view = view_round(respondents, 0, tallies, threshold)
+    return (view, *(mask(view, threshold + more) for more in (1, 2, 4)))
+
+
+def answers_forced(assignments: Sequence[tuple[tuple[int, ...], ...]], threshold: int) -> list[str]:
+    """Where a group of fewer than `threshold` respondents, pooling their own answers to every
+    need, is left with one possible answer for someone else among `assignments` (each: per need,
+    one answer per respondent) that all publish the same."""
+    respondents = len(assignments[0][0])
+    found = []
+    for size in range(min(threshold, respondents)):
+        for pooled in combinations(range(respondents), size):
+            others = [p for p in range(respondents) if p not in pooled]
+            possible: dict[object, list[list[set[int]]]] = {}
+            for each in assignments:
+                known = tuple(need[p] for need in each for p in pooled)
+                seen = possible.setdefault(known, [[set() for _ in others] for _ in each])
+                for n, need in enumerate(each):
+                    for i, p in enumerate(others):
+                        seen[n][i].add(need[p])
+            for known, needs in possible.items():
+                for n, per_person in enumerate(needs):
+                    for i, values in enumerate(per_person):
+                        if len(values) < 2:
+                            found.append(f"pooled {pooled} knowing {known}: need {n}, {others[i]}")
+    return found
+
+
+def _grouped_assignments(
+    respondents: int, needs: int, threshold: int
+) -> dict[object, list[tuple[tuple[int, ...], ...]]]:
+    groups: dict[object, list[tuple[tuple[int, ...], ...]]] = defaultdict(list)
+    columns = list(product(ANSWERS, repeat=respondents))
+    for each in product(columns, repeat=needs):
+        tallies = [(f"n{n}", col.count(STRAINED), col.count(UNMET)) for n, col in enumerate(each)]
+        groups[everything_published(respondents, tallies, threshold)].append(each)
+    return groups
+
+
+def test_nobody_s_answer_can_be_worked_out_from_every_set_of_answers() -> None:
+    """Every set of answers of up to 8 respondents to one need, and of up to 5 to two needs."""
+    for threshold, most, needs in ((2, 8, 1), (3, 8, 1), (4, 8, 1), (2, 5, 2)):
+        for respondents in range(1, most + 1):
+            for view, group in _grouped_assignments(respondents, needs, threshold).items():
+                forced = answers_forced(group, threshold)
+                assert forced == [], (threshold, respondents, view, forced[:3])
+
+
+@st.composite
+def rounds_and_a_pooling_group(
+    draw: st.DrawFn,
+) -> tuple[int, list[tuple[str, int, int]], int, int, tuple[int, int, int]]:
+    threshold = draw(st.integers(2, 8))
+    respondents = draw(st.integers(0, 40))
+    tallies = []
+    for key in draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, min_size=1)):
+        strained = draw(st.integers(0, respondents))
+        unmet = draw(st.integers(0, respondents - strained))
+        tallies.append((key, strained, unmet))
+    which = draw(st.integers(0, len(tallies) - 1))
+    _, strained, unmet = tallies[which]
+    # Fewer than T respondents who know their own answers (and less than everyone).
+    size = draw(st.integers(0, max(0, min(threshold - 1, respondents - 1))))
+    pooled_strained = draw(st.integers(0, min(size, strained)))
+    pooled_unmet = draw(st.integers(0, min(size - pooled_strained, unmet)))
+    pooled_neither = min(size - pooled_strained - pooled_unmet, respondents - strained - unmet)
+    return respondents, tallies, threshold, which, (pooled_strained, pooled_unmet, pooled_neither)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rounds_and_a_pooling_group())
+@example((3, [("food", 0, 3)], 3, 0, (0, 0, 0)))  # the issue: 3 of 4 checked in, all unmet
+@example((2, [("food", 0, 2)], 2, 0, (0, 0, 0)))  # threshold 2: 2 of 3, both unmet
+@example((5, [("food", 0, 4)], 2, 0, (0, 0, 1)))  # the one who was okay among 5
+@example((6, [("food", 0, 4)], 3, 0, (0, 0, 2)))  # the two who were okay among 6
+def test_no_figure_with_the_others_of_its_round_gives_an_answer_away(
+    data: tuple[int, list[tuple[str, int, int]], int, int, tuple[int, int, int]],
+) -> None:
+    """Every other (strained, unmet) of one need that publishes the same round, the other needs
+    kept as they were (a subset of what an onlooker must allow for, so it can only be
+    stricter), leaves anyone outside the pooling group two or more possible answers."""
+    respondents, tallies, threshold, which, pooled = data
+    key = tallies[which][0]
+    published_now = everything_published(respondents, tallies, threshold)
+    possible: set[int] = set()
+    for strained in range(respondents + 1):
+        for unmet in range(respondents - strained + 1):
+            other = list(tallies)
+            other[which] = (key, strained, unmet)
+            if everything_published(respondents, other, threshold) != published_now:
+                continue
+            counts = (strained, unmet, respondents - strained - unmet)
+            if all(c >= p for c, p in zip(counts, pooled, strict=True)):
+                possible |= {a for a in ANSWERS if counts[a] > pooled[a]}
+    if respondents > sum(pooled):
+        assert len(possible) >= 2, (published_now, possible)
+
+
+@given(
+    total=st.integers(0, 80),
+    threshold=st.integers(2, 20),
+    data=st.data(),
+)
+def test_a_count_is_exact_only_with_the_threshold_inside_and_more_outside(
+    total: int, threshold: int, data: st.DataObject
+) -> None:
+    first = data.draw(st.integers(0, total))
+    second = data.draw(st.integers(0, total - first))
+    if total < 2 * threshold:
+        assert view_round(total, 0, [("a", first, second)], threshold).needs == ()
+        return
+    cells = split(total, first, second, threshold)
+    for cell, count in zip(cells, (first, second), strict=True):
+        if cell.is_exact:
+            assert cell.value == count and threshold <= count < total - threshold
+        elif cell.kind is Kind.FEWER:
+            assert count < cell.value == threshold
+        else:
+            assert cell.kind is Kind.AT_LEAST and threshold <= cell.value <= count
+    if all(cell.is_exact for cell in cells):
+        assert total - first - second >= threshold  # the rest, too, is neither small nor all

@@ -1,20 +1,29 @@
-"""What may be shown about needs: small-group suppression that also survives combinations.
+"""What may be shown about needs: no figure, alone or with others, tells how one person answered.
 
-Every figure is a `Cell`: an exact count (only from the threshold T up), "fewer than T"
-(anything from 0 to T-1, zero included), or "T or more". Three rules make sure that no count
-between 1 and T-1 can be worked out, from one report or by putting several together:
+A need's figures split the people who answered into three groups: strained, unmet, and the
+never-shown rest (okay, skipped). A count is as revealing when it is small as when it leaves
+few people outside it: "3 unmet" of 3 tells everyone each answer, and "4 unmet" of 5 tells the
+one who was okay. So, under the threshold T:
 
-1. Figures are per round; nothing is ever summed across rounds, so reports over different
+1. A count is exact only when at least T people are in it and more than T outside it, and
+   two exact figures must leave at least T in the rest they fix. Otherwise it is "fewer than
+   T" (zero included) or, when close to everyone, "N or more" with N = total - T: that band
+   also holds a count with T outside it, so the T-1 or fewer outside a larger count cannot
+   tell it from one that includes someone like them. The second figure beside an exact one
+   is "N or more" when the rest would be under T. Each view thus holds sets of answers that
+   differ for any one person, even to up to T-1 respondents pooling their own answers
+   (tests/test_needs_privacy_properties.py enumerates every set of answers behind a view).
+2. A need's figures are shown only when at least 2T answered; below that no split is safe, so
+   only the number who checked in is shown (and nothing at all under T).
+3. Figures are per round; nothing is ever summed across rounds, so reports over different
    spans of weeks only ever repeat the same per-round figures (differencing finds nothing).
-2. A round's view is computed once from its frozen counts and the threshold in force when it
+4. A round's view is computed once from its frozen counts and the threshold in force when it
    closed (the public summary showed exactly that). Later reports may only coarsen it (a
    higher threshold hides more), and a coarsening is a function of the view, so it can add
    nothing to what was already published; a lower threshold reveals nothing more.
-3. Within a round, "checked in" minus "strained" minus "unmet" is the hidden count of people
-   who were okay or skipped a need. When that could be derived and is small, one more figure
-   is coarsened (complementary suppression), in a way that another plausible set of answers
-   would have produced the same view, so even someone who knows these rules learns no small
-   count. Request figures are disjoint (waiting / helper found) and never totalled.
+
+Open requests follow the same rules, counted among the members who could have made them:
+waiting and helper-found are the two shown figures, members without a request the rest.
 """
 
 from __future__ import annotations
@@ -61,6 +70,47 @@ def primary(count: int, threshold: int) -> Cell:
     return Cell(Kind.FEWER, threshold) if count < threshold else Cell.exact(count)
 
 
+def splits_safely(total: int, threshold: int) -> bool:
+    """Whether a group of `total` can be split into figures at all (rule 2)."""
+    return total >= 2 * threshold
+
+
+def _exact_allowed(count: int, total: int, threshold: int) -> bool:
+    return threshold <= count < total - threshold
+
+
+def _band(count: int, total: int, threshold: int) -> Cell:
+    """A count that may not be exact: small, or close to everyone."""
+    if count < threshold:
+        return Cell(Kind.FEWER, threshold)
+    return Cell(Kind.AT_LEAST, total - threshold)
+
+
+def _beside(count: int, room: int, threshold: int) -> Cell:
+    """The second figure, once the first is exact: `room` people are left for it and the rest.
+
+    If the rest would be under T, the figure is a bound wide enough for the rest to vary.
+    """
+    if count < threshold:
+        return Cell(Kind.FEWER, threshold)
+    if room - count < threshold:
+        return Cell(Kind.AT_LEAST, max(threshold, room - threshold + 1))
+    return Cell.exact(count)
+
+
+def split(total: int, first: int, second: int, threshold: int) -> tuple[Cell, Cell]:
+    """Two disjoint counts of `total` people (the rest never shown), as they may be shown."""
+    if first < 0 or second < 0 or first + second > total:
+        raise ValueError("counts must be disjoint parts of the total")
+    if not splits_safely(total, threshold):
+        raise ValueError("too few to split safely")
+    if _exact_allowed(first, total, threshold):
+        return Cell.exact(first), _beside(second, total - first, threshold)
+    if _exact_allowed(second, total, threshold):
+        return _beside(first, total - second, threshold), Cell.exact(second)
+    return _band(first, total, threshold), _band(second, total, threshold)
+
+
 @dataclass(frozen=True)
 class NeedView:
     key: str
@@ -73,7 +123,8 @@ class RoundView:
     threshold: int
     respondents: Cell
     unreachable: Cell
-    needs: tuple[NeedView, ...]  # empty when too few checked in
+    needs: tuple[NeedView, ...]  # empty unless needs_shown
+    needs_shown: bool  # False: too few checked in to split them by answer (rule 2)
 
     @property
     def too_few(self) -> bool:
@@ -95,23 +146,60 @@ def view_round(
     """
     people = primary(respondents, threshold)
     unreachable_threshold = max(threshold, 3) if unreachable_known else threshold
+    shown = splits_safely(respondents, threshold)
     needs: list[NeedView] = []
-    if people.is_exact:
-        for key, strained, unmet in tallies:
-            if strained + unmet > respondents:
-                raise ValueError("more answers than respondents")
-            needs.append(_need_view(key, respondents, strained, unmet, threshold))
-    return RoundView(threshold, people, primary(unreachable, unreachable_threshold), tuple(needs))
+    for key, strained, unmet in tallies:
+        if strained < 0 or unmet < 0 or strained + unmet > respondents:
+            raise ValueError("more answers than respondents")
+        if shown:
+            needs.append(NeedView(key, *split(respondents, strained, unmet, threshold)))
+    return RoundView(
+        threshold,
+        people,
+        primary(unreachable, unreachable_threshold),
+        tuple(needs),
+        needs_shown=shown,
+    )
 
 
-def _need_view(key: str, respondents: int, strained: int, unmet: int, threshold: int) -> NeedView:
-    s, u = primary(strained, threshold), primary(unmet, threshold)
-    rest = respondents - strained - unmet  # okay, skipped or not reached: never shown
-    if s.is_exact and u.is_exact and rest < threshold:
-        # Both shown exactly would give rest away: coarsen one. Also when rest is 0, so that
-        # such a view always has a neighbour with a different rest (rules 3 above).
-        u = Cell(Kind.AT_LEAST, threshold)
-    return NeedView(key, s, u)
+def _interval(cell: Cell, total: int) -> tuple[int, int] | None:
+    if cell.kind is Kind.FEWER:
+        return 0, cell.value - 1
+    if cell.kind is Kind.AT_LEAST:
+        return cell.value, total
+    if cell.kind is Kind.EXACT:
+        return cell.value, cell.value
+    return None
+
+
+def _coarser(found: tuple[int, int] | None, total: int, threshold: int) -> Cell | None:
+    """What a published range may read under a higher threshold; None: nothing safe to say."""
+    if found is None:
+        return None
+    low, high = found
+    if high < threshold:
+        return Cell(Kind.FEWER, threshold)
+    if low < threshold:
+        return None  # "2 or more" must not show under 3
+    if low == high and low < total - threshold:
+        return Cell.exact(low)
+    return Cell(Kind.AT_LEAST, min(low, total - threshold))
+
+
+def _mask_need(need: NeedView, total: int, threshold: int) -> NeedView:
+    strained, unmet = need.strained, need.unmet
+    if strained.is_exact and unmet.is_exact:  # the published view pinned both
+        return NeedView(need.key, *split(total, strained.value, unmet.value, threshold))
+    first, second = _interval(strained, total), _interval(unmet, total)
+    if first and second and strained.is_exact:
+        second = (second[0], min(second[1], total - strained.value))
+    if first and second and unmet.is_exact:
+        first = (first[0], min(first[1], total - unmet.value))
+    cells = (_coarser(first, total, threshold), _coarser(second, total, threshold))
+    if cells[0] is None or cells[1] is None:
+        hidden = Cell(Kind.HIDDEN, threshold)
+        return NeedView(need.key, hidden, hidden)
+    return NeedView(need.key, cells[0], cells[1])
 
 
 def mask(view: RoundView, threshold: int) -> RoundView:
@@ -125,19 +213,19 @@ def mask(view: RoundView, threshold: int) -> RoundView:
         if found.is_exact and found.value < threshold:
             return Cell(Kind.FEWER, threshold)
         if found.kind is Kind.AT_LEAST and found.value < threshold:
-            return Cell(Kind.HIDDEN, threshold)  # "2 or more" must not show under 3
+            return Cell(Kind.HIDDEN, threshold)
         return found
 
     people = cell(view.respondents)
-    needs = tuple(
-        NeedView(n.key, cell(n.strained), cell(n.unmet)) for n in view.needs if people.is_exact
-    )
+    shown = people.is_exact and view.needs_shown and splits_safely(people.value, threshold)
+    needs = tuple(_mask_need(n, people.value, threshold) for n in view.needs if shown)
     return replace(
         view,
         threshold=threshold,
         respondents=people,
         unreachable=cell(view.unreachable),
         needs=needs,
+        needs_shown=shown,
     )
 
 
@@ -170,17 +258,21 @@ class RequestView:
 
 
 def view_requests(
-    requests: Sequence[AidRequest], threshold: int, categories: Sequence[str]
-) -> list[RequestView]:
-    """Open requests per category, as two disjoint figures that are never totalled.
+    requests: Sequence[AidRequest], threshold: int, categories: Sequence[str], members: int
+) -> list[RequestView] | None:
+    """Open requests per category, as two disjoint figures among `members` who could ask.
 
-    Every category is listed, busy or not, so that being listed says nothing either.
+    A member has at most one open request per category, so the members without one are the
+    never-shown rest. Every category is listed, busy or not, so that being listed says nothing
+    either. None: too few members to show any figure without pointing at someone.
     """
+    if not splits_safely(members, threshold):
+        return None
     counts: dict[str, list[int]] = {category: [0, 0] for category in categories}
     for request in requests:
         pair = counts.setdefault(request.category, [0, 0])
         pair[0 if request.state is RequestState.UNMATCHED else 1] += 1
     return [
-        RequestView(category, primary(waiting, threshold), primary(helped, threshold))
+        RequestView(category, *split(members, waiting, helped, threshold))
         for category, (waiting, helped) in counts.items()
     ]

@@ -36,7 +36,8 @@ def render_round(
 ) -> Markup:
     """A round's figures: participation, then each need, with small groups suppressed."""
     people = cell_text(ctx, view.respondents, language)
-    key = "needs_round_too_few" if view.too_few else "needs_round_participation"
+    shown = view.needs_shown and not view.too_few
+    key = "needs_round_participation" if shown else "needs_round_too_few"
     lines = [ctx.text(key, language, respondents=people)]
     labels = {n.key: needs_config.need_label(ctx, n, language) for n in checkin_round.needs}
     quiet: list[str] = []
@@ -92,8 +93,13 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         body = render_round(ctx, found, report_view(found, threshold), ctx.language)
         parts.append(f"{heading}\n{body}")
     requests = await ctx.uow.aid_requests.open_in(ctx.community.id)
+    members = {m.id for m in await ctx.uow.members.active(ctx.community.id)}
+    members |= {r.member_id for r in requests}  # whoever could have asked
+    views = view_requests(requests, threshold, needs_config.categories(ctx.community), len(members))
     request_lines, quiet = [], []
-    for view in view_requests(requests, threshold, needs_config.categories(ctx.community)):
+    if views is None:
+        request_lines.append(ctx.text("needs_report_requests_too_few", ctx.language))
+    for view in views or []:
         label = needs_config.category_label(ctx, view.category, ctx.language)
         if view.waiting.kind is Kind.FEWER and view.helped.kind is Kind.FEWER:
             quiet.append(label)
