@@ -105,7 +105,7 @@ async def offer_command(ctx: CommandContext, args: Args) -> None:
 def _offer_saved(ctx: CommandContext, offer: Offer) -> None:
     """Thank the offerer, with a button to share the offer publicly."""
     ctx.say(
-        "aid_offer_saved",
+        "aid_offer_saved_seen" if ctx.words_in_public else "aid_offer_saved",
         category=needs_config.category_label(ctx, offer.category, ctx.language),
         what=offer.what,
         choices=(Choice(ctx.text("aid_make_public", ctx.language), f"aid:p:{offer.id}:1"),),
@@ -174,6 +174,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
         offers=Markup("\n".join(lines)),
         brought=brought,
         choices=(*choices, *make_offers),
+        confidential=True,  # offers are private until shared, and what they brought is theirs
     )
 
 
@@ -418,6 +419,9 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     outcome = await open_request(ctx, ctx.member, category, details)
     if outcome is Opened.ALREADY:
         raise Refusal("aid_need_already", category=label)
+    if ctx.words_in_public:  # recorded, as they asked; but the group read it
+        ctx.words_seen("aid_need_words_removed", "aid_need_words_visible")
+        return
     key = "aid_need_asking" if outcome is Opened.ASKING else "aid_need_nobody"
     ctx.say(key, category=label)
 
