@@ -168,14 +168,19 @@ class Outgoing:
             return
         target = reply.target
         chat_id = int(target.community_ref)
-        if link is None and (reply.confidential or reply.only_if is not None):
-            link, url = self._chat_link(target)
-            if reply.confidential:  # never in the group; say so, without what it was
-                if url is None:  # an anonymous admin has no private chat to offer
-                    log.info("a confidential reply had nowhere private to go; not posted")
-                    return
-                text = self.session.text("telegram_for_you_alone", link=url)
-                reply = Reply(text, target, reply.visibility)
+        if reply.confidential:  # never in the group; say so, without what it was
+            resumes = link is not None  # the refused private message's own link picks it up
+            if link is None:
+                link, url = self._chat_link(target)
+            else:
+                url = link.url
+            if link is None or url is None:  # an anonymous admin has no private chat
+                log.info("a confidential reply had nowhere private to go; not posted")
+                return
+            key = "telegram_start_me" if resumes else "telegram_for_you_alone"
+            reply = Reply(self.session.text(key, link=url), target, reply.visibility)
+        elif link is None and reply.only_if is not None:
+            link, _ = self._chat_link(target)
         thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
         answering = trigger.message_id if trigger and trigger.chat_id == chat_id else None
         await self.send(
