@@ -144,6 +144,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
             categories=needs_config.category_list(ctx),
             brought=brought,
             choices=make_offers,
+            confidential=bool(make_offers),  # what they said they could bring is theirs
         )
         return
     lines, choices = [], []
