@@ -100,7 +100,8 @@ async def test_replies_holding_what_is_one_persons_are_marked_for_them_alone(
     await started(world)
     await world.say("bo", "/reflect private I miss my sister.")
     await world.say("bo", "/offer food I cook extra on Sundays")
-    for line in ("/reflection", "/reflection 1", "/offers"):
+    await world.say("bo", "/need rest")
+    for line in ("/reflection", "/reflection 1", "/offers", "/need"):
         [reply] = await world.say("bo", line)
         assert reply.confidential, line
     await world.say("cy", "/reflect shared The garden is thriving.")

@@ -405,7 +405,7 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     if wanted is None:
         labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
         if labels:
-            ctx.say("aid_need_open", categories=", ".join(labels))
+            ctx.say("aid_need_open", categories=", ".join(labels), confidential=True)
         else:
             ctx.say("aid_need_usage", categories=needs_config.category_list(ctx))
         return
