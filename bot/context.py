@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain import Community, CommunityLink, Member
 from bot.events import Origin
 from bot.ports import UnitOfWork
-from bot.replies import Choice, Reply, Target, Visibility
+from bot.replies import Choice, Reply, SourceMessage, Target, Visibility
 from bot.roles import Role
 
 
@@ -124,9 +124,36 @@ class CommandContext(CommunityContext):
         channel through something only Hearth reads (a flow may take it as a private answer)."""
         return self.origin.is_private or self.confidential
 
-    def say(self, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any) -> None:
-        """Answer the person where they asked: privately in a private chat, else only to them."""
-        self.answer(self.text(key, self.language, **params), choices=choices)
+    @property
+    def words_in_public(self) -> bool:
+        """Whether what the person just typed could be read by others where they typed it
+        (a group's command text, a channel message), so must not be called private."""
+        return not self.in_confidence
+
+    def say(
+        self,
+        key: str,
+        /,
+        *,
+        choices: tuple[Choice, ...] = (),
+        confidential: bool = False,
+        **params: Any,
+    ) -> None:
+        """Answer the person where they asked: privately in a private chat, else only to them.
+        A confidential answer (their private words, a promise that only they see it) is never
+        shown where others read, even on a platform without replies only the asker sees."""
+        self.answer(
+            self.text(key, self.language, **params), choices=choices, confidential=confidential
+        )
+
+    def words_seen(
+        self, removed: str, visible: str, /, *, choices: tuple[Choice, ...] = (), **params: Any
+    ) -> None:
+        """The person's private words arrived where others read them: ask the adapter to
+        delete their message, and say honestly what became of it (one of the two texts is
+        sent, never a promise that nobody saw it)."""
+        for key, fate in ((removed, SourceMessage.REMOVED), (visible, SourceMessage.VISIBLE)):
+            self.answer(self.text(key, self.language, **params), choices=choices, only_if=fate)
 
     def confirm_private(self, key: str, /, **params: Any) -> None:
         """Tell the asker where they asked that a private message is on its way; adapters drop
@@ -134,7 +161,13 @@ class CommandContext(CommunityContext):
         self.answer(self.text(key, self.language, **params), confirms_private=True)
 
     def answer(
-        self, body: str, *, choices: tuple[Choice, ...] = (), confirms_private: bool = False
+        self,
+        body: str,
+        *,
+        choices: tuple[Choice, ...] = (),
+        confirms_private: bool = False,
+        only_if: SourceMessage | None = None,
+        confidential: bool = False,
     ) -> None:
         origin = self.origin
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
@@ -151,6 +184,8 @@ class CommandContext(CommunityContext):
                 visibility,
                 choices,
                 confirms_private=confirms_private,
+                only_if=only_if,
+                confidential=confidential,
             )
         )
 

@@ -40,6 +40,9 @@ class CommandInvoked:
     text: str = ""  # the raw argument text from text surfaces
     options: tuple[tuple[str, Any], ...] | None = None  # typed options from structured surfaces
     event_ref: str | None = None  # platform id of the update, for idempotency
+    # Its words were seen by Hearth alone although it came from a channel (a Discord slash
+    # command's options); a group's typed command text is read by everyone there.
+    confidential: bool = False
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,7 @@ class Hearth:
                 raise Refusal("unknown_command", command=event.name)
             if ctx.role < command.role:
                 raise Refusal("needs_role", command=command.name, role=command.role.label)
+            ctx.confidential = event.confidential
             if event.options is not None:
                 args = check_args(command, event.options)
             else:

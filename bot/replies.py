@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
@@ -11,6 +12,13 @@ class Visibility(Enum):
     PUBLIC = "public"  # seen by the channel
     PRIVATE = "private"  # a direct message to one person
     EPHEMERAL = "ephemeral"  # only the asking person sees it, where they asked
+
+
+class SourceMessage(Enum):
+    """What became of the message that carried someone's private words in a public place."""
+
+    REMOVED = "removed"  # the adapter deleted it
+    VISIBLE = "visible"  # the platform would not let it: others can still read it
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,24 @@ class Reply:
     # A note to the asker that their private replies are on the way ("I've sent you ...
     # privately"): an adapter leaves it out when the platform refuses those replies.
     confirms_private: bool = False
+    # Sent only if the asker's message ended up so: a batch holding such replies asks the
+    # adapter to delete that message, which only the adapter can try (see `settle_removal`).
+    only_if: SourceMessage | None = None
+    # Holds what is the person's alone (their private words, or a promise that only they see
+    # it): never to be shown where others read, even when the platform has no ephemeral reply.
+    confidential: bool = False
+
+
+def asks_removal(replies: Sequence[Reply]) -> bool:
+    """Whether the core asks for the asker's message to be deleted (it held private words)."""
+    return any(r.only_if is not None for r in replies)
+
+
+def settle_removal(replies: Sequence[Reply], removed: bool) -> list[Reply]:
+    """The replies to send once the adapter knows whether it deleted the asker's message;
+    every adapter calls this once, with removed=False where it cannot delete."""
+    fate = SourceMessage.REMOVED if removed else SourceMessage.VISIBLE
+    return [r for r in replies if r.only_if is None or r.only_if is fate]
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -52,6 +78,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         "choices": [[c.label, c.key] for c in reply.choices],
         "resume": reply.resume,
         "confirms_private": reply.confirms_private,
+        "only_if": reply.only_if.value if reply.only_if else None,
+        "confidential": reply.confidential,
     }
 
 
@@ -63,4 +91,6 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         choices=tuple(Choice(label, key) for label, key in data["choices"]),
         resume=data.get("resume"),
         confirms_private=bool(data.get("confirms_private", False)),
+        only_if=SourceMessage(data["only_if"]) if data.get("only_if") else None,
+        confidential=bool(data.get("confidential", False)),
     )

@@ -58,13 +58,23 @@ class World:
         return Origin(PLATFORM, COMMUNITY, person, where, community_name="Test community")
 
     async def say(
-        self, who: str, line: str, *, where: str | None = MAIN, event_ref: str | None = None
+        self,
+        who: str,
+        line: str,
+        *,
+        where: str | None = MAIN,
+        event_ref: str | None = None,
+        in_public: bool = False,
     ) -> list[Reply]:
-        """`line` is '/command args' or a plain message."""
+        """`line` is '/command args' or a plain message. A command is given as on Discord,
+        its words seen by Hearth alone, unless `in_public` (typed where others read it, as a
+        Telegram group's command); a plain message in a channel is always read there."""
         origin = self.origin(who, where)
         if line.startswith("/"):
             name, _, rest = line[1:].partition(" ")
-            return await self.hearth.handle(CommandInvoked(origin, name, rest, event_ref=event_ref))
+            unseen = where is not None and not in_public
+            command = CommandInvoked(origin, name, rest, event_ref=event_ref, confidential=unseen)
+            return await self.hearth.handle(command)
         return await self.hearth.handle(MessagePosted(origin, line, event_ref=event_ref))
 
     async def privately(self, who: str, line: str) -> list[Reply]:

@@ -11,7 +11,9 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
 - `chat_member` updates are delivered only when `allowed_updates` asked for them, and only
   from groups where the bot is an administrator;
 - `getUpdates` is a real long poll, released at once when an update arrives or on close;
-- a callback query is answered at most once; `flood()` makes the next calls answer 429.
+- a callback query is answered at most once; `flood()` makes the next calls answer 429;
+- `deleteMessage` in a group removes someone else's message only when the bot is an
+  administrator with the "Delete messages" right (`Chat.withheld` takes rights away).
 """
 
 from __future__ import annotations
@@ -172,6 +174,7 @@ class Chat:
     forum: bool = False
     statuses: dict[int, str] = field(default_factory=dict)
     topics: set[int] = field(default_factory=set)
+    withheld: set[str] = field(default_factory=set)  # administrator rights the bot lacks here
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -200,6 +203,8 @@ class FakeBotApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.sent: list[Sent] = []
         self.answers: list[dict[str, Any]] = []
+        self.deleted: list[tuple[int, int]] = []  # (chat id, message id) the bot deleted
+        self._messages: dict[tuple[int, int], int | None] = {}  # (chat, message) -> sender
         self.menus: dict[str, list[dict[str, Any]]] = {}
         self.allowed: set[str] = set(DEFAULT_UPDATES)
         self.dropped: list[dict[str, Any]] = []
@@ -344,11 +349,12 @@ class FakeBotApi:
                 "can_edit_stories",
                 "can_delete_stories",
             ]
+            held = chat.withheld if user_id == BOT_ID else set()
             return {
                 "status": "administrator",
                 "user": user,
                 "is_anonymous": False,
-                **dict.fromkeys(rights, True),
+                **{right: right not in held for right in rights},
             }
         if status == "kicked":
             return {"status": "kicked", "user": user, "until_date": 0}
@@ -383,6 +389,7 @@ class FakeBotApi:
         }
         if sender is not None:
             message["from"] = sender
+        self._messages[(chat["id"], message["message_id"])] = sender["id"] if sender else None
         return message
 
     def text_message(
@@ -619,6 +626,20 @@ class FakeBotApi:
             )
         )
         return message
+
+    async def _api_deletemessage(self, params: dict[str, Any]) -> Any:
+        chat_id, message_id = params.get("chat_id"), params.get("message_id")
+        key = (chat_id, message_id)
+        if not isinstance(chat_id, int) or not isinstance(message_id, int) or key in self.deleted:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if key not in self._messages:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if chat_id < 0 and self._messages[key] != BOT_ID:
+            rights = self.chat_member(self._group(params), BOT_ID)
+            if not rights.get("can_delete_messages"):
+                raise ApiError(400, "Bad Request: message can't be deleted")
+        self.deleted.append(key)
+        return True
 
     async def _api_answercallbackquery(self, params: dict[str, Any]) -> Any:
         query_id = params.get("callback_query_id")

@@ -377,3 +377,25 @@ async def test_a_member_with_closed_dms_checks_in_from_the_channel_button(
     await bot.settle()
     held = said(fake.answers(mine))
     assert "Soup on Sundays" in held and "Glad I could do this here" in held
+
+
+async def test_a_dm_closed_member_is_told_only_what_happened(
+    fake: FakeDiscord, bot: RunningBot
+) -> None:
+    ana = fake.add_member("Ana")
+    fake.closed_dms.add(int(ana["id"]))  # Discord answers 50007 to a DM for her
+    asked = await fake.slash(ana, "checkin")
+    await bot.settle()
+    answers = fake.answers(asked)
+    told = said(answers)
+    assert all(a.ephemeral for a in answers) and not fake.dms(ana)
+    assert "sent you the check-in privately" not in told  # it was not
+    assert "couldn't send this to you privately" in told
+    assert "Your own check-in." in told  # ...and here it is, for her alone
+    assert answers[-1].labels()[:4] == ["Okay", "Strained", "Unmet", "Skip"]
+
+    bo = fake.add_member("Bo")  # DMs open: the note says it went, and it did
+    asked = await fake.slash(bo, "checkin")
+    await bot.settle()
+    assert said(fake.answers(asked)) == "I've sent you the check-in privately."
+    assert "Your own check-in." in said(fake.dms(bo))

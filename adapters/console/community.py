@@ -24,7 +24,7 @@ from bot.events import (
 from bot.hearth import Hearth
 from bot.markup import plain
 from bot.numbers import whole_number
-from bot.replies import Choice, Reply, Visibility
+from bot.replies import Choice, Reply, Visibility, settle_removal
 from bot.scheduling import parse_duration
 from bot.simulation import advance
 
@@ -74,7 +74,8 @@ class ConsoleCommunity:
             event = CommandInvoked(origin, name.lower(), rest)
         else:
             event = MessagePosted(origin, text)
-        await self.deliver(await self.hearth.handle(event))
+        # What was typed in a channel has been read there: the console cannot take it back.
+        await self.deliver(settle_removal(await self.hearth.handle(event), removed=False))
         return True
 
     async def _control(self, text: str) -> bool:

@@ -46,7 +46,7 @@ from bot.events import (
     Unreachable,
 )
 from bot.hearth import Hearth
-from bot.replies import Reply, Target, Visibility
+from bot.replies import Reply, Target, Visibility, settle_removal
 
 log = logging.getLogger("hearth.discord")
 
@@ -385,7 +385,7 @@ class DiscordAdapter:
             replies = await self.hearth.handle(
                 MessagePosted(origin, message.content, event_ref=str(message.id))
             )
-            await self._deliver_now(replies)
+            await self._deliver_now(settle_removal(replies, removed=False))
             return
         if me not in message.mentions:
             return
@@ -412,7 +412,9 @@ class DiscordAdapter:
         await message.channel.send(content=to_discord(text), allowed_mentions=NO_MENTIONS)
 
     async def _handle_and_deliver(self, event: Event) -> None:
-        await self.deliver(await self.hearth.handle(event))
+        # Hearth cannot delete members' messages here (it is not given Manage Messages), so a
+        # note about private words typed in a channel says honestly that they are still there.
+        await self.deliver(settle_removal(await self.hearth.handle(event), removed=False))
 
     async def _deliver_now(self, replies: Sequence[Reply]) -> None:
         """A conversation's replies go out at once, not behind a fan-out in the queue."""

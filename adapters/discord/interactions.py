@@ -25,7 +25,7 @@ from adapters.discord.slash import PLATFORM, option_value
 from bot.commands import Suggestion
 from bot.events import ChoicePressed, CommandInvoked, Event, MessagePosted, Origin
 from bot.hearth import Hearth
-from bot.replies import Reply, Target, Visibility
+from bot.replies import Reply, Target, Visibility, settle_removal
 
 log = logging.getLogger("hearth.discord")
 
@@ -67,7 +67,9 @@ class Interactions:
             for param in command.params
             if values.get(param.name) is not None
         )
-        event = CommandInvoked(origin, name, options=options, event_ref=str(interaction.id))
+        event = CommandInvoked(
+            origin, name, options=options, event_ref=str(interaction.id), confidential=True
+        )  # a slash command's options are seen by the asker and Hearth alone
         await self._answer(interaction, origin, event)
 
     async def suggest(
@@ -101,7 +103,9 @@ class Interactions:
             shown = [replace(r, target=here, visibility=Visibility.EPHEMERAL) for r in held]
             await self._answer_with(interaction, origin, shown)
         elif self.hearth.registry.get(flow) is not None:
-            event = CommandInvoked(origin, flow, options=(), event_ref=str(interaction.id))
+            event = CommandInvoked(
+                origin, flow, options=(), event_ref=str(interaction.id), confidential=True
+            )
             await self._answer(interaction, origin, event)
         else:
             language = self._language_of(interaction)
@@ -144,7 +148,8 @@ class Interactions:
 
         async def handled() -> tuple[list[Reply], bool]:
             before = await self._waiting_flow(origin) if isinstance(event, CommandInvoked) else None
-            replies = await self.hearth.handle(event)
+            # Nothing typed here can be deleted: an interaction is seen by the asker alone.
+            replies = settle_removal(await self.hearth.handle(event), removed=False)
             after = await self._waiting_flow(origin)
             return replies, after is not None and after != before
 
@@ -165,7 +170,8 @@ class Interactions:
         async def prepare() -> tuple[list[Reply], bool]:
             if isinstance(work, list):
                 return work, False
-            return await work
+            replies, waiting = await work
+            return await self._own_private_first(interaction, origin, replies), waiting
 
         task = asyncio.ensure_future(prepare())
         deferred = False
@@ -232,27 +238,51 @@ class Interactions:
             note = self._note(origin, quiet, self._language_of(interaction))
             await self._send(interaction, note, ephemeral=not origin.is_private)
 
+    async def _own_private_first(
+        self, interaction: discord.Interaction, origin: Origin, replies: list[Reply]
+    ) -> list[Reply]:
+        """Send the asker's own private replies (a channel's /checkin) before answering, so
+        the answer says only what happened: that they are on their way, or, when Discord
+        refuses them, that they could not be sent, followed by them, right here."""
+        if origin.is_private:
+            return replies
+        person = (origin.community_ref, origin.person.user_ref)
+        kept: list[Reply] = []
+        shown: list[Reply] = []
+        for reply in replies:
+            target = reply.target
+            if (
+                reply.visibility is not Visibility.PRIVATE
+                or target.platform != PLATFORM
+                or (target.community_ref, target.user_ref) != person
+            ):
+                kept.append(reply)
+            elif not await self.delivery.send_private(reply):
+                theirs = await self.delivery.report_unreachable(reply)
+                if not theirs and not shown:
+                    language = self._language_of(interaction)
+                    shown.append(self._note(origin, "discord_dm_closed_here", language))
+                here = self._asker_target(origin)
+                shown += [
+                    replace(r, target=here, visibility=Visibility.EPHEMERAL)
+                    for r in theirs or [reply]
+                ]
+        if shown:  # a note that they went privately would now be untrue
+            kept = [r for r in kept if not r.confirms_private]
+        return kept + shown
+
     async def _deliver_around(
         self, interaction: discord.Interaction, origin: Origin, others: Sequence[Reply]
     ) -> None:
-        """Public replies to their channels, private ones as DMs; the asker's own private
-        replies that Discord refuses are shown to them right here instead."""
-        mine = (origin.community_ref, origin.person.user_ref)
+        """Public replies to their channels, private ones as DMs (the asker's own were sent
+        before answering)."""
         for reply in others:
             if reply.target.platform != PLATFORM:
                 continue
             if reply.visibility is Visibility.PUBLIC:
                 await self.delivery.post(reply)
-            elif (reply.target.community_ref, reply.target.user_ref) != mine:
+            else:
                 self.delivery.enqueue(reply)
-            elif not await self.delivery.send_private(reply):
-                theirs = await self.delivery.report_unreachable(reply)
-                if not theirs:
-                    language = self._language_of(interaction)
-                    note = self._note(origin, "discord_dm_closed_here", language)
-                    await self._send(interaction, note, ephemeral=True)
-                for shown in theirs or [reply]:
-                    await self._send(interaction, shown, ephemeral=True)
 
     async def _apologise(self, interaction: discord.Interaction, error_id: str) -> None:
         text = self.hearth.catalog.text(

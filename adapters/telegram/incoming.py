@@ -66,7 +66,7 @@ from bot.events import (
     Person,
 )
 from bot.markup import plain
-from bot.replies import Reply, Visibility
+from bot.replies import Reply, Visibility, asks_removal, settle_removal
 
 log = logging.getLogger("hearth.telegram.in")
 
@@ -122,7 +122,21 @@ class Incoming:
         app.add_error_handler(self._on_error)
 
     async def _dispatch(self, event: Event, trigger: Trigger | None) -> None:
-        await self.outgoing.deliver_or_keep(await self.hearth.handle(event), trigger)
+        replies = await self.hearth.handle(event)
+        if asks_removal(replies):
+            replies = settle_removal(replies, await self._remove(trigger))
+        await self.outgoing.deliver_or_keep(replies, trigger)
+
+    async def _remove(self, trigger: Trigger | None) -> bool:
+        """Delete the message that held someone's private words; in a group Telegram allows
+        it only to an administrator with the "Delete messages" right."""
+        if trigger is None or trigger.message_id is None:
+            return False
+        try:
+            return bool(await self.session.bot.delete_message(trigger.chat_id, trigger.message_id))
+        except TelegramError as error:
+            log.warning("could not remove a message with private words: %s", error.message)
+            return False
 
     async def _group_origin(self, chat: Chat, person: Person, thread: int | None) -> Origin:
         await self.seen_group(chat.id)
@@ -286,7 +300,9 @@ class Incoming:
         thread = thread_of(message) if isinstance(message, Message) else None
         person = await self.people.in_group(message.chat.id, user)
         origin = await self._group_origin(message.chat, person, thread)
-        replies = await self.hearth.handle(ChoicePressed(origin, key, event_ref=ref))
+        replies = settle_removal(
+            await self.hearth.handle(ChoicePressed(origin, key, event_ref=ref)), removed=False
+        )
         popup = popup_for(replies, person.user_ref)
         if popup is not None:
             await answer(plain(popup.text), alert=True)

@@ -10,7 +10,10 @@
 - EPHEMERAL (only the asker sees it, which Telegram has no way to do in a group): privately
   when the person has started the bot, else as a reply to their message in the group. A note
   that private replies are on their way (Reply.confirms_private) is left out when they were
-  refused: the deep link says how to get them instead.
+  refused: the deep link says how to get them instead. A confidential reply (the person's
+  private words, or a promise that only they see it) is never posted in the group: a neutral
+  note with the deep link takes its place. A note about private words typed in the group
+  (Reply.only_if) carries the deep link too.
 
 A reply that fails for a reason a later try may overcome (Telegram's servers or the network,
 once the pacer's own quick retries are spent) is handed back to the caller, never dropped: an
@@ -165,11 +168,32 @@ class Outgoing:
             return
         target = reply.target
         chat_id = int(target.community_ref)
+        if reply.confidential:  # never in the group; say so, without what it was
+            resumes = link is not None  # the refused private message's own link picks it up
+            if link is None:
+                link, url = self._chat_link(target)
+            else:
+                url = link.url
+            if link is None or url is None:  # an anonymous admin has no private chat
+                log.info("a confidential reply had nowhere private to go; not posted")
+                return
+            key = "telegram_start_me" if resumes else "telegram_for_you_alone"
+            reply = Reply(self.session.text(key, link=url), target, reply.visibility)
+        elif link is None and reply.only_if is not None:
+            link, _ = self._chat_link(target)
         thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
         answering = trigger.message_id if trigger and trigger.chat_id == chat_id else None
         await self.send(
             chat_id, reply.text, keyboard(reply.choices, link), thread=thread, reply_to=answering
         )
+
+    def _chat_link(self, target: Target) -> tuple[InlineKeyboardButton | None, str | None]:
+        """The button (and its address) that opens the private chat about this group."""
+        payload = deeplink.encode(target.community_ref, None)
+        if private_chat_of(target.user_ref) is None or payload is None:
+            return None, None
+        url = deeplink.link(self.session.username, payload)
+        return InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url), url
 
     async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> list[Reply]:
         """Tell the core, deliver what it says instead, and offer the deep link in the group:

@@ -79,9 +79,10 @@ async def ask(
         question = ctx.text("checkin_note_question", language)
     key = "checkin_with_preface" if preface else "checkin_step"
     choices = await _choices(ctx, member, checkin_round, state)
-    body = {"preface": Markup(preface), "question": Markup(question)}
+    body: dict[str, Any] = {"preface": Markup(preface), "question": Markup(question)}
     if not privately and isinstance(ctx, CommandContext) and ctx.member.id == member.id:
-        ctx.say(key, choices=choices, **body)
+        # A check-in shown where they asked (a Discord channel, ephemerally) is theirs alone.
+        ctx.say(key, choices=choices, confidential=True, **body)
     else:
         ctx.tell(member, key, choices=choices, resume=RESUME, **body)
 

@@ -117,7 +117,7 @@ async def offer_command(ctx: CommandContext, args: Args) -> None:
 def _offer_saved(ctx: CommandContext, offer: Offer) -> None:
     """Thank the offerer, with a button to share the offer publicly."""
     ctx.say(
-        "aid_offer_saved",
+        "aid_offer_saved_seen" if ctx.words_in_public else "aid_offer_saved",
         category=needs_config.category_label(ctx, offer.category, ctx.language),
         what=offer.what,
         choices=(Choice(ctx.text("aid_make_public", ctx.language), f"aid:p:{offer.id}:1"),),
@@ -156,6 +156,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
             categories=needs_config.category_list(ctx),
             brought=brought,
             choices=make_offers,
+            confidential=bool(make_offers),  # what they said they could bring is theirs
         )
         return
     lines, choices = [], []
@@ -186,6 +187,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
         offers=Markup("\n".join(lines)),
         brought=brought,
         choices=(*choices, *make_offers),
+        confidential=True,  # offers are private until shared, and what they brought is theirs
     )
 
 
@@ -462,7 +464,7 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     if wanted is None:
         labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
         if labels:
-            ctx.say("aid_need_open", categories=", ".join(labels))
+            ctx.say("aid_need_open", categories=", ".join(labels), confidential=True)
         else:
             ctx.say("aid_need_usage", categories=needs_config.category_list(ctx))
         return
@@ -477,6 +479,9 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     outcome = await open_request(ctx, ctx.member, category, details)
     if outcome is Opened.ALREADY:
         raise Refusal("aid_need_already", category=label)
+    if ctx.words_in_public:  # recorded, as they asked; but the group read it
+        ctx.words_seen("aid_need_words_removed", "aid_need_words_visible")
+        return
     key = "aid_need_asking" if outcome is Opened.ASKING else "aid_need_nobody"
     ctx.say(key, category=label)
 

@@ -98,7 +98,15 @@ def install_answers(feature: Feature) -> None:
             )
         note = Markup("\n".join(notes))
         preview = shorten(body, PREVIEW_CHARS)
-        if chosen is None:
+        if not chosen and ctx.words_in_public:
+            # Kept out of the digest as they asked, but never called private: others read it.
+            ctx.words_seen(
+                "reflect_words_removed",
+                "reflect_words_visible",
+                id=saved.id,
+                choices=_share_choices(ctx, saved) if chosen is None else (),
+            )
+        elif chosen is None:
             ctx.say(
                 "reflect_saved_ask",
                 id=saved.id,
@@ -136,7 +144,7 @@ def install_answers(feature: Feature) -> None:
                 ctx.say("reflect_now_shared_late", id=found.id)
         elif action in ("keep", "private"):
             await ctx.uow.reflections.set_shared(found.id, False)
-            ctx.say("reflect_kept_private", id=found.id)
+            ctx.say("reflect_kept_private", id=found.id, confidential=True)
         else:
             raise Refusal("choice_stale")
 
@@ -226,6 +234,7 @@ async def _show_one(ctx: CommandContext, number: int) -> None:
         text=found.text,
         status=Markup(status),
         choices=choices,
+        confidential=is_author and not found.shared,
     )
 
 
@@ -271,4 +280,5 @@ async def _list_mine(ctx: CommandContext) -> None:
                 text=shorten(answer.text, 80),
             )
         )
-    ctx.say("reflection_mine", answers=Markup("\n".join(lines)))
+    private = any(not answer.shared for answer in mine[-LIST_MAX_ANSWERS:])
+    ctx.say("reflection_mine", answers=Markup("\n".join(lines)), confidential=private)
