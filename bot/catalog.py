@@ -1,7 +1,10 @@
 """Every user-facing sentence, loaded from prompts/<language>/*.yaml and keyed by name.
 
 Adding a language is adding a folder; a key missing in that language falls back to English.
-Parameters are escaped as user text unless wrapped in `Markup`.
+Parameters are escaped as user text unless wrapped in `Markup`. A text that shows a count is a
+mapping of plural forms (`one:`, `other:`, … as the language's rules name them, `other` always
+there), chosen by Babel from its `count` parameter. A `Phrase` parameter is another text, rendered
+in the same language as the text it sits in.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from bot.markup import escape
 
@@ -29,32 +33,66 @@ class Markup(str):
     """Text that is already in the core's markup and must not be escaped again."""
 
 
+_PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+Text = str | dict[str, str]  # a sentence, or its plural forms
+
+
+class Phrase:
+    """A catalog text used as a parameter of another, rendered in the reader's language
+    (a parameter's label, a counted noun such as "2 consents")."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r}, {self.params!r})"
+
+
 def _field_names(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def _plural_form(language: str, count: int) -> str:
+    try:
+        return Locale.parse(language.replace("-", "_")).plural_form(abs(count))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en").plural_form(abs(count))
+
+
+def _checked(file: Path, key: str, value: object) -> Text:
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    if isinstance(value, dict) and "other" in value:
+        forms: dict[str, str] = {}
+        for form, variant in value.items():
+            if form not in _PLURAL_FORMS or not isinstance(variant, str):
+                raise CatalogError(f"{file}: text '{key}' has a bad plural form {form!r}")
+            forms[form] = variant.rstrip("\n")
+        return forms
+    raise CatalogError(f"{file}: text '{key}' is neither a string nor plural forms with 'other'")
+
+
 class Catalog:
-    def __init__(self, texts: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(self, texts: Mapping[str, Mapping[str, Text]]) -> None:
         if DEFAULT_LANGUAGE not in texts:
             raise CatalogError(f"the catalog has no '{DEFAULT_LANGUAGE}' texts")
         self._texts = texts
 
     @classmethod
     def load(cls, root: Path = PROMPTS_DIR) -> Catalog:
-        texts: dict[str, dict[str, str]] = {}
+        texts: dict[str, dict[str, Text]] = {}
         for lang_dir in sorted(p for p in root.iterdir() if _LANGUAGE.match(p.name)):
-            lang_texts: dict[str, str] = {}
+            lang_texts: dict[str, Text] = {}
             for file in sorted(lang_dir.glob("*.yaml")):
                 data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
                 texts_section = data.get("texts", {}) if isinstance(data, dict) else None
                 if not isinstance(texts_section, dict):
                     raise CatalogError(f"{file}: expected a mapping under 'texts'")
                 for key, value in texts_section.items():
-                    if not isinstance(value, str):
-                        raise CatalogError(f"{file}: text '{key}' is not a string")
                     if key in lang_texts:
                         raise CatalogError(f"{file}: text '{key}' is defined twice")
-                    lang_texts[key] = value.rstrip("\n")
+                    lang_texts[key] = _checked(file, key, value)
             if lang_texts:
                 texts[lang_dir.name] = lang_texts
         return cls(texts)
@@ -66,23 +104,39 @@ class Catalog:
     def has(self, key: str) -> bool:
         return key in self._texts[DEFAULT_LANGUAGE]
 
-    def template(self, key: str, language: str | None = None) -> str:
+    def template(self, key: str, language: str | None = None, count: int | None = None) -> str:
+        """The text for a key; for a counted text, the plural form that fits `count`
+        (without a count, its `other` form)."""
         lang = language if language is not None and language in self._texts else DEFAULT_LANGUAGE
         found = self._texts[lang].get(key) or self._texts[DEFAULT_LANGUAGE].get(key)
         if found is None:
             raise KeyError(f"no text '{key}' in the catalog")
-        return found
+        if isinstance(found, str):
+            return found
+        if count is None:
+            return found["other"]
+        return found.get(_plural_form(lang, count), found["other"])
+
+    def is_counted(self, key: str) -> bool:
+        return isinstance(self._texts[DEFAULT_LANGUAGE].get(key), dict)
 
     def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
-        template = self.template(key, language)
-        safe = {
-            name: value if isinstance(value, Markup | int | float) else escape(str(value))
-            for name, value in params.items()
-        }
+        count = params.get("count")
+        template = self.template(key, language, count if isinstance(count, int) else None)
+        safe = {name: self._param(value, language) for name, value in params.items()}
         return template.format(**safe)
+
+    def _param(self, value: Any, language: str | None) -> Any:
+        if isinstance(value, Phrase):
+            return Markup(self.text(value.key, language, **value.params))
+        if isinstance(value, Markup | int | float):
+            return value
+        return escape(str(value))
 
     def missing_keys(self, language: str) -> set[str]:
         return set(self._texts[DEFAULT_LANGUAGE]) - set(self._texts.get(language, {}))
 
     def fields(self, key: str) -> set[str]:
-        return _field_names(self.template(key))
+        found = self._texts[DEFAULT_LANGUAGE][key]
+        forms = [found] if isinstance(found, str) else list(found.values())
+        return set().union(*(_field_names(form) for form in forms))

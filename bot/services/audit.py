@@ -8,6 +8,7 @@ from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.wording import moment
 
 feature = Feature("audit")
 DEFAULT_ENTRIES = 10
@@ -30,7 +31,7 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     former = ctx.text("former_member", ctx.language)
     lines = []
     for entry in entries:
-        when = ctx.local(entry.at).strftime("%Y-%m-%d %H:%M")
+        when = moment(ctx, entry.at, ctx.language)
         line = f"{when} · **{escape(entry.actor_name or former)}** {escape(entry.action)}"
         if entry.subject:
             line += f" {escape(entry.subject)}"

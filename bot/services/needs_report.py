@@ -17,6 +17,7 @@ from bot.numbers import whole_number
 from bot.services import needs_config
 from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
 from bot.services.reports import report_period
+from bot.wording import day
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
@@ -87,7 +88,7 @@ async def report(ctx: CommandContext, period: str | None) -> None:
     parts = []
     for found in rounds:
         heading = ctx.text(
-            "needs_report_round", ctx.language, date=ctx.local(found.opened_at).date().isoformat()
+            "needs_report_round", ctx.language, date=day(ctx, found.opened_at, ctx.language)
         )
         body = render_round(ctx, found, report_view(found, threshold), ctx.language)
         parts.append(f"{heading}\n{body}")
@@ -119,7 +120,7 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         )
     ctx.say(
         "needs_report",
-        since=ctx.local(since).date().isoformat(),
+        since=day(ctx, since, ctx.language),
         rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
         requests=Markup("\n".join(request_lines)),
         threshold=threshold,

@@ -14,6 +14,7 @@ from bot.context import CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal, Tally
 from bot.proposal_records import Action, Event, Rules, State, reflection_number
+from bot.wording import moment
 
 # Refusals whose answer says when incubation can be over.
 TOO_EARLY = frozenset(
@@ -30,10 +31,9 @@ def span(length: timedelta) -> str:
     return " ".join(p for p in parts if p) or "0m"
 
 
-def when(ctx: CommunityContext, moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    return f"{ctx.local(moment):%a %Y-%m-%d %H:%M} {ctx.community.timezone}"
+def when(ctx: CommunityContext, at: datetime | None, language: str | None = None) -> str:
+    """A proposal's moments read like every other date Hearth shows."""
+    return moment(ctx, at, language)
 
 
 def state_name(ctx: CommunityContext, state: State, language: str | None = None) -> str:
