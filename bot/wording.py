@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.units import format_unit
 
@@ -52,3 +52,8 @@ def duration(length: timedelta, language: str = "en") -> str:
     if not parts:
         return format_unit(0, "duration-minute", length="long", locale=_locale(language))
     return format_list(parts, locale=_locale(language))
+
+
+def roughly(length: timedelta, language: str = "en") -> str:
+    """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit."""
+    return format_timedelta(length, threshold=1, locale=_locale(language))

@@ -44,11 +44,11 @@ from bot.services.proposal_texts import (
     list_line,
     localized,
     name_or_former,
-    span,
     state_name,
     when,
 )
 from bot.services.reports import report_period
+from bot.wording import roughly
 
 feature = Feature("proposals")
 feature.setup_keys.append(setup_key)
@@ -450,7 +450,7 @@ async def report(ctx: CommandContext, period_text: str | None) -> None:
             "proposal_report_stage",
             ctx.language,
             stage=state_name(ctx, state, ctx.language),
-            median=span(sorted(found)[len(found) // 2]) if found else "—",
+            median=roughly(sorted(found)[len(found) // 2], ctx.language) if found else "—",
             count=len(found),
         )
         for state, found in lengths.items()
