@@ -13,7 +13,7 @@ import re
 import string
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -47,6 +47,13 @@ class Phrase:
 
     def __repr__(self) -> str:
         return f"Phrase({self.key!r}, {self.params!r})"
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """A parameter that becomes words only once the reader's language is known (a usage line)."""
+
+    def localize(self, catalog: Catalog, language: str | None) -> str: ...
 
 
 def _field_names(template: str) -> set[str]:
@@ -117,6 +124,11 @@ class Catalog:
             return found["other"]
         return found.get(_plural_form(lang, count), found["other"])
 
+    def label_key(self, command: str, param: str) -> str:
+        """The catalog key naming a command's option to people (see prompts/en/params.yaml)."""
+        own = f"param_{command}_{param}"
+        return own if self.has(own) else f"param_{param}"
+
     def is_counted(self, key: str) -> bool:
         return isinstance(self._texts[DEFAULT_LANGUAGE].get(key), dict)
 
@@ -129,6 +141,8 @@ class Catalog:
     def _param(self, value: Any, language: str | None) -> Any:
         if isinstance(value, Phrase):
             return Markup(self.text(value.key, language, **value.params))
+        if isinstance(value, Localized):
+            return Markup(value.localize(self, language))
         if isinstance(value, Markup | int | float):
             return value
         return escape(str(value))

@@ -21,7 +21,9 @@ MAX_ENTRIES = 50
     Param("count", ParamType.INTEGER, f"How many entries (1-{MAX_ENTRIES})"),
 )
 async def show_audit(ctx: CommandContext, args: Args) -> None:
-    count = args.integer("count") or DEFAULT_ENTRIES
+    count = args.integer("count")
+    if count is None:
+        count = DEFAULT_ENTRIES
     if not 1 <= count <= MAX_ENTRIES:
         raise Refusal("audit_bad_count", limit=MAX_ENTRIES)
     entries = await ctx.uow.audit.latest(ctx.community.id, count)
