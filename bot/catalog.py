@@ -33,6 +33,8 @@ class Markup(str):
     """Text that is already in the core's markup and must not be escaped again."""
 
 
+_FIELD_THEN_STOP = re.compile(r"\{(\w+)\}\.")
+_SENTENCE_ENDS = (".", "!", "?", "…")
 _PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Text = str | dict[str, str]  # a sentence, or its plural forms
 
@@ -65,6 +67,19 @@ def _plural_form(language: str, count: int) -> str:
         return Locale.parse(language.replace("-", "_")).plural_form(abs(count))
     except (UnknownLocaleError, ValueError):
         return Locale("en").plural_form(abs(count))
+
+
+def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
+    """A sentence ends once: a value that already ends a sentence ("We meet at 6.") takes the
+    place of the template's own full stop instead of doubling it."""
+
+    def keep(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if isinstance(value, str) and value.rstrip().endswith(_SENTENCE_ENDS):
+            return "{" + match.group(1) + "}"
+        return match.group(0)
+
+    return _FIELD_THEN_STOP.sub(keep, template)
 
 
 def _checked(file: Path, key: str, value: object) -> Text:
@@ -136,7 +151,7 @@ class Catalog:
         count = params.get("count")
         template = self.template(key, language, count if isinstance(count, int) else None)
         safe = {name: self._param(value, language) for name, value in params.items()}
-        return template.format(**safe)
+        return _one_full_stop(template, safe).format(**safe)
 
     def _param(self, value: Any, language: str | None) -> Any:
         if isinstance(value, Phrase):
