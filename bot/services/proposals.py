@@ -296,7 +296,7 @@ def _revisit_at(ctx: CommandContext, text: str, rules: Rules) -> tuple[str, date
     except ValueError:
         raise Refusal("proposal_bad_revisit", value=raw) from None
     if until > ctx.now + MAX_REVISIT:
-        raise Refusal("proposal_bad_revisit", value=raw)
+        raise Refusal("proposal_revisit_too_far", value=raw)
     return match.group("reason"), until
 
 
