@@ -61,7 +61,7 @@ class SqliteOutbox(SqliteRepo):
             (member_id,),
         )
         return [
-            {"since": dt(r["created_at"]).isoformat(), "text": plain(_message(r).reply.text)}
+            {"since": dt(r["created_at"]), "text": plain(_message(r).reply.text)}
             for r in rows
         ]
 
