@@ -94,11 +94,11 @@ ANY_NUMBER = replace(NUMBER, suggest=any_proposal)  # looking one up: decided on
 
 @feature.command(
     "propose",
-    "Open a proposal: a title, then | and the details (or: from reflection 7).",
+    "Open a proposal: a title, then | and the details (or: from answer 7).",
     Param(
         "title_and_details",
         ParamType.TEXT,
-        "Title | details (e.g. Garden | Use the empty lot…), or: from reflection 7",
+        "Title | details (e.g. Garden | Use the empty lot…), or: from answer 7",
         required=True,
     ),
 )
