@@ -91,11 +91,11 @@ async def forgetme(ctx: CommandContext, args: Args) -> None:
 
 @feature.choice("forget")
 async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
+    if len(parts) != 2 or parts[1] != str(ctx.member.id):
+        raise Refusal("choice_not_yours")
     if ctx.member_is_new:
         # A press from before an erasure: refusing rolls back the membership this press made.
         raise Refusal("forgetme_stale")
-    if len(parts) != 2 or parts[1] != str(ctx.member.id):
-        raise Refusal("choice_not_yours")
     if parts[0] != "yes":
         ctx.say("forgetme_kept")
         return
