@@ -25,7 +25,7 @@ async def test_the_connected_features_example_runs_in_the_console(tmp_path: Path
     assert "I don't understand" not in shown and "isn't" not in shown
     # The paused buddy is skipped: Sam waits, and is paired once the pause ends.
     assert "[private → sam]\nTo be honest, no buddy is free right now." in shown
-    waited, later = shown.split("(time is now Mon 2026-03-02 09:01 UTC)")
+    waited, later = shown.split("(time is now Mon 2 Mar, 09:01)")
     assert "A newcomer for you to welcome" not in waited
     assert "[private → bea]\nA newcomer for you to welcome: Sam" in later
     # The shared reflection: the author's hint, the proposal that remembers it, and an offer.

@@ -48,6 +48,6 @@ async def test_the_example_script_runs_two_rounds_with_advance(tmp_path: Path) -
     assert "the fix is a conversation." in shown
     assert "c1: Which meal reminds you of someone you love? (gratitude and care" in shown
     # The rounds were posted on Fridays, before and after the change to summer time.
-    assert "(time is now Sat 2026-03-28 09:00 UTC)" in shown
-    assert "(time is now Sat 2026-04-04 09:00 UTC)" in shown
+    assert "(time is now Sat 28 Mar, 09:00)" in shown
+    assert "(time is now Sat 4 Apr, 09:00)" in shown
     assert "Traceback" not in shown and "I don't understand" not in shown
