@@ -33,7 +33,7 @@ class Markup(str):
     """Text that is already in the core's markup and must not be escaped again."""
 
 
-_FIELD_THEN_STOP = re.compile(r"\{(\w+)\}\.")
+_FIELD_THEN_STOP = re.compile(r"\{(\w+)\}(\"?)\.")  # also after a closing quote
 _SENTENCE_ENDS = (".", "!", "?", "…")
 _PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Text = str | dict[str, str]  # a sentence, or its plural forms
@@ -76,7 +76,7 @@ def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
     def keep(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
         if isinstance(value, str) and value.rstrip().endswith(_SENTENCE_ENDS):
-            return "{" + match.group(1) + "}"
+            return "{" + match.group(1) + "}" + match.group(2)
         return match.group(0)
 
     return _FIELD_THEN_STOP.sub(keep, template)

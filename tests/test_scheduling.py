@@ -23,7 +23,7 @@ async def test_a_reflection_schedule_fires_once_per_week_at_local_time(world: Wo
     sent = await world.advance(timedelta(days=4, hours=7, minutes=29))  # Fri 16:29 UTC
     assert public(sent) == []
     sent = await world.advance(timedelta(minutes=2))  # 17:30 Berlin = 16:30 UTC
-    assert len(public(sent)) == 1 and "Reflection #1" in text(sent)
+    assert len(public(sent)) == 1 and "Reflection round #1" in text(sent)
     sent = await world.advance(timedelta(days=21))
     prompts = [r for r in public(sent) if "closing" not in r.text]
     assert len(prompts) == 3  # three more Fridays, one prompt each
