@@ -123,6 +123,9 @@ class Catalog:
     def languages(self) -> list[str]:
         return sorted(self._texts)
 
+    def keys(self, language: str = DEFAULT_LANGUAGE) -> list[str]:
+        return sorted(self._texts.get(language, {}))
+
     def has(self, key: str) -> bool:
         return key in self._texts[DEFAULT_LANGUAGE]
 

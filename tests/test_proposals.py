@@ -316,7 +316,8 @@ async def test_builds_and_concerns_must_say_something_and_belong_to_incubation(
 ) -> None:
     await world.say("ana", IDEA)
     assert "Usage: /build <proposal number> <build>" in text(await world.say("bob", "/build 1"))
-    assert "Usage: /concern <proposal number> <concern>" in text(await world.say("bob", "/concern 1   "))
+    concern = text(await world.say("bob", "/concern 1   "))
+    assert "Usage: /concern <proposal number> <concern>" in concern
     assert "no proposal #7" in text(await world.say("bob", "/build 7 hello"))
     assert "your support is a given" in text(await world.say("ana", "/support 1"))
     await world.say("bob", "/support 1")
