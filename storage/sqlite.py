@@ -328,8 +328,7 @@ class SqliteAudit(_Repo):
             (member_id, member_id),
         )
         return [
-            {"when": _audit(r).at, "action": r["action"], "subject": r["subject"]}
-            for r in rows
+            {"when": _audit(r).at, "action": r["action"], "subject": r["subject"]} for r in rows
         ]
 
     async def erase_member(self, member_id: int) -> int:

@@ -357,10 +357,7 @@ async def test_proposals_list_shows_counts_and_what_each_needs_next(world: World
     listed = text(await world.say("dan", "/proposals"))
     assert listed.index("#2 Book swap") < listed.index("#1 Community garden")
     assert "builds 1 · concerns 1 · support 1" in listed
-    assert (
-        "its consent round can start after Thu 5 Mar, 09:00 (it has the perspectives"
-        in (listed)
-    )
+    assert "its consent round can start after Thu 5 Mar, 09:00 (it has the perspectives" in (listed)
     assert "once 2 people besides its author have added a build or a concern (0 so far)" in listed
     await world.advance(3 * DAY)
     assert "Book swap" not in text(await world.say("dan", "/proposals consent"))

@@ -35,6 +35,8 @@ WORDS = {
 def _plain_word(text: str) -> str:
     """'OK.', ' okay! ' -> 'ok', 'okay': case and closing punctuation don't change an answer."""
     return " ".join(text.lower().strip().rstrip(".!").split())
+
+
 MAX_NOTE = 1000
 
 
