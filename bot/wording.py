@@ -56,4 +56,5 @@ def duration(length: timedelta, language: str = "en") -> str:
 
 def roughly(length: timedelta, language: str = "en") -> str:
     """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit."""
-    return format_timedelta(length, threshold=1, locale=_locale(language))
+    shortest = timedelta(minutes=1)  # a proposal opened just now is "1 minute" old, not "0 seconds"
+    return format_timedelta(max(length, shortest), threshold=1, locale=_locale(language))
