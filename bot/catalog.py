@@ -1,7 +1,10 @@
 """Every user-facing sentence, loaded from prompts/<language>/*.yaml and keyed by name.
 
 Adding a language is adding a folder; a key missing in that language falls back to English.
-Parameters are escaped as user text unless wrapped in `Markup`.
+Parameters are escaped as user text unless wrapped in `Markup`. A text that shows a count is a
+mapping of plural forms (`one:`, `other:`, … as the language's rules name them, `other` always
+there), chosen by Babel from its `count` parameter. A `Phrase` parameter is another text, rendered
+in the same language as the text it sits in.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import re
 import string
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from bot.markup import escape
 
@@ -29,32 +33,88 @@ class Markup(str):
     """Text that is already in the core's markup and must not be escaped again."""
 
 
+_FIELD_THEN_STOP = re.compile(r"\{(\w+)\}(\"?)\.")  # also after a closing quote
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+Text = str | dict[str, str]  # a sentence, or its plural forms
+
+
+class Phrase:
+    """A catalog text used as a parameter of another, rendered in the reader's language
+    (a parameter's label, a counted noun such as "2 consents")."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r}, {self.params!r})"
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """A parameter that becomes words only once the reader's language is known (a usage line)."""
+
+    def localize(self, catalog: Catalog, language: str | None) -> str: ...
+
+
 def _field_names(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def _plural_form(language: str, count: int) -> str:
+    try:
+        return Locale.parse(language.replace("-", "_")).plural_form(abs(count))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en").plural_form(abs(count))
+
+
+def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
+    """A sentence ends once: a value that already ends a sentence ("We meet at 6.") takes the
+    place of the template's own full stop instead of doubling it."""
+
+    def keep(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if isinstance(value, str) and value.rstrip().endswith(_SENTENCE_ENDS):
+            return "{" + match.group(1) + "}" + match.group(2)
+        return match.group(0)
+
+    return _FIELD_THEN_STOP.sub(keep, template)
+
+
+def _checked(file: Path, key: str, value: object) -> Text:
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    if isinstance(value, dict) and "other" in value:
+        forms: dict[str, str] = {}
+        for form, variant in value.items():
+            if form not in _PLURAL_FORMS or not isinstance(variant, str):
+                raise CatalogError(f"{file}: text '{key}' has a bad plural form {form!r}")
+            forms[form] = variant.rstrip("\n")
+        return forms
+    raise CatalogError(f"{file}: text '{key}' is neither a string nor plural forms with 'other'")
+
+
 class Catalog:
-    def __init__(self, texts: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(self, texts: Mapping[str, Mapping[str, Text]]) -> None:
         if DEFAULT_LANGUAGE not in texts:
             raise CatalogError(f"the catalog has no '{DEFAULT_LANGUAGE}' texts")
         self._texts = texts
 
     @classmethod
     def load(cls, root: Path = PROMPTS_DIR) -> Catalog:
-        texts: dict[str, dict[str, str]] = {}
+        texts: dict[str, dict[str, Text]] = {}
         for lang_dir in sorted(p for p in root.iterdir() if _LANGUAGE.match(p.name)):
-            lang_texts: dict[str, str] = {}
+            lang_texts: dict[str, Text] = {}
             for file in sorted(lang_dir.glob("*.yaml")):
                 data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
                 texts_section = data.get("texts", {}) if isinstance(data, dict) else None
                 if not isinstance(texts_section, dict):
                     raise CatalogError(f"{file}: expected a mapping under 'texts'")
                 for key, value in texts_section.items():
-                    if not isinstance(value, str):
-                        raise CatalogError(f"{file}: text '{key}' is not a string")
                     if key in lang_texts:
                         raise CatalogError(f"{file}: text '{key}' is defined twice")
-                    lang_texts[key] = value.rstrip("\n")
+                    lang_texts[key] = _checked(file, key, value)
             if lang_texts:
                 texts[lang_dir.name] = lang_texts
         return cls(texts)
@@ -63,26 +123,52 @@ class Catalog:
     def languages(self) -> list[str]:
         return sorted(self._texts)
 
+    def keys(self, language: str = DEFAULT_LANGUAGE) -> list[str]:
+        return sorted(self._texts.get(language, {}))
+
     def has(self, key: str) -> bool:
         return key in self._texts[DEFAULT_LANGUAGE]
 
-    def template(self, key: str, language: str | None = None) -> str:
+    def template(self, key: str, language: str | None = None, count: int | None = None) -> str:
+        """The text for a key; for a counted text, the plural form that fits `count`
+        (without a count, its `other` form)."""
         lang = language if language is not None and language in self._texts else DEFAULT_LANGUAGE
         found = self._texts[lang].get(key) or self._texts[DEFAULT_LANGUAGE].get(key)
         if found is None:
             raise KeyError(f"no text '{key}' in the catalog")
-        return found
+        if isinstance(found, str):
+            return found
+        if count is None:
+            return found["other"]
+        return found.get(_plural_form(lang, count), found["other"])
+
+    def label_key(self, command: str, param: str) -> str:
+        """The catalog key naming a command's option to people (see prompts/en/params.yaml)."""
+        own = f"param_{command}_{param}"
+        return own if self.has(own) else f"param_{param}"
+
+    def is_counted(self, key: str) -> bool:
+        return isinstance(self._texts[DEFAULT_LANGUAGE].get(key), dict)
 
     def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
-        template = self.template(key, language)
-        safe = {
-            name: value if isinstance(value, Markup | int | float) else escape(str(value))
-            for name, value in params.items()
-        }
-        return template.format(**safe)
+        count = params.get("count")
+        template = self.template(key, language, count if isinstance(count, int) else None)
+        safe = {name: self._param(value, language) for name, value in params.items()}
+        return _one_full_stop(template, safe).format(**safe)
+
+    def _param(self, value: Any, language: str | None) -> Any:
+        if isinstance(value, Phrase):
+            return Markup(self.text(value.key, language, **value.params))
+        if isinstance(value, Localized):
+            return Markup(value.localize(self, language))
+        if isinstance(value, Markup | int | float):
+            return value
+        return escape(str(value))
 
     def missing_keys(self, language: str) -> set[str]:
         return set(self._texts[DEFAULT_LANGUAGE]) - set(self._texts.get(language, {}))
 
     def fields(self, key: str) -> set[str]:
-        return _field_names(self.template(key))
+        found = self._texts[DEFAULT_LANGUAGE][key]
+        forms = [found] if isinstance(found, str) else list(found.values())
+        return set().union(*(_field_names(form) for form in forms))

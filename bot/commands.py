@@ -10,10 +10,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import Refusal
+from bot.markup import escape
 from bot.numbers import whole_number
 from bot.roles import Role
 
 if TYPE_CHECKING:
+    from bot.catalog import Catalog
     from bot.context import CommandContext
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -53,6 +55,39 @@ class Param:
     def usage(self) -> str:
         shown = "|".join(self.choices) if self.type is ParamType.CHOICE else self.name
         return f"<{shown}>" if self.required else f"[{shown}]"
+
+    def label(self, command: str, catalog: Catalog, language: str | None) -> str:
+        """The option in words, from the catalog: 'proposal number', never 'number'."""
+        return catalog.text(catalog.label_key(command, self.name), language)
+
+    def usage_in(self, command: str, catalog: Catalog, language: str | None) -> str:
+        if self.type is ParamType.CHOICE:
+            shown = "|".join(self.choices)
+        else:
+            shown = self.label(command, catalog, language)
+        return f"<{shown}>" if self.required else f"[{shown}]"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A command's option named in the reader's words, for a refusal."""
+
+    command: str
+    param: Param
+
+    def localize(self, catalog: Catalog, language: str | None) -> str:
+        return self.param.label(self.command, catalog, language)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A command's usage line in the reader's words: /merge <proposal number> <…>."""
+
+    command: Command
+
+    def localize(self, catalog: Catalog, language: str | None) -> str:
+        parts = [p.usage_in(self.command.name, catalog, language) for p in self.command.params]
+        return escape(" ".join([f"/{self.command.name}", *parts]))
 
 
 class Args:
@@ -152,7 +187,7 @@ def parse_text(command: Command, text: str) -> Args:
         rest = rest.strip()
         values[param.name] = token
     if rest:
-        raise Refusal("args_too_many", usage=command.usage())
+        raise Refusal("args_too_many", usage=Usage(command))
     return check_args(command, values)
 
 
@@ -162,7 +197,7 @@ def check_args(command: Command, raw: Mapping[str, Any] | Iterable[tuple[str, An
     known = {p.name for p in command.params}
     unknown = set(given) - known
     if unknown:
-        raise Refusal("args_unknown", name=sorted(unknown)[0], usage=command.usage())
+        raise Refusal("args_unknown", name=sorted(unknown)[0], usage=Usage(command))
     values: dict[str, Any] = {}
     for param in command.params:
         value = given.get(param.name)
@@ -170,19 +205,21 @@ def check_args(command: Command, raw: Mapping[str, Any] | Iterable[tuple[str, An
             value = value.strip() or None
         if value is None:
             if param.required:
-                raise Refusal("args_missing", name=param.name, usage=command.usage())
+                raise Refusal("args_missing", name=Label(command.name, param), usage=Usage(command))
             continue
         if param.type is ParamType.INTEGER:
             number = whole_number(str(value).lstrip("#"))
             if number is None:
-                raise Refusal("args_not_number", name=param.name, value=str(value)[:40])
+                raise Refusal(
+                    "args_not_number", name=Label(command.name, param), value=str(value)[:40]
+                )
             value = number
         elif param.type is ParamType.CHOICE:
             value = str(value).lower()
             if value not in param.choices:
                 raise Refusal(
                     "args_bad_choice",
-                    name=param.name,
+                    name=Label(command.name, param),
                     value=str(given.get(param.name)),
                     choices=", ".join(param.choices),
                 )

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
+from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.domain import Community, CommunityLink, Member
 from bot.events import Origin
@@ -113,6 +114,7 @@ class CommandContext(CommunityContext):
     origin: Origin
     member_is_new: bool = False
     confidential: bool = False  # what they just typed was seen by Hearth alone
+    channels: ChannelDirectory | None = None  # the platform's channels, where it can list them
 
     @property
     def language(self) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from bot.catalog import Catalog
+from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
@@ -108,6 +109,7 @@ class Hearth:
         self.resumes: dict[str, str] = {}
         self.reports: dict[str, ReportHandler] = {}
         self.listeners: list[Callable[[], Awaitable[None]]] = []
+        self.channel_directories: dict[str, ChannelDirectory] = {}  # by platform
         # Tests and the console deliver as soon as work is done; a running Hearth pumps.
         self.deliver_in_background = False
         self._outbox_waiting = asyncio.Event()
@@ -373,6 +375,7 @@ class Hearth:
             role=role,
             origin=origin,
             member_is_new=is_new,
+            channels=self.channel_directories.get(origin.platform),
         )
 
     # -- platform feedback ------------------------------------------------------------------

@@ -15,8 +15,12 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.errors import Refusal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SPEC = re.compile(r"^\s*([a-z]{3})[a-z]*\s+(\d{1,2})[:.h](\d{2})\s*$", re.IGNORECASE)
-_DURATION = re.compile(r"^(\d{1,5})\s*(m|min|h|d|w)$", re.IGNORECASE)
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SPEC = re.compile(r"^\s*([a-z]{3,})\s+(\d{1,2})[:.h](\d{2})\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,15})\s*(m|min|h|d|w)$", re.IGNORECASE)
+# Longer than any setting allows: a readable but huge span is capped here, so callers refuse it
+# as too long (saying their limit) rather than as unreadable.
+LONGEST = timedelta(days=100 * 366)
 
 
 def parse_weekly(text: str) -> tuple[int, int, int]:
@@ -24,8 +28,10 @@ def parse_weekly(text: str) -> tuple[int, int, int]:
     match = _SPEC.match(text)
     if not match:
         raise Refusal("schedule_bad_format", value=text)
-    day, hour, minute = match.group(1).lower(), int(match.group(2)), int(match.group(3))
-    if day not in WEEKDAYS:
+    word, hour, minute = match.group(1).lower(), int(match.group(2)), int(match.group(3))
+    days = zip(WEEKDAYS, _FULL_DAYS, strict=True)
+    day = next((short for short, full in days if full.startswith(word)), None)
+    if day is None:
         raise Refusal("schedule_bad_day", value=match.group(1), days=", ".join(WEEKDAYS))
     if hour > 23 or minute > 59:
         raise Refusal("schedule_bad_time", value=f"{match.group(2)}:{match.group(3)}")
@@ -50,9 +56,5 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(text)
     amount, unit = int(match.group(1)), match.group(2).lower()
     unit = "m" if unit == "min" else unit
-    return {
-        "m": timedelta(minutes=amount),
-        "h": timedelta(hours=amount),
-        "d": timedelta(days=amount),
-        "w": timedelta(weeks=amount),
-    }[unit]
+    minutes = amount * {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}[unit]
+    return min(timedelta(minutes=min(minutes, 10**12)), LONGEST)

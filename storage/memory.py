@@ -164,7 +164,7 @@ class MemoryMembers(_Repo):
                 "name": member.display_name,
                 "platform": member.platform,
                 "language": member.language or "",
-                "joined": member.joined_at.isoformat(),
+                "joined": member.joined_at,
                 "granted role": member.granted_role.label if member.granted_role else "",
             }
         ]
@@ -208,7 +208,7 @@ class MemoryAudit(_Repo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [
-            {"when": e.at.isoformat(), "action": e.action, "subject": e.subject}
+            {"when": e.at, "action": e.action, "subject": e.subject}
             for e in sorted(self.s.audit.values(), key=lambda e: e.id)
             if member_id in (e.actor_id, e.subject_id)
         ]
@@ -287,7 +287,7 @@ class MemoryJobs(_Repo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [
-            {"what": j.kind, "due": j.due_at.isoformat()}
+            {"what": j.kind, "due": j.due_at}
             for j in sorted(self.s.jobs.values(), key=lambda j: j.id)
             if j.member_id == member_id
         ]

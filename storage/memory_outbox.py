@@ -72,7 +72,7 @@ class MemoryOutbox:
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [
             {
-                "since": self._rows[i].created_at.isoformat(),
+                "since": self._rows[i].created_at,
                 "text": plain(self._rows[i].message.reply.text),
             }
             for i in self._addressed_to(member_id)

@@ -82,7 +82,7 @@ class MemoryReflectionPrompts(_Repo):
             {
                 "prompt": p.key,
                 "how": "suggested" if p.suggested else "added",
-                "when": p.created_at.isoformat(),
+                "when": p.created_at,
                 "text": p.text,
             }
             for p in sorted(self.t.prompts.values(), key=lambda p: p.id)
@@ -205,7 +205,7 @@ class MemoryReflections(_Repo):
                     "round": found.number,
                     "prompt": found.prompt_text,
                     "shared": "yes" if answer.shared else "no, private",
-                    "when": answer.written_at.isoformat(),
+                    "when": answer.written_at,
                     "text": answer.text,
                 }
             )

@@ -17,13 +17,13 @@ def _need_names(checkin_round: CheckinRound) -> dict[str, str]:
 
 
 def export_pause(pause: Pause) -> dict[str, Any]:
-    return {"check-ins paused until": pause.until.isoformat() if pause.until else "you resume"}
+    return {"check-ins paused until": pause.until if pause.until else "you resume"}
 
 
 def export_invitation(checkin_round: CheckinRound, invitation: Invitation) -> dict[str, Any]:
     return {
         "invited to": _round_name(checkin_round),
-        "reminded": invitation.reminded_at.isoformat() if invitation.reminded_at else "",
+        "reminded": invitation.reminded_at if invitation.reminded_at else "",
         "could not be reached": "yes" if invitation.unreachable_at else "",
     }
 
@@ -32,7 +32,7 @@ def export_answer(checkin_round: CheckinRound, answer: CheckinAnswer) -> dict[st
     names = _need_names(checkin_round)
     return {
         "answers in": _round_name(checkin_round),
-        "when": answer.answered_at.isoformat(),
+        "when": answer.answered_at,
         "needs": ", ".join(f"{names.get(k, k)}: {v.value}" for k, v in answer.answers.items()),
         "asked a hand with": ", ".join(names.get(k, k) for k in answer.hands),
         "offered help with": ", ".join(names.get(k, k) for k in answer.offered),
@@ -45,7 +45,7 @@ def export_offer(offer: Offer) -> dict[str, Any]:
         "category": offer.category,
         "offer": offer.what,
         "public": "yes" if offer.public else "no",
-        "since": offer.created_at.isoformat(),
+        "since": offer.created_at,
     }
 
 
@@ -53,7 +53,7 @@ def export_request(request: AidRequest) -> dict[str, Any]:
     return {
         "category": request.category,
         "details": request.details,
-        "opened": request.opened_at.isoformat(),
-        "open until": request.expires_at.isoformat(),
+        "opened": request.opened_at,
+        "open until": request.expires_at,
         "state": request.state.value.replace("_", " "),
     }

@@ -269,7 +269,7 @@ class SqliteMembers(_Cached):
                 "name": member.display_name,
                 "platform": member.platform,
                 "language": member.language or "",
-                "joined": member.joined_at.isoformat(),
+                "joined": member.joined_at,
                 "granted role": member.granted_role.label if member.granted_role else "",
             }
         ]
@@ -330,8 +330,7 @@ class SqliteAudit(_Repo):
             (member_id, member_id),
         )
         return [
-            {"when": _audit(r).at.isoformat(), "action": r["action"], "subject": r["subject"]}
-            for r in rows
+            {"when": _audit(r).at, "action": r["action"], "subject": r["subject"]} for r in rows
         ]
 
     async def erase_member(self, member_id: int) -> int:
@@ -464,7 +463,7 @@ class SqliteJobs(_Repo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self._rows("SELECT * FROM jobs WHERE member_id = ? ORDER BY id", (member_id,))
-        return [{"what": r["kind"], "due": _job(r).due_at.isoformat()} for r in rows]
+        return [{"what": r["kind"], "due": _job(r).due_at} for r in rows]
 
     async def erase_member(self, member_id: int) -> int:
         return await self._change("DELETE FROM jobs WHERE member_id = ?", (member_id,))

@@ -60,10 +60,7 @@ class SqliteOutbox(SqliteRepo):
             " AND m.user_ref = o.user_ref WHERE m.id = ? ORDER BY o.id",
             (member_id,),
         )
-        return [
-            {"since": dt(r["created_at"]).isoformat(), "text": plain(_message(r).reply.text)}
-            for r in rows
-        ]
+        return [{"since": dt(r["created_at"]), "text": plain(_message(r).reply.text)} for r in rows]
 
     async def erase_member(self, member_id: int) -> int:
         return await self._change(

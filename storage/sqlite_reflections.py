@@ -98,7 +98,7 @@ class SqliteReflectionPrompts(_Repo):
             {
                 "prompt": p.key,
                 "how": "suggested" if p.suggested else "added",
-                "when": p.created_at.isoformat(),
+                "when": p.created_at,
                 "text": p.text,
             }
             for p in map(_prompt, rows)
@@ -234,7 +234,7 @@ class SqliteReflections(_Repo):
                 "round": row["round_number"],
                 "prompt": row["prompt_text"],
                 "shared": "yes" if row["shared"] else "no, private",
-                "when": dt(row["written_at"]).isoformat(),
+                "when": dt(row["written_at"]),
                 "text": row["text"],
             }
             for row in rows

@@ -11,8 +11,8 @@ WELCOME_SECTION = "welcome and onboarding"
 BUDDY_SECTION = "buddies"
 
 
-def _when(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+def _when(value: datetime | None) -> datetime | str:
+    return value if value else ""
 
 
 def join_row(joined_at: datetime, welcomed_at: datetime | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from bot.markup import plain
 from bot.replies import Reply, Visibility
 from tests.support import World
 
-_POSTED = re.compile(r"^Reflection #(\d+) · ")
+_POSTED = re.compile(r"^Reflection round #(\d+) · ")
 
 
 def prompts_posted(replies: Sequence[Reply]) -> list[str]:

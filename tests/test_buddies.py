@@ -35,7 +35,7 @@ async def test_with_no_volunteer_the_newcomer_is_told_and_moderators_see_them_wa
     assert "no buddy is free right now" in text(to(seen, "sam"))
     assert "on the list for a buddy" in text(await world.say("Sam", "/buddy status"))
     assert "Waiting for a buddy now: 1" in text(await world.say("mo", "/report welcome"))
-    assert "1 newcomers waiting for a buddy, 0 volunteers" in text(
+    assert "1 newcomer waiting for a buddy, 0 volunteers" in text(
         await world.say("mo", "/buddy status")
     )
     assert "newcomers waiting" not in text(await world.say("Sam", "/buddy status"))
@@ -62,7 +62,7 @@ async def test_never_the_same_pair_twice(world: World) -> None:
 
 async def test_the_least_busy_volunteer_is_asked_first_within_their_limit(world: World) -> None:
     world.make_admin("mo")
-    assert "at most 1 at a time" in text(await world.say("bea", "/buddy on 1"))
+    assert "like one, 1 at a time" in text(await world.say("bea", "/buddy on 1"))
     await world.say("cy", "/buddy")
     buddies = {}
     for newcomer in ("Nia", "Oto", "Pia", "Quy"):

@@ -114,8 +114,8 @@ async def test_a_buddy_pause_survives_a_restart_and_shows_in_mydata(
     await world.say("bea", "/buddy")
     await world.say("bea", "/pause buddy 2026-03-05")
     mine = text(await world.say("bea", "/mydata"))
-    assert "buddy requests paused: 2026-03-02T09:00:00+00:00" in mine
-    assert "paused until: 2026-03-05T00:00:00+00:00" in mine
+    assert "buddy requests paused: Mon 2 Mar, 09:00" in mine
+    assert "paused until: Thu 5 Mar, 00:00" in mine
 
     restarted = World(store=sqlite_store, clock=world.clock)
     seen = await onboard(restarted, "Sam")

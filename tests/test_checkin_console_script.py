@@ -42,4 +42,4 @@ def test_the_example_script_runs_a_whole_round(tmp_path: Path) -> None:
     assert "5 checked in: too few to share anything more" in summary
     assert "strained" not in summary and "1 " not in summary
     assert not re.search(r"\b(ana|bob|carla|dan|eve)\b", summary)
-    assert "Round opened 2026-03-02\n5 checked in: too few" in shown
+    assert "Round opened Mon 2 Mar\n5 checked in: too few" in shown

@@ -29,12 +29,12 @@ async def test_the_connected_features_example_runs_in_the_console(tmp_path: Path
     assert "A newcomer for you to welcome" not in waited
     assert "[private → bea]\nA newcomer for you to welcome: Sam" in later
     # The shared reflection: the author's hint, the proposal that remembers it, and an offer.
-    assert "It could grow into something: /propose from reflection 1" in shown
+    assert "It could grow into something: /propose from answer 1" in shown
     assert "[#ideas]\nNew proposal #1: Honestly? I'd love a Saturday bread morning" in shown
-    assert "by Sam, from their reflection 1" in shown
-    assert "Sam proposed it, from their reflection 1" in shown
+    assert "by Sam, from their reflection answer 1" in shown
+    assert "Sam proposed it, from their reflection answer 1" in shown
     assert "Your offer for food is saved" in shown
-    assert "[#general → carla, only you]\nOnly the person who wrote reflection 1" in shown
+    assert "[#general → carla, only you]\nOnly the person who wrote answer 1" in shown
     # What Sam said they could bring becomes an offer that meets carla's need, by double opt-in.
     assert '3. Offer "I can fix bicycles."' in shown
     assert 'offer for access (internet, tools, transport) is saved: "I can fix bicycles."' in shown

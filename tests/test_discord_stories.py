@@ -399,3 +399,23 @@ async def test_a_dm_closed_member_is_told_only_what_happened(
     await bot.settle()
     assert said(fake.answers(asked)) == "I've sent you the check-in privately."
     assert "Your own check-in." in said(fake.dms(bo))
+
+
+# -- settings that name a channel -------------------------------------------------------------
+
+
+async def test_a_channel_the_server_does_not_have_is_refused_with_the_ones_it_has(
+    fake: FakeDiscord, bot: RunningBot
+) -> None:
+    mia = fake.add_member("Mia", manager=True)
+    refused = await fake.slash(mia, "setup", key="channel", value="proposals #nowhere")
+    await bot.settle()
+    answer = shown(only(fake.answers(refused)).content)
+    assert 'There\'s no channel "#nowhere" here' in answer
+    assert "#general, #ideas" in answer
+    by_name = await fake.slash(mia, "setup", key="channel", value="proposals #ideas")
+    await bot.settle()
+    assert "proposals: #ideas" in shown(only(fake.answers(by_name)).content)
+    by_mention = await fake.slash(mia, "setup", key="channel", value=f"welcome <#{fake.ideas}>")
+    await bot.settle()
+    assert f"welcome: <#{fake.ideas}>" in shown(only(fake.answers(by_mention)).content)

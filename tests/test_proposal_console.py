@@ -29,7 +29,7 @@ def _check_story(output: str) -> None:
     assert "was revised during its consent round, so it incubates again" in output
     assert "is parked by mo: waiting for the grant decision" in output
     assert "is back from being parked (waiting for the grant decision)" in output
-    assert "#1 Community garden 🌱 is adopted, with 1 consent(s)" in output
+    assert "#1 Community garden 🌱 is adopted, with 1 consent and" in output
     assert "Version 2 (current" in output
     assert "concern from cy (their objection in the consent round): the lot floods" in output
     assert "Opened: 1 · adopted: 1 · parked: 1 · withdrawn: 0" in output

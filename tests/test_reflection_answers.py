@@ -40,7 +40,7 @@ async def test_pressing_share_puts_the_answer_in_the_digest(world: World) -> Non
     shared = await world.press("bo", asked[0].choices[0].key, where="#general")
     assert "will be in the digest when round #1 closes" in text(shared)
     [digest] = digests(await world.say("ana", "/reflect_now"))
-    assert "bo (reflection 1): The compost finally smells like soil." in digest
+    assert "bo (answer 1): The compost finally smells like soil." in digest
 
 
 async def test_only_the_author_can_share_an_answer(world: World) -> None:
@@ -108,9 +108,9 @@ async def test_reflect_alone_shows_the_current_prompt(world: World) -> None:
     assert "no reflection prompt in this community yet" in text(await world.say("bo", "/reflect"))
     await started(world)
     shown = text(await world.say("bo", "/reflect"))
-    assert "Reflection #1" in shown and 'Start with "shared"' in shown
+    assert "Reflection round #1" in shown and 'Start with "shared"' in shown
     await world.say("bo", "/reflect private Quiet week.")
-    assert "answered this one already (reflection 1, private)" in text(
+    assert "answered this one already (answer 1, private)" in text(
         await world.say("bo", "/reflect")
     )
 
@@ -121,7 +121,7 @@ async def test_bad_answers_are_refused_and_nothing_is_saved(world: World) -> Non
     assert "Write your reflection" in text(await world.say("bo", "/reflect shared"))
     assert "at most 1500" in text(await world.say("bo", "/reflect " + "x" * 1501))
     assert "haven't written any reflections" in text(await world.say("bo", "/reflection"))
-    assert "isn't a reflection number" in text(await world.say("bo", "/reflection soon"))
+    assert "isn't an answer number" in text(await world.say("bo", "/reflection soon"))
 
 
 async def test_an_answer_after_the_digest_is_kept_and_says_so(world: World) -> None:
@@ -208,7 +208,7 @@ async def test_only_the_exact_words_shared_or_private_choose_and_the_reply_echoe
 ) -> None:
     await started(world)
     said = text(await world.say("bo", "/reflect Public transport got me to the market."))
-    assert 'reflection 1: "Public transport got me to the market."' in said
+    assert 'answer 1: "Public transport got me to the market."' in said
     assert "just for you" in said
     said = text(await world.say("cy", "/reflect Shared: the seed swap was lovely."))
     assert 'shared: "the seed swap was lovely."' in said
@@ -221,8 +221,8 @@ async def test_a_busy_round_keeps_its_digest_brief_and_points_to_the_rest(world:
         await world.say(name, f"/reflect shared {name} says: {LONG}")
     [digest] = digests(await world.say("ana", "/reflect_now"))
     assert "9 people reflected on this." in digest
-    assert sum(f"{name} (reflection" in digest for name in names) == 8
+    assert sum(f"{name} (answer" in digest for name in names) == 8
     assert "… and 1 more. /reflection round 1 shows them all." in digest
     assert len(digest) < 2000  # fits one message on every platform
     listed = text(await world.say("bo", "/reflection round 1"))
-    assert all(f"{name} (reflection" in listed for name in names)
+    assert all(f"{name} (answer" in listed for name in names)

@@ -29,16 +29,16 @@ async def test_the_example_script_runs_two_rounds_with_advance(tmp_path: Path) -
 
     posted = [b for b in blocks if in_channel(b) and " · " in b.splitlines()[1]]
     assert [b.splitlines()[1].split(" · ")[0] for b in posted] == [
-        "Reflection #1",
-        "Reflection #2",
+        "Reflection round #1",
+        "Reflection round #2",
     ]
     first_digest, second_digest = [b for b in blocks if in_channel(b) and "is closing" in b]
-    assert "Reflection #1 is closing" in first_digest
+    assert "Reflection round #1 is closing" in first_digest
     assert "3 people reflected on this." in first_digest
-    assert "bo (reflection 1): Asking for help." in first_digest
+    assert "bo (answer 1): Asking for help." in first_digest
     assert "Read it all with /reflection 1" in first_digest
-    assert "di (reflection 3): The seed library" in first_digest
-    assert "Reflection #2 is closing" in second_digest
+    assert "di (answer 3): The seed library" in first_digest
+    assert "Reflection round #2 is closing" in second_digest
     assert "Nobody wrote an answer this time" in second_digest
     # Cy's private answer is shown back to her alone, and never to anyone else.
     seen_by_others = [b for b in blocks if not b.startswith(("[#general → cy", "[private → cy"))]

@@ -25,7 +25,7 @@ async def shared_reflection(world: World, who: str = "sam", words: str = BREAD) 
     world.make_admin("mo")
     await world.say("mo", "/reflect_now")
     saved = await world.say(who, f"/reflect shared {words}")
-    assert "Reflection 1 is shared" in text(saved)
+    assert "Answer 1 is shared" in text(saved)
 
 
 async def audit_log(world: World) -> str:
@@ -38,21 +38,21 @@ async def test_a_shared_reflection_becomes_a_proposal_that_remembers_where_it_ca
     world = World(store=store)
     await shared_reflection(world)
     own_view = text(await world.say("sam", "/reflection 1"))
-    assert "/propose from reflection 1 makes it a proposal" in own_view
-    assert "/offer <kind> from reflection 1 makes it an offer" in own_view
+    assert "/propose from answer 1 makes it a proposal" in own_view
+    assert "/offer <kind> from answer 1 makes it an offer" in own_view
 
     opened = await world.say("sam", "/propose from reflection 1")
     title = "Honestly? I could run a weekly bread-baking morning for anyone who wants to learn"
-    assert f"Your reflection 1 is now proposal #1: {title}" in text(to(opened, "sam"))
+    assert f"Your answer 1 is now proposal #1: {title}" in text(to(opened, "sam"))
     announced = text(public(opened))
-    assert f"New proposal #1: {title} by sam, from their reflection 1" in announced
+    assert f"New proposal #1: {title} by sam, from their reflection answer 1" in announced
     assert "share what we bake." in announced  # the whole answer is the details
 
     shown = text(await world.say("bea", "/proposal 1"))
     assert f"#1 {title}" in shown and "incubating" in shown
-    assert "sam proposed it, from their reflection 1" in shown
+    assert "sam proposed it, from their reflection answer 1" in shown
     assert BREAD in shown
-    assert "sam opened proposal #1 — from their reflection 1" in await audit_log(world)
+    assert "sam opened proposal #1 — from their reflection answer 1" in await audit_log(world)
 
     # It incubates like any other proposal: builds from others count as perspectives.
     await world.say("bea", "/build 1 and a jar of starter for everyone to take home")
@@ -90,14 +90,14 @@ async def test_only_the_author_may_hand_on_a_shared_answer_and_a_refusal_stores_
     before = await audit_log(world)
 
     refusals = {
-        ("bea", "/propose from reflection 1"): "Only the person who wrote reflection 1",
-        ("bea", "/offer food from reflection 1"): "Only the person who wrote reflection 1",
+        ("bea", "/propose from reflection 1"): "Only the person who wrote answer 1",
+        ("bea", "/offer food from reflection 1"): "Only the person who wrote answer 1",
         ("sam", "/propose from reflection 2"): "can't find a shared reflection number 2",
-        ("bea", "/propose from reflection 2"): "Reflection 2 is private",
-        ("bea", "/offer other from reflection 2"): "Reflection 2 is private",
+        ("bea", "/propose from reflection 2"): "Answer 2 is private",
+        ("bea", "/offer other from reflection 2"): "Answer 2 is private",
         ("sam", "/propose from reflection 99"): "can't find a shared reflection number 99",
-        ("sam", "/propose from reflection seven"): '"seven" isn\'t a reflection number',
-        ("sam", "/offer from reflection 1"): "Which kind of help would reflection 1 offer?",
+        ("sam", "/propose from reflection seven"): '"seven" isn\'t an answer number',
+        ("sam", "/offer from reflection 1"): "Which kind of help would answer 1 offer?",
         ("sam", "/offer fun from reflection 1"): '"fun" isn\'t a kind of help I know',
     }
     for (who, line), expected in refusals.items():
@@ -110,8 +110,8 @@ async def test_only_the_author_may_hand_on_a_shared_answer_and_a_refusal_stores_
     assert "You have no offers yet" in text(await world.say("bea", "/offers"))
     assert await audit_log(world) == before
     # Someone else reading the shared answer sees it, without the author's hint.
-    assert "/propose from reflection" not in text(await world.say("bea", "/reflection 1"))
-    assert "/propose from reflection" not in text(await world.say("bea", "/reflection 2"))
+    assert "/propose from answer" not in text(await world.say("bea", "/reflection 1"))
+    assert "/propose from answer" not in text(await world.say("bea", "/reflection 2"))
 
 
 async def test_a_private_answer_shows_no_hint_until_it_is_shared(world: World) -> None:
@@ -119,9 +119,9 @@ async def test_a_private_answer_shows_no_hint_until_it_is_shared(world: World) -
     await world.say("mo", "/reflect_now")
     await world.say("sam", "/reflect private Soup on Sundays.")
     own_view = await world.say("sam", "/reflection 1")
-    assert "/propose from reflection" not in text(own_view)
+    assert "/propose from answer" not in text(own_view)
     await world.press("sam", button(own_view, "Share it"))
-    assert "/propose from reflection 1" in text(await world.say("sam", "/reflection 1"))
+    assert "/propose from answer 1" in text(await world.say("sam", "/reflection 1"))
 
 
 async def test_a_reflection_becomes_one_proposal_until_that_one_is_withdrawn(
@@ -130,7 +130,7 @@ async def test_a_reflection_becomes_one_proposal_until_that_one_is_withdrawn(
     await shared_reflection(world)
     await world.say("sam", "/propose from reflection 1")
     again = text(await world.say("sam", "/propose from reflection 1"))
-    assert "Reflection 1 is already proposal #1" in again
+    assert "Answer 1 is already proposal #1" in again
     await world.say("sam", "/withdraw 1 I want to rethink it")
     reopened = await world.say("sam", "/propose from reflection 1 Bread mornings, take two")
     assert "New proposal #2: Bread mornings, take two by sam" in text(public(reopened))

@@ -89,7 +89,7 @@ async def test_duplicates_and_odd_lengths_are_refused(world: World) -> None:
         await world.say("cy", f"/suggest_prompt {SUGGESTION.rstrip('?')}")
     )
     assert "between 10 and 300" in text(await world.say("bo", "/suggest_prompt Why?"))
-    assert "I need the text" in text(await world.say("bo", "/suggest_prompt"))
+    assert "I need the prompt" in text(await world.say("bo", "/suggest_prompt"))
 
 
 async def test_one_member_cannot_flood_the_deck(world: World) -> None:

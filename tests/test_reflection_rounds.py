@@ -66,7 +66,7 @@ async def test_the_prompt_is_posted_in_the_reflections_channel(world: World) -> 
     replies = await world.say("ana", "/reflect_now")
     [post] = public(replies)
     assert post.target.channel_ref == "#reflect"
-    assert "Reflection #1 is posted" in text(to(replies, "ana"))
+    assert "Reflection round #1 is posted" in text(to(replies, "ana"))
 
 
 async def test_moderators_emphasise_themes_and_those_prompts_come_first(world: World) -> None:
@@ -101,12 +101,12 @@ async def test_the_digest_closes_the_round_when_the_next_prompt_is_posted(world:
     await world.say("bo", "/reflect shared I finally fixed the shared bike.")
     replies = await world.say("ana", "/reflect_now")
     [digest] = digests(replies)
-    assert "Reflection #1 is closing" in digest
+    assert "Reflection round #1 is closing" in digest
     assert "One person reflected on this." in digest
     assert "I finally fixed the shared bike." in digest
     # The digest comes before the new prompt.
     assert "closing" in text(public(replies)[:1]) and prompts_posted(public(replies)[1:])
-    assert "digest of reflection #1 went out" in text(to(replies, "ana"))
+    assert "digest of round #1 went out" in text(to(replies, "ana"))
 
 
 async def test_a_digest_window_closes_the_round_on_its_own(world: World) -> None:

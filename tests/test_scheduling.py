@@ -18,12 +18,12 @@ async def test_a_reflection_schedule_fires_once_per_week_at_local_time(world: Wo
     world.make_admin("ana")
     await world.say("ana", "/setup timezone Europe/Berlin")
     set_reply = text(await world.say("ana", "/schedule reflection fri 17:30"))
-    assert "next on Fri 2026-03-06 17:30" in set_reply
+    assert "next on Fri 6 Mar, 17:30" in set_reply
 
     sent = await world.advance(timedelta(days=4, hours=7, minutes=29))  # Fri 16:29 UTC
     assert public(sent) == []
     sent = await world.advance(timedelta(minutes=2))  # 17:30 Berlin = 16:30 UTC
-    assert len(public(sent)) == 1 and "Reflection #1" in text(sent)
+    assert len(public(sent)) == 1 and "Reflection round #1" in text(sent)
     sent = await world.advance(timedelta(days=21))
     prompts = [r for r in public(sent) if "closing" not in r.text]
     assert len(prompts) == 3  # three more Fridays, one prompt each

@@ -221,7 +221,7 @@ async def test_intro_is_posted_only_with_consent(world: World) -> None:
     kept_back = await world.press("ana", button(second, "No, don't post it"))
     assert public(kept_back) == [] and "haven't kept it" in text(kept_back)
     assert "Second thoughts" not in text(await world.say("ana", "/mydata"))
-    assert "Usage: /intro <text>" in text(await world.say("ana", "/intro"))
+    assert "Usage: /intro <few words about you>" in text(await world.say("ana", "/intro"))
 
 
 async def test_moderators_see_the_welcome_report(world: World) -> None:

@@ -31,6 +31,8 @@ from bot.simulation import advance
 PLATFORM = "console"
 COMMUNITY_REF = "console"
 MAIN_CHANNEL = "#general"
+# The console community's channels; `:in #name` opens another one.
+CHANNELS = ("#general", "#announcements", "#ideas", "#reflections", "#welcome")
 _NAME = re.compile(r"^[\w.-]{1,32}$")
 
 
@@ -43,6 +45,16 @@ class ConsoleCommunity:
         self.location: str | None = MAIN_CHANNEL
         self.admins: set[str] = set()
         self.pending: dict[str, tuple[Reply, tuple[Choice, ...]]] = {}
+        self.channels: list[str] = list(CHANNELS)
+        hearth.channel_directories[PLATFORM] = self
+
+    # -- the ChannelDirectory port -----------------------------------------------------------
+
+    async def known(self, community_ref: str) -> Sequence[str]:
+        return self.channels
+
+    async def has(self, community_ref: str, typed: str) -> bool:
+        return "#" + typed.strip().lstrip("#").lower() in self.channels
 
     # -- the Outbox port -------------------------------------------------------------------
 
@@ -96,6 +108,8 @@ class ConsoleCommunity:
                 self.location = None
             elif re.match(r"^#[\w-]{1,32}$", place):
                 self.location = place
+                if place not in self.channels:
+                    self.channels.append(place)
             else:
                 self._say("console_where")
         elif verb == "press" and len(args) == 1 and whole_number(args[0]) is not None:

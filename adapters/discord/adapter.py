@@ -141,6 +141,7 @@ class DiscordAdapter:
         client = HearthClient(self, intents=intents(), allowed_mentions=NO_MENTIONS, **options)
         self._client = client
         self._places = Places(client)
+        hearth.channel_directories[PLATFORM] = self._places
         self._interactions = Interactions(hearth, self._places, self, defer_after=self._defer_after)
         client.answers = self._interactions
         try:

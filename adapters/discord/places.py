@@ -54,6 +54,28 @@ class Places:
         self.client = client
         self._dm_community: dict[int, str] = {}  # user id -> the server Hearth last wrote about
 
+    # -- the ChannelDirectory port ------------------------------------------------------------
+
+    async def known(self, community_ref: str) -> list[str]:
+        guild_id = snowflake(community_ref)
+        guild = self.client.get_guild(guild_id) if guild_id else None
+        return [f"#{c.name}" for c in guild.text_channels] if guild is not None else []
+
+    async def has(self, community_ref: str, typed: str) -> bool:
+        """A `<#id>` mention, an id or a `#name` of one of the server's text channels; when the
+        server isn't in the cache, nothing can be checked and the name is taken as typed."""
+        guild_id = snowflake(community_ref)
+        guild = self.client.get_guild(guild_id) if guild_id else None
+        if guild is None:
+            return True
+        wanted_id = snowflake(typed)
+        wanted = typed.strip().lstrip("#").lower()
+        channels: list[discord.TextChannel | discord.Thread] = [
+            *guild.text_channels,
+            *guild.threads,
+        ]
+        return any(c.id == wanted_id or c.name.lower() == wanted for c in channels)
+
     def wrote_to(self, user_id: int, community: str) -> None:
         self._dm_community[user_id] = community
 

@@ -8,6 +8,7 @@ from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.wording import moment
 
 feature = Feature("audit")
 DEFAULT_ENTRIES = 10
@@ -20,7 +21,9 @@ MAX_ENTRIES = 50
     Param("count", ParamType.INTEGER, f"How many entries (1-{MAX_ENTRIES})"),
 )
 async def show_audit(ctx: CommandContext, args: Args) -> None:
-    count = args.integer("count") or DEFAULT_ENTRIES
+    count = args.integer("count")
+    if count is None:
+        count = DEFAULT_ENTRIES
     if not 1 <= count <= MAX_ENTRIES:
         raise Refusal("audit_bad_count", limit=MAX_ENTRIES)
     entries = await ctx.uow.audit.latest(ctx.community.id, count)
@@ -30,7 +33,7 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     former = ctx.text("former_member", ctx.language)
     lines = []
     for entry in entries:
-        when = ctx.local(entry.at).strftime("%Y-%m-%d %H:%M")
+        when = moment(ctx, entry.at, ctx.language)
         line = f"{when} · **{escape(entry.actor_name or former)}** {escape(entry.action)}"
         if entry.subject:
             line += f" {escape(entry.subject)}"

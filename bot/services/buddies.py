@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from bot.catalog import Markup
+from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Job, Member
@@ -280,7 +280,7 @@ async def buddy(ctx: CommandContext, args: Args) -> None:
             paused = volunteer.paused(ctx.now)
             ctx.say(
                 "buddy_already_on",
-                limit=volunteer.open_limit,
+                count=volunteer.open_limit,
                 paused=Markup(" " + pause_note(ctx, volunteer) if paused else ""),
             )
             return
@@ -294,7 +294,7 @@ async def buddy(ctx: CommandContext, args: Args) -> None:
             open_limit=limit or (volunteer.open_limit if volunteer else DEFAULT_LIMIT),
         )
     await ctx.uow.buddies.save_volunteer(volunteer)
-    ctx.say("buddy_on", limit=volunteer.open_limit)
+    ctx.say("buddy_on", count=volunteer.open_limit)
     await place_waiting(ctx)
 
 
@@ -324,7 +324,7 @@ async def _status(ctx: CommandContext) -> None:
     mine = await _open_pairings(ctx)
     lines = []
     if volunteer is not None and volunteer.active:
-        lines.append(ctx.text("buddy_status_on", ctx.language, limit=volunteer.open_limit))
+        lines.append(ctx.text("buddy_status_on", ctx.language, count=volunteer.open_limit))
         if volunteer.paused(ctx.now):
             lines.append(pause_note(ctx, volunteer))
     else:
@@ -343,7 +343,12 @@ async def _status(ctx: CommandContext) -> None:
         waiting = len(await uow.buddies.waiting(ctx.community.id))
         volunteers = len(await uow.buddies.volunteers(ctx.community.id))
         lines.append(
-            ctx.text("buddy_status_moderator", ctx.language, waiting=waiting, volunteers=volunteers)
+            ctx.text(
+                "buddy_status_moderator",
+                ctx.language,
+                waiting=Phrase("n_newcomers", count=waiting),
+                volunteers=Phrase("n_volunteers", count=volunteers),
+            )
         )
     ctx.answer("\n".join(lines))
 

@@ -23,7 +23,20 @@ feature = Feature("checkin_questions")
 FLOW = "checkin"
 RESUME = "checkin"  # what a refused private check-in reports back (Hearth.handle_unreachable)
 ANSWERS = {"o": Answer.OKAY, "s": Answer.STRAINED, "u": Answer.UNMET, "k": Answer.SKIP}
-WORDS = {"okay": "o", "ok": "o", "fine": "o", "strained": "s", "unmet": "u", "skip": "k"}
+# Words people type for an answer, beside the buttons' own labels ("ok." and "OK" count too).
+WORDS = {
+    **dict.fromkeys(("okay", "ok", "okey", "k", "fine", "good", "alright", "all right"), "o"),
+    **dict.fromkeys(("strained", "tight", "struggling"), "s"),
+    **dict.fromkeys(("unmet", "not met"), "u"),
+    **dict.fromkeys(("skip", "pass"), "k"),
+}
+
+
+def _plain_word(text: str) -> str:
+    """'OK.', ' okay! ' -> 'ok', 'okay': case and closing punctuation don't change an answer."""
+    return " ".join(text.lower().strip().rstrip(".!").split())
+
+
 MAX_NOTE = 1000
 
 
@@ -331,8 +344,11 @@ async def typed(ctx: CommandContext, message: str) -> None:
     number = whole_number(text)
     if number is not None and 1 <= number <= len(choices):
         picked = choices[number - 1].key
-    elif state["step"] == "need" and text.lower() in WORDS:
-        picked = f"ci:{found.id}:n:{state['index']}:{WORDS[text.lower()]}"
+    elif state["step"] == "need" and _plain_word(text) in WORDS:
+        picked = f"ci:{found.id}:n:{state['index']}:{WORDS[_plain_word(text)]}"
+    else:
+        by_label = [c for c in choices if _plain_word(c.label) == _plain_word(text)]
+        picked = by_label[0].key if by_label else None
     if picked is not None:
         await _act(ctx, found, picked.split(":")[2:])
     elif state["step"] == "offer_text" and text:

@@ -23,6 +23,7 @@ from bot.services.checkin_questions import FLOW, RESUME, ask, in_round, start, s
 from bot.services.needs_config import format_when as when
 from bot.services.needs_privacy import published
 from bot.services.needs_report import render_round
+from bot.wording import duration
 
 feature = Feature("checkins")
 
@@ -47,7 +48,7 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
     ctx.announce(
         "announcements",
         "checkin_round_opened",
-        window=needs_config.format_duration(length),
+        window=duration(length, ctx.community.language),
         closes=closes,
     )
     for member in await ctx.uow.members.active(community.id):

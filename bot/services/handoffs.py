@@ -19,14 +19,17 @@ from bot.proposal_records import TITLE_LIMIT, State, from_reflection
 from bot.services.reflections import shared_reflection_text
 from bot.services.reflections.digest import shorten
 
-# "from reflection 7" (also "#7"); for /propose anything after "from reflection" is meant
-# as a number, for /offer only a number is, so an offer may still start with those words.
+# "from answer 7" (the older "from reflection 7" too; also "#7"); for /propose anything after
+# "from answer" is meant as a number, for /offer only a number is, so an offer may still start
+# with those words.
 _PROPOSE_FROM = re.compile(
-    r"^\s*from\s+reflection\b\s*(?P<number>\S*)\s*(?P<title>.*?)\s*$", re.I | re.S
+    r"^\s*from\s+(?:answer|reflection)\b\s*(?P<number>\S*)\s*(?P<title>.*?)\s*$", re.I | re.S
 )
-_OFFER_FROM = re.compile(r"^\s*from\s+reflection\s+#?(?P<number>\w+)\s*$", re.I)
+_OFFER_FROM = re.compile(r"^\s*from\s+(?:answer|reflection)\s+#?(?P<number>\w+)\s*$", re.I)
 # "/offer from reflection 7 food": the reflection first, then the kind of help.
-_OFFER_FROM_FIRST = re.compile(r"^\s*reflection\s+#?(?P<number>\w+)(?:\s+(?P<kind>\S+))?\s*$", re.I)
+_OFFER_FROM_FIRST = re.compile(
+    r"^\s*(?:answer|reflection)\s+#?(?P<number>\w+)(?:\s+(?P<kind>\S+))?\s*$", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 FULL_ENOUGH = 40  # a title of at least this many characters needs no further sentence
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog import Markup
-from bot.commands import Args, CommandRegistry, Param, ParamType
+from bot.commands import Args, CommandRegistry, Label, Param, ParamType, Usage
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
@@ -37,13 +37,17 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
         if command is None:
             raise Refusal("unknown_command", command=wanted.lstrip("/"))
         params = "\n".join(
-            f"• `{p.name}` ({p.type.value}{', required' if p.required else ''}) — "
-            f"{escape(p.description)}"
+            ctx.text(
+                "help_param_required" if p.required else "help_param",
+                ctx.language,
+                label=Label(command.name, p),
+                description=p.description,
+            )
             for p in command.params
         )
         ctx.say(
             "help_command",
-            usage=Markup(f"`{escape(command.usage())}`"),
+            usage=Markup(f"`{Usage(command).localize(ctx.catalog, ctx.language)}`"),
             description=command.description,
             params=Markup(params or ctx.text("help_no_params", ctx.language)),
             role=command.role.label,

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import wording
 from bot.commands import Suggestion
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community
@@ -144,8 +145,7 @@ def threshold(community: Community) -> int:
 
 def format_when(ctx: CommunityContext, moment: datetime) -> str:
     """A moment in the community's time, short enough for a phone: 'Thu 5 Mar, 18:00'."""
-    local = ctx.local(moment)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return wording.moment(ctx, moment)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -11,16 +11,14 @@ from datetime import timedelta
 from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
 from bot.domain_needs import CheckinRound
-from bot.errors import Refusal
 from bot.feature import Feature
-from bot.numbers import whole_number
 from bot.services import needs_config
 from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
 from bot.services.reports import report_period
+from bot.wording import day
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
-MAX_WEEKS = 52
 
 
 def cell_text(ctx: CommunityContext, cell: Cell, language: str | None = None) -> str:
@@ -73,22 +71,16 @@ def render_round(
 
 @feature.report("needs")
 async def report(ctx: CommandContext, period: str | None) -> None:
-    """Closed rounds in the period (a bare number counts weeks) and open requests, suppressed."""
-    weeks_given = whole_number(period) if period is not None else None
-    if weeks_given is not None:
-        weeks = weeks_given
-        if not 1 <= weeks <= MAX_WEEKS:
-            raise Refusal("needs_report_bad_weeks", limit=MAX_WEEKS)
-        span = timedelta(weeks=weeks)
-    else:
-        span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
+    """Closed rounds in the period (a bare number counts days, like every /report) and open
+    requests, suppressed."""
+    span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
     since = ctx.now - span
     threshold = needs_config.threshold(ctx.community)
     rounds = await ctx.uow.checkins.closed_rounds(ctx.community.id, since)
     parts = []
     for found in rounds:
         heading = ctx.text(
-            "needs_report_round", ctx.language, date=ctx.local(found.opened_at).date().isoformat()
+            "needs_report_round", ctx.language, date=day(ctx, found.opened_at, ctx.language)
         )
         body = render_round(ctx, found, report_view(found, threshold), ctx.language)
         parts.append(f"{heading}\n{body}")
@@ -125,7 +117,7 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         )
     ctx.say(
         "needs_report",
-        since=ctx.local(since).date().isoformat(),
+        since=day(ctx, since, ctx.language),
         rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
         requests=Markup("\n".join(request_lines)),
         threshold=threshold,

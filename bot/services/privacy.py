@@ -6,6 +6,9 @@ to these answers by implementing the PersonalData port.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from bot.catalog import Markup
 from bot.commands import Args
 from bot.context import CommandContext
@@ -13,6 +16,7 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
 from bot.replies import Choice, Reply, Target, Visibility
+from bot.wording import moment
 
 feature = Feature("privacy")
 
@@ -33,7 +37,9 @@ async def mydata(ctx: CommandContext, args: Args) -> None:
         for row in rows:
             lines.append(
                 "• "
-                + "; ".join(f"{escape(k)}: {escape(str(v))}" for k, v in row.items() if v != "")
+                + "; ".join(
+                    f"{escape(k)}: {_shown(ctx, v)}" for k, v in row.items() if v not in ("", None)
+                )
             )
         sections.append("\n".join(lines))
     body = ctx.text(
@@ -45,6 +51,25 @@ async def mydata(ctx: CommandContext, args: Args) -> None:
     _private(ctx, body)
     if not ctx.origin.is_private:
         ctx.confirm_private("mydata_sent_privately")
+
+
+def _shown(ctx: CommandContext, value: Any) -> str:
+    """A stored value as a person reads it: moments in the community's time, and internal
+    words (a job's kind, a conversation's flow) described by the catalog."""
+    if isinstance(value, datetime):
+        return escape(moment(ctx, value, ctx.language))
+    key = f"mydata_value_{value}"
+    if isinstance(value, str) and ctx.catalog.has(key):
+        return ctx.text(key, ctx.language)
+    return escape(str(value))
+
+
+async def _exists(ctx: CommandContext, member_id: str) -> bool:
+    try:
+        await ctx.uow.members.get(int(member_id))
+    except LookupError:
+        return False
+    return True
 
 
 def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:
@@ -74,6 +99,12 @@ async def forgetme(ctx: CommandContext, args: Args) -> None:
 
 @feature.choice("forget")
 async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
+    if ctx.member_is_new:
+        # Hearth held nothing on whoever pressed: someone else's button, or (most often) a press
+        # from before an erasure. Refusing rolls back the membership this press would have made.
+        owner = parts[1] if len(parts) == 2 else ""
+        others = owner.isdecimal() and int(owner) != ctx.member.id and await _exists(ctx, owner)
+        raise Refusal("choice_not_yours" if others else "forgetme_stale")
     if len(parts) != 2 or parts[1] != str(ctx.member.id):
         raise Refusal("choice_not_yours")
     if parts[0] != "yes":

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.catalog import Markup
+from bot.catalog import Markup, Phrase
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal
 from bot.proposal_records import Action, Event, Rules, Stance
 from bot.services.proposal_settings import rules_of
-from bot.services.proposal_texts import localized, name_or_former, when
+from bot.services.proposal_texts import counted, localized, name_or_former, when
 
 T = TypeVar("T")
 JOB_PREFIX = "proposal_"
@@ -38,16 +38,18 @@ _AUDIT_ACTIONS = {
 
 def _plain(ctx: CommunityContext, key: str, **params: Any) -> str:
     """A catalog sentence as plain text for the audit log (which escapes on display)."""
-    return ctx.catalog.template(key, ctx.community.language).format(**params)
+    count = params.get("count")
+    template = ctx.catalog.template(key, ctx.community.language, count)
+    return template.format(**params)
 
 
 def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
     if e.action is Action.RETURNED:
-        return _plain(ctx, "proposal_audit_returned", count=e.detail)
+        return _plain(ctx, "proposal_audit_returned", count=counted(e.detail))
     if e.action is Action.REOPENED:
         return _plain(ctx, "proposal_audit_reopened", version=p.version.number)
     if e.action is Action.ADOPTED and e.automatic:
-        return _plain(ctx, "proposal_audit_adopted", consents=e.detail)
+        return _plain(ctx, "proposal_audit_adopted", count=counted(e.detail))
     if e.action is Action.PARKED:
         return _plain(
             ctx, "proposal_audit_parked", reason=e.detail, until=when(ctx, p.parked_until)
@@ -138,9 +140,9 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
                 "proposal_announce_reminder",
                 **base,
                 closes=when(ctx, p.consent_until),
-                consents=p.stance_count(Stance.CONSENT),
+                consents=Phrase("n_consents", count=p.stance_count(Stance.CONSENT)),
                 asides=p.stance_count(Stance.STAND_ASIDE),
-                objections=len(p.standing_objections()),
+                objections=Phrase("n_objections", count=len(p.standing_objections())),
             )
         case Action.EXTENDED:
             ctx.announce(
@@ -153,10 +155,14 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
                 else "proposal_announce_reopened"
             )
             ctx.announce(
-                "proposals", key, **base, count=e.detail, until=when(ctx, p.incubation_until)
+                "proposals",
+                key,
+                **base,
+                count=counted(e.detail),
+                until=when(ctx, p.incubation_until),
             )
         case Action.ADOPTED if e.automatic:
-            ctx.announce("proposals", "proposal_announce_adopted", **base, consents=e.detail)
+            ctx.announce("proposals", "proposal_announce_adopted", **base, count=counted(e.detail))
         case Action.ADOPTED:
             ctx.announce(
                 "proposals", "proposal_announce_adopted_by", **base, name=who, note=e.detail

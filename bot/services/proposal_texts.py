@@ -14,6 +14,7 @@ from bot.context import CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal, Tally
 from bot.proposal_records import Action, Event, Rules, State, reflection_number
+from bot.wording import moment, roughly
 
 # Refusals whose answer says when incubation can be over.
 TOO_EARLY = frozenset(
@@ -30,10 +31,14 @@ def span(length: timedelta) -> str:
     return " ".join(p for p in parts if p) or "0m"
 
 
-def when(ctx: CommunityContext, moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    return f"{ctx.local(moment):%a %Y-%m-%d %H:%M} {ctx.community.timezone}"
+def counted(detail: str) -> int:
+    """An event's detail that records a count (objections, consents, perspectives)."""
+    return int(detail) if detail.isdecimal() else 0
+
+
+def when(ctx: CommunityContext, at: datetime | None, language: str | None = None) -> str:
+    """A proposal's moments read like every other date Hearth shows."""
+    return moment(ctx, at, language)
 
 
 def state_name(ctx: CommunityContext, state: State, language: str | None = None) -> str:
@@ -120,7 +125,7 @@ def list_line(ctx: CommunityContext, p: Tally, rules: Rules, language: str | Non
         number=p.number,
         title=p.title,
         state=state_name(ctx, p.state, language),
-        age=span(ctx.now - p.created_at),
+        age=roughly(ctx.now - p.created_at, language or ctx.community.language),
         builds=p.builds,
         concerns=p.concerns,
         support=p.support,
@@ -156,7 +161,7 @@ def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
     if reflection is not None:
         did = ctx.text("proposal_did_proposed_from_reflection", language, reflection=reflection)
     else:
-        did = ctx.text(key, language, detail=e.detail)
+        did = ctx.text(key, language, detail=e.detail, count=counted(e.detail))
     shown_detail = e.detail if (e.action in _REASONED or by_hand) else ""
     key = "proposal_view_history_why" if shown_detail else "proposal_view_history"
     return ctx.text(key, language, at=when(ctx, e.at), actor=actor, did=did, why=shown_detail)

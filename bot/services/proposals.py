@@ -44,11 +44,11 @@ from bot.services.proposal_texts import (
     list_line,
     localized,
     name_or_former,
-    span,
     state_name,
     when,
 )
 from bot.services.reports import report_period
+from bot.wording import roughly
 
 feature = Feature("proposals")
 feature.setup_keys.append(setup_key)
@@ -94,11 +94,11 @@ ANY_NUMBER = replace(NUMBER, suggest=any_proposal)  # looking one up: decided on
 
 @feature.command(
     "propose",
-    "Open a proposal: a title, then | and the details (or: from reflection 7).",
+    "Open a proposal: a title, then | and the details (or: from answer 7).",
     Param(
         "title_and_details",
         ParamType.TEXT,
-        "Title | details (e.g. Garden | Use the empty lot…), or: from reflection 7",
+        "Title | details (e.g. Garden | Use the empty lot…), or: from answer 7",
         required=True,
     ),
 )
@@ -296,7 +296,7 @@ def _revisit_at(ctx: CommandContext, text: str, rules: Rules) -> tuple[str, date
     except ValueError:
         raise Refusal("proposal_bad_revisit", value=raw) from None
     if until > ctx.now + MAX_REVISIT:
-        raise Refusal("proposal_bad_revisit", value=raw)
+        raise Refusal("proposal_revisit_too_far", value=raw)
     return match.group("reason"), until
 
 
@@ -450,7 +450,7 @@ async def report(ctx: CommandContext, period_text: str | None) -> None:
             "proposal_report_stage",
             ctx.language,
             stage=state_name(ctx, state, ctx.language),
-            median=span(sorted(found)[len(found) // 2]) if found else "—",
+            median=roughly(sorted(found)[len(found) // 2], ctx.language) if found else "—",
             count=len(found),
         )
         for state, found in lengths.items()

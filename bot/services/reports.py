@@ -19,7 +19,7 @@ MAX_PERIOD = timedelta(days=366)
 
 
 def report_period(text: str | None, default: timedelta = DEFAULT_PERIOD) -> timedelta:
-    """'30d', '4w' or a bare number of days; refuses anything else or more than a year."""
+    """'30d', '4w' or a bare number, which is days for every report; at most a year."""
     if text is None:
         return default
     raw = text.strip().lower()
@@ -28,8 +28,10 @@ def report_period(text: str | None, default: timedelta = DEFAULT_PERIOD) -> time
         period = timedelta(days=days) if days is not None else parse_duration(raw)
     except ValueError:
         raise Refusal("report_bad_period", value=text) from None
-    if period <= timedelta(0) or period > MAX_PERIOD:
+    if period <= timedelta(0):
         raise Refusal("report_bad_period", value=text)
+    if period > MAX_PERIOD:
+        raise Refusal("report_period_too_long", value=text)
     return period
 
 

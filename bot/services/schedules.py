@@ -12,17 +12,17 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.roles import Role
 from bot.scheduling import WEEKDAYS, next_weekly, parse_weekly
+from bot.wording import moment
 
 
 def describe(ctx: CommunityContext, schedule: Schedule) -> Markup:
-    next_local = ctx.local(schedule.next_run)
     return Markup(
         ctx.text(
             "schedule_line",
             kind=schedule.kind,
             day=WEEKDAYS[schedule.weekday],
             time=f"{schedule.hour:02d}:{schedule.minute:02d}",
-            next=next_local.strftime("%a %Y-%m-%d %H:%M"),
+            next=moment(ctx, schedule.next_run),
             timezone=ctx.community.timezone,
         )
     )

@@ -18,6 +18,33 @@ from bot.scheduling import next_weekly
 feature = Feature("setup")
 MAX_NAME = 80
 MAX_ABOUT = 1000
+# Abbreviations name no place (CST is three different zones) and ignore daylight saving; each
+# maps to the place people most often mean, offered as the example when one is refused.
+AMBIGUOUS_ZONES = {
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+    "GMT": "Europe/London",
+    "BST": "Europe/London",
+    "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin",
+    "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+    "MET": "Europe/Berlin",
+    "IST": "Asia/Kolkata",
+    "JST": "Asia/Tokyo",
+    "AEST": "Australia/Sydney",
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+}
 
 
 @cache
@@ -36,6 +63,10 @@ async def _show_timezone(ctx: CommunityContext) -> str:
 
 
 async def _change_timezone(ctx: CommandContext, value: str) -> None:
+    abbreviation = value.strip().upper()
+    if abbreviation in AMBIGUOUS_ZONES:
+        example = AMBIGUOUS_ZONES[abbreviation]
+        raise Refusal("setup_timezone_abbreviation", value=value, example=example)
     found = valid_timezone(value)
     if found is None:
         raise Refusal("setup_bad_timezone", value=value)
@@ -96,6 +127,10 @@ async def _change_channel(ctx: CommandContext, value: str) -> None:
     role, channel = role.lower(), channel.strip()
     if role not in CHANNEL_ROLES or not channel:
         raise Refusal("setup_bad_channel", roles=", ".join(CHANNEL_ROLES))
+    directory, place = ctx.channels, ctx.origin.community_ref
+    if directory is not None and not await directory.has(place, channel):
+        known = await directory.known(place)
+        raise Refusal("setup_unknown_channel", value=channel, channels=", ".join(known))
     for link in ctx.links:
         if link.platform == ctx.origin.platform and link.community_ref == ctx.origin.community_ref:
             link.channels[role] = channel

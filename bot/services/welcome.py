@@ -26,6 +26,7 @@ from bot.roles import Role
 from bot.services import buddies, care
 from bot.services.reports import report_period
 from bot.welcome_records import Contribution, Intro, Onboarding, PairingStatus, Step
+from bot.wording import moment
 
 feature = Feature("welcome")
 FLOW = "onboarding"  # the conversation flow, and what an undeliverable question reports back
@@ -584,7 +585,7 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
     volunteers = await uow.buddies.volunteers(community_id)
     ctx.say(
         "welcome_report",
-        since=ctx.local(since).strftime("%Y-%m-%d %H:%M"),
+        since=moment(ctx, since, ctx.language),
         joins=await uow.welcome.count_joins(community_id, since),
         completed=await uow.welcome.count_completed(community_id, since),
         pairings=len(pairings),

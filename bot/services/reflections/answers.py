@@ -150,8 +150,8 @@ def install_answers(feature: Feature) -> None:
 
     @feature.command(
         "reflection",
-        "Read a shared reflection in full, a round's shared answers, or list your own.",
-        Param("which", ParamType.TEXT, "A reflection number, or 'round N'; nothing lists yours"),
+        "Read a shared answer in full, a round's shared answers, or list your own.",
+        Param("which", ParamType.TEXT, "An answer number, or 'round N'; nothing lists yours"),
     )
     async def reflection(ctx: CommandContext, args: Args) -> None:
         which = (args.text("which") or "").strip().lower()
@@ -159,7 +159,9 @@ def install_answers(feature: Feature) -> None:
             await _list_mine(ctx)
             return
         word, _, rest = which.partition(" ")
-        if word == "round":
+        if word == "answer":  # "/reflection answer 12" reads like the texts name it
+            which = rest.strip()
+        elif word == "round":
             await _show_round(ctx, _number(rest.strip(), "reflection_bad_number"))
             return
         await _show_one(ctx, _number(which, "reflection_bad_number"))

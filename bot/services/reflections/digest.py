@@ -65,11 +65,7 @@ def announce_digest(
         )
         return
     shared = [a for a in answers if a.shared]
-    count = (
-        ctx.text("reflection_digest_count_one")
-        if len(answers) == 1
-        else ctx.text("reflection_digest_count", count=len(answers))
-    )
+    count = ctx.text("reflection_digest_count", count=len(answers))
     if shared:
         listed = shared[:DIGEST_MAX_ANSWERS]
         limit = min(DIGEST_ANSWER_CHARS, DIGEST_BUDGET_CHARS // len(listed))

@@ -1,0 +1,60 @@
+"""How moments and durations read to people: one format everywhere, in the community's timezone
+and the reader's language (patterns from the catalog, plural rules and unit names from Babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_timedelta
+from babel.lists import format_list
+from babel.units import format_unit
+
+from bot.context import CommunityContext
+
+_UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def moment(ctx: CommunityContext, when: datetime | None, language: str | None = None) -> str:
+    """'Fri 6 Mar, 17:30' in the community's timezone; the year only when it is not this one."""
+    if when is None:
+        return "—"
+    lang = language or ctx.community.language
+    local = ctx.local(when)
+    this_year = local.year == ctx.local(ctx.now).year
+    pattern = ctx.text("date_format" if this_year else "date_format_other_year", lang)
+    return format_datetime(local, pattern, tzinfo=ctx.tz, locale=_locale(lang))
+
+
+def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> str:
+    """'Fri 6 Mar' (with the year when it is not this one), for reports that cover days."""
+    lang = language or ctx.community.language
+    local = ctx.local(when)
+    key = "day_format" if local.year == ctx.local(ctx.now).year else "day_format_other_year"
+    return format_datetime(local, ctx.text(key, lang), tzinfo=ctx.tz, locale=_locale(lang))
+
+
+def duration(length: timedelta, language: str = "en") -> str:
+    """'3 days', '1 day and 12 hours', '45 minutes': exact, in words."""
+    minutes = max(0, int(length.total_seconds() // 60))
+    parts: list[str] = []
+    for unit, size in _UNITS:
+        amount, minutes = divmod(minutes, size)
+        if amount:
+            parts.append(format_unit(amount, unit, length="long", locale=_locale(language)))
+    if not parts:
+        return format_unit(0, "duration-minute", length="long", locale=_locale(language))
+    return format_list(parts, locale=_locale(language))
+
+
+def roughly(length: timedelta, language: str = "en") -> str:
+    """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit."""
+    shortest = timedelta(minutes=1)  # a proposal opened just now is "1 minute" old, not "0 seconds"
+    return format_timedelta(max(length, shortest), threshold=1, locale=_locale(language))
