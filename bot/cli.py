@@ -140,12 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         configured = _configured_adapters(settings)
         if not configured:
-            print(
+            notice = (
                 "No platform token is configured (HEARTH_TELEGRAM_TOKEN, HEARTH_DISCORD_TOKEN):"
-                " starting the console community.",
-                file=sys.stderr,
+                " starting the console community."
             )
-            asyncio.run(run_console(settings.database, defaults))
+            asyncio.run(run_console(settings.database, defaults, notice=notice))
             return 0
         asyncio.run(_serve(settings, defaults, configured))
         return 0

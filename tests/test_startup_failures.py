@@ -65,6 +65,14 @@ def test_a_corrupt_database_stops_start_up_in_one_line(tmp_path: Path, command: 
     assert "HEARTH_DATABASE" in line
 
 
+def test_run_without_a_token_and_a_corrupt_database_says_only_what_stops_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "hearth.db").write_bytes(bytes(range(256)) * 64)
+    line = _one_line(_run(tmp_path, {}, "bot", "run"))  # no console notice before it
+    assert "is not a SQLite database (or is damaged)" in line
+
+
 def test_a_truncated_database_stops_start_up_in_one_line(tmp_path: Path) -> None:
     whole = tmp_path / "whole.db"
     with sqlite3.connect(whole) as db:

@@ -22,12 +22,17 @@ async def run_console(
     start: datetime | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    notice: str | None = None,
 ) -> None:
+    """Run the console community; `notice` goes to stderr once the database has opened, so a
+    database that cannot open is the only line printed."""
     source = stdin or sys.stdin
     out = stdout or sys.stdout
     interactive = source.isatty()
     clock = FakeClock(start or SystemClock().now())
     store = await SqliteStore.open(database)
+    if notice:
+        print(notice, file=sys.stderr)
     try:
         hearth = build_hearth(store=store, clock=clock, defaults=defaults)
         console = ConsoleCommunity(hearth, clock, out)
