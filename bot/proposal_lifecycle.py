@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from bot.errors import Refusal
 from bot.proposal_records import (
     DETAILS_LIMIT,
-    NOTE_LIMIT,
     MAX_REMINDERS,
+    NOTE_LIMIT,
     REMINDERS_AFTER,
     STANCE_ACTION,
     TITLE_LIMIT,
