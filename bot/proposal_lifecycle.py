@@ -161,6 +161,8 @@ class Proposal:
     def _incubating(self) -> None:
         """Builds, concerns and support belong to incubation; say what to do instead."""
         self._undecided()
+        if self.state is State.CONSENT and self.resting:
+            raise Refusal("proposal_in_consent_resting", number=self.number)
         if self.state is State.CONSENT:
             raise Refusal("proposal_in_consent", number=self.number, closes=self.consent_until)
         if self.state is State.PARKED:

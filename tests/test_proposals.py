@@ -349,6 +349,8 @@ async def test_an_unanswered_consent_round_rests_instead_of_extending_forever(
     assert "in its consent round since Thu 2026-03-05" in shown
     assert "resting since Wed 2026-03-11 09:00 UTC" in shown and "/consent 1" in shown
     assert "adopted" not in text(await world.say("dan", "/audit"))
+    building = text(await world.say("dan", "/build 1 and a rain barrel"))
+    assert "resting because nobody has answered yet. Answering wakes it: /consent 1" in building
     # An answer wakes it: the round runs again from that answer, then closes as usual.
     answered = text(await world.say("dan", "/consent 1"))
     assert "The round closes Tue 2026-04-07 09:00 UTC" in answered
