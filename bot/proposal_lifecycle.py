@@ -3,7 +3,13 @@
 Nothing is ever rejected here. A proposal incubates until it has had both time and the
 perspectives of people other than its author, then goes to a consent round; from there it is
 adopted, or it goes back to incubate with the objections as concerns. Its author may revise or
-withdraw it; a moderator may park it (only once incubation is over) with a date it comes back.
+withdraw it; a moderator may park it (only once incubation is over, or once it rests) with a date
+it comes back.
+
+Nothing nags either. While a proposal waits (for perspectives, or for answers to its consent
+round) it is raised at most MAX_REMINDERS times per quiet stretch, further apart each time; then
+it rests, without public posts, until someone engages again, which starts a new stretch. A
+resting proposal was heard and nobody came: that is why a moderator may park it.
 
 Every operation appends `Event`s; those marked `audit` are state changes or moderator actions,
 which the service mirrors into the community's public audit log. Refusals carry raw values
@@ -19,8 +25,9 @@ from datetime import datetime, timedelta
 from bot.errors import Refusal
 from bot.proposal_records import (
     DETAILS_LIMIT,
+    MAX_REMINDERS,
     NOTE_LIMIT,
-    RERAISE_EVERY,
+    REMINDERS_AFTER,
     STANCE_ACTION,
     TITLE_LIMIT,
     UNDECIDED,
@@ -58,6 +65,9 @@ class Proposal:
     parked_until: datetime | None = None
     park_reason: str = ""
     last_raised_at: datetime | None = None
+    nudges: int = 0  # reminders posted in the current quiet stretch
+    quiet_since: datetime | None = None  # the latest engagement or stage change (None: state_since)
+    resting_since: datetime | None = None  # reminders ran out; it waits for someone to engage
     hidden: bool = False
     hidden_reason: str = ""
     merged_into: int | None = None
@@ -75,6 +85,10 @@ class Proposal:
     def from_reflection(self) -> int | None:
         """The shared reflection it grew out of, when it was opened from one."""
         return reflection_number(self.origin)
+
+    @property
+    def resting(self) -> bool:
+        return self.resting_since is not None
 
     @property
     def version(self) -> Version:
@@ -121,7 +135,7 @@ class Proposal:
         """The timed work this stage needs: (kind, due). Called whenever the stage changes."""
         if self.hidden:
             return []
-        if self.state is State.INCUBATING:
+        if self.state is State.INCUBATING and not self.resting:
             return [("incubation", self.incubation_until)]
         if self.state is State.CONSENT and self.consent_until is not None:
             return [
@@ -148,6 +162,8 @@ class Proposal:
     def _incubating(self) -> None:
         """Builds, concerns and support belong to incubation; say what to do instead."""
         self._undecided()
+        if self.state is State.CONSENT and self.resting:
+            raise Refusal("proposal_in_consent_resting", number=self.number)
         if self.state is State.CONSENT:
             raise Refusal("proposal_in_consent", number=self.number, closes=self.consent_until)
         if self.state is State.PARKED:
@@ -203,7 +219,37 @@ class Proposal:
         self.state = state
         self.state_since = now
         self.stage += 1
+        self._quiet_from(now)
+        self.resting_since = None
         self._event(now, action, actor, detail, state=state)
+
+    def _quiet_from(self, now: datetime) -> None:
+        """A new quiet stretch starts: its reminders are counted afresh."""
+        self.quiet_since = now
+        self.nudges = 0
+
+    def _engaged(self, now: datetime) -> None:
+        """Someone engaged: a new quiet stretch starts, and a resting proposal wakes up."""
+        self._quiet_from(now)
+        if self.resting:
+            self.resting_since = None
+            self.stage += 1  # its timers start again
+
+    def _next_reminder(self, eligible: datetime) -> datetime | None:
+        """When the next reminder of this quiet stretch is due, if it has any left."""
+        if self.nudges >= MAX_REMINDERS:
+            return None
+        start = max(eligible, self.quiet_since or self.state_since)
+        return start + REMINDERS_AFTER[self.nudges]
+
+    def _nudged(self, now: datetime, action: Action, detail: str = "") -> None:
+        self.nudges += 1
+        self._event(now, action, None, detail)
+
+    def _rest(self, now: datetime) -> None:
+        """Reminders ran out and nobody came: no more posts until someone engages."""
+        self.resting_since = now
+        self._event(now, Action.RESTED, None, str(self.nudges), audit=True)
 
     def _incubate(self, now: datetime, length: timedelta) -> None:
         self.incubation_until = now + length
@@ -252,6 +298,7 @@ class Proposal:
         )
         action = Action.BUILT if kind is Kind.BUILD else Action.CONCERNED
         self._event(now, action, actor, text)
+        self._engaged(now)
         # Time may already be up, waiting only for voices: this one may complete incubation.
         self._start_consent_if_ready(now, rules)
 
@@ -263,6 +310,7 @@ class Proposal:
             raise Refusal("proposal_support_again", number=self.number)
         self.supports.append(Support(actor.voice, actor.member_id, actor.name, now))
         self._event(now, Action.SUPPORTED, actor)
+        self._engaged(now)
 
     def revise(self, actor: Actor, details: str, now: datetime, rules: Rules) -> None:
         self._undecided()
@@ -272,6 +320,7 @@ class Proposal:
         moved = self._objections_become_concerns(now) if was_in_consent else 0
         self.versions.append(Version(self.version.number + 1, details, now))
         self._event(now, Action.REVISED, actor, str(self.version.number))
+        self._engaged(now)
         if was_in_consent:
             # People deserve time to read the new version before they are asked again.
             self._incubate(now, rules.reincubation)
@@ -293,6 +342,9 @@ class Proposal:
             Position(self.round, actor.voice, actor.member_id, actor.name, stance, reason, now)
         )
         self._event(now, STANCE_ACTION[stance], actor, reason)
+        self._engaged(now)
+        if self.consent_until is None:  # it was resting: the round runs again from this answer
+            self.consent_until = now + rules.consent_round
 
     def withdraw(self, actor: Actor, reason: str, now: datetime) -> None:
         self._undecided()
@@ -308,7 +360,7 @@ class Proposal:
         self._undecided()
         if self.state is State.PARKED:
             raise Refusal("proposal_already_parked", number=self.number, until=self.parked_until)
-        if self.state is State.INCUBATING and not self.ready(now, rules):
+        if self.state is State.INCUBATING and not (self.ready(now, rules) or self.resting):
             raise self._too_early("proposal_park_too_early", rules)
         reason = reason.strip()
         if not reason:
@@ -381,33 +433,42 @@ class Proposal:
         self.merged_into = other.number
         self._enter(State.MERGED, now, Action.MERGED, actor, str(other.number))
         other._event(now, Action.MERGED_IN, actor, str(self.number))
+        other._engaged(now)
         other._start_consent_if_ready(now, rules)
 
     # -- what time does --------------------------------------------------------------------
 
-    def incubation_due(self, now: datetime, rules: Rules) -> bool:
-        """Time is up: start the consent round, or re-raise it (at most daily) and wait.
+    def incubation_due(self, now: datetime, rules: Rules) -> datetime | None:
+        """Time is up: start the consent round, or raise it again while reminders remain.
 
-        Returns True when it is still waiting for perspectives, so another check is needed.
+        Returns when to look again: None once its round started, or once it rests.
         """
-        if self.hidden or self.state is not State.INCUBATING or now < self.incubation_until:
-            return False
-        if self._start_consent_if_ready(now, rules):
-            return False
-        if self.last_raised_at is None or now - self.last_raised_at >= RERAISE_EVERY:
+        if self.hidden or self.state is not State.INCUBATING or self.resting:
+            return None
+        if now < self.incubation_until or self._start_consent_if_ready(now, rules):
+            return None
+        due = self._next_reminder(self.incubation_until)
+        if due is not None and now >= due:
             self.last_raised_at = now
-            self._event(now, Action.RERAISED, None, str(rules.perspectives - self.perspectives))
-        return True
+            self._nudged(now, Action.RERAISED, str(rules.perspectives - self.perspectives))
+            due = self._next_reminder(self.incubation_until)
+        if due is None:
+            self._rest(now)
+        return due
 
     def remind(self, now: datetime) -> bool:
-        if self.hidden or self.state is not State.CONSENT:
+        """The round closes soon; said only while this quiet stretch has reminders left."""
+        if self.hidden or self.state is not State.CONSENT or self.resting:
             return False
-        self._event(now, Action.REMINDED, None)
+        if self.nudges >= MAX_REMINDERS:
+            return False
+        self._nudged(now, Action.REMINDED)
         return True
 
     def close_round(self, now: datetime, rules: Rules) -> None:
         """Adopted with consent and no standing objection; back to incubate with objections;
-        with no answers at all, the round stays open longer rather than fading."""
+        with no answers at all, the round stays open longer while reminders remain, then rests
+        (neither adopted nor turned down) until someone answers."""
         if self.hidden or self.state is not State.CONSENT:
             return
         if self.standing_objections():
@@ -418,10 +479,15 @@ class Proposal:
             self.consent_until = None
             consents = self.stance_count(Stance.CONSENT)
             self._enter(State.ADOPTED, now, Action.ADOPTED, None, str(consents))
-        else:
+        elif self.nudges < MAX_REMINDERS:
             self.consent_until = now + rules.consent_round
             self.stage += 1
+            self.nudges += 1
             self._event(now, Action.EXTENDED, None, audit=True)
+        else:
+            self.consent_until = None
+            self.stage += 1
+            self._rest(now)
 
     def revisit(self, now: datetime, rules: Rules) -> None:
         if self.hidden or self.state is not State.PARKED:
@@ -528,6 +594,7 @@ class Tally:
     parked_until: datetime | None
     merged_into: int | None
     hidden: bool
+    resting_since: datetime | None
     builds: int
     concerns: int
     support: int
@@ -547,6 +614,7 @@ def tally(p: Proposal) -> Tally:
         parked_until=p.parked_until,
         merged_into=p.merged_into,
         hidden=p.hidden,
+        resting_since=p.resting_since,
         builds=p.count(Kind.BUILD),
         concerns=p.count(Kind.CONCERN),
         support=len(p.supports),

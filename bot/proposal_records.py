@@ -14,7 +14,11 @@ from enum import StrEnum
 TITLE_LIMIT = 120
 DETAILS_LIMIT = 2000
 NOTE_LIMIT = 1000  # builds, concerns, reasons and notes
-RERAISE_EVERY = timedelta(days=1)
+# Reminders thin out and stop: after a proposal is eligible for them (its minimum time is over,
+# or its consent round opened) or after the latest engagement, whichever is later, at most one
+# at each of these times; then it rests quietly until someone engages again.
+REMINDERS_AFTER = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
+MAX_REMINDERS = len(REMINDERS_AFTER)
 
 
 class State(StrEnum):
@@ -57,6 +61,7 @@ class Action(StrEnum):
     REMINDED = "reminded"
     RERAISED = "reraised"
     EXTENDED = "extended"
+    RESTED = "rested"  # reminders ran out with nobody engaging; it waits quietly
     RETURNED = "returned"  # a round closed with standing objections
     REOPENED = "reopened"  # a revision during the consent round
     ADOPTED = "adopted"

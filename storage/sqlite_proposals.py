@@ -50,6 +50,9 @@ def _proposal(row: aiosqlite.Row) -> Proposal:
         parked_until=opt_dt(row["parked_until"]),
         park_reason=row["park_reason"],
         last_raised_at=opt_dt(row["last_raised_at"]),
+        nudges=row["nudges"],
+        quiet_since=opt_dt(row["quiet_since"]),
+        resting_since=opt_dt(row["resting_since"]),
         hidden=bool(row["hidden"]),
         hidden_reason=row["hidden_reason"],
         merged_into=row["merged_into"],
@@ -188,6 +191,7 @@ class SqliteProposals(_Repo):
                 parked_until=opt_dt(r["parked_until"]),
                 merged_into=r["merged_into"],
                 hidden=bool(r["hidden"]),
+                resting_since=opt_dt(r["resting_since"]),
                 builds=r["builds"],
                 concerns=r["concerns"],
                 support=r["support"],
@@ -265,7 +269,8 @@ class SqliteProposals(_Repo):
             "UPDATE proposals SET title = ?, author = ?, author_id = ?, author_name = ?,"
             " state = ?, state_since = ?, incubation_until = ?, stage = ?, consent_until = ?,"
             " round = ?, parked_until = ?, park_reason = ?, last_raised_at = ?, hidden = ?,"
-            " hidden_reason = ?, merged_into = ? WHERE id = ?",
+            " hidden_reason = ?, merged_into = ?, nudges = ?, quiet_since = ?, resting_since = ?"
+            " WHERE id = ?",
             (
                 proposal.title,
                 proposal.author,
@@ -283,6 +288,9 @@ class SqliteProposals(_Repo):
                 int(proposal.hidden),
                 proposal.hidden_reason,
                 proposal.merged_into,
+                proposal.nudges,
+                _opt_ts(proposal.quiet_since),
+                _opt_ts(proposal.resting_since),
                 proposal.id,
             ),
         )

@@ -43,11 +43,20 @@ class TimedOutbox:
         self.sent.extend((self.clock.now(), reply) for reply in replies)
 
 
+async def reflect_now(world: World, moderator: str = "ana") -> list[Reply]:
+    """/reflect_now, confirming with "Yes" when Hearth asks before closing an unanswered round."""
+    replies = await world.say(moderator, "/reflect_now")
+    asked = [r for r in replies if r.choices]
+    if asked:
+        replies = await world.press(moderator, asked[0].choices[0].key, where="#general")
+    return replies
+
+
 async def start_rounds(world: World, count: int, moderator: str = "ana") -> list[Reply]:
     """A moderator starts `count` rounds with /reflect_now; returns every public post."""
     world.make_admin(moderator)
     posted: list[Reply] = []
     for _ in range(count):
-        replies = await world.say(moderator, "/reflect_now")
+        replies = await reflect_now(world, moderator)
         posted.extend(r for r in replies if r.visibility is Visibility.PUBLIC)
     return posted

@@ -34,6 +34,11 @@ def _check_story(output: str) -> None:
     assert "concern from cy (their objection in the consent round): the lot floods" in output
     assert "Opened: 1 · adopted: 1 · parked: 1 · withdrawn: 0" in output
     assert "mo parked proposal #1 — waiting for the grant decision" in output
+    # Nobody takes up #2: raised three times, the last saying so, then it rests and is parked.
+    assert output.count("#2 Bike repair café has incubated its minimum time") == 2
+    assert output.count("This is the last time I'll raise it") == 1
+    assert "#2 Bike repair café · incubating" in output and "next: resting since" in output
+    assert "#2 Bike repair café is parked by mo: nobody came this time" in output
     assert "Traceback" not in output and "I don't understand" not in output
     assert "went wrong" not in output
 

@@ -1,6 +1,7 @@
 """Under any sequence of commands, by any roles, at any times: no proposal leaves incubation
-before its minimum time and perspectives, none is adopted with a standing objection, and every
-transition is in the audit log.
+before its minimum time and perspectives (unless it rested after its reminders and a moderator
+parked it), none is adopted with a standing objection, none is raised more than three times
+without someone engaging, and every transition is in the audit log.
 
 The test keeps its own model from what people were told (replies), and checks the stored
 history against it and against what it observed between steps.
@@ -24,7 +25,7 @@ from hypothesis.stateful import (
 
 from bot.domain import AuditEntry
 from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import PAST_INCUBATION, Action, Rules, State
+from bot.proposal_records import MAX_REMINDERS, PAST_INCUBATION, Action, Rules, State
 from bot.replies import Reply
 from tests.support import COMMUNITY, PLATFORM, World, text
 
@@ -44,6 +45,19 @@ INCUBATION_STARTS = {
     Action.RETURNED: RULES.reincubation,
     Action.REOPENED: RULES.reincubation,
 }
+NUDGES = frozenset({Action.RERAISED, Action.REMINDED, Action.EXTENDED})
+ENGAGING = frozenset(
+    {
+        Action.BUILT,
+        Action.CONCERNED,
+        Action.SUPPORTED,
+        Action.REVISED,
+        Action.CONSENTED,
+        Action.STOOD_ASIDE,
+        Action.OBJECTED,
+        Action.MERGED_IN,
+    }
+)
 
 
 @dataclass
@@ -206,6 +220,7 @@ class ProposalMachine(RuleBasedStateMachine):
         for p in proposals:
             known = self.known[p.number]
             self._incubation_respected(p, known)
+            self._never_nags(p)
             self._no_adoption_over_objection(p, known)
             self._transitions_audited(p, audit)
             self.seen_states[p.number] = p.state
@@ -220,9 +235,11 @@ class ProposalMachine(RuleBasedStateMachine):
             assert self.step_start <= e.at <= self.now, (e, self.step_start, self.now)
         previous = State.INCUBATING
         started, length = known.created, RULES.incubation
+        resting = False
         for e in p.events:
             if e.action in INCUBATION_STARTS:
                 started, length = e.at, INCUBATION_STARTS[e.action]
+            resting = (resting or e.action is Action.RESTED) and e.action not in ENGAGING
             if e.state is None:
                 continue
             if previous is State.INCUBATING and e.state in PAST_INCUBATION:
@@ -230,10 +247,25 @@ class ProposalMachine(RuleBasedStateMachine):
                 voices = [
                     who for who, at in known.voices.items() if at <= e.at and who != known.author
                 ]
-                assert len(voices) >= RULES.perspectives, f"#{p.number} left with {voices}"
+                # Heard and nobody came: a resting proposal may be parked, never adopted.
+                heard = resting and e.state is State.PARKED
+                assert heard or len(voices) >= RULES.perspectives, f"#{p.number} left with {voices}"
             previous = e.state
+            resting = False
         if p.state in PAST_INCUBATION:
             assert self.now >= known.created + RULES.incubation
+
+    def _never_nags(self, p: Proposal) -> None:
+        """At most MAX_REMINDERS reminders between two engagements; it rests only after them."""
+        nudges = 0
+        for e in p.events:
+            if e.action in ENGAGING or e.state is not None:
+                nudges = 0
+            elif e.action in NUDGES:
+                nudges += 1
+                assert nudges <= MAX_REMINDERS, f"#{p.number} nagged: {e}"
+            elif e.action is Action.RESTED:
+                assert nudges == MAX_REMINDERS, f"#{p.number} rested unheard: {e}"
 
     def _no_adoption_over_objection(self, p: Proposal, known: Known) -> None:
         if p.state is not State.CONSENT:

@@ -196,3 +196,24 @@ async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: S
     first = wanted[0]
     assert (first.builds, first.concerns, first.support, first.perspectives) == (1, 1, 1, 2)
     assert (first.consents, first.objections) == (2, 1)
+
+
+async def test_a_resting_proposal_keeps_resting_across_a_restart_on_both_stores(
+    store: Store,
+) -> None:
+    from bot.proposal_lifecycle import tally
+
+    async with store.unit_of_work() as uow:
+        cid, (ana,) = await community_with(uow, "ana")
+        p = await uow.proposals.add(open_proposal(cid, actor(ana), "Garden", "Beds", NOW, RULES))
+        due: datetime | None = p.incubation_until
+        while due is not None:  # nobody comes: raised until it rests
+            due = p.incubation_due(due, RULES)
+        assert p.resting and p.nudges == 3 and p.timers(RULES) == []
+        await uow.proposals.save(p)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        loaded = await uow.proposals.get(cid, 1)
+        assert loaded == p
+        [listed] = await uow.proposals.tallies(cid)
+        assert listed == tally(p) and listed.resting_since == NOW + timedelta(days=10)

@@ -50,6 +50,8 @@ def keys_in_code() -> set[str]:
             f"proposal_view_position_{stance.value}_why",
         }
     found.add("proposal_announce_withdrawn_why")
+    found |= {f"proposal_announce_{key}_last" for key in ("reraise", "reminder", "extended")}
+    found |= {f"proposal_next_resting_{s.value}" for s in (State.INCUBATING, State.CONSENT)}
     return found
 
 

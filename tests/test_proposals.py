@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.replies import Reply, Visibility
 from storage.sqlite import SqliteStore
@@ -253,19 +253,60 @@ async def test_a_hidden_proposal_is_gone_from_lists_but_stays_in_the_audit_log(
     assert "#2 Community garden has incubated" in later and "#1" not in later
 
 
-async def test_time_up_without_perspectives_is_raised_again_at_most_once_a_day(
+def raised(replies: list[Reply]) -> int:
+    """How many times these replies raised proposal #1 in public."""
+    return sum(1 for r in public(replies) if "#1 Community garden" in text([r]))
+
+
+async def test_time_up_without_perspectives_is_raised_again_further_apart_each_time(
     world: World,
 ) -> None:
     await world.say("ana", IDEA)
     await world.say("bob", "/build 1 with benches")
-    first = await world.advance(3 * DAY)
-    assert text(first).count("has incubated its minimum time") == 1
-    assert "perspectives from 1 of the 2 people" in text(first)
-    assert text(await world.advance(DAY - timedelta(minutes=1))) == ""
-    assert text(await world.advance(timedelta(minutes=1))).count("incubated its minimum") == 1
-    # The second voice completes incubation at once.
+    assert raised(await world.advance(3 * DAY)) == 0  # its minimum time is over (Thu)
+    first = await world.advance(DAY)
+    assert raised(first) == 1 and "perspectives from 1 of the 2 people" in text(first)
+    assert raised(await world.advance(2 * DAY - MINUTE)) == 0
+    assert raised(await world.advance(MINUTE)) == 1  # three days after
+    assert raised(await world.advance(4 * DAY - MINUTE)) == 0
+    last = await world.advance(MINUTE)  # seven days after
+    assert raised(last) == 1 and "the last time I'll raise it" in text(last)
+    # The second voice still completes incubation at once.
     joined = await world.say("cy", "/concern 1 what about the noise?")
     assert "The consent round on #1 Community garden is open" in text(public(joined))
+
+
+async def test_an_ignored_proposal_stops_being_raised(world: World) -> None:
+    await world.say("ana", IDEA)
+    month = await world.advance(30 * DAY)
+    assert raised(month) == 3
+    listed = text(await world.say("bob", "/proposals"))
+    assert "resting since Thu 2026-03-12 09:00 UTC" in listed
+    assert "A /build, /concern or /support wakes it" in listed
+    shown = text(await world.say("bob", "/proposal 1"))
+    assert "Next: resting since Thu 2026-03-12" in shown
+    assert "Hearth let it rest quietly: nobody had engaged after its reminders" in shown
+    audit = text(await world.say("bob", "/audit"))
+    assert "Hearth stopped raising proposal #1 — nobody engaged after its reminders" in audit
+    assert raised(await world.advance(90 * DAY)) == 0
+
+
+async def test_engagement_wakes_a_resting_proposal(world: World) -> None:
+    await world.say("ana", IDEA)
+    await world.advance(30 * DAY)
+    woken = await world.say("bob", "/support 1")
+    assert "support for #1 is counted" in text(woken)
+    assert "resting" not in text(await world.say("bob", "/proposals"))
+    # A new quiet stretch: raised again a day after the engagement, at most three times.
+    assert raised(await world.advance(DAY - MINUTE)) == 0
+    assert raised(await world.advance(MINUTE)) == 1
+    assert raised(await world.advance(30 * DAY)) == 2
+    assert "resting since" in text(await world.say("bob", "/proposals"))
+    # Perspectives wake it too, and two of them start its consent round.
+    await world.say("bob", "/build 1 with benches")
+    assert "resting" not in text(await world.say("bob", "/proposals"))
+    started = await world.say("cy", "/concern 1 what about the noise?")
+    assert "The consent round on #1 Community garden is open" in text(public(started))
 
 
 async def test_reminders_go_to_the_proposals_channel_and_name_nobody(world: World) -> None:
@@ -292,6 +333,46 @@ async def test_a_round_with_no_answers_stays_open_instead_of_fading(world: World
     assert "stays open until Wed 11 Mar, 09:00" in text(extended)
     await world.say("dan", "/consent 1")
     assert "is adopted" in text(await world.advance(3 * DAY))
+
+
+async def test_an_unanswered_consent_round_rests_instead_of_extending_forever(
+    world: World,
+) -> None:
+    await open_with_perspectives(world)
+    await world.advance(3 * DAY)  # the round opens on Thu 5 March
+    month = await world.advance(30 * DAY)
+    posts = public(month)
+    assert len(posts) == 3  # a reminder, one extension, a last reminder; then quiet
+    assert "stays open until Wed 2026-03-11 09:00 UTC" in text(posts[1:2])
+    assert "This is the last reminder" in text(posts[2:])
+    shown = text(await world.say("dan", "/proposal 1"))
+    assert "in its consent round since Thu 2026-03-05" in shown
+    assert "resting since Wed 2026-03-11 09:00 UTC" in shown and "/consent 1" in shown
+    assert "adopted" not in text(await world.say("dan", "/audit"))
+    building = text(await world.say("dan", "/build 1 and a rain barrel"))
+    assert "resting because nobody has answered yet. Answering wakes it: /consent 1" in building
+    # An answer wakes it: the round runs again from that answer, then closes as usual.
+    answered = text(await world.say("dan", "/consent 1"))
+    assert "The round closes Tue 2026-04-07 09:00 UTC" in answered
+    assert "is adopted" in text(await world.advance(3 * DAY))
+
+
+async def test_a_resting_proposal_can_be_parked_with_a_revisit_date(world: World) -> None:
+    world.make_admin("mo")
+    await world.say("ana", IDEA)
+    await world.advance(5 * DAY)
+    early = text(await world.say("mo", "/park 1 nobody came revisit 2026-05-01"))
+    assert "can park it before it has been heard" in early and "once it rests" in early
+    await world.advance(30 * DAY)
+    parked = await world.say("mo", "/park 1 nobody came this time revisit 2026-05-01")
+    assert "comes back to incubate on Fri 2026-05-01 09:00 UTC" in text(to(parked, "mo"))
+    assert "parked by mo: nobody came this time" in text(public(parked))
+    shown = text(await world.say("bob", "/proposal 1"))
+    assert "parked since" in shown and "resting" not in shown
+    audit = text(await world.say("bob", "/audit"))
+    assert "mo parked proposal #1 — nobody came this time (revisit Fri 2026-05-01" in audit
+    back = await world.advance(datetime(2026, 5, 1, 9, tzinfo=UTC) - world.clock.now())
+    assert "is back from being parked (nobody came this time)" in text(back)
 
 
 async def test_propose_limits_are_refused_with_the_limit_and_nothing_is_stored(

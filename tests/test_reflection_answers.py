@@ -6,7 +6,7 @@ from bot.errors import Refusal
 from bot.replies import Visibility
 from bot.services.reflections import shared_reflection_text
 from storage.sqlite import SqliteStore
-from tests.reflection_support import digests
+from tests.reflection_support import digests, reflect_now
 from tests.support import World, public, text, to
 
 LONG = (
@@ -127,7 +127,7 @@ async def test_bad_answers_are_refused_and_nothing_is_saved(world: World) -> Non
 async def test_an_answer_after_the_digest_is_kept_and_says_so(world: World) -> None:
     await started(world)
     await world.say("ana", "/setup reflection digest 1h")
-    await world.say("ana", "/reflect_now")  # round 2 has a one-hour window
+    await reflect_now(world)  # round 2 has a one-hour window
     from datetime import timedelta
 
     await world.advance(timedelta(hours=2))

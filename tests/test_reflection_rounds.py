@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 from bot.services.reflections import load_deck
 from bot.services.reflections.rotation import Candidate, choose_next
-from tests.reflection_support import TimedOutbox, digests, prompts_posted, start_rounds
+from tests.reflection_support import (
+    TimedOutbox,
+    digests,
+    prompts_posted,
+    reflect_now,
+    start_rounds,
+)
 from tests.support import World, public, text, to
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -125,7 +131,7 @@ async def test_a_round_nobody_answered_closes_kindly_and_nags_nobody(world: Worl
     world.make_admin("ana")
     await world.say("bo", "/help")  # bo is a member who stays quiet
     await world.say("ana", "/reflect_now")
-    replies = await world.say("ana", "/reflect_now")
+    replies = await reflect_now(world)
     [digest] = digests(replies)
     assert "Nobody wrote an answer this time, and that's all right" in digest
     assert to(replies, "bo") == [] and to(world.outbox.sent, "bo") == []
@@ -142,6 +148,38 @@ async def test_a_round_with_only_private_answers_says_how_many_and_nothing_else(
     assert "2 people reflected on this." in digest
     assert "kept their thoughts to themselves" in digest
     assert "rent" not in digest and "meetings" not in digest
+
+
+async def test_reflect_now_asks_before_closing_a_fresh_round(world: World) -> None:
+    world.make_admin("ana")
+    await world.say("ana", "/reflect_now")
+    asked = await world.say("ana", "/reflect_now")
+    assert public(asked) == []  # nothing closed, nothing posted yet
+    assert "Nobody has answered reflection #1 yet" in text(asked)
+    no, yes = (c.key for c in asked[0].choices[::-1])
+    assert [c.label for c in asked[0].choices] == ["Yes, post the next one", "No, keep it open"]
+
+    assert "meant for someone else" in text(await world.press("bo", yes, where="#general"))
+    kept = await world.press("ana", no, where="#general")
+    assert "Reflection #1 stays open. Nothing was changed." in text(kept)
+    assert public(kept) == []
+    assert "Reflection #1" in text(await world.say("bo", "/reflect"))
+
+    closed = await world.press("ana", yes, where="#general")
+    assert "Reflection #1 is closing" in text(public(closed))
+    assert len(prompts_posted(closed)) == 1
+    # The question belonged to round 1; once it has closed, the old button changes nothing.
+    stale = await world.press("ana", yes, where="#general")
+    assert "already moved on" in text(stale) and public(stale) == []
+
+
+async def test_a_round_with_answers_closes_without_asking(world: World) -> None:
+    world.make_admin("ana")
+    await world.say("ana", "/reflect_now")
+    await world.say("bo", "/reflect private Quiet week.")
+    replies = await world.say("ana", "/reflect_now")
+    assert [r for r in replies if r.choices] == []
+    assert len(digests(replies)) == 1 and len(prompts_posted(replies)) == 1
 
 
 def test_rotation_is_reproducible_per_community_and_differs_between_them() -> None:

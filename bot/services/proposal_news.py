@@ -14,7 +14,7 @@ from bot.catalog import Markup, Phrase
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import Action, Event, Rules, Stance
+from bot.proposal_records import MAX_REMINDERS, Action, Event, Rules, Stance
 from bot.services.proposal_settings import rules_of
 from bot.services.proposal_texts import counted, localized, name_or_former, when
 
@@ -33,6 +33,7 @@ _AUDIT_ACTIONS = {
     Action.HIDDEN: "hid",
     Action.MERGED: "merged",
     Action.EXTENDED: "extended the consent round on",
+    Action.RESTED: "stopped raising",
 }
 
 
@@ -58,6 +59,8 @@ def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
         return _plain(ctx, "proposal_audit_revisited", reason=e.detail)
     if e.action is Action.EXTENDED:
         return _plain(ctx, "proposal_audit_extended", closes=when(ctx, p.consent_until))
+    if e.action is Action.RESTED:
+        return _plain(ctx, "proposal_audit_rested")
     if e.action is Action.CONSENT_STARTED:
         return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
     if e.action is Action.MERGED:
@@ -83,8 +86,13 @@ def _origin(ctx: CommunityContext, p: Proposal) -> Markup:
     return Markup(ctx.text("proposal_announce_origin", reflection=p.from_reflection))
 
 
+def _reminder(p: Proposal, key: str) -> str:
+    """The last reminder of a quiet stretch says so, and that the proposal rests after it."""
+    return key + "_last" if p.nudges >= MAX_REMINDERS else key
+
+
 def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None:
-    """Tell the proposals channel; never names anyone who has not answered."""
+    """Tell the proposals channel; never names anyone who has not answered. Resting is quiet."""
     base: dict[str, Any] = {"number": p.number, "title": p.title}
     who = name_or_former(ctx, e.actor_name)
     match e.action:
@@ -129,7 +137,7 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
         case Action.RERAISED:
             ctx.announce(
                 "proposals",
-                "proposal_announce_reraise",
+                _reminder(p, "proposal_announce_reraise"),
                 **base,
                 have=p.perspectives,
                 need=rules.perspectives,
@@ -137,7 +145,7 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
         case Action.REMINDED:
             ctx.announce(
                 "proposals",
-                "proposal_announce_reminder",
+                _reminder(p, "proposal_announce_reminder"),
                 **base,
                 closes=when(ctx, p.consent_until),
                 consents=Phrase("n_consents", count=p.stance_count(Stance.CONSENT)),
@@ -146,7 +154,10 @@ def announce(ctx: CommunityContext, p: Proposal, e: Event, rules: Rules) -> None
             )
         case Action.EXTENDED:
             ctx.announce(
-                "proposals", "proposal_announce_extended", **base, closes=when(ctx, p.consent_until)
+                "proposals",
+                _reminder(p, "proposal_announce_extended"),
+                **base,
+                closes=when(ctx, p.consent_until),
             )
         case Action.RETURNED | Action.REOPENED:
             key = (

@@ -92,6 +92,15 @@ def next_step(
     """What the proposal needs next, in a few words."""
     if p.hidden:
         return Markup(ctx.text("proposal_next_hidden", language))
+    if p.resting_since is not None:
+        return Markup(
+            ctx.text(
+                f"proposal_next_resting_{p.state.value}",
+                language,
+                since=when(ctx, p.resting_since),
+                number=p.number,
+            )
+        )
     if p.state is State.INCUBATING:
         return Markup(
             ctx.text(

@@ -21,7 +21,6 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.proposal_lifecycle import Proposal, open_proposal
 from bot.proposal_records import (
-    RERAISE_EVERY,
     UNDECIDED,
     Action,
     Actor,
@@ -302,7 +301,7 @@ def _revisit_at(ctx: CommandContext, text: str, rules: Rules) -> tuple[str, date
 
 @feature.command(
     "park",
-    "Park a proposal past incubation, with a reason and a date to revisit it.",
+    "Park a proposal past incubation (or resting), with a reason and a date to revisit it.",
     NUMBER,
     Param(
         "reason",
@@ -390,12 +389,13 @@ async def incubation_due(ctx: CommunityContext, job: Job) -> None:
     p = await _for_job(ctx, job)
     if p is None:
         return
-    if await apply(ctx, [p], lambda rules: p.incubation_due(ctx.now, rules)):
-        # Still short of perspectives: look again (and re-raise it) in a day.
+    again = await apply(ctx, [p], lambda rules: p.incubation_due(ctx.now, rules))
+    if again is not None:
+        # Still short of perspectives: look again when its next reminder is due.
         await ctx.uow.jobs.add(
             community_id=ctx.community.id,
             kind=job.kind,
-            due_at=ctx.now + RERAISE_EVERY,
+            due_at=max(again, ctx.now),
             payload=dict(job.payload),
         )
 

@@ -1,18 +1,28 @@
 """The reflection feature as one bundle: rounds on a schedule or on a moderator's word, answers,
-community prompts, the digest job and the `/setup reflection` key."""
+community prompts, the digest job and the `/setup reflection` key.
+
+`/reflect_now` closes the open round before it posts the next prompt. When nobody has answered
+that round yet (a second /reflect_now a minute after the first is exactly that), closing it would
+throw its prompt away unheard, so the moderator is asked first; a round with answers has been
+heard and closes with its digest straight away.
+"""
 
 from __future__ import annotations
 
 from bot.commands import Args
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Job
+from bot.errors import Refusal
 from bot.feature import Feature
+from bot.replies import Choice
 from bot.roles import Role
 from bot.services.reflections.answers import install_answers
 from bot.services.reflections.community_prompts import install_community_prompts
 from bot.services.reflections.deck import Deck
 from bot.services.reflections.rounds import DIGEST_JOB, close_round, post_next_round, theme_label
 from bot.services.reflections.settings import reflection_setup
+
+CONFIRM = "reflectnow"  # the buttons that confirm closing a round nobody has answered yet
 
 
 def reflections_feature(deck: Deck) -> Feature:
@@ -31,8 +41,7 @@ def reflections_feature(deck: Deck) -> Feature:
         if found is not None and found.is_open:
             await close_round(ctx, found)
 
-    @feature.command("reflect_now", "Post the next reflection prompt now.", role=Role.MODERATOR)
-    async def reflect_now(ctx: CommandContext, args: Args) -> None:
+    async def post_now(ctx: CommandContext) -> None:
         posted = await post_next_round(ctx, deck)
         await ctx.audit_action("started a reflection round", f"#{posted.round.number}")
         ctx.say(
@@ -41,5 +50,35 @@ def reflections_feature(deck: Deck) -> Feature:
             theme=theme_label(ctx, posted.round.theme, ctx.language),
             closed=posted.closed.number if posted.closed else "",
         )
+
+    @feature.command("reflect_now", "Post the next reflection prompt now.", role=Role.MODERATOR)
+    async def reflect_now(ctx: CommandContext, args: Args) -> None:
+        current = await ctx.uow.reflections.latest_round(ctx.community.id)
+        if current is None or not current.is_open or await ctx.uow.reflections.answers(current.id):
+            await post_now(ctx)
+            return
+        key = f"{CONFIRM}:{{}}:{current.id}:{ctx.member.id}"
+        ctx.say(
+            "reflect_now_confirm",
+            number=current.number,
+            choices=(
+                Choice(ctx.text("reflect_now_yes", ctx.language), key.format("yes")),
+                Choice(ctx.text("reflect_now_no", ctx.language), key.format("no")),
+            ),
+        )
+
+    @feature.choice(CONFIRM)
+    async def confirmed(ctx: CommandContext, parts: list[str]) -> None:
+        if len(parts) != 3 or parts[0] not in ("yes", "no"):
+            raise Refusal("choice_stale")
+        if parts[2] != str(ctx.member.id) or ctx.role < Role.MODERATOR:
+            raise Refusal("choice_not_yours")
+        current = await ctx.uow.reflections.latest_round(ctx.community.id)
+        if current is None or str(current.id) != parts[1] or not current.is_open:
+            raise Refusal("choice_stale")  # that round closed meanwhile: nothing to confirm
+        if parts[0] == "no":
+            ctx.say("reflect_now_kept", number=current.number)
+            return
+        await post_now(ctx)
 
     return feature
