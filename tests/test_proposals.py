@@ -281,10 +281,10 @@ async def test_an_ignored_proposal_stops_being_raised(world: World) -> None:
     month = await world.advance(30 * DAY)
     assert raised(month) == 3
     listed = text(await world.say("bob", "/proposals"))
-    assert "resting since Thu 2026-03-12 09:00 UTC" in listed
+    assert "resting since Thu 12 Mar, 09:00" in listed
     assert "A /build, /concern or /support wakes it" in listed
     shown = text(await world.say("bob", "/proposal 1"))
-    assert "Next: resting since Thu 2026-03-12" in shown
+    assert "Next: resting since Thu 12 Mar" in shown
     assert "Hearth let it rest quietly: nobody had engaged after its reminders" in shown
     audit = text(await world.say("bob", "/audit"))
     assert "Hearth stopped raising proposal #1 — nobody engaged after its reminders" in audit
@@ -343,17 +343,17 @@ async def test_an_unanswered_consent_round_rests_instead_of_extending_forever(
     month = await world.advance(30 * DAY)
     posts = public(month)
     assert len(posts) == 3  # a reminder, one extension, a last reminder; then quiet
-    assert "stays open until Wed 2026-03-11 09:00 UTC" in text(posts[1:2])
+    assert "stays open until Wed 11 Mar, 09:00" in text(posts[1:2])
     assert "This is the last reminder" in text(posts[2:])
     shown = text(await world.say("dan", "/proposal 1"))
-    assert "in its consent round since Thu 2026-03-05" in shown
-    assert "resting since Wed 2026-03-11 09:00 UTC" in shown and "/consent 1" in shown
+    assert "in its consent round since Thu 5 Mar" in shown
+    assert "resting since Wed 11 Mar, 09:00" in shown and "/consent 1" in shown
     assert "adopted" not in text(await world.say("dan", "/audit"))
     building = text(await world.say("dan", "/build 1 and a rain barrel"))
     assert "resting because nobody has answered yet. Answering wakes it: /consent 1" in building
     # An answer wakes it: the round runs again from that answer, then closes as usual.
     answered = text(await world.say("dan", "/consent 1"))
-    assert "The round closes Tue 2026-04-07 09:00 UTC" in answered
+    assert "The round closes Tue 7 Apr, 09:00" in answered
     assert "is adopted" in text(await world.advance(3 * DAY))
 
 
@@ -365,12 +365,12 @@ async def test_a_resting_proposal_can_be_parked_with_a_revisit_date(world: World
     assert "can park it before it has been heard" in early and "once it rests" in early
     await world.advance(30 * DAY)
     parked = await world.say("mo", "/park 1 nobody came this time revisit 2026-05-01")
-    assert "comes back to incubate on Fri 2026-05-01 09:00 UTC" in text(to(parked, "mo"))
+    assert "comes back to incubate on Fri 1 May, 09:00" in text(to(parked, "mo"))
     assert "parked by mo: nobody came this time" in text(public(parked))
     shown = text(await world.say("bob", "/proposal 1"))
     assert "parked since" in shown and "resting" not in shown
     audit = text(await world.say("bob", "/audit"))
-    assert "mo parked proposal #1 — nobody came this time (revisit Fri 2026-05-01" in audit
+    assert "mo parked proposal #1 — nobody came this time (revisit Fri 1 May" in audit
     back = await world.advance(datetime(2026, 5, 1, 9, tzinfo=UTC) - world.clock.now())
     assert "is back from being parked (nobody came this time)" in text(back)
 

@@ -155,18 +155,18 @@ async def test_reflect_now_asks_before_closing_a_fresh_round(world: World) -> No
     await world.say("ana", "/reflect_now")
     asked = await world.say("ana", "/reflect_now")
     assert public(asked) == []  # nothing closed, nothing posted yet
-    assert "Nobody has answered reflection #1 yet" in text(asked)
+    assert "Nobody has answered round #1 yet" in text(asked)
     no, yes = (c.key for c in asked[0].choices[::-1])
     assert [c.label for c in asked[0].choices] == ["Yes, post the next one", "No, keep it open"]
 
     assert "meant for someone else" in text(await world.press("bo", yes, where="#general"))
     kept = await world.press("ana", no, where="#general")
-    assert "Reflection #1 stays open. Nothing was changed." in text(kept)
+    assert "Round #1 stays open. Nothing was changed." in text(kept)
     assert public(kept) == []
-    assert "Reflection #1" in text(await world.say("bo", "/reflect"))
+    assert "Reflection round #1" in text(await world.say("bo", "/reflect"))
 
     closed = await world.press("ana", yes, where="#general")
-    assert "Reflection #1 is closing" in text(public(closed))
+    assert "Reflection round #1 is closing" in text(public(closed))
     assert len(prompts_posted(closed)) == 1
     # The question belonged to round 1; once it has closed, the old button changes nothing.
     stale = await world.press("ana", yes, where="#general")
