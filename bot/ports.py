@@ -31,7 +31,12 @@ from bot.welcome_records import (
 )
 
 if TYPE_CHECKING:
-    from bot.ports_needs import AidRequestRepository, CheckinRepository, OfferRepository
+    from bot.ports_needs import (
+        AidRequestRepository,
+        CheckinRepository,
+        OfferRepository,
+        RequestSnapshotRepository,
+    )
 
 
 class PersonalData(Protocol):
@@ -407,6 +412,9 @@ class UnitOfWork(Protocol):
 
     @property
     def aid_requests(self) -> AidRequestRepository: ...
+
+    @property
+    def request_snapshots(self) -> RequestSnapshotRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -17,7 +17,13 @@ from typing import Any, Self
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
-from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
+from storage.memory_needs import (
+    MemoryAidRequests,
+    MemoryCheckins,
+    MemoryOffers,
+    MemoryRequestSnapshots,
+    NeedsMemoryState,
+)
 from storage.memory_outbox import MemoryOutbox, OutboxState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
@@ -347,6 +353,7 @@ class MemoryUnitOfWork:
         self.platform_state = MemoryPlatformState(store)
         self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
         self.aid_requests = MemoryAidRequests(store)
+        self.request_snapshots = MemoryRequestSnapshots(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 

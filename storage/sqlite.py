@@ -22,7 +22,12 @@ from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
-from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+from storage.sqlite_needs import (
+    SqliteAidRequests,
+    SqliteCheckins,
+    SqliteOffers,
+    SqliteRequestSnapshots,
+)
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
@@ -528,6 +533,7 @@ class SqliteUnitOfWork:
         self.checkins = SqliteCheckins(db)
         self.offers = SqliteOffers(db)
         self.aid_requests = SqliteAidRequests(db)
+        self.request_snapshots = SqliteRequestSnapshots(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
