@@ -93,6 +93,10 @@ class MemoryCommunities(_Repo):
     async def save_link(self, link: CommunityLink) -> None:
         self.s.links[(link.platform, link.community_ref)] = copy.deepcopy(link)
 
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        found = [link for key, link in sorted(self.s.links.items()) if key[0] == platform]
+        return copy.deepcopy(found)
+
 
 class MemoryMembers(_Repo):
     section = "membership"
@@ -142,6 +146,14 @@ class MemoryMembers(_Repo):
             if m.community_id == community_id and m.granted_role is not None
         ]
         return copy.deepcopy(sorted(found, key=lambda m: m.display_name))
+
+    async def granted_on(self, platform: str) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.platform == platform and m.granted_role is not None and m.active
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
 
     async def find_by_name(self, community_id: int, name: str) -> list[Member]:
         found = [

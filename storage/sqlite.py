@@ -160,6 +160,12 @@ class SqliteCommunities(_Cached):
             ),
         )
 
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        rows = await self._rows(
+            "SELECT * FROM community_links WHERE platform = ? ORDER BY community_ref", (platform,)
+        )
+        return [_link(row) for row in rows]
+
 
 def _member(row: aiosqlite.Row) -> Member:
     return Member(
@@ -245,6 +251,14 @@ class SqliteMembers(_Cached):
             "SELECT * FROM members WHERE community_id = ? AND granted_role IS NOT NULL"
             " ORDER BY display_name",
             (community_id,),
+        )
+        return [_member(row) for row in rows]
+
+    async def granted_on(self, platform: str) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE platform = ? AND granted_role IS NOT NULL"
+            " AND left_at IS NULL ORDER BY id",
+            (platform,),
         )
         return [_member(row) for row in rows]
 
