@@ -71,6 +71,7 @@ class Menus:
         self._key = f"command_menus:{bot.id}"
         self._lock = asyncio.Lock()
         self._failed: set[tuple[str, str]] = set()  # tried once this run; again after a restart
+        self._known: dict[str, str] | None = None  # what the database says was sent, once read
         self._dirty = False
         self._catching_up: asyncio.Task[None] | None = None
 
@@ -91,9 +92,12 @@ class Menus:
     async def sync(self) -> int:
         """Set the menus that changed and delete those no longer wanted; returns the calls made."""
         async with self._lock:
-            async with self._store.unit_of_work() as uow:
-                stored = await uow.platform_state.get(PLATFORM, self._key)
-            known: dict[str, str] = json.loads(stored) if stored else await self._legacy()
+            known, never_stored = self._known, False
+            if known is None:
+                async with self._store.unit_of_work() as uow:
+                    stored = await uow.platform_state.get(PLATFORM, self._key)
+                known = json.loads(stored) if stored else await self._legacy()
+                never_stored = stored is None
             done = dict(known)
             calls = 0
             wanted = await self._wanted()
@@ -109,15 +113,16 @@ class Menus:
                     log.warning("could not set a command menu scope=%s: %s", key, error)
                     continue
                 done[key] = digest
-            for key in known.keys() - wanted.keys():
+            for key in sorted(known.keys() - wanted.keys()):
                 calls += 1
                 with contextlib.suppress(TelegramError):  # gone already (a group left, say)
                     await self._bot.delete_my_commands(scope=_scope(key))
                 del done[key]
-            if stored is None or done != known:
+            if never_stored or done != known:
                 async with self._store.unit_of_work() as uow:
                     await uow.platform_state.put(PLATFORM, self._key, json.dumps(done))
                     await uow.commit()
+            self._known = done
             if calls:
                 log.info("command menus synced calls=%d", calls)
             return calls
