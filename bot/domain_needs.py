@@ -8,7 +8,7 @@ A round's aggregates (counts only) are frozen when it closes and are all that re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 
@@ -144,3 +144,25 @@ class AidRequest:
     state: RequestState = RequestState.UNMATCHED
     current_offer_id: int | None = None
     asked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RequestCount:
+    """Open requests in one category at a snapshot: waiting for a helper, or with one."""
+
+    category: str
+    waiting: int
+    helped: int
+
+
+@dataclass(frozen=True)
+class RequestSnapshot:
+    """Open requests counted once on a community's day; /report needs shows only these, never a
+    live count, so nobody can watch one request come and go."""
+
+    community_id: int
+    day: date  # in the community's timezone
+    taken_at: datetime
+    threshold: int  # in force when taken; the figures are shown under it (or hidden)
+    members: int  # who could have asked: the never-shown rest is members minus the two counts
+    counts: tuple[RequestCount, ...]

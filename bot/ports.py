@@ -31,7 +31,12 @@ from bot.welcome_records import (
 )
 
 if TYPE_CHECKING:
-    from bot.ports_needs import AidRequestRepository, CheckinRepository, OfferRepository
+    from bot.ports_needs import (
+        AidRequestRepository,
+        CheckinRepository,
+        OfferRepository,
+        RequestSnapshotRepository,
+    )
 
 
 class PersonalData(Protocol):
@@ -59,6 +64,10 @@ class CommunityRepository(Protocol):
 
     async def save_link(self, link: CommunityLink) -> None: ...
 
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        """Every community's links on one platform (e.g. the Telegram groups Hearth serves)."""
+        ...
+
 
 class MemberRepository(PersonalData, Protocol):
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None: ...
@@ -81,6 +90,10 @@ class MemberRepository(PersonalData, Protocol):
     async def active(self, community_id: int) -> list[Member]: ...
 
     async def granted(self, community_id: int) -> list[Member]: ...
+
+    async def granted_on(self, platform: str) -> list[Member]:
+        """Active members of any community granted a role with /mods, on one platform."""
+        ...
 
     async def find_by_name(self, community_id: int, name: str) -> list[Member]: ...
 
@@ -407,6 +420,9 @@ class UnitOfWork(Protocol):
 
     @property
     def aid_requests(self) -> AidRequestRepository: ...
+
+    @property
+    def request_snapshots(self) -> RequestSnapshotRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

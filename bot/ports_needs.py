@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain_needs import (
@@ -15,6 +15,7 @@ from bot.domain_needs import (
     Offer,
     Outcome,
     Pause,
+    RequestSnapshot,
 )
 from bot.ports import PersonalData
 
@@ -140,3 +141,17 @@ class AidRequestRepository(PersonalData, Protocol):
     async def record_attempt(
         self, request_id: int, offer_id: int, outcome: Outcome, at: datetime
     ) -> None: ...
+
+
+class RequestSnapshotRepository(Protocol):
+    """The daily counts of open requests (aggregates only: nothing here names anyone)."""
+
+    async def add(self, snapshot: RequestSnapshot) -> bool:
+        """Keep the day's snapshot unless that day has one already: a day's figures never move."""
+        ...
+
+    async def latest(self, community_id: int) -> RequestSnapshot | None: ...
+
+    async def purge_before(self, community_id: int, day: date) -> int:
+        """Forget snapshots older than `day`; only the latest is ever shown."""
+        ...

@@ -49,6 +49,15 @@ def next_weekly(weekday: int, hour: int, minute: int, timezone: str, after: date
     return found.astimezone(ZoneInfo("UTC"))
 
 
+def next_daily(hour: int, minute: int, timezone: str, after: datetime) -> datetime:
+    """The first moment strictly after `after` that is this local time of day."""
+    trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+    found: datetime | None = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+    if found is None:  # pragma: no cover - a daily cron always has a next run
+        raise RuntimeError("no next run")
+    return found.astimezone(ZoneInfo("UTC"))
+
+
 def parse_duration(text: str) -> timedelta:
     """'45m', '2h', '3d', '1w' -> a timedelta."""
     match = _DURATION.match(text.strip())

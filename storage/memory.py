@@ -17,7 +17,13 @@ from typing import Any, Self
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
-from storage.memory_needs import MemoryAidRequests, MemoryCheckins, MemoryOffers, NeedsMemoryState
+from storage.memory_needs import (
+    MemoryAidRequests,
+    MemoryCheckins,
+    MemoryOffers,
+    MemoryRequestSnapshots,
+    NeedsMemoryState,
+)
 from storage.memory_outbox import MemoryOutbox, OutboxState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
@@ -87,6 +93,10 @@ class MemoryCommunities(_Repo):
     async def save_link(self, link: CommunityLink) -> None:
         self.s.links[(link.platform, link.community_ref)] = copy.deepcopy(link)
 
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        found = [link for key, link in sorted(self.s.links.items()) if key[0] == platform]
+        return copy.deepcopy(found)
+
 
 class MemoryMembers(_Repo):
     section = "membership"
@@ -136,6 +146,14 @@ class MemoryMembers(_Repo):
             if m.community_id == community_id and m.granted_role is not None
         ]
         return copy.deepcopy(sorted(found, key=lambda m: m.display_name))
+
+    async def granted_on(self, platform: str) -> list[Member]:
+        found = [
+            m
+            for m in self.s.members.values()
+            if m.platform == platform and m.granted_role is not None and m.active
+        ]
+        return copy.deepcopy(sorted(found, key=lambda m: m.id))
 
     async def find_by_name(self, community_id: int, name: str) -> list[Member]:
         found = [
@@ -347,6 +365,7 @@ class MemoryUnitOfWork:
         self.platform_state = MemoryPlatformState(store)
         self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
         self.aid_requests = MemoryAidRequests(store)
+        self.request_snapshots = MemoryRequestSnapshots(store)
         self._snapshot: MemoryState | None = None
         self._committed = False
 

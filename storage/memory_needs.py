@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.domain_needs import (
@@ -20,6 +20,7 @@ from bot.domain_needs import (
     Offer,
     Outcome,
     Pause,
+    RequestSnapshot,
     RequestState,
 )
 from storage.needs_export import (
@@ -43,6 +44,7 @@ class NeedsMemoryState:
     offers: dict[int, Offer] = field(default_factory=dict)
     requests: dict[int, AidRequest] = field(default_factory=dict)
     attempts: dict[tuple[int, int], tuple[Outcome, datetime]] = field(default_factory=dict)
+    snapshots: dict[tuple[int, date], RequestSnapshot] = field(default_factory=dict)
 
 
 class _NeedsRepo:
@@ -335,4 +337,23 @@ class MemoryAidRequests(_NeedsRepo):
         doomed = [r.id for r in self.n.requests.values() if r.member_id == member_id]
         for request_id in doomed:
             await self.remove(request_id)
+        return len(doomed)
+
+
+class MemoryRequestSnapshots(_NeedsRepo):
+    async def add(self, snapshot: RequestSnapshot) -> bool:
+        key = (snapshot.community_id, snapshot.day)
+        if key in self.n.snapshots:
+            return False
+        self.n.snapshots[key] = snapshot
+        return True
+
+    async def latest(self, community_id: int) -> RequestSnapshot | None:
+        days = [day for found, day in self.n.snapshots if found == community_id]
+        return self.n.snapshots[(community_id, max(days))] if days else None
+
+    async def purge_before(self, community_id: int, day: date) -> int:
+        doomed = [k for k in self.n.snapshots if k[0] == community_id and k[1] < day]
+        for key in doomed:
+            del self.n.snapshots[key]
         return len(doomed)

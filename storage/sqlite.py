@@ -22,7 +22,12 @@ from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
-from storage.sqlite_needs import SqliteAidRequests, SqliteCheckins, SqliteOffers
+from storage.sqlite_needs import (
+    SqliteAidRequests,
+    SqliteCheckins,
+    SqliteOffers,
+    SqliteRequestSnapshots,
+)
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
@@ -155,6 +160,12 @@ class SqliteCommunities(_Cached):
             ),
         )
 
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        rows = await self._rows(
+            "SELECT * FROM community_links WHERE platform = ? ORDER BY community_ref", (platform,)
+        )
+        return [_link(row) for row in rows]
+
 
 def _member(row: aiosqlite.Row) -> Member:
     return Member(
@@ -240,6 +251,14 @@ class SqliteMembers(_Cached):
             "SELECT * FROM members WHERE community_id = ? AND granted_role IS NOT NULL"
             " ORDER BY display_name",
             (community_id,),
+        )
+        return [_member(row) for row in rows]
+
+    async def granted_on(self, platform: str) -> list[Member]:
+        rows = await self._rows(
+            "SELECT * FROM members WHERE platform = ? AND granted_role IS NOT NULL"
+            " AND left_at IS NULL ORDER BY id",
+            (platform,),
         )
         return [_member(row) for row in rows]
 
@@ -528,6 +547,7 @@ class SqliteUnitOfWork:
         self.checkins = SqliteCheckins(db)
         self.offers = SqliteOffers(db)
         self.aid_requests = SqliteAidRequests(db)
+        self.request_snapshots = SqliteRequestSnapshots(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:

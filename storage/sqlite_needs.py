@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -19,6 +19,8 @@ from bot.domain_needs import (
     Offer,
     Outcome,
     Pause,
+    RequestCount,
+    RequestSnapshot,
     RequestState,
     Tally,
 )
@@ -473,3 +475,46 @@ class SqliteAidRequests(_Repo):
 
     async def erase_member(self, member_id: int) -> int:
         return await self._change("DELETE FROM aid_requests WHERE member_id = ?", (member_id,))
+
+
+def _snapshot(row: aiosqlite.Row) -> RequestSnapshot:
+    return RequestSnapshot(
+        community_id=row["community_id"],
+        day=date.fromisoformat(row["day"]),
+        taken_at=dt(row["taken_at"]),
+        threshold=row["threshold"],
+        members=row["members"],
+        counts=tuple(RequestCount(c, w, h) for c, w, h in json.loads(row["counts"])),
+    )
+
+
+class SqliteRequestSnapshots(_Repo):
+    async def add(self, snapshot: RequestSnapshot) -> bool:
+        counts = [[c.category, c.waiting, c.helped] for c in snapshot.counts]
+        changed = await self._change(
+            "INSERT OR IGNORE INTO request_snapshots"
+            " (community_id, day, taken_at, threshold, members, counts)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                snapshot.community_id,
+                snapshot.day.isoformat(),
+                ts(snapshot.taken_at),
+                snapshot.threshold,
+                snapshot.members,
+                json.dumps(counts),
+            ),
+        )
+        return changed > 0
+
+    async def latest(self, community_id: int) -> RequestSnapshot | None:
+        row = await self._row(
+            "SELECT * FROM request_snapshots WHERE community_id = ? ORDER BY day DESC LIMIT 1",
+            (community_id,),
+        )
+        return _snapshot(row) if row else None
+
+    async def purge_before(self, community_id: int, day: date) -> int:
+        return await self._change(
+            "DELETE FROM request_snapshots WHERE community_id = ? AND day < ?",
+            (community_id, day.isoformat()),
+        )

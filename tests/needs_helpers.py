@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 
 from bot.replies import Reply
 from tests.support import World
@@ -63,3 +64,10 @@ async def answer(
     else:
         replies += await world.privately(who, note)
     return replies
+
+
+async def after_the_daily_count(world: World) -> list[Reply]:
+    """Time passes to just after the next daily count of open requests (midnight, UTC here)."""
+    now = world.clock.now()
+    next_day = datetime.combine(now.date() + timedelta(days=1), time(0, 1), tzinfo=now.tzinfo)
+    return await world.advance(next_day - now)

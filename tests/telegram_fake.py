@@ -542,6 +542,19 @@ class FakeBotApi:
         found = self.menus.get(json.dumps(scope, sort_keys=True), [])
         return [command["command"] for command in found]
 
+    async def _api_deletemycommands(self, params: dict[str, Any]) -> Any:
+        scope = params.get("scope") or {"type": "default"}
+        self.menus.pop(json.dumps(scope, sort_keys=True), None)
+        return True
+
+    def menu_calls(self) -> list[tuple[str, dict[str, Any]]]:
+        """setMyCommands and deleteMyCommands so far, each with its scope."""
+        return [
+            (method, params.get("scope") or {"type": "default"})
+            for method, params in self.calls
+            if method in ("setMyCommands", "deleteMyCommands")
+        ]
+
     def _group(self, params: dict[str, Any]) -> Chat:
         chat = self.chats.get(params.get("chat_id", 0))
         if chat is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from tests.needs_helpers import answer, community
+from tests.needs_helpers import after_the_daily_count, answer, community
 from tests.support import World, public, text
 
 TOO_FEW = "checked in: too few to share anything more without risking someone's privacy"
@@ -100,8 +100,9 @@ async def test_open_requests_in_a_small_community_point_at_nobody(world: World) 
     await community(world, "bob", "carla", "dan")
     for name in ("bob", "carla", "dan"):
         await world.say(name, "/need food")
+    await after_the_daily_count(world)
     report = text(await world.say("ana", "/report needs"))
-    requests = report.split("Open requests")[1]
+    requests = report.split("Open requests")[1].split("00:00")[1]
     assert "Too few members to show open requests" in requests
     assert "waiting" not in requests and "3" not in requests.split("Small numbers")[0]
 
@@ -110,6 +111,7 @@ async def test_open_requests_from_nearly_everyone_read_as_most(world: World) -> 
     await community(world, *EIGHT)
     for name in EIGHT:  # everyone but ana asks a hand with food; nobody offers
         await world.say(name, "/need food")
+    await after_the_daily_count(world)
     report = text(await world.say("ana", "/report needs"))
     assert "food: 5 or more waiting for a helper, fewer than 3 with a helper" in report
     assert "7 waiting" not in report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.needs_helpers import answer, community
+from tests.needs_helpers import after_the_daily_count, answer, community
 from tests.support import World, text
 
 
@@ -65,7 +65,9 @@ async def test_open_requests_are_counts_per_category(world: World) -> None:
     for name in ("bob", "carla", "dan"):
         await world.say(name, "/need food")
     await world.say("eve", "/need housing")
+    await after_the_daily_count(world)
     report = text(await world.say("ana", "/report needs"))
+    assert "as of Tue 3 Mar, 00:00" in report
     assert "food: 3 waiting for a helper, fewer than 3 with a helper found" in report
     assert "housing" in report and "1 " not in report
     for name in ("bob", "carla", "dan", "eve"):

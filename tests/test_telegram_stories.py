@@ -161,7 +161,7 @@ async def test_help_in_a_group_answers_the_asker(tg: TelegramWorld) -> None:
 async def test_command_menus_come_from_the_core_declarations(tg: TelegramWorld) -> None:
     await tg.say(tg.bob, "hello")  # Hearth meets the group
     everyone = tg.fake.menu({"type": "default"})
-    admins = tg.fake.menu({"type": "chat_administrators", "chat_id": GROUP_ID})
+    admins = tg.fake.menu({"type": "all_chat_administrators"})
     assert {"help", "mydata", "forgetme", "nudge"} <= set(everyone)
     assert "setup" not in everyone and "mods" not in everyone
     assert {"help", "setup", "mods", "schedule"} <= set(admins)

@@ -7,24 +7,26 @@ outgoing.py for how replies reach people, and pacing.py for Telegram's rate limi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChatAdministrators, BotCommandScopeDefault, Update
+from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import Application
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
+from adapters.telegram.menus import Menus
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
 from adapters.telegram.private import PrivateChats
-from adapters.telegram.session import PLATFORM, Session, is_in
+from adapters.telegram.session import PLATFORM, Session
 from adapters.telegram.transport import Transport, failure_kind
 from bot.hearth import Hearth
 from bot.replies import Reply
@@ -75,7 +77,7 @@ class TelegramAdapter:
         self.admins = AdminCache(self._fetch_admins, admin_ttl, monotonic)
         self.topics = Topics()
         self.chats = PrivateChats()
-        self._menus: set[int] = set()  # groups whose administrators' menu is set
+        self._menus: Menus | None = None
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._session: Session | None = None
         self._outgoing: Outgoing | None = None
@@ -135,12 +137,11 @@ class TelegramAdapter:
             raise
         session = self._session = Session(hearth, app.bot, app.bot.username)
         self._outgoing = Outgoing(session, self.topics, self.chats, self._deep_link_every)
-        incoming = Incoming(
-            session, People(self.admins), self._outgoing, self.chats, self.topics, self._menu_for
-        )
+        incoming = Incoming(session, People(self.admins), self._outgoing, self.chats, self.topics)
         incoming.register(app)
-        app.add_handler(ChatMemberHandler(self._on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-        await app.bot.set_my_commands(self._menu(Role.MEMBER), scope=BotCommandScopeDefault())
+        menus = self._menus = Menus(app.bot, hearth.store, self._menu)
+        await menus.sync()  # before polling: every group's administrators see theirs at once
+        hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(
@@ -154,6 +155,10 @@ class TelegramAdapter:
         app = self._application
         if app is None:
             return
+        if self._menus is not None:
+            with contextlib.suppress(ValueError):
+                self.session.hearth.listeners.remove(self._menus.changed)
+            await self._menus.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()  # confirms the updates handled so far to Telegram
         if app.running:
@@ -185,23 +190,6 @@ class TelegramAdapter:
         if len(commands) > MAX_COMMANDS:
             log.warning("more than %d commands; the menu shows the first ones", MAX_COMMANDS)
         return commands[:MAX_COMMANDS]
-
-    async def _menu_for(self, chat_id: int, *, again: bool = False) -> None:
-        """Administrators of a group see the moderator commands too (set once per process)."""
-        if chat_id in self._menus and not again:
-            return
-        self._menus.add(chat_id)
-        try:
-            await self.session.bot.set_my_commands(
-                self._menu(Role.MODERATOR), scope=BotCommandScopeChatAdministrators(chat_id)
-            )
-        except TelegramError as error:
-            log.warning("could not set the administrators' menu of a group: %s", error)
-
-    async def _on_my_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        change = update.my_chat_member
-        if change is not None and is_in(change.new_chat_member):
-            await self._menu_for(change.chat.id, again=True)  # added to a group
 
     async def _fetch_admins(self, chat_id: int) -> dict[int, str] | None:
         try:

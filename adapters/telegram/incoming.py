@@ -100,7 +100,6 @@ class Incoming:
         outgoing: Outgoing,
         chats: PrivateChats,
         topics: Topics,
-        seen_group: Callable[[int], Awaitable[None]],
     ) -> None:
         self.session = session
         self.hearth = session.hearth
@@ -108,7 +107,6 @@ class Incoming:
         self.outgoing = outgoing
         self.chats = chats
         self.topics = topics
-        self.seen_group = seen_group  # e.g. sets the administrators' command menu there
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(MessageHandler(filters.ALL, self._learn_topics), group=-1)
@@ -139,7 +137,6 @@ class Incoming:
             return False
 
     async def _group_origin(self, chat: Chat, person: Person, thread: int | None) -> Origin:
-        await self.seen_group(chat.id)
         return Origin(
             PLATFORM,
             str(chat.id),

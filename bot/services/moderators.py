@@ -6,6 +6,8 @@ already know as admins.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.catalog import Markup
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
@@ -13,6 +15,7 @@ from bot.domain import Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.ports import Store
 from bot.roles import Role
 
 feature = Feature("moderators")
@@ -63,3 +66,24 @@ async def mods(ctx: CommandContext, args: Args) -> None:
         await ctx.uow.members.save(member)
         await ctx.audit_action("removed moderator from", member)
         ctx.say("mods_removed", name=member.display_name)
+
+
+@dataclass(frozen=True, order=True)
+class Granted:
+    """A moderator granted with /mods, in one of their community's places on a platform."""
+
+    community_ref: str
+    user_ref: str
+    role: Role
+
+
+async def granted_on(store: Store, platform: str) -> list[Granted]:
+    """Everyone granted a role with /mods on a platform, for the menus an adapter shows them:
+    the platform cannot know them as moderators on its own."""
+    found: list[Granted] = []
+    async with store.unit_of_work() as uow:
+        for member in await uow.members.granted_on(platform):
+            for link in await uow.communities.links(member.community_id):
+                if link.platform == platform and member.granted_role is not None:
+                    found.append(Granted(link.community_ref, member.user_ref, member.granted_role))
+    return sorted(found)

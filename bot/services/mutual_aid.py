@@ -22,7 +22,7 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import handoffs, needs_config, welcome
+from bot.services import handoffs, needs_config, needs_snapshot, welcome
 from bot.services.reflections.digest import shorten
 from bot.welcome_records import Contribution
 
@@ -312,6 +312,7 @@ async def open_request(
         payload={"request": request.id},
         member_id=member.id,
     )
+    await needs_snapshot.plan(ctx)  # so that the daily count of open requests runs
     sought = await seek(ctx, request, tell_if_none=False)
     return Opened.ASKING if sought is Sought.OFFERER else Opened.NOBODY
 

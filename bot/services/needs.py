@@ -7,6 +7,7 @@ from bot.services import (
     checkins,
     mutual_aid,
     needs_report,
+    needs_snapshot,
 )
 
 needs_features = (
@@ -14,4 +15,5 @@ needs_features = (
     checkin_questions.feature,
     mutual_aid.feature,
     needs_report.feature,
+    needs_snapshot.feature,
 )

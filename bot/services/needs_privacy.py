@@ -23,16 +23,26 @@ one who was okay. So, under the threshold T:
    nothing to what was already published; a lower threshold reveals nothing more.
 
 Open requests follow the same rules, counted among the members who could have made them:
-waiting and helper-found are the two shown figures, members without a request the rest.
+waiting and helper-found are the two shown figures, members without a request the rest. They
+change at any moment, so they are never shown live: a moderator with their own request open
+who read "fewer than 2", then "2 waiting", then "fewer than 2" again would know that exactly
+one other person asked, and when. They are counted once a day (needs_snapshot) and only the
+latest count is shown, under the threshold in force when it was taken (a higher one since
+hides it until the next count). Residual risk: two consecutive daily counts can still be
+compared; an exact figure that moves by one says that, over that day, one more (or fewer)
+request was open, though not whose, and a request opened and closed within one day is never
+counted at all. Someone who also knows who asked during that day (having seen them in person,
+say) could put the two together; daily granularity and the suppression above are what keep
+that from pointing at anyone by the figures alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from bot.domain_needs import AidRequest, CheckinRound, RequestState
+from bot.domain_needs import AidRequest, CheckinRound, RequestCount, RequestState
 
 MIN_THRESHOLD = 2
 
@@ -257,22 +267,27 @@ class RequestView:
     helped: Cell  # a helper is being asked, has said yes, or was introduced
 
 
-def view_requests(
-    requests: Sequence[AidRequest], threshold: int, categories: Sequence[str], members: int
-) -> list[RequestView] | None:
-    """Open requests per category, as two disjoint figures among `members` who could ask.
-
-    A member has at most one open request per category, so the members without one are the
-    never-shown rest. Every category is listed, busy or not, so that being listed says nothing
-    either. None: too few members to show any figure without pointing at someone.
-    """
-    if not splits_safely(members, threshold):
-        return None
+def count_requests(requests: Iterable[AidRequest], categories: Iterable[str]) -> list[RequestCount]:
+    """Waiting and helper-found requests per category; every category is listed, busy or not,
+    so that being listed says nothing either."""
     counts: dict[str, list[int]] = {category: [0, 0] for category in categories}
     for request in requests:
         pair = counts.setdefault(request.category, [0, 0])
         pair[0 if request.state is RequestState.UNMATCHED else 1] += 1
+    return [RequestCount(category, *pair) for category, pair in counts.items()]
+
+
+def view_requests(
+    counts: Iterable[RequestCount], threshold: int, members: int
+) -> list[RequestView] | None:
+    """Open requests per category, as two disjoint figures among `members` who could ask.
+
+    A member has at most one open request per category, so the members without one are the
+    never-shown rest. None: too few members to show any figure without pointing at someone.
+    """
+    if not splits_safely(members, threshold):
+        return None
     return [
-        RequestView(category, *split(members, waiting, helped, threshold))
-        for category, (waiting, helped) in counts.items()
+        RequestView(count.category, *split(members, count.waiting, count.helped, threshold))
+        for count in counts
     ]

@@ -12,10 +12,10 @@ from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
 from bot.domain_needs import CheckinRound
 from bot.feature import Feature
-from bot.services import needs_config
+from bot.services import needs_config, needs_snapshot
 from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
 from bot.services.reports import report_period
-from bot.wording import day
+from bot.wording import day, moment
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
@@ -71,8 +71,8 @@ def render_round(
 
 @feature.report("needs")
 async def report(ctx: CommandContext, period: str | None) -> None:
-    """Closed rounds in the period (a bare number counts days, like every /report) and open
-    requests, suppressed."""
+    """Closed rounds in the period (a bare number counts days, like every /report) and the
+    latest daily count of open requests, suppressed."""
     span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
     since = ctx.now - span
     threshold = needs_config.threshold(ctx.community)
@@ -84,19 +84,42 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         )
         body = render_round(ctx, found, report_view(found, threshold), ctx.language)
         parts.append(f"{heading}\n{body}")
-    requests = await ctx.uow.aid_requests.open_in(ctx.community.id)
-    members = {m.id for m in await ctx.uow.members.active(ctx.community.id)}
-    members |= {r.member_id for r in requests}  # whoever could have asked
-    views = view_requests(requests, threshold, needs_config.categories(ctx.community), len(members))
-    request_lines, quiet = [], []
+    ctx.say(
+        "needs_report",
+        since=day(ctx, since, ctx.language),
+        rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
+        requests=await requests_part(ctx, threshold),
+        threshold=threshold,
+    )
+
+
+async def requests_part(ctx: CommandContext, threshold: int) -> Markup:
+    """The latest daily count of open requests, never a live one (see needs_snapshot)."""
+    snapshot = await ctx.uow.request_snapshots.latest(ctx.community.id)
+    if snapshot is None:
+        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language)
+        return Markup(ctx.text("needs_report_requests_first", ctx.language, when=when))
+    lines = [
+        ctx.text(
+            "needs_report_requests_heading",
+            ctx.language,
+            when=moment(ctx, snapshot.taken_at, ctx.language),
+        )
+    ]
+    if threshold > snapshot.threshold:  # counted under a lower one: shown again once recounted
+        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language)
+        lines.append(ctx.text("needs_report_requests_hidden", ctx.language, when=when))
+        return Markup("\n".join(lines))
+    views = view_requests(snapshot.counts, snapshot.threshold, snapshot.members)
     if views is None:
-        request_lines.append(ctx.text("needs_report_requests_too_few", ctx.language))
+        lines.append(ctx.text("needs_report_requests_too_few", ctx.language))
+    quiet = []
     for view in views or []:
         label = needs_config.category_label(ctx, view.category, ctx.language)
         if view.waiting.kind is Kind.FEWER and view.helped.kind is Kind.FEWER:
             quiet.append(label)
             continue
-        request_lines.append(
+        lines.append(
             ctx.text(
                 "needs_report_requests_line",
                 ctx.language,
@@ -106,8 +129,8 @@ async def report(ctx: CommandContext, period: str | None) -> None:
             )
         )
     if quiet:
-        fewer = ctx.text("needs_fewer_than", ctx.language, n=threshold)
-        request_lines.append(
+        fewer = ctx.text("needs_fewer_than", ctx.language, n=snapshot.threshold)
+        lines.append(
             ctx.text(
                 "needs_report_requests_quiet",
                 ctx.language,
@@ -115,10 +138,4 @@ async def report(ctx: CommandContext, period: str | None) -> None:
                 fewer=fewer,
             )
         )
-    ctx.say(
-        "needs_report",
-        since=day(ctx, since, ctx.language),
-        rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
-        requests=Markup("\n".join(request_lines)),
-        threshold=threshold,
-    )
+    return Markup("\n".join(lines))
