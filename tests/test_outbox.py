@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.replies import Reply, Visibility
 from bot.ports import Store
+from bot.replies import Reply, Visibility
 from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 from tests.support import START, World, text
