@@ -4,10 +4,11 @@ Two Hearths on one file would both run the same schedules and both drain the sam
 everyone would hear everything twice. The lock is `flock` on a sidecar file `<db>.lock`, not a
 row or a pid file: the kernel drops it the moment the process ends, however it ends (SIGKILL
 and power loss included), so a crash never leaves a stale lock that someone must clear by
-hand. The file itself stays on disk and names the pid of the holder, for the refusal message;
-its presence means nothing, but deleting it while Hearth runs would let a second one in. SQLite's own file locks cannot do this job: WAL mode lets any
-number of connections share the file by design, and holding an exclusive SQLite lock would
-shut out every reader, such as an operator's `sqlite3 hearth.db`.
+hand. The file stays on disk and names the holder's pid, for the refusal message; its presence
+means nothing, but deleting it while Hearth runs would let a second one in. SQLite's own file
+locks cannot do this job: WAL mode lets any number of connections share the file by design,
+and holding an exclusive SQLite lock would shut out every reader, such as an operator's
+`sqlite3 hearth.db`.
 
 flock is per open file, so even a second store opened in the same process is refused; tests
 that mean to share a file (two pumps on one database, a look at the file while a Hearth runs)
