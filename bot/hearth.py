@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
+import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +52,9 @@ OUTBOX_BATCH = 100
 OUTBOX_FIRST_RETRY = timedelta(seconds=30)
 OUTBOX_LONGEST_WAIT = timedelta(hours=1)
 OUTBOX_MAX_ATTEMPTS = 12
+# A claimed batch is sent well within its lease; past LEASE - MARGIN the rest is let go first.
+OUTBOX_LEASE = timedelta(minutes=5)
+OUTBOX_LEASE_MARGIN = timedelta(minutes=1)
 T = TypeVar("T")
 MAX_SUGGESTIONS = 25
 
@@ -114,6 +119,8 @@ class Hearth:
         self.deliver_in_background = False
         self._outbox_waiting = asyncio.Event()
         self._flushing = asyncio.Lock()
+        # Who holds this process's outbox claims, readable in the database by an operator.
+        self.sender = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._stopping = False
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
         self.outcomes: Counter[str] = Counter()
@@ -524,25 +531,32 @@ class Hearth:
     async def flush_outbox(self) -> int:
         """Hand every due message to its platform, removing each once it has been taken.
 
-        A message is removed right after its platform accepted it, so a crash can at worst
-        repeat the one message that was in flight; one that fails is retried with backoff and
-        given up, loudly, only after many tries.
+        Messages are claimed a batch at a time (committed before any is sent), so another
+        Hearth on the same database never sends them too; a message is removed right after its
+        platform accepted it, so a crash can at worst repeat the one message that was in
+        flight. One that fails is retried with backoff and given up, loudly, only after many
+        tries. What is still claimed when this stops is let go for whoever sends next.
         """
         if self.outbox is None:
             return 0
         delivered = 0
         async with self._flushing:
             tried: set[int] = set()
-            while True:
+            while not self._stopping:
+                now = self.clock.now()
                 async with self.store.unit_of_work() as uow:
-                    batch = await uow.outbox.pending(self.clock.now(), OUTBOX_BATCH)
-                batch = [m for m in batch if m.id not in tried]
-                if not batch or self._stopping:
-                    break
+                    claimed = await uow.outbox.claim(
+                        now, batch=OUTBOX_BATCH, lease=OUTBOX_LEASE, owner=self.sender
+                    )
+                    await uow.commit()
+                batch = [m for m in claimed if m.id not in tried]
+                lapse = now + OUTBOX_LEASE - OUTBOX_LEASE_MARGIN
+                handled = 0
                 for message in batch:
-                    if self._stopping:
+                    if self._stopping or self.clock.now() >= lapse:
                         break
                     tried.add(message.id)
+                    handled += 1
                     try:
                         await self.outbox.deliver([message.reply])
                     except Exception:
@@ -558,6 +572,12 @@ class Hearth:
                         await uow.outbox.remove(message.id)
                         await uow.commit()
                     delivered += 1
+                if handled < len(claimed):  # some still claimed, not sent: for the next try
+                    async with self.store.unit_of_work() as uow:
+                        await uow.outbox.release(self.sender)
+                        await uow.commit()
+                if not batch:
+                    break
         return delivered
 
     async def keep(self, replies: Sequence[Reply]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
@@ -353,18 +353,38 @@ class OutboxRepository(PersonalData, Protocol):
     """Messages that scheduled work decided to send, kept until the platform has taken them.
 
     They are written in the same transaction as the work that decided them, so a crash never
-    loses one, and removed one by one as they are delivered, so a restart does not resend.
+    loses one, and removed one by one as they are delivered, so a restart does not resend. A
+    sender claims what it is about to send, so two senders on one database never send the same
+    message; a claim lapses after its lease, so a dead sender's messages still go out.
     """
 
     async def add(self, reply: Reply, now: datetime) -> int: ...
 
-    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]: ...
+    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Due messages, claimed or not: a look at what waits; sending goes through `claim`."""
+        ...
+
+    async def claim(
+        self, now: datetime, *, batch: int, lease: timedelta, owner: str
+    ) -> list[OutboxMessage]:
+        """Up to `batch` due messages nobody holds (or whose holder's lease ran out), oldest
+        first, now held by `owner` until now + lease. Choosing and claiming are one atomic
+        step of this unit of work, which must commit before anything is sent."""
+        ...
+
+    async def release(self, owner: str) -> None:
+        """Let go of what `owner` still holds (a sender stopping), so it is due again at once."""
+        ...
 
     async def remove(self, message_id: int) -> None: ...
 
-    async def postpone(self, message_id: int, until: datetime) -> None: ...
+    async def postpone(self, message_id: int, until: datetime) -> None:
+        """Try again at `until`: one more attempt counted, and no longer claimed by anyone."""
+        ...
 
-    async def earliest(self) -> datetime | None: ...
+    async def earliest(self) -> datetime | None:
+        """When the next message may be claimed: due, and not held under a running lease."""
+        ...
 
 
 class UnitOfWork(Protocol):

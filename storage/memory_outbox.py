@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain import OutboxMessage
@@ -19,6 +19,13 @@ class OutboxRow:
     message: OutboxMessage
     created_at: datetime
     next_attempt_at: datetime
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
+
+    def claimable_at(self) -> datetime:
+        if self.claimed_until is None:
+            return self.next_attempt_at
+        return max(self.next_attempt_at, self.claimed_until)
 
 
 @dataclass
@@ -45,6 +52,21 @@ class MemoryOutbox:
         due = sorted(i for i, row in self._rows.items() if row.next_attempt_at <= now)
         return [self._rows[i].message for i in due[:limit]]
 
+    async def claim(
+        self, now: datetime, *, batch: int, lease: timedelta, owner: str
+    ) -> list[OutboxMessage]:
+        # Units of work take turns on the store, so choosing and claiming cannot interleave.
+        free = sorted(i for i, row in self._rows.items() if row.claimable_at() <= now)[:batch]
+        for i in free:
+            self._rows[i].claimed_by = owner
+            self._rows[i].claimed_until = now + lease
+        return [self._rows[i].message for i in free]
+
+    async def release(self, owner: str) -> None:
+        for row in self._rows.values():
+            if row.claimed_by == owner:
+                row.claimed_by = row.claimed_until = None
+
     async def remove(self, message_id: int) -> None:
         self._rows.pop(message_id, None)
 
@@ -54,9 +76,10 @@ class MemoryOutbox:
             attempts = row.message.attempts + 1
             row.message = replace(row.message, attempts=attempts)
             row.next_attempt_at = until
+            row.claimed_by = row.claimed_until = None
 
     async def earliest(self) -> datetime | None:
-        return min((row.next_attempt_at for row in self._rows.values()), default=None)
+        return min((row.claimable_at() for row in self._rows.values()), default=None)
 
     def _addressed_to(self, member_id: int) -> list[int]:
         member = self._store.state.members.get(member_id)

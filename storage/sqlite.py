@@ -22,6 +22,7 @@ from bot.roles import Role
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
+from storage.sqlite_lock import DatabaseLock, hold_database_lock
 from storage.sqlite_needs import (
     SqliteAidRequests,
     SqliteCheckins,
@@ -611,24 +612,40 @@ class SqliteUnitOfWork:
 class SqliteStore:
     """One connection per process; units of work take turns on it so transactions never mix."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, file_lock: DatabaseLock | None = None) -> None:
         self.db = db
         self.lock = asyncio.Lock()
         self.cache = ContextCache()
+        self._file_lock = file_lock
 
     @classmethod
-    async def open(cls, path: str | Path) -> SqliteStore:
+    async def open(cls, path: str | Path, *, exclusive: bool = True) -> SqliteStore:
         """Open and migrate the file, or refuse in one line (StartupProblem) with the
-        connection closed: its thread left running would keep the process alive."""
+        connection closed: its thread left running would keep the process alive.
+
+        `exclusive` (the default) holds the file's lock (storage.sqlite_lock) until `close`,
+        so a second Hearth on the same file is refused before it touches anything. Holding
+        it, this store is the only sender, so outbox claims found in the file were left by a
+        process that died: they are returned at once instead of after their lease. Only tests
+        that knowingly share a file pass False.
+        """
         folder = Path(path).parent
         if not folder.is_dir():
             raise StartupProblem(
                 f"database {path}: the folder {folder} does not exist; create it or point"
                 " HEARTH_DATABASE at a file in an existing folder"
             )
+        file_lock = None
+        if exclusive:
+            try:
+                file_lock = hold_database_lock(path)
+            except OSError:
+                raise _not_writable(path) from None  # the lock file could not be made
         try:
             db = await aiosqlite.connect(str(path), isolation_level=None)
         except sqlite3.Error as error:
+            if file_lock is not None:
+                file_lock.release()
             raise _unusable(path, error) from None
         try:
             db.row_factory = aiosqlite.Row
@@ -636,10 +653,17 @@ class SqliteStore:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA busy_timeout = 5000")
-            store = cls(db)
+            store = cls(db, file_lock)
             await store.migrate()
+            if exclusive:
+                await db.execute(
+                    "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
+                    " WHERE claimed_by IS NOT NULL"
+                )
         except BaseException as error:
             await db.close()
+            if file_lock is not None:
+                file_lock.release()
             if isinstance(error, sqlite3.Error):
                 raise _unusable(path, error) from None
             raise
@@ -671,7 +695,11 @@ class SqliteStore:
         return SqliteUnitOfWork(self)
 
     async def close(self) -> None:
-        await self.db.close()
+        try:
+            await self.db.close()
+        finally:
+            if self._file_lock is not None:
+                self._file_lock.release()  # only once the connection is closed
 
 
 def _statements(sql: str) -> list[str]:
@@ -696,11 +724,15 @@ def _unusable(path: str | Path, error: sqlite3.Error) -> StartupProblem:
             " stop it or point HEARTH_DATABASE at another file"
         )
     if "unable to open" in reason or "readonly" in reason:
-        return StartupProblem(
-            f"database {path} cannot be opened for writing; check that it is a file Hearth may"
-            " write (and its folder too), or point HEARTH_DATABASE at another file"
-        )
+        return _not_writable(path)
     return StartupProblem(
         f"database {path} cannot be used ({reason}); restore a backup or point"
         " HEARTH_DATABASE at another file"
+    )
+
+
+def _not_writable(path: str | Path) -> StartupProblem:
+    return StartupProblem(
+        f"database {path} cannot be opened for writing; check that it is a file Hearth may"
+        " write (and its folder too), or point HEARTH_DATABASE at another file"
     )

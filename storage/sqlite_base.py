@@ -58,6 +58,11 @@ class SqliteSession:
         cursor = await self.conn.execute(sql, params)
         return cursor.rowcount
 
+    async def change_returning(self, sql: str, params: Sequence[Any]) -> list[aiosqlite.Row]:
+        """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
+        await self._begin()
+        return list(await self.conn.execute_fetchall(sql, params))
+
     async def commit(self) -> None:
         if self.writing:
             await self.conn.commit()
@@ -85,3 +90,6 @@ class SqliteRepo:
 
     async def _change(self, sql: str, params: Sequence[Any]) -> int:
         return await self.db.change(sql, params)
+
+    async def _returning(self, sql: str, params: Sequence[Any]) -> list[aiosqlite.Row]:
+        return await self.db.change_returning(sql, params)

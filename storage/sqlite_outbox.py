@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -41,17 +41,41 @@ class SqliteOutbox(SqliteRepo):
         )
         return [_message(row) for row in rows]
 
+    async def claim(
+        self, now: datetime, *, batch: int, lease: timedelta, owner: str
+    ) -> list[OutboxMessage]:
+        # One statement under the unit's write lock (BEGIN IMMEDIATE): nobody can claim
+        # between the choice and the claim. PostgreSQL will say SELECT ... FOR UPDATE SKIP LOCKED.
+        rows = await self._returning(
+            "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+            " SELECT id FROM outbox WHERE next_attempt_at <= ?"
+            " AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?)"
+            " RETURNING *",
+            (owner, ts(now + lease), ts(now), ts(now), batch),
+        )
+        return sorted((_message(row) for row in rows), key=lambda m: m.id)
+
+    async def release(self, owner: str) -> None:
+        await self._change(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?",
+            (owner,),
+        )
+
     async def remove(self, message_id: int) -> None:
         await self._change("DELETE FROM outbox WHERE id = ?", (message_id,))
 
     async def postpone(self, message_id: int, until: datetime) -> None:
         await self._change(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+            " claimed_by = NULL, claimed_until = NULL WHERE id = ?",
             (ts(until), message_id),
         )
 
     async def earliest(self) -> datetime | None:
-        row = await self._row("SELECT min(next_attempt_at) AS m FROM outbox")
+        row = await self._row(
+            "SELECT min(max(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS m"
+            " FROM outbox"
+        )
         return opt_dt(row["m"]) if row else None
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:

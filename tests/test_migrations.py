@@ -38,7 +38,8 @@ async def test_upgraded_database_matches_a_fresh_one(
     upgraded = tmp_path / "upgraded.db"
     everything = migrations()
     monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything[:applied_first])
-    store = await SqliteStore.open(upgraded)
+    # An older Hearth: it neither locks the file nor knows the outbox claims it would clear.
+    store = await SqliteStore.open(upgraded, exclusive=False)
     await store.close()
     monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything)
     store = await SqliteStore.open(upgraded)

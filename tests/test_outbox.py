@@ -3,6 +3,7 @@ has taken it, so a crash in the middle of a fan-out loses nothing and repeats no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.ports import Store
 from bot.replies import Reply, Visibility
+from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 from tests.support import START, World, text
 
@@ -38,6 +41,7 @@ class Platform:
         if self.die_after is not None and len(self.delivered) >= self.die_after:
             raise Crash
         self.delivered.extend(replies)
+        await asyncio.sleep(0)  # a real send waits on the network: other work runs meanwhile
 
 
 def first_questions(delivered: Sequence[Reply]) -> Counter[str]:
@@ -51,12 +55,16 @@ def first_questions(delivered: Sequence[Reply]) -> Counter[str]:
 
 async def _community_with_a_schedule(path: Path, clock: FakeClock) -> None:
     store = await SqliteStore.open(path)
+    await _community_with_a_schedule_in(store, clock)
+    await store.close()
+
+
+async def _community_with_a_schedule_in(store: Store, clock: FakeClock) -> None:
     world = World(store=store, clock=clock)
     world.make_admin("ana")
     for name in MEMBERS:
         await world.say(name, "hello")
     await world.say("ana", "/schedule checkin mon 10:00")
-    await store.close()
 
 
 async def test_a_crash_half_way_through_a_fan_out_sends_each_check_in_exactly_once(
@@ -149,3 +157,68 @@ async def test_in_a_running_hearth_a_command_s_fan_out_waits_in_the_outbox(
     world.hearth.outbox = platform
     assert await world.hearth.flush_outbox() >= 4
     assert set(first_questions(platform.delivered)) >= set(MEMBERS[:4])
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_two_hearths_pumping_one_database_send_each_check_in_once(
+    tmp_path: Path, kind: str
+) -> None:
+    """Two pumps drain the same outbox side by side (on SQLite through two connections, as
+    two processes would): each message is claimed by one of them, so it goes out once."""
+    clock = FakeClock(START)
+    stores: list[Store]
+    if kind == "sqlite":  # two connections to one file, as two processes would have
+        path = tmp_path / "hearth.db"
+        await _community_with_a_schedule(path, clock)
+        stores = [await SqliteStore.open(path, exclusive=False) for _ in range(2)]
+    else:
+        shared = MemoryStore()
+        await _community_with_a_schedule_in(shared, clock)
+        stores = [shared, shared]
+    clock.advance(timedelta(hours=1, minutes=1))  # the round falls due
+    try:
+        first, second = World(store=stores[0], clock=clock), World(store=stores[1], clock=clock)
+        first.hearth.deliver_in_background = True  # the round waits in the outbox
+        await first.hearth.run_due()
+        platforms = [Platform(), Platform()]
+        first.hearth.outbox, second.hearth.outbox = platforms
+        await asyncio.gather(first.hearth.flush_outbox(), second.hearth.flush_outbox())
+    finally:
+        if kind == "sqlite":
+            for store in stores:
+                await store.close()
+
+    delivered = platforms[0].delivered + platforms[1].delivered
+    assert first_questions(delivered) == Counter({name: 1 for name in ["ana", *MEMBERS]})
+    assert sum("Check-in time." in text([r]) for r in delivered) == 1
+
+
+class SlowPlatform(Platform):
+    """Each send takes two minutes, and meanwhile another pump looks for work to take."""
+
+    def __init__(self, clock: FakeClock, rival: World) -> None:
+        super().__init__()
+        self.clock = clock
+        self.rival = rival
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        self.clock.advance(timedelta(minutes=2))
+        await self.rival.hearth.flush_outbox()
+        await super().deliver(replies)
+
+
+async def test_a_slow_pump_lets_go_before_its_lease_runs_out_so_no_message_goes_twice(
+    store: Store,
+) -> None:
+    clock = FakeClock(START)
+    await _community_with_a_schedule_in(store, clock)
+    clock.advance(timedelta(hours=1, minutes=1))
+    slow, rival = World(store=store, clock=clock), World(store=store, clock=clock)
+    slow.hearth.deliver_in_background = True
+    await slow.hearth.run_due()
+    rival.hearth.outbox = quick = Platform()
+    slow.hearth.outbox = slowly = SlowPlatform(clock, rival)
+    await slow.hearth.flush_outbox()
+
+    delivered = slowly.delivered + quick.delivered
+    assert first_questions(delivered) == Counter({name: 1 for name in ["ana", *MEMBERS]})

@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain import CommunityLink, Conversation, Schedule
 from bot.ports import Store
+from bot.replies import Reply, Target, Visibility
 from bot.roles import Role
 
 NOW = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
@@ -189,3 +190,65 @@ async def test_conversations_and_processed_events(store: Store) -> None:
         assert await uow.conversations.erase_member(ana.id) == 1
         assert await uow.conversations.get(ana.id) is None
         assert not await uow.events.claim("test", "update-1", NOW)
+
+
+LEASE = timedelta(minutes=5)
+
+
+async def _outbox_with(store: Store, count: int) -> list[int]:
+    """`count` private messages due now, one per person."""
+    async with store.unit_of_work() as uow:
+        ids = [
+            await uow.outbox.add(
+                Reply(f"Hello {n}", Target("test", "g1", user_ref=f"u{n}"), Visibility.PRIVATE),
+                NOW,
+            )
+            for n in range(count)
+        ]
+        await uow.commit()
+    return ids
+
+
+async def _claim(store: Store, owner: str, at: datetime, batch: int = 10) -> list[int]:
+    async with store.unit_of_work() as uow:
+        claimed = await uow.outbox.claim(at, batch=batch, lease=LEASE, owner=owner)
+        await uow.commit()
+    return [m.id for m in claimed]
+
+
+async def test_two_pumps_never_claim_the_same_message(store: Store) -> None:
+    ids = await _outbox_with(store, 7)
+    first = await _claim(store, "pump-a", NOW, batch=4)
+    second = await _claim(store, "pump-b", NOW, batch=4)
+    assert first == ids[:4]  # oldest first
+    assert second == ids[4:]  # only what nobody holds
+    assert await _claim(store, "pump-a", NOW) == []
+    async with store.unit_of_work() as uow:
+        assert len(await uow.outbox.pending(NOW, 10)) == 7  # claimed, not gone
+        assert await uow.outbox.earliest() == NOW + LEASE  # nothing claimable before then
+
+
+async def test_a_dead_pump_s_claims_come_back_after_the_lease(store: Store) -> None:
+    ids = await _outbox_with(store, 3)
+    assert await _claim(store, "dead", NOW) == ids  # ... and then it died, sending nothing
+    assert await _claim(store, "alive", NOW + LEASE - timedelta(seconds=1)) == []
+    assert await _claim(store, "alive", NOW + LEASE) == ids
+
+
+async def test_a_stopping_pump_lets_go_and_a_failed_message_waits_unclaimed(store: Store) -> None:
+    ids = await _outbox_with(store, 3)
+    await _claim(store, "pump-a", NOW)
+    async with store.unit_of_work() as uow:
+        await uow.outbox.remove(ids[0])  # sent
+        await uow.outbox.postpone(ids[1], NOW + timedelta(seconds=30))  # failed, try later
+        await uow.outbox.release("pump-b")  # holds nothing: changes nothing
+        await uow.commit()
+    assert await _claim(store, "pump-b", NOW) == []
+    async with store.unit_of_work() as uow:
+        await uow.outbox.release("pump-a")  # stopping with ids[2] unsent
+        await uow.commit()
+    assert await _claim(store, "pump-b", NOW) == [ids[2]]
+    assert await _claim(store, "pump-c", NOW + timedelta(seconds=30)) == [ids[1]]
+    async with store.unit_of_work() as uow:
+        waiting = await uow.outbox.pending(NOW + timedelta(seconds=30), 10)
+    assert {m.id: m.attempts for m in waiting} == {ids[1]: 1, ids[2]: 0}
