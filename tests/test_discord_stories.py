@@ -288,7 +288,7 @@ async def test_a_check_in_round_is_answered_with_buttons_in_dms_and_closes_with_
 
     first = only(fake.dms(ana))
     assert "Time for a check-in." in shown(first.content) and "food" in first.content
-    assert [b.split(":", 1)[1].split(":")[0] for b in first.custom_ids()] == ["ci"] * 4
+    assert [b.split(":")[0] for b in first.custom_ids()] == ["ci"] * 4
     asked = await answer_needs(
         fake, bot, ana, first, ["Okay", "Strained", "Okay", "Skip", "Okay", "Unmet"]
     )
