@@ -48,7 +48,7 @@ def said(messages: list[Sent]) -> str:
 
 def control(message: Sent, label: str) -> tuple[str, list[str] | None]:
     """The custom id of the button with this label, or of the select menu that offers it with
-    the value to pick (in a DM both also carry the server)."""
+    the value to pick."""
     found = [c for row in message.components for c in row.get("components", [])]
     for component in found:
         if component.get("label") == label:
