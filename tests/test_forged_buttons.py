@@ -184,9 +184,8 @@ async def test_a_button_pressed_by_anyone_but_its_owner_changes_nothing(
     assert await snapshot(store) == before
     if pressed_by == STRANGER:
         assert text(replies) == (
-            "That button isn't for you: buttons work only for the members of Test community"
-            " they were sent to, and I hold nothing about you there. Nothing was changed,"
-            " and nothing was kept."
+            "That button isn't for you: it works only for the member of Test community it was"
+            " sent to. I hold nothing about you there and changed nothing."
         )
         assert await world.hearth.memberships(PLATFORM, "mallory") == []
 
