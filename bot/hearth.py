@@ -210,6 +210,10 @@ class Hearth:
 
     def _choice(self, event: ChoicePressed) -> Callable[[CommandContext], Awaitable[None]]:
         async def run(ctx: CommandContext) -> None:
+            if ctx.member_is_new:
+                # Every button is sent to a member, so a press never makes one (a forged one
+                # could otherwise): refusing rolls back the member row this context just made.
+                raise Refusal("choice_not_member", community=ctx.community.name)
             prefix, *parts = event.key.split(":")
             handler = self.choices.get(prefix)
             if handler is None:

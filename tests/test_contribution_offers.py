@@ -38,6 +38,7 @@ async def test_a_newcomer_makes_what_they_could_bring_an_offer_and_it_meets_a_ne
 
 async def test_only_its_author_can_make_a_contribution_an_offer(world: World) -> None:
     await onboard(world, "Sam", could_bring="Guitar lessons", buddy=False)
+    await world.say("bob", "hello")
     listed = await world.privately("sam", "/offers")
     kinds = await world.press("sam", button(listed, "Guitar lessons"))
     for key in (button(listed, "Guitar lessons"), button(kinds, "connection")):

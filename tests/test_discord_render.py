@@ -58,16 +58,18 @@ def test_a_few_choices_are_buttons_and_many_are_a_select_menu() -> None:
     assert [b.item.label for b in buttons] == ["Yes", "No"]
     assert [b.item.custom_id for b in buttons] == ["c:yes", "c:no"]
 
-    many = choices_view([Choice(f"n{n}", f"c:{n}") for n in range(30)], guild_id=42)
+    many = choices_view([Choice(f"n{n}", f"c:{n}") for n in range(30)])
     assert many is not None
     selects = [item for item in many.children if isinstance(item, ChoiceSelect)]
-    assert [s.item.custom_id for s in selects] == ["~pick:0:42", "~pick:1:42"]
+    assert [s.item.custom_id for s in selects] == ["~pick:0", "~pick:1"]
     assert [len(s.item.options) for s in selects] == [25, 5]
 
 
-def test_buttons_in_a_direct_message_carry_their_server() -> None:
-    view = choices_view([Choice("Fine", "checkin:1:fine")], guild_id=123)
+def test_a_button_names_no_server_and_an_older_one_that_does_is_read_without_it() -> None:
+    view = choices_view([Choice("Fine", "checkin:1:fine")])
     assert view is not None
     assert [item.custom_id for item in view.children] == [  # type: ignore[attr-defined]
-        "@123:checkin:1:fine"
+        "checkin:1:fine"
     ]
+    older = ChoiceButton.__discord_ui_compiled_template__.fullmatch("@123:checkin:1:fine")
+    assert older is not None and older["key"] == "checkin:1:fine"

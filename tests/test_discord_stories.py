@@ -48,7 +48,7 @@ def said(messages: list[Sent]) -> str:
 
 def control(message: Sent, label: str) -> tuple[str, list[str] | None]:
     """The custom id of the button with this label, or of the select menu that offers it with
-    the value to pick (in a DM both also carry the server)."""
+    the value to pick."""
     found = [c for row in message.components for c in row.get("components", [])]
     for component in found:
         if component.get("label") == label:
@@ -288,7 +288,7 @@ async def test_a_check_in_round_is_answered_with_buttons_in_dms_and_closes_with_
 
     first = only(fake.dms(ana))
     assert "Time for a check-in." in shown(first.content) and "food" in first.content
-    assert [b.split(":", 1)[1].split(":")[0] for b in first.custom_ids()] == ["ci"] * 4
+    assert [b.split(":")[0] for b in first.custom_ids()] == ["ci"] * 4
     asked = await answer_needs(
         fake, bot, ana, first, ["Okay", "Strained", "Okay", "Skip", "Okay", "Unmet"]
     )

@@ -32,6 +32,7 @@ async def test_forgetme_asks_first_and_keeping_changes_nothing(world: World) -> 
 
 
 async def test_someone_else_cannot_press_my_forget_button(world: World) -> None:
+    await world.say("carla", "hello")
     asked = await world.say("bob", "/forgetme")
     yes = asked[0].choices[0]
     assert "meant for someone else" in text(await world.press("carla", yes.key))

@@ -45,6 +45,7 @@ async def test_pressing_share_puts_the_answer_in_the_digest(world: World) -> Non
 
 async def test_only_the_author_can_share_an_answer(world: World) -> None:
     await started(world)
+    await world.say("cy", "hello")
     asked = await world.say("bo", "/reflect The compost finally smells like soil.")
     refused = await world.press("cy", asked[0].choices[0].key, where="#general")
     assert "meant for someone else" in text(refused)

@@ -225,6 +225,7 @@ async def test_a_button_in_the_private_chat(tg: TelegramWorld) -> None:
 
 
 async def test_someone_elses_button_in_the_group_gets_a_popup(tg: TelegramWorld) -> None:
+    await tg.say(tg.bob, "/help")  # Bob is a member Hearth knows
     asked = await tg.say(tg.ana, "/forgetme")  # Ana never started the bot: asked in the group
     assert asked[0].chat_id == GROUP_ID and asked[0].labels
 

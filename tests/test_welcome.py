@@ -209,6 +209,7 @@ async def test_a_follow_up_lets_a_newcomer_ask_for_a_buddy_later(world: World) -
 
 
 async def test_intro_is_posted_only_with_consent(world: World) -> None:
+    await world.say("carla", "hello")
     preview = await world.say("ana", "/intro I grow tomatoes and _love_ soup")
     assert public(preview) == []
     assert "Shall I post it?" in text(to(preview, "ana"))

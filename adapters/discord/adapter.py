@@ -265,7 +265,7 @@ class DiscordAdapter:
             return True
         try:
             channel = await self.client.create_dm(discord.Object(user_id))
-            await self._send_reply(channel.send, reply, dm=True)
+            await self._send_reply(channel.send, reply)
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 log.warning("private message forbidden code=%s", error.code)
@@ -276,9 +276,9 @@ class DiscordAdapter:
         self.places.wrote_to(user_id, reply.target.community_ref)
         return True
 
-    async def _send_reply(self, send: Send, reply: Reply, *, dm: bool = False) -> None:
+    async def _send_reply(self, send: Send, reply: Reply) -> None:
         placeholder = self.hearth.catalog.text("discord_pick")
-        await send_reply(send, reply, dm=dm, pick_placeholder=placeholder)
+        await send_reply(send, reply, pick_placeholder=placeholder)
 
     # -- private reach: direct messages Discord refuses ---------------------------------------
 

@@ -5,12 +5,15 @@ dynamic items when the client starts, so a button sent before a restart still wo
 nothing about a sent message is kept in memory.
 
 custom_id formats (at most 100 characters):
-- `KEY` a choice button in a server channel (the core's Choice.key, at most 64 bytes);
-- `@GUILD:KEY` a choice button in a direct message, which has no server of its own;
-- `~pick:N` / `~pick:N:GUILD` a select menu of choices (each option's value is a Choice.key);
+- `KEY` a choice button (the core's Choice.key, at most 64 bytes);
+- `~pick:N` a select menu of choices (each option's value is a Choice.key);
 - `~resume:FLOW` the channel button offered when private messages could not be delivered;
 - `~answer` the button that opens a modal for a free-text answer (the modal has the same id).
 Core keys are `prefix:part…` with a feature's prefix, so they never start with `~` or `@`.
+
+Anyone can send any custom_id, so none names a server: the server is the interaction's own, and
+in a direct message the adapter resolves it as for any DM. Buttons sent by earlier versions
+(`@GUILD:KEY`, `~pick:N:GUILD`) still work; the server they name is ignored.
 """
 
 from __future__ import annotations
@@ -38,9 +41,7 @@ ANSWER_LIMIT = 4000
 class ComponentHandler(Protocol):
     """What the adapter does when a component is used; the components only parse ids."""
 
-    async def on_choice(
-        self, interaction: discord.Interaction, key: str, guild_id: int | None
-    ) -> None: ...
+    async def on_choice(self, interaction: discord.Interaction, key: str) -> None: ...
 
     async def on_resume(self, interaction: discord.Interaction, flow: str) -> None: ...
 
@@ -82,49 +83,37 @@ def _handler(interaction: discord.Interaction) -> ComponentHandler:
     return handler
 
 
-def _guild(match: re.Match[str]) -> int | None:
-    found = match["guild"]
-    return int(found) if found else None
-
-
 class ChoiceButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"(?:@(?P<guild>[0-9]{1,20}):)?(?P<key>[^~@].*)",
+    template=r"(?:@[0-9]{1,20}:)?(?P<key>[^~@].*)",
 ):
-    def __init__(self, key: str, label: str = "", guild_id: int | None = None) -> None:
-        custom_id = f"@{guild_id}:{key}" if guild_id else key
+    def __init__(self, key: str, label: str = "") -> None:
         super().__init__(
             discord.ui.Button(
                 label=shorten(plain(label), BUTTON_LABEL_LIMIT) or "…",
-                custom_id=custom_id,
+                custom_id=key,
                 style=discord.ButtonStyle.secondary,
             )
         )
         self.key = key
-        self.guild_id = guild_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(match["key"], guild_id=_guild(match))
+        return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _handler(interaction).on_choice(interaction, self.key, self.guild_id)
+        await _handler(interaction).on_choice(interaction, self.key)
 
 
 class ChoiceSelect(
     discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
-    template=r"~pick:(?P<n>[0-9])(?::(?P<guild>[0-9]{1,20}))?",
+    template=r"~pick:(?P<n>[0-9])(?::[0-9]{1,20})?",
 ):
     def __init__(
-        self,
-        n: int,
-        choices: Sequence[Choice] = (),
-        guild_id: int | None = None,
-        placeholder: str | None = None,
+        self, n: int, choices: Sequence[Choice] = (), placeholder: str | None = None
     ) -> None:
-        custom_id = f"~pick:{n}:{guild_id}" if guild_id else f"~pick:{n}"
         options = [
             discord.SelectOption(
                 label=shorten(plain(c.label), OPTION_LABEL_LIMIT) or "…", value=c.key
@@ -133,23 +122,22 @@ class ChoiceSelect(
         ]
         super().__init__(
             discord.ui.Select(
-                custom_id=custom_id,
+                custom_id=f"~pick:{n}",
                 options=options or [discord.SelectOption(label="…", value="~")],
                 placeholder=placeholder,
             )
         )
-        self.guild_id = guild_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(int(match["n"]), guild_id=_guild(match))
+        return cls(int(match["n"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         picked = self.item.values
         if picked:
-            await _handler(interaction).on_choice(interaction, picked[0], self.guild_id)
+            await _handler(interaction).on_choice(interaction, picked[0])
 
 
 class ResumeButton(
@@ -230,7 +218,6 @@ def submitted_text(interaction: discord.Interaction) -> str | None:
 def choices_view(
     choices: Sequence[Choice],
     *,
-    guild_id: int | None = None,
     answer_label: str | None = None,
     pick_placeholder: str | None = None,
 ) -> discord.ui.View | None:
@@ -240,11 +227,11 @@ def choices_view(
     view = discord.ui.View(timeout=None)
     if len(choices) <= MAX_BUTTONS:
         for choice in choices:
-            view.add_item(ChoiceButton(choice.key, choice.label, guild_id))
+            view.add_item(ChoiceButton(choice.key, choice.label))
     else:
         for n in range(min(MAX_SELECTS, -(-len(choices) // OPTIONS_PER_SELECT))):
             batch = choices[n * OPTIONS_PER_SELECT : (n + 1) * OPTIONS_PER_SELECT]
-            view.add_item(ChoiceSelect(n, batch, guild_id, pick_placeholder))
+            view.add_item(ChoiceSelect(n, batch, pick_placeholder))
     if answer_label is not None:
         view.add_item(AnswerButton(answer_label))
     return view

@@ -80,10 +80,8 @@ class Interactions:
             return []
         return await self.hearth.suggest(origin, command, param, typed)
 
-    async def on_choice(
-        self, interaction: discord.Interaction, key: str, guild_id: int | None
-    ) -> None:
-        origin = self.places.origin(interaction, guild_id)
+    async def on_choice(self, interaction: discord.Interaction, key: str) -> None:
+        origin = self.places.origin(interaction)
         if origin is None:
             await self._which_community(interaction)
             return
@@ -220,7 +218,6 @@ class Interactions:
         await send_reply(
             asker(interaction, ephemeral),
             reply,
-            dm=interaction.guild_id is None,
             answer_label=answer_label,
             pick_placeholder=self.hearth.catalog.text("discord_pick"),
         )

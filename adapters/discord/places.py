@@ -79,11 +79,10 @@ class Places:
     def wrote_to(self, user_id: int, community: str) -> None:
         self._dm_community[user_id] = community
 
-    def origin(
-        self, interaction: discord.Interaction, guild_id: int | None = None
-    ) -> Origin | None:
-        """Where an interaction happened; in a DM, `guild_id` (from the button) or the server
-        the DM belongs to. None when that cannot be told."""
+    def origin(self, interaction: discord.Interaction) -> Origin | None:
+        """Where an interaction happened, from Discord's own word on it (never from a component's
+        custom_id, which anyone can forge); in a DM, the server the DM belongs to. None when
+        that cannot be told."""
         user = interaction.user
         language = locale_language(interaction)
         if interaction.guild_id is not None:
@@ -105,7 +104,7 @@ class Places:
                 thread_ref,
                 community_name=getattr(guild, "name", ""),
             )
-        community = str(guild_id) if guild_id else self.community_of_dm(user.id)
+        community = self.community_of_dm(user.id)
         if community is None:
             return None
         self.wrote_to(user.id, community)

@@ -9,7 +9,6 @@ from typing import Any
 import discord
 
 from adapters.discord.components import choices_view
-from adapters.discord.places import snowflake
 from adapters.discord.render import NO_MENTIONS, split, to_discord
 from bot.replies import Reply
 
@@ -32,17 +31,14 @@ async def send_reply(
     send: Send,
     reply: Reply,
     *,
-    dm: bool = False,
     answer_label: str | None = None,
     pick_placeholder: str | None = None,
 ) -> None:
-    """The text in pieces within Discord's limit, the choices on the last piece; buttons in a
-    DM carry the reply's server, which a DM does not have."""
+    """The text in pieces within Discord's limit, the choices on the last piece."""
     if not reply.text.strip() and not reply.choices and answer_label is None:
         return  # Discord refuses empty messages, and there is nothing to show
     view = choices_view(
         reply.choices,
-        guild_id=snowflake(reply.target.community_ref) if dm else None,
         answer_label=answer_label,
         pick_placeholder=pick_placeholder,
     )

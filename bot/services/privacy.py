@@ -64,14 +64,6 @@ def _shown(ctx: CommandContext, value: Any) -> str:
     return escape(str(value))
 
 
-async def _exists(ctx: CommandContext, member_id: str) -> bool:
-    try:
-        await ctx.uow.members.get(int(member_id))
-    except LookupError:
-        return False
-    return True
-
-
 def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:
     origin = ctx.origin
     ctx.replies.append(
@@ -99,12 +91,6 @@ async def forgetme(ctx: CommandContext, args: Args) -> None:
 
 @feature.choice("forget")
 async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
-    if ctx.member_is_new:
-        # Hearth held nothing on whoever pressed: someone else's button, or (most often) a press
-        # from before an erasure. Refusing rolls back the membership this press would have made.
-        owner = parts[1] if len(parts) == 2 else ""
-        others = owner.isdecimal() and int(owner) != ctx.member.id and await _exists(ctx, owner)
-        raise Refusal("choice_not_yours" if others else "forgetme_stale")
     if len(parts) != 2 or parts[1] != str(ctx.member.id):
         raise Refusal("choice_not_yours")
     if parts[0] != "yes":
