@@ -59,6 +59,12 @@ async def _reflection(world: World) -> list[Reply]:
     return await world.say("bob", "/reflect The soup pot is never empty")
 
 
+async def _reflect_now_confirm(world: World) -> list[Reply]:
+    world.make_admin("dan")  # a moderator other than ana, who presses as "a moderator"
+    await world.say("dan", "/reflect_now")
+    return await world.say("dan", "/reflect_now")  # nobody answered yet: dan is asked first
+
+
 async def _onboarding(world: World) -> list[Reply]:
     return await world.join("Sam")
 
@@ -106,6 +112,7 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
     "ci": ("bob", _checkin),
     "bud": ("bob", _buddy),
     "reflect": ("bob", _reflection),
+    "reflectnow": ("dan", _reflect_now_confirm),
     "onb": ("Sam", _onboarding),
     "intro": ("bob", _intro),
     "fup": ("Sam", _followup),
