@@ -14,5 +14,9 @@ class Refusal(Exception):
         self.params = params
 
 
+class Ignored(Exception):
+    """An event that must change nothing and needs no answer (e.g. a leave from a stranger)."""
+
+
 class StartupProblem(Exception):
     """Hearth cannot start: one line naming the setting or file and what to do about it."""

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.commands import CommandRegistry, Suggestion, check_args, parse_text
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community, CommunityLink, Job, OutboxMessage, Schedule
-from bot.errors import Refusal
+from bot.errors import Ignored, Refusal
 from bot.events import (
     ChoicePressed,
     CommandInvoked,
@@ -247,6 +247,8 @@ class Hearth:
                 await hook(ctx, member)
 
     async def _left(self, ctx: CommandContext) -> None:
+        if ctx.member_is_new:  # never a member here: leaving makes nobody one
+            raise Ignored
         member = ctx.member
         if member.left_at is None:
             member.left_at = ctx.now
@@ -275,6 +277,8 @@ class Hearth:
                     await body(ctx)
                 except Refusal as refusal:
                     refused = refusal
+                except Ignored:
+                    refused = None
                 else:
                     replies = await self._keep_fan_out(uow, origin, ctx.replies)
                     await uow.commit()
@@ -283,11 +287,13 @@ class Hearth:
                         await self._outbox_filled()
                     return replies
             # The unit of work rolled back: the refusal changed nothing but the seen-mark.
-            self.outcomes["refused"] += 1
+            self.outcomes["refused" if refused else "ignored"] += 1
             if event_ref:
                 async with self.store.unit_of_work() as uow:
                     await uow.events.claim(origin.platform, event_ref, self.clock.now())
                     await uow.commit()
+            if refused is None:
+                return []
             return [
                 self._to_origin(origin, self.catalog.text(refused.key, language, **refused.params))
             ]

@@ -224,3 +224,13 @@ async def test_a_moderator_cannot_press_a_members_button_either(world: World) ->
     refused = await world.press("ana", button(asked, "Yes, erase it"), where=None)
     assert "meant for someone else" in text(refused)
     assert "name: bob" in text(await world.privately("bob", "/mydata"))
+
+
+async def test_a_leave_from_someone_never_seen_makes_nobody_a_member(world: World) -> None:
+    """Only the platform's join, a word in the group or a link Hearth issued makes a member;
+    a leave notice about a stranger is answered by nothing and stored nowhere."""
+    await _community(world)
+    before = await snapshot(world.store)
+    assert await world.leave("mallory") == []
+    assert await world.hearth.memberships(PLATFORM, "mallory") == []
+    assert await snapshot(world.store) == before
