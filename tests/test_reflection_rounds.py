@@ -159,6 +159,7 @@ async def test_reflect_now_asks_before_closing_a_fresh_round(world: World) -> No
     no, yes = (c.key for c in asked[0].choices[::-1])
     assert [c.label for c in asked[0].choices] == ["Yes, post the next one", "No, keep it open"]
 
+    await world.say("bo", "hello")  # a member, but not the moderator who asked
     assert "meant for someone else" in text(await world.press("bo", yes, where="#general"))
     kept = await world.press("ana", no, where="#general")
     assert "Round #1 stays open. Nothing was changed." in text(kept)
