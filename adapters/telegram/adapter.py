@@ -23,6 +23,7 @@ from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
+from adapters.telegram.presence import Presence
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session, is_in
 from adapters.telegram.transport import Transport, failure_kind
@@ -140,6 +141,7 @@ class TelegramAdapter:
         )
         incoming.register(app)
         app.add_handler(ChatMemberHandler(self._on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        Presence(session).register(app)
         await app.bot.set_my_commands(self._menu(Role.MEMBER), scope=BotCommandScopeDefault())
         await app.start()
         assert app.updater is not None
