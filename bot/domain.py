@@ -20,6 +20,8 @@ class Community:
     language: str
     created_at: datetime
     settings: dict[str, Any] = field(default_factory=dict)
+    # Since Hearth was removed from its place: no schedule or job runs, nothing waiting is sent.
+    paused_since: datetime | None = None
 
 
 @dataclass

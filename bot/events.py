@@ -85,4 +85,31 @@ class Unreachable:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PlaceMoved:
+    """A community's place got a new id on its platform (a Telegram group upgraded to a
+    supergroup): the community, its members and what waits to be sent follow it."""
+
+    platform: str
+    old_ref: str
+    new_ref: str
+
+
+@dataclass(frozen=True)
+class HearthRemoved:
+    """Hearth was removed from a community's place (a group, a server): it pauses there."""
+
+    platform: str
+    community_ref: str
+
+
+@dataclass(frozen=True)
+class HearthAdded:
+    """Hearth is in a community's place again: a paused community resumes."""
+
+    platform: str
+    community_ref: str
+
+
+Presence = PlaceMoved | HearthRemoved | HearthAdded
 Event = CommandInvoked | MessagePosted | MemberJoined | MemberLeft | ChoicePressed

@@ -28,6 +28,7 @@ from bot.events import (
     MemberLeft,
     MessagePosted,
     Origin,
+    Presence,
     Unreachable,
 )
 from bot.feature import (
@@ -45,6 +46,7 @@ from bot.ports import Store, UnitOfWork
 from bot.replies import Reply, Target, Visibility
 from bot.roles import decide_role
 from bot.scheduling import next_weekly
+from bot.services import presence
 from bot.text_input import clean_event, clean_origin, clean_text
 
 log = logging.getLogger("hearth.core")
@@ -422,6 +424,34 @@ class Hearth:
                 await hook(ctx, member)
             await uow.commit()
         return ctx.replies
+
+    async def follow(self, event: Presence) -> bool:
+        """The platform says where Hearth is (moved, removed, added again): committed before
+        anything is said, and what is said goes through the outbox. False when it changed
+        nothing (a place Hearth never knew, or a notice already applied)."""
+        async with self.store.unit_of_work() as uow:
+            link = await uow.communities.find_link(event.platform, presence.place_ref(event))
+            if link is None:
+                return False
+            ctx = CommunityContext(
+                uow=uow,
+                clock=self.clock,
+                catalog=self.catalog,
+                community=await uow.communities.get(link.community_id),
+                links=await uow.communities.links(link.community_id),
+            )
+            if not await presence.follow(ctx, event):
+                return False
+            for reply in ctx.replies:
+                await uow.outbox.add(reply, self.clock.now())
+            await uow.commit()
+        log.info("followed %s", type(event).__name__)
+        # What was held while paused goes out now; during a delivery (a send that found the
+        # group upgraded) the flush in progress picks it up itself.
+        if self.deliver_in_background or not self._flushing.locked():
+            await self._outbox_filled()
+        await self._changed()
+        return True
 
     async def memberships(self, platform: str, user_ref: str) -> list[Membership]:
         """Where this person is an active member on a platform: a private chat belongs to one."""

@@ -68,6 +68,16 @@ class CommunityRepository(Protocol):
         """Every community's links on one platform (e.g. the Telegram groups Hearth serves)."""
         ...
 
+    async def move_link(self, platform: str, old_ref: str, new_ref: str) -> None:
+        """The place got a new id: its link, and every channel setting naming the old id,
+        name the new one."""
+        ...
+
+    async def absorb(self, keep_id: int, drop_id: int) -> None:
+        """Merge a community that appeared at a place's new id into the one with history:
+        members the kept one lacks move over; the rest of the dropped one is deleted."""
+        ...
+
 
 class MemberRepository(PersonalData, Protocol):
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None: ...
@@ -128,9 +138,13 @@ class ScheduleRepository(Protocol):
 
     async def for_community(self, community_id: int) -> list[Schedule]: ...
 
-    async def due(self, now: datetime, limit: int) -> list[Schedule]: ...
+    async def due(self, now: datetime, limit: int) -> list[Schedule]:
+        """Schedules due now, except those of paused communities."""
+        ...
 
-    async def earliest(self) -> datetime | None: ...
+    async def earliest(self) -> datetime | None:
+        """The next run of any schedule of a community that is not paused."""
+        ...
 
 
 class JobRepository(PersonalData, Protocol):
@@ -144,11 +158,15 @@ class JobRepository(PersonalData, Protocol):
         member_id: int | None = None,
     ) -> Job: ...
 
-    async def due(self, now: datetime, limit: int) -> list[Job]: ...
+    async def due(self, now: datetime, limit: int) -> list[Job]:
+        """Jobs due now, except those of paused communities (held until they resume)."""
+        ...
 
     async def remove(self, job_id: int) -> bool: ...
 
-    async def earliest(self) -> datetime | None: ...
+    async def earliest(self) -> datetime | None:
+        """When the next job of a community that is not paused falls due."""
+        ...
 
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]: ...
 
@@ -361,15 +379,17 @@ class OutboxRepository(PersonalData, Protocol):
     async def add(self, reply: Reply, now: datetime) -> int: ...
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Due messages, claimed or not: a look at what waits; sending goes through `claim`."""
+        """Due messages, claimed or not, except those for a paused community's place (held, not
+        lost): a look at what waits; sending goes through `claim`."""
         ...
 
     async def claim(
         self, now: datetime, *, batch: int, lease: timedelta, owner: str
     ) -> list[OutboxMessage]:
-        """Up to `batch` due messages nobody holds (or whose holder's lease ran out), oldest
-        first, now held by `owner` until now + lease. Choosing and claiming are one atomic
-        step of this unit of work, which must commit before anything is sent."""
+        """Up to `batch` due messages nobody holds (or whose holder's lease ran out) and not for
+        a paused community, oldest first, now held by `owner` until now + lease. Choosing and
+        claiming are one atomic step of this unit of work, which must commit before anything is
+        sent."""
         ...
 
     async def release(self, owner: str) -> None:
@@ -383,7 +403,12 @@ class OutboxRepository(PersonalData, Protocol):
         ...
 
     async def earliest(self) -> datetime | None:
-        """When the next message may be claimed: due, and not held under a running lease."""
+        """When the next message may be claimed: due, not held under a running lease, and not
+        for a paused community."""
+        ...
+
+    async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
+        """Waiting messages for a place that got a new id go to the new id; how many."""
         ...
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -67,6 +67,13 @@ def settle_removal(replies: Sequence[Reply], removed: bool) -> list[Reply]:
     every adapter calls this once, with removed=False where it cannot delete."""
     fate = SourceMessage.REMOVED if removed else SourceMessage.VISIBLE
     return [r for r in replies if r.only_if is None or r.only_if is fate]
+
+
+def moved_reply(reply: Reply, old_ref: str, new_ref: str) -> Reply:
+    """The same reply for a place that got a new id (its channel too, when it was the place)."""
+    target = reply.target
+    channel = new_ref if target.channel_ref == old_ref else target.channel_ref
+    return replace(reply, target=replace(target, community_ref=new_ref, channel_ref=channel))
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:

@@ -53,6 +53,14 @@ class MemoryState:
         self.next_id[table] = self.next_id.get(table, 0) + 1
         return self.next_id[table]
 
+    def paused(self, community_id: int) -> bool:
+        found = self.communities.get(community_id)
+        return found is not None and found.paused_since is not None
+
+    def paused_place(self, platform: str, community_ref: str) -> bool:
+        link = self.links.get((platform, community_ref))
+        return link is not None and self.paused(link.community_id)
+
 
 class _Repo:
     def __init__(self, store: MemoryStore) -> None:
@@ -96,6 +104,34 @@ class MemoryCommunities(_Repo):
     async def links_on(self, platform: str) -> list[CommunityLink]:
         found = [link for key, link in sorted(self.s.links.items()) if key[0] == platform]
         return copy.deepcopy(found)
+
+    async def move_link(self, platform: str, old_ref: str, new_ref: str) -> None:
+        link = self.s.links.pop((platform, old_ref), None)
+        if link is None:
+            return
+        link.community_ref = new_ref
+        if link.main_channel == old_ref:
+            link.main_channel = new_ref
+        link.channels = {
+            role: new_ref if ref == old_ref else ref for role, ref in link.channels.items()
+        }
+        self.s.links[(platform, new_ref)] = link
+
+    async def absorb(self, keep_id: int, drop_id: int) -> None:
+        kept = {
+            (m.platform, m.user_ref) for m in self.s.members.values() if m.community_id == keep_id
+        }
+        for member in self.s.members.values():
+            if member.community_id == drop_id and (member.platform, member.user_ref) not in kept:
+                member.community_id = keep_id
+        dropped = {m.id for m in self.s.members.values() if m.community_id == drop_id}
+        self.s.members = {i: m for i, m in self.s.members.items() if i not in dropped}
+        self.s.conversations = {i: c for i, c in self.s.conversations.items() if i not in dropped}
+        self.s.links = {k: v for k, v in self.s.links.items() if v.community_id != drop_id}
+        self.s.schedules = {k: v for k, v in self.s.schedules.items() if k[0] != drop_id}
+        self.s.jobs = {k: v for k, v in self.s.jobs.items() if v.community_id != drop_id}
+        self.s.audit = {k: v for k, v in self.s.audit.items() if v.community_id != drop_id}
+        self.s.communities.pop(drop_id, None)
 
 
 class MemoryMembers(_Repo):
@@ -258,13 +294,16 @@ class MemorySchedules(_Repo):
         found = [s for s in self.s.schedules.values() if s.community_id == community_id]
         return copy.deepcopy(sorted(found, key=lambda s: s.kind))
 
+    def _running(self) -> list[Schedule]:
+        return [s for s in self.s.schedules.values() if not self.s.paused(s.community_id)]
+
     async def due(self, now: datetime, limit: int) -> list[Schedule]:
-        found = [s for s in self.s.schedules.values() if s.next_run <= now]
+        found = [s for s in self._running() if s.next_run <= now]
         found.sort(key=lambda s: (s.next_run, s.community_id, s.kind))
         return copy.deepcopy(found[:limit])
 
     async def earliest(self) -> datetime | None:
-        return min((s.next_run for s in self.s.schedules.values()), default=None)
+        return min((s.next_run for s in self._running()), default=None)
 
 
 class MemoryJobs(_Repo):
@@ -283,9 +322,12 @@ class MemoryJobs(_Repo):
         self.s.jobs[job.id] = job
         return copy.deepcopy(job)
 
+    def _running(self) -> list[Job]:
+        return [j for j in self.s.jobs.values() if not self.s.paused(j.community_id)]
+
     async def due(self, now: datetime, limit: int) -> list[Job]:
         found = sorted(
-            (j for j in self.s.jobs.values() if j.due_at <= now), key=lambda j: (j.due_at, j.id)
+            (j for j in self._running() if j.due_at <= now), key=lambda j: (j.due_at, j.id)
         )
         return copy.deepcopy(found[:limit])
 
@@ -293,7 +335,7 @@ class MemoryJobs(_Repo):
         return self.s.jobs.pop(job_id, None) is not None
 
     async def earliest(self) -> datetime | None:
-        return min((j.due_at for j in self.s.jobs.values()), default=None)
+        return min((j.due_at for j in self._running()), default=None)
 
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
         found = [

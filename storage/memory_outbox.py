@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain import OutboxMessage
 from bot.markup import plain
-from bot.replies import Reply
+from bot.replies import Reply, moved_reply
 
 if TYPE_CHECKING:
     from storage.memory import MemoryStore
@@ -48,15 +48,23 @@ class MemoryOutbox:
         self._rows[new_id] = OutboxRow(OutboxMessage(new_id, reply), now, now)
         return new_id
 
+    def _held(self, row: OutboxRow) -> bool:
+        target = row.message.reply.target
+        return self._store.state.paused_place(target.platform, target.community_ref)
+
     async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        due = sorted(i for i, row in self._rows.items() if row.next_attempt_at <= now)
+        due = sorted(
+            i for i, row in self._rows.items() if row.next_attempt_at <= now and not self._held(row)
+        )
         return [self._rows[i].message for i in due[:limit]]
 
     async def claim(
         self, now: datetime, *, batch: int, lease: timedelta, owner: str
     ) -> list[OutboxMessage]:
         # Units of work take turns on the store, so choosing and claiming cannot interleave.
-        free = sorted(i for i, row in self._rows.items() if row.claimable_at() <= now)[:batch]
+        free = sorted(
+            i for i, row in self._rows.items() if row.claimable_at() <= now and not self._held(row)
+        )[:batch]
         for i in free:
             self._rows[i].claimed_by = owner
             self._rows[i].claimed_until = now + lease
@@ -79,7 +87,19 @@ class MemoryOutbox:
             row.claimed_by = row.claimed_until = None
 
     async def earliest(self) -> datetime | None:
-        return min((row.claimable_at() for row in self._rows.values()), default=None)
+        return min(
+            (row.claimable_at() for row in self._rows.values() if not self._held(row)),
+            default=None,
+        )
+
+    async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
+        moved = 0
+        for row in self._rows.values():
+            reply = row.message.reply
+            if reply.target.platform == platform and reply.target.community_ref == old_ref:
+                row.message = replace(row.message, reply=moved_reply(reply, old_ref, new_ref))
+                moved += 1
+        return moved
 
     def _addressed_to(self, member_id: int) -> list[int]:
         member = self._store.state.members.get(member_id)

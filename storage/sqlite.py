@@ -55,7 +55,12 @@ def _community(row: aiosqlite.Row) -> Community:
         language=row["language"],
         created_at=dt(row["created_at"]),
         settings=json.loads(row["settings"]),
+        paused_since=opt_dt(row["paused_since"]),
     )
+
+
+# Communities whose schedules, jobs and waiting messages are held (Hearth was removed).
+PAUSED = "(SELECT id FROM communities WHERE paused_since IS NOT NULL)"
 
 
 def _link(row: aiosqlite.Row) -> CommunityLink:
@@ -125,13 +130,14 @@ class SqliteCommunities(_Cached):
     async def save(self, community: Community) -> None:
         self.unit.touched_cache(community_id=community.id)
         await self._change(
-            "UPDATE communities SET name = ?, timezone = ?, language = ?, settings = ?"
-            " WHERE id = ?",
+            "UPDATE communities SET name = ?, timezone = ?, language = ?, settings = ?,"
+            " paused_since = ? WHERE id = ?",
             (
                 community.name,
                 community.timezone,
                 community.language,
                 json.dumps(community.settings, sort_keys=True),
+                ts(community.paused_since) if community.paused_since else None,
                 community.id,
             ),
         )
@@ -166,6 +172,29 @@ class SqliteCommunities(_Cached):
             "SELECT * FROM community_links WHERE platform = ? ORDER BY community_ref", (platform,)
         )
         return [_link(row) for row in rows]
+
+    async def move_link(self, platform: str, old_ref: str, new_ref: str) -> None:
+        link = await self.find_link(platform, old_ref)
+        if link is None:
+            return
+        self.unit.touched_cache(community_id=link.community_id)
+        if link.main_channel == old_ref:
+            link.main_channel = new_ref
+        channels = {role: new_ref if ref == old_ref else ref for role, ref in link.channels.items()}
+        await self._change(
+            "UPDATE community_links SET community_ref = ?, main_channel = ?, channels = ?"
+            " WHERE platform = ? AND community_ref = ?",
+            (new_ref, link.main_channel, json.dumps(channels, sort_keys=True), platform, old_ref),
+        )
+
+    async def absorb(self, keep_id: int, drop_id: int) -> None:
+        self.unit.touched_cache(everything=True)
+        await self._change(
+            "UPDATE members SET community_id = ? WHERE community_id = ? AND (platform, user_ref)"
+            " NOT IN (SELECT platform, user_ref FROM members WHERE community_id = ?)",
+            (keep_id, drop_id, keep_id),
+        )
+        await self._change("DELETE FROM communities WHERE id = ?", (drop_id,))
 
 
 def _member(row: aiosqlite.Row) -> Member:
@@ -414,14 +443,16 @@ class SqliteSchedules(_Repo):
 
     async def due(self, now: datetime, limit: int) -> list[Schedule]:
         rows = await self._rows(
-            "SELECT * FROM schedules WHERE next_run <= ? ORDER BY next_run, community_id, kind"
-            " LIMIT ?",
+            f"SELECT * FROM schedules WHERE next_run <= ? AND community_id NOT IN {PAUSED}"
+            " ORDER BY next_run, community_id, kind LIMIT ?",
             (ts(now), limit),
         )
         return [_schedule(row) for row in rows]
 
     async def earliest(self) -> datetime | None:
-        row = await self._row("SELECT min(next_run) AS m FROM schedules")
+        row = await self._row(
+            f"SELECT min(next_run) AS m FROM schedules WHERE community_id NOT IN {PAUSED}"
+        )
         return opt_dt(row["m"]) if row else None
 
 
@@ -458,7 +489,9 @@ class SqliteJobs(_Repo):
 
     async def due(self, now: datetime, limit: int) -> list[Job]:
         rows = await self._rows(
-            "SELECT * FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?", (ts(now), limit)
+            f"SELECT * FROM jobs WHERE due_at <= ? AND community_id NOT IN {PAUSED}"
+            " ORDER BY due_at, id LIMIT ?",
+            (ts(now), limit),
         )
         return [_job(row) for row in rows]
 
@@ -466,7 +499,9 @@ class SqliteJobs(_Repo):
         return await self._change("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
 
     async def earliest(self) -> datetime | None:
-        row = await self._row("SELECT min(due_at) AS m FROM jobs")
+        row = await self._row(
+            f"SELECT min(due_at) AS m FROM jobs WHERE community_id NOT IN {PAUSED}"
+        )
         return opt_dt(row["m"]) if row else None
 
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:

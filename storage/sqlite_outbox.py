@@ -10,8 +10,15 @@ import aiosqlite
 
 from bot.domain import OutboxMessage
 from bot.markup import plain
-from bot.replies import Reply, reply_from_dict, reply_to_dict
+from bot.replies import Reply, moved_reply, reply_from_dict, reply_to_dict
 from storage.sqlite_base import SqliteRepo, dt, opt_dt, ts
+
+# Waiting messages for the places of paused communities are held, not sent.
+_PLACE = "json_extract(reply, '$.target.community_ref')"
+_NOT_HELD = (
+    f"(platform, {_PLACE}) NOT IN (SELECT l.platform, l.community_ref FROM community_links l"
+    " JOIN communities c ON c.id = l.community_id WHERE c.paused_since IS NOT NULL)"
+)
 
 
 def _message(row: aiosqlite.Row) -> OutboxMessage:
@@ -36,7 +43,7 @@ class SqliteOutbox(SqliteRepo):
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
         rows = await self._rows(
-            "SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY id LIMIT ?",
+            f"SELECT * FROM outbox WHERE next_attempt_at <= ? AND {_NOT_HELD} ORDER BY id LIMIT ?",
             (ts(now), limit),
         )
         return [_message(row) for row in rows]
@@ -49,7 +56,8 @@ class SqliteOutbox(SqliteRepo):
         rows = await self._returning(
             "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
             " SELECT id FROM outbox WHERE next_attempt_at <= ?"
-            " AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?)"
+            f" AND (claimed_until IS NULL OR claimed_until <= ?) AND {_NOT_HELD}"
+            " ORDER BY id LIMIT ?)"
             " RETURNING *",
             (owner, ts(now + lease), ts(now), ts(now), batch),
         )
@@ -74,9 +82,21 @@ class SqliteOutbox(SqliteRepo):
     async def earliest(self) -> datetime | None:
         row = await self._row(
             "SELECT min(max(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS m"
-            " FROM outbox"
+            f" FROM outbox WHERE {_NOT_HELD}"
         )
         return opt_dt(row["m"]) if row else None
+
+    async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
+        rows = await self._rows(
+            f"SELECT * FROM outbox WHERE platform = ? AND {_PLACE} = ?", (platform, old_ref)
+        )
+        for row in rows:
+            moved = moved_reply(_message(row).reply, old_ref, new_ref)
+            await self._change(
+                "UPDATE outbox SET reply = ? WHERE id = ?",
+                (json.dumps(reply_to_dict(moved), ensure_ascii=False), row["id"]),
+            )
+        return len(rows)
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self._rows(

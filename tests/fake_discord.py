@@ -122,6 +122,7 @@ class FakeDiscord:
         self.app_id = self.new_id()
         self.bot = self._user(self.app_id, "Hearth", bot=True)
         self.guild_id = self.new_id()
+        self.bot_removed = False  # the server removed Hearth (remove_bot)
         self.general = self.new_id()
         self.ideas = self.new_id()
         self.manager_role = self.new_id()
@@ -438,6 +439,19 @@ class FakeDiscord:
         await self.dispatch(
             "GUILD_MEMBER_REMOVE", {"guild_id": str(self.guild_id), "user": user}, GUILD_MEMBERS
         )
+
+    async def remove_bot(self) -> None:
+        """The server removes Hearth: GUILD_DELETE without `unavailable`, and its channels
+        refuse Hearth from now on."""
+        self.bot_removed = True
+        await self.dispatch("GUILD_DELETE", {"id": str(self.guild_id)}, GUILDS)
+
+    async def add_bot(self) -> None:
+        """Hearth is invited again: GUILD_CREATE for a server it was not in."""
+        self.bot_removed = False
+        joined = self.guild_payload()
+        del joined["unavailable"]  # only a server coming back from an outage says it was
+        await self.dispatch("GUILD_CREATE", joined, GUILDS)
 
     async def dm_from(self, user: dict[str, Any], content: str) -> None:
         channel_id = self._dm_channel_for(int(user["id"]))
@@ -801,6 +815,8 @@ class FakeDiscord:
                 )
             sent = self._record("dm", channel_id, body, recipient=user_id)
         elif channel_id in (self.general, self.ideas):
+            if self.bot_removed:
+                return json_response({"message": "Missing Access", "code": 50001}, 403)
             sent = self._record("channel", channel_id, body)
         else:
             return json_response({"message": "Unknown Channel", "code": 10003}, 404)

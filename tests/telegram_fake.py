@@ -13,7 +13,11 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
 - `getUpdates` is a real long poll, released at once when an update arrives or on close;
 - a callback query is answered at most once; `flood()` makes the next calls answer 429;
 - `deleteMessage` in a group removes someone else's message only when the bot is an
-  administrator with the "Delete messages" right (`Chat.withheld` takes rights away).
+  administrator with the "Delete messages" right (`Chat.withheld` takes rights away);
+- a group upgraded to a supergroup (`upgrade()`) answers a send to its old id with 400 and
+  `parameters.migrate_to_chat_id`; its two service messages come from `migration_notices()`;
+- a group that removed the bot (`bot_membership()`, which also sends `my_chat_member`)
+  answers a send with 403.
 """
 
 from __future__ import annotations
@@ -175,11 +179,13 @@ class Chat:
     statuses: dict[int, str] = field(default_factory=dict)
     topics: set[int] = field(default_factory=set)
     withheld: set[str] = field(default_factory=set)  # administrator rights the bot lacks here
+    kind: str = "supergroup"  # or "group", which Telegram may upgrade to a supergroup
+    migrated_to: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "type": "supergroup",
+            "type": self.kind,
             "title": self.title,
             **({"is_forum": True} if self.forum else {}),
         }
@@ -321,11 +327,44 @@ class FakeBotApi:
         self.users[user_id] = found
         return found
 
-    def group(self, chat_id: int, title: str, *, forum: bool = False) -> Chat:
-        chat = Chat(chat_id, title, forum)
+    def group(
+        self, chat_id: int, title: str, *, forum: bool = False, kind: str = "supergroup"
+    ) -> Chat:
+        chat = Chat(chat_id, title, forum, kind=kind)
         chat.statuses[BOT_ID] = "administrator"
         self.chats[chat_id] = chat
         return chat
+
+    def upgrade(self, chat: Chat, new_id: int) -> Chat:
+        """Telegram upgrades a basic group to a supergroup with a new id; the old id is gone."""
+        new = Chat(new_id, chat.title, statuses=dict(chat.statuses))
+        self.chats[new_id] = new
+        chat.migrated_to = new_id
+        return new
+
+    def migration_notices(
+        self, old: Chat, new: Chat, by: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The two service messages of an upgrade: in the old chat, then in the new one."""
+        return (
+            self._message(old.as_dict(), by, migrate_to_chat_id=new.id),
+            self._message(new.as_dict(), by, migrate_from_chat_id=old.id),
+        )
+
+    async def bot_membership(self, chat: Chat, status: str, by: dict[str, Any]) -> dict[str, Any]:
+        """Someone removes the bot from a group (left, kicked) or adds it again."""
+        old = self.chat_member(chat, BOT_ID)
+        chat.statuses[BOT_ID] = status
+        return await self.push(
+            "my_chat_member",
+            {
+                "chat": chat.as_dict(),
+                "from": by,
+                "date": 1767225600,
+                "old_chat_member": old,
+                "new_chat_member": self.chat_member(chat, BOT_ID),
+            },
+        )
 
     def set_status(self, chat: Chat, user: dict[str, Any], status: str) -> None:
         chat.statuses[user["id"]] = status
@@ -559,6 +598,12 @@ class FakeBotApi:
         chat = self.chats.get(params.get("chat_id", 0))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         return chat
 
     async def _api_getchatadministrators(self, params: dict[str, Any]) -> Any:
@@ -589,6 +634,8 @@ class FakeBotApi:
             topics: set[int] = set()
         else:
             group = self._group(params)
+            if group.statuses.get(BOT_ID) in ("left", "kicked"):
+                raise ApiError(403, "Forbidden: bot was kicked from the group chat")
             chat, forum, topics = group.as_dict(), group.forum, group.topics
         source = params.get("text")
         if not isinstance(source, str):

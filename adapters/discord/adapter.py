@@ -38,6 +38,8 @@ from adapters.discord.slash import PLATFORM, install_commands, sync_if_changed
 from bot.errors import StartupProblem
 from bot.events import (
     Event,
+    HearthAdded,
+    HearthRemoved,
     MemberJoined,
     MemberLeft,
     MessagePosted,
@@ -371,6 +373,14 @@ class DiscordAdapter:
         self._held.pop((str(payload.guild_id), str(payload.user.id)), None)
         person = Person(str(payload.user.id), "")
         await self._handle_and_deliver(MemberLeft(Origin(PLATFORM, str(payload.guild_id), person)))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Hearth was removed from a server (not an outage, which discord.py reports apart):
+        its community pauses until Hearth is added again."""
+        await self.hearth.follow(HearthRemoved(PLATFORM, str(guild.id)))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.hearth.follow(HearthAdded(PLATFORM, str(guild.id)))
 
     async def on_message(self, message: discord.Message) -> None:
         """Plain answers to a flow: in a direct message, or in a channel addressed to Hearth."""

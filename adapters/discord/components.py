@@ -71,6 +71,12 @@ class HearthClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.handler.on_guild_remove(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.handler.on_guild_join(guild)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.modal_submit:
             await self.answers.on_modal_submit(interaction)

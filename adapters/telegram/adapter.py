@@ -25,6 +25,7 @@ from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
 from adapters.telegram.people import People
+from adapters.telegram.presence import Presence
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session
 from adapters.telegram.transport import Transport, failure_kind
@@ -142,6 +143,7 @@ class TelegramAdapter:
         menus = self._menus = Menus(app.bot, hearth.store, self._menu)
         await menus.sync()  # before polling: every group's administrators see theirs at once
         hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
+        Presence(session).register(app)  # moved, removed or added again
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(

@@ -37,7 +37,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from adapters.telegram import deeplink
 from adapters.telegram.chats import Topics
@@ -45,7 +45,7 @@ from adapters.telegram.private import PrivateChats
 from adapters.telegram.render import keyboard_rows, render
 from adapters.telegram.session import PLATFORM, Session, Trigger, private_chat_of
 from adapters.telegram.transport import failure_kind, is_transient
-from bot.events import Unreachable
+from bot.events import PlaceMoved, Unreachable
 from bot.replies import Choice, Reply, Target, Visibility
 
 log = logging.getLogger("hearth.telegram.out")
@@ -300,6 +300,23 @@ class Outgoing:
         return sent
 
     async def _send_one(
+        self,
+        chat_id: int,
+        html: str,
+        thread: int | None,
+        answering: ReplyParameters | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        """A group upgraded to a supergroup answers with its new id: the community follows it
+        (with whatever else waits for the old id), and this message goes to the new one."""
+        try:
+            return await self._send_here(chat_id, html, thread, answering, markup)
+        except ChatMigrated as moved:
+            new_id = int(moved.new_chat_id)
+            await self.session.hearth.follow(PlaceMoved(PLATFORM, str(chat_id), str(new_id)))
+            return await self._send_here(new_id, html, thread, answering, markup)
+
+    async def _send_here(
         self,
         chat_id: int,
         html: str,
