@@ -87,21 +87,25 @@ class CommunityContext:
 
     async def audit(
         self,
-        action: str,
-        subject: str | Member = "",
-        reason: str = "",
+        key: str,
+        /,
+        *,
         actor: Member | None = None,
+        subject: Member | None = None,
+        **params: Any,
     ) -> None:
-        """Record what happened; a member as subject is linked so /forgetme can unname them."""
+        """Record what happened as a catalog key (`audit_…`, read after the actor's name) and its
+        parameters, never as a sentence, so /audit says it in its reader's language. A member as
+        subject is linked so /forgetme can unname them; a `reason` is shown after a dash."""
         await self.uow.audit.add(
             community_id=self.community.id,
             at=self.now,
             actor_id=actor.id if actor else None,
             actor_name=actor.display_name if actor else "Hearth",
-            action=action,
-            subject=subject.display_name if isinstance(subject, Member) else subject,
-            reason=reason,
-            subject_id=subject.id if isinstance(subject, Member) else None,
+            key=key,
+            params=params,
+            subject=subject.display_name if subject else "",
+            subject_id=subject.id if subject else None,
         )
 
 
@@ -191,5 +195,7 @@ class CommandContext(CommunityContext):
             )
         )
 
-    async def audit_action(self, action: str, subject: str | Member = "", reason: str = "") -> None:
-        await self.audit(action, subject, reason, actor=self.member)
+    async def audit_action(
+        self, key: str, /, *, subject: Member | None = None, **params: Any
+    ) -> None:
+        await self.audit(key, actor=self.member, subject=subject, **params)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.catalog import Phrase
 from bot.replies import Reply
 from bot.roles import Role
 
@@ -58,15 +59,29 @@ class Member:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """What happened, as a catalog key (`audit_…`) and its parameters, put into words when read,
+    in the reader's language. A member as subject is kept apart (name and id) so /forgetme can
+    unname them. Entries written before keys existed have no key and keep their sentence."""
+
     id: int
     community_id: int
     at: datetime
     actor_id: int | None
     actor_name: str
-    action: str
-    subject: str
-    reason: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    subject: str = ""
     subject_id: int | None = None
+    legacy_action: str = ""  # the English sentence of an entry written before keys existed
+    legacy_reason: str = ""
+
+    @property
+    def phrase(self) -> Phrase | None:
+        """What happened, after the actor's name; None for an entry written before keys."""
+        if not self.key:
+            return None
+        subject = self.subject or Phrase("former_member")
+        return Phrase(self.key, **{**self.params, "subject": subject})
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -40,7 +40,11 @@ if TYPE_CHECKING:
 
 
 class PersonalData(Protocol):
-    """A repository that holds something about a person implements this for /mydata, /forgetme."""
+    """A repository that holds something about a person implements this for /mydata, /forgetme.
+
+    No wording here: `section` is a catalog key (`mydata_section_…`), an exported row maps field
+    names (each shown as `mydata_field_<name>`) to moments, numbers, a person's own words or
+    `Phrase`s, so the privacy feature says it all in the reader's language."""
 
     section: str
 
@@ -120,9 +124,9 @@ class AuditRepository(PersonalData, Protocol):
         at: datetime,
         actor_id: int | None,
         actor_name: str,
-        action: str,
+        key: str,
+        params: Mapping[str, Any],
         subject: str = "",
-        reason: str = "",
         subject_id: int | None = None,
     ) -> AuditEntry: ...
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot.catalog import Phrase
 from bot.errors import Refusal
 from bot.proposal_records import (
     DETAILS_LIMIT,
@@ -548,15 +550,22 @@ def open_proposal(
     return proposal
 
 
-def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[str, str]]:
-    """What these proposals hold about one person, for /mydata (same on every store)."""
-    rows: list[dict[str, str]] = []
+def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[str, Any]]:
+    """What these proposals hold about one person, for /mydata (same on every store), in
+    catalog words (`mydata_value_…`) so it reads in the person's language."""
+    rows: list[dict[str, Any]] = []
     for proposal in sorted(proposals, key=lambda p: (p.community_id, p.number)):
         label = f"#{proposal.number}"
         if proposal.author_id == member_id:
-            rows.append({"proposal": label, "what": "proposed", "text": proposal.title})
+            rows.append(
+                {"proposal": label, "what": Phrase("mydata_value_proposed"), "text": proposal.title}
+            )
             rows.extend(
-                {"proposal": label, "what": f"version {v.number}", "text": v.details}
+                {
+                    "proposal": label,
+                    "what": Phrase("mydata_value_version", number=v.number),
+                    "text": v.details,
+                }
                 for v in proposal.versions
             )
         rows.extend(
@@ -565,12 +574,16 @@ def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[st
             if c.member_id == member_id and c.merged_from is None
         )
         rows.extend(
-            {"proposal": label, "what": "support", "text": ""}
+            {"proposal": label, "what": Phrase("mydata_value_support"), "text": ""}
             for s in proposal.supports
             if s.member_id == member_id
         )
         rows.extend(
-            {"proposal": label, "what": f"round {p.round}: {p.stance.value}", "text": p.reason}
+            {
+                "proposal": label,
+                "what": Phrase("mydata_value_position", round=p.round, stance=p.stance.value),
+                "text": p.reason,
+            }
             for p in proposal.positions
             if p.member_id == member_id
         )

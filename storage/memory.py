@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from bot import stored_phrases
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.ports import PersonalData
 from bot.proposal_lifecycle import Proposal
+from storage.audit_export import audit_row
 from storage.memory_needs import (
     MemoryAidRequests,
     MemoryCheckins,
@@ -135,7 +137,7 @@ class MemoryCommunities(_Repo):
 
 
 class MemoryMembers(_Repo):
-    section = "membership"
+    section = "mydata_section_membership"
 
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
         for member in self.s.members.values():
@@ -219,7 +221,7 @@ class MemoryMembers(_Repo):
                 "platform": member.platform,
                 "language": member.language or "",
                 "joined": member.joined_at,
-                "granted role": member.granted_role.label if member.granted_role else "",
+                "granted_role": member.granted_role.label if member.granted_role else "",
             }
         ]
 
@@ -228,7 +230,7 @@ class MemoryMembers(_Repo):
 
 
 class MemoryAudit(_Repo):
-    section = "audit log entries you made"
+    section = "mydata_section_audit"
 
     async def add(
         self,
@@ -237,9 +239,9 @@ class MemoryAudit(_Repo):
         at: datetime,
         actor_id: int | None,
         actor_name: str,
-        action: str,
+        key: str,
+        params: Mapping[str, Any],
         subject: str = "",
-        reason: str = "",
         subject_id: int | None = None,
     ) -> AuditEntry:
         entry = AuditEntry(
@@ -248,9 +250,9 @@ class MemoryAudit(_Repo):
             at,
             actor_id,
             actor_name,
-            action,
+            key,
+            stored_phrases.load(stored_phrases.dump(params)),  # what SQLite would read back
             subject,
-            reason,
             subject_id,
         )
         self.s.audit[entry.id] = entry
@@ -262,7 +264,7 @@ class MemoryAudit(_Repo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [
-            {"when": e.at, "action": e.action, "subject": e.subject}
+            audit_row(e)
             for e in sorted(self.s.audit.values(), key=lambda e: e.id)
             if member_id in (e.actor_id, e.subject_id)
         ]
@@ -307,7 +309,7 @@ class MemorySchedules(_Repo):
 
 
 class MemoryJobs(_Repo):
-    section = "pending messages to you"
+    section = "mydata_section_jobs"
 
     async def add(
         self,
@@ -360,7 +362,7 @@ class MemoryJobs(_Repo):
 
 
 class MemoryConversations(_Repo):
-    section = "unfinished conversations"
+    section = "mydata_section_conversations"
 
     async def get(self, member_id: int) -> Conversation | None:
         return copy.deepcopy(self.s.conversations.get(member_id))

@@ -61,7 +61,7 @@ class _NeedsRepo:
 
 
 class MemoryCheckins(_NeedsRepo):
-    section = "check-ins"
+    section = "mydata_section_checkins"
 
     async def add_round(
         self,
@@ -211,7 +211,7 @@ class MemoryCheckins(_NeedsRepo):
 
 
 class MemoryOffers(_NeedsRepo):
-    section = "offers of help"
+    section = "mydata_section_offers"
 
     async def add(
         self,
@@ -269,7 +269,7 @@ class MemoryOffers(_NeedsRepo):
 
 
 class MemoryAidRequests(_NeedsRepo):
-    section = "requests for a hand"
+    section = "mydata_section_aid_requests"
 
     async def add(
         self,

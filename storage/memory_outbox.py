@@ -34,7 +34,7 @@ class OutboxState:
 
 
 class MemoryOutbox:
-    section = "messages waiting to be delivered to you"
+    section = "mydata_section_outbox"
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class MemoryProposals:
-    section = "proposals and what you added to them"
+    section = "mydata_section_proposals"
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class _Repo:
 
 
 class MemoryReflectionPrompts(_Repo):
-    section = "reflection prompts you added or suggested"
+    section = "mydata_section_reflection_prompts"
 
     async def add(
         self,
@@ -81,7 +82,7 @@ class MemoryReflectionPrompts(_Repo):
         return [
             {
                 "prompt": p.key,
-                "how": "suggested" if p.suggested else "added",
+                "how": Phrase("mydata_value_suggested" if p.suggested else "mydata_value_added"),
                 "when": p.created_at,
                 "text": p.text,
             }
@@ -98,7 +99,7 @@ class MemoryReflectionPrompts(_Repo):
 
 
 class MemoryReflections(_Repo):
-    section = "reflections you wrote"
+    section = "mydata_section_reflections"
 
     async def add_round(
         self,
@@ -204,7 +205,9 @@ class MemoryReflections(_Repo):
                     "reflection": answer.id,
                     "round": found.number,
                     "prompt": found.prompt_text,
-                    "shared": "yes" if answer.shared else "no, private",
+                    "shared": Phrase(
+                        "mydata_value_yes" if answer.shared else "mydata_value_kept_private"
+                    ),
                     "when": answer.written_at,
                     "text": answer.text,
                 }

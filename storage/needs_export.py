@@ -1,15 +1,21 @@
-"""How check-in and mutual-aid rows read in /mydata; shared so both stores say the same."""
+"""How check-in and mutual-aid rows read in /mydata; shared so both stores say the same.
+
+Field names and words are catalog keys (`mydata_field_…`, `mydata_value_…`), not English."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.catalog import Phrase
 from bot.domain_needs import AidRequest, CheckinAnswer, CheckinRound, Invitation, Offer, Pause
 
+_YES = Phrase("mydata_value_yes")
+_NO = Phrase("mydata_value_no")
 
-def _round_name(checkin_round: CheckinRound) -> str:
-    kind = "your own check-in" if checkin_round.is_personal else "check-in round"
-    return f"{kind} of {checkin_round.opened_at.date().isoformat()}"
+
+def _round_name(checkin_round: CheckinRound) -> Phrase:
+    key = "mydata_value_own_checkin" if checkin_round.is_personal else "mydata_value_checkin_round"
+    return Phrase(key, day=checkin_round.opened_at.date().isoformat())
 
 
 def _need_names(checkin_round: CheckinRound) -> dict[str, str]:
@@ -17,25 +23,25 @@ def _need_names(checkin_round: CheckinRound) -> dict[str, str]:
 
 
 def export_pause(pause: Pause) -> dict[str, Any]:
-    return {"check-ins paused until": pause.until if pause.until else "you resume"}
+    return {"checkins_paused_until": pause.until or Phrase("mydata_value_until_you_resume")}
 
 
 def export_invitation(checkin_round: CheckinRound, invitation: Invitation) -> dict[str, Any]:
     return {
-        "invited to": _round_name(checkin_round),
+        "invited_to": _round_name(checkin_round),
         "reminded": invitation.reminded_at if invitation.reminded_at else "",
-        "could not be reached": "yes" if invitation.unreachable_at else "",
+        "unreachable": _YES if invitation.unreachable_at else "",
     }
 
 
 def export_answer(checkin_round: CheckinRound, answer: CheckinAnswer) -> dict[str, Any]:
     names = _need_names(checkin_round)
     return {
-        "answers in": _round_name(checkin_round),
+        "answers_in": _round_name(checkin_round),
         "when": answer.answered_at,
         "needs": ", ".join(f"{names.get(k, k)}: {v.value}" for k, v in answer.answers.items()),
-        "asked a hand with": ", ".join(names.get(k, k) for k in answer.hands),
-        "offered help with": ", ".join(names.get(k, k) for k in answer.offered),
+        "asked_a_hand_with": ", ".join(names.get(k, k) for k in answer.hands),
+        "offered_help_with": ", ".join(names.get(k, k) for k in answer.offered),
         "note": answer.note,
     }
 
@@ -44,7 +50,7 @@ def export_offer(offer: Offer) -> dict[str, Any]:
     return {
         "category": offer.category,
         "offer": offer.what,
-        "public": "yes" if offer.public else "no",
+        "public": _YES if offer.public else _NO,
         "since": offer.created_at,
     }
 
@@ -54,6 +60,6 @@ def export_request(request: AidRequest) -> dict[str, Any]:
         "category": request.category,
         "details": request.details,
         "opened": request.opened_at,
-        "open until": request.expires_at,
+        "open_until": request.expires_at,
         "state": request.state.value.replace("_", " "),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from importlib import resources
@@ -15,10 +15,12 @@ from typing import Any, Self
 
 import aiosqlite
 
+from bot import stored_phrases
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
 from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
+from storage.audit_export import audit_row
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
@@ -213,7 +215,7 @@ def _member(row: aiosqlite.Row) -> Member:
 
 
 class SqliteMembers(_Cached):
-    section = "membership"
+    section = "mydata_section_membership"
 
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
         key = (community_id, platform, user_ref)
@@ -319,7 +321,7 @@ class SqliteMembers(_Cached):
                 "platform": member.platform,
                 "language": member.language or "",
                 "joined": member.joined_at,
-                "granted role": member.granted_role.label if member.granted_role else "",
+                "granted_role": member.granted_role.label if member.granted_role else "",
             }
         ]
 
@@ -335,15 +337,17 @@ def _audit(row: aiosqlite.Row) -> AuditEntry:
         at=dt(row["at"]),
         actor_id=row["actor_id"],
         actor_name=row["actor_name"],
-        action=row["action"],
+        key=row["text_key"],
+        params=stored_phrases.load(row["params"]),
         subject=row["subject"],
-        reason=row["reason"],
         subject_id=row["subject_id"],
+        legacy_action=row["action"],
+        legacy_reason=row["reason"],
     )
 
 
 class SqliteAudit(_Repo):
-    section = "audit log entries you made"
+    section = "mydata_section_audit"
 
     async def add(
         self,
@@ -352,18 +356,27 @@ class SqliteAudit(_Repo):
         at: datetime,
         actor_id: int | None,
         actor_name: str,
-        action: str,
+        key: str,
+        params: Mapping[str, Any],
         subject: str = "",
-        reason: str = "",
         subject_id: int | None = None,
     ) -> AuditEntry:
+        stored = stored_phrases.dump(params)
         new_id = await self._insert(
-            "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, subject,"
-            " subject_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (community_id, ts(at), actor_id, actor_name, action, subject, subject_id, reason),
+            "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, text_key,"
+            " params, subject, subject_id) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?)",
+            (community_id, ts(at), actor_id, actor_name, key, stored, subject, subject_id),
         )
         return AuditEntry(
-            new_id, community_id, at, actor_id, actor_name, action, subject, reason, subject_id
+            new_id,
+            community_id,
+            at,
+            actor_id,
+            actor_name,
+            key,
+            stored_phrases.load(stored),
+            subject,
+            subject_id,
         )
 
     async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
@@ -378,9 +391,7 @@ class SqliteAudit(_Repo):
             "SELECT * FROM audit_log WHERE actor_id = ? OR subject_id = ? ORDER BY id",
             (member_id, member_id),
         )
-        return [
-            {"when": _audit(r).at, "action": r["action"], "subject": r["subject"]} for r in rows
-        ]
+        return [audit_row(_audit(r)) for r in rows]
 
     async def erase_member(self, member_id: int) -> int:
         # The governance record stays public; only the link to the person goes.
@@ -468,7 +479,7 @@ def _job(row: aiosqlite.Row) -> Job:
 
 
 class SqliteJobs(_Repo):
-    section = "pending messages to you"
+    section = "mydata_section_jobs"
 
     async def add(
         self,
@@ -525,7 +536,7 @@ class SqliteJobs(_Repo):
 
 
 class SqliteConversations(_Repo):
-    section = "unfinished conversations"
+    section = "mydata_section_conversations"
 
     async def get(self, member_id: int) -> Conversation | None:
         row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))

@@ -87,7 +87,7 @@ def _answer(row: aiosqlite.Row) -> CheckinAnswer:
 
 
 class SqliteCheckins(_Repo):
-    section = "check-ins"
+    section = "mydata_section_checkins"
 
     async def add_round(
         self,
@@ -319,7 +319,7 @@ def _offer(row: aiosqlite.Row) -> Offer:
 
 
 class SqliteOffers(_Repo):
-    section = "offers of help"
+    section = "mydata_section_offers"
 
     async def add(
         self,
@@ -394,7 +394,7 @@ def _request(row: aiosqlite.Row) -> AidRequest:
 
 
 class SqliteAidRequests(_Repo):
-    section = "requests for a hand"
+    section = "mydata_section_aid_requests"
 
     async def add(
         self,

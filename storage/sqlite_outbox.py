@@ -26,7 +26,7 @@ def _message(row: aiosqlite.Row) -> OutboxMessage:
 
 
 class SqliteOutbox(SqliteRepo):
-    section = "messages waiting to be delivered to you"
+    section = "mydata_section_outbox"
 
     async def add(self, reply: Reply, now: datetime) -> int:
         return await self._insert(

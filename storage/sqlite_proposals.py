@@ -85,7 +85,7 @@ FROM proposals p WHERE p.community_id = ?"""
 
 
 class SqliteProposals(_Repo):
-    section = "proposals and what you added to them"
+    section = "mydata_section_proposals"
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import dt, opt_dt, ts
@@ -51,7 +52,7 @@ def _answer(row: aiosqlite.Row) -> Reflection:
 
 
 class SqliteReflectionPrompts(_Repo):
-    section = "reflection prompts you added or suggested"
+    section = "mydata_section_reflection_prompts"
 
     async def add(
         self,
@@ -97,7 +98,7 @@ class SqliteReflectionPrompts(_Repo):
         return [
             {
                 "prompt": p.key,
-                "how": "suggested" if p.suggested else "added",
+                "how": Phrase("mydata_value_suggested" if p.suggested else "mydata_value_added"),
                 "when": p.created_at,
                 "text": p.text,
             }
@@ -112,7 +113,7 @@ class SqliteReflectionPrompts(_Repo):
 
 
 class SqliteReflections(_Repo):
-    section = "reflections you wrote"
+    section = "mydata_section_reflections"
 
     async def add_round(
         self,
@@ -233,7 +234,9 @@ class SqliteReflections(_Repo):
                 "reflection": row["id"],
                 "round": row["round_number"],
                 "prompt": row["prompt_text"],
-                "shared": "yes" if row["shared"] else "no, private",
+                "shared": Phrase(
+                    "mydata_value_yes" if row["shared"] else "mydata_value_kept_private"
+                ),
                 "when": dt(row["written_at"]),
                 "text": row["text"],
             }

@@ -52,10 +52,10 @@ async def test_what_waits_for_a_removed_hearth_is_held_then_sent_when_it_is_back
     kept = await community_id(world)
     async with world.store.unit_of_work() as uow:
         entries = await uow.audit.latest(kept, 2)
-    assert [e.action for e in entries] == [
-        "was added to the group again; resumed",
-        "was removed from the group; paused",
-    ]
+    assert [e.key for e in entries] == ["audit_hearth_added", "audit_hearth_removed"]
+    audit = text(await world.say("ana", "/audit"))
+    assert "Hearth was added to the group again; resumed" in audit
+    assert "Hearth was removed from the group; paused" in audit
 
 
 async def test_a_paused_community_runs_no_schedule_and_skips_the_missed_runs(

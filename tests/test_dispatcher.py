@@ -41,7 +41,7 @@ async def test_an_unexpected_error_is_logged_with_an_id_and_nothing_is_kept(
 
     @broken.command("explode", "Write something, then fail.")
     async def explode(ctx: CommandContext, args: Args) -> None:
-        await ctx.audit_action("wrote before failing")
+        await ctx.audit_action("audit_welcome_changed")
         raise RuntimeError("boom")
 
     world.hearth.install(broken)
@@ -60,7 +60,7 @@ async def test_a_refusal_rolls_back_earlier_writes_of_the_same_command(world: Wo
 
     @strict.command("halfway", "Write, then refuse.", Param("n", ParamType.INTEGER, "n"))
     async def halfway(ctx: CommandContext, args: Args) -> None:
-        await ctx.audit_action("wrote before refusing")
+        await ctx.audit_action("audit_welcome_changed")
         from bot.errors import Refusal
 
         raise Refusal("audit_bad_count", limit=3)

@@ -280,8 +280,11 @@ class ProposalMachine(RuleBasedStateMachine):
                 assert "object" not in latest.values()
 
     def _transitions_audited(self, p: Proposal, audit: list[AuditEntry]) -> None:
-        subject = f"proposal #{p.number}"
-        mine = [a for a in audit if a.subject == subject or a.subject.startswith(subject + " ")]
+        mine = [
+            a
+            for a in audit
+            if a.key.startswith("audit_proposal_") and a.params["number"] == p.number
+        ]
         for e in p.events:
             assert e.state is None or e.audit, e
         assert len(mine) == sum(1 for e in p.events if e.audit)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from bot.catalog import Markup
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
+from bot.domain import AuditEntry
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
@@ -34,17 +39,35 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     lines = []
     for entry in entries:
         when = moment(ctx, entry.at, ctx.language)
-        line = f"{when} · **{escape(entry.actor_name or former)}** {escape(entry.action)}"
-        if entry.subject:
-            line += f" {escape(entry.subject)}"
-        elif entry.subject_id is None and _names_a_person(entry.action):
-            line += f" {escape(former)}"
-        if entry.reason:
-            line += f" — _{escape(entry.reason)}_"
+        line = f"{when} · **{escape(entry.actor_name or former)}** {_what(ctx, entry)}"
+        reason = _reason(ctx, entry)
+        if reason:
+            line += f" — _{reason}_"
         lines.append(line)
     ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
 
 
-def _names_a_person(action: str) -> bool:
-    """Actions whose subject was a member who has since asked to be forgotten."""
-    return action.endswith((" to", " from"))
+def _what(ctx: CommandContext, entry: AuditEntry) -> str:
+    phrase = entry.phrase
+    if phrase is None:  # written before entries were keys: its own sentence, as it was
+        return escape(f"{entry.legacy_action} {entry.subject}".strip())
+    return ctx.text(phrase.key, ctx.language, **_in_time(ctx, phrase.params))
+
+
+def _reason(ctx: CommandContext, entry: AuditEntry) -> str:
+    reason = entry.params.get("reason", "") if entry.key else entry.legacy_reason
+    if isinstance(reason, Phrase):
+        return ctx.text(reason.key, ctx.language, **_in_time(ctx, reason.params))
+    return escape(str(reason)) if reason else ""
+
+
+def _in_time(ctx: CommandContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored moments read in the community's time and the reader's language."""
+    shown: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, datetime) or value is None:
+            value = moment(ctx, value, ctx.language)
+        elif isinstance(value, Phrase):
+            value = Phrase(value.key, **_in_time(ctx, value.params))
+        shown[name] = value
+    return shown

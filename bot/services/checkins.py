@@ -10,6 +10,7 @@ time; such a check-in stays theirs and never enters any totals.
 
 from __future__ import annotations
 
+from bot.catalog import Phrase
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Conversation, Job, Member
@@ -79,9 +80,9 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
 @feature.schedule("checkin")
 async def scheduled(ctx: CommunityContext) -> None:
     if await open_round(ctx, "schedule") is None:
-        await ctx.audit("skipped a check-in round", reason="the previous round is still open")
+        await ctx.audit("audit_checkin_skipped", reason=Phrase("audit_checkin_skipped_reason"))
     else:
-        await ctx.audit("opened a check-in round")
+        await ctx.audit("audit_checkin_opened")
 
 
 @feature.command(
@@ -120,7 +121,7 @@ async def _round_now(ctx: CommandContext) -> None:
     if checkin_round is None:
         current = (await ctx.uow.checkins.open_rounds(ctx.community.id))[0]
         raise Refusal("checkin_already_open", closes=when(ctx, current.closes_at))
-    await ctx.audit_action("started a check-in round")
+    await ctx.audit_action("audit_checkin_started")
     ctx.say("checkin_round_started", closes=when(ctx, checkin_round.closes_at))
 
 
@@ -214,7 +215,7 @@ async def close_round(ctx: CommunityContext, checkin_round: CheckinRound) -> Non
             figures=render_round(ctx, checkin_round, published(checkin_round), language),
             threshold=checkin_round.threshold,
         )
-        await ctx.audit("closed a check-in round")
+        await ctx.audit("audit_checkin_closed")
     await plan_retention(ctx)
 
 

@@ -57,14 +57,14 @@ async def mods(ctx: CommandContext, args: Args) -> None:
             raise Refusal("mods_already", name=member.display_name)
         member.granted_role = Role.MODERATOR
         await ctx.uow.members.save(member)
-        await ctx.audit_action("granted moderator to", member)
+        await ctx.audit_action("audit_moderator_granted", subject=member)
         ctx.say("mods_added", name=member.display_name)
     else:
         if member.granted_role is None:
             raise Refusal("mods_not_granted", name=member.display_name)
         member.granted_role = None
         await ctx.uow.members.save(member)
-        await ctx.audit_action("removed moderator from", member)
+        await ctx.audit_action("audit_moderator_removed", subject=member)
         ctx.say("mods_removed", name=member.display_name)
 
 

@@ -9,6 +9,7 @@ all fire at once), and it says so in the group.
 
 from __future__ import annotations
 
+from bot.catalog import Phrase
 from bot.context import CommunityContext
 from bot.events import HearthAdded, HearthRemoved, PlaceMoved, Presence
 from bot.scheduling import next_weekly
@@ -42,7 +43,7 @@ async def _move(ctx: CommunityContext, event: PlaceMoved) -> bool:
         await uow.communities.absorb(ctx.community.id, arrived.community_id)
     await uow.communities.move_link(event.platform, event.old_ref, event.new_ref)
     await uow.outbox.move_place(event.platform, event.old_ref, event.new_ref)
-    await ctx.audit(ctx.text("audit_place_moved", place=_place(ctx, event.platform)))
+    await ctx.audit("audit_place_moved", place=_place(event.platform))
     # Only a Hearth that is in the new place hears of the move: a pause the old place
     # caused (it may report Hearth gone as it closes) ends here.
     await _resume(ctx, event.platform, say_so=False)
@@ -54,7 +55,7 @@ async def _pause(ctx: CommunityContext, platform: str) -> bool:
         return False
     ctx.community.paused_since = ctx.now
     await ctx.uow.communities.save(ctx.community)
-    await ctx.audit(ctx.text("audit_hearth_removed", place=_place(ctx, platform)))
+    await ctx.audit("audit_hearth_removed", place=_place(platform))
     return True
 
 
@@ -69,11 +70,11 @@ async def _resume(ctx: CommunityContext, platform: str, *, say_so: bool) -> bool
                 schedule.weekday, schedule.hour, schedule.minute, ctx.community.timezone, ctx.now
             )
             await ctx.uow.schedules.put(schedule)
-    await ctx.audit(ctx.text("audit_hearth_added", place=_place(ctx, platform)))
+    await ctx.audit("audit_hearth_added", place=_place(platform))
     if say_so:
-        ctx.announce("announcements", "hearth_resumed", place=_place(ctx, platform))
+        ctx.announce("announcements", "hearth_resumed", place=_place(platform))
     return True
 
 
-def _place(ctx: CommunityContext, platform: str) -> str:
-    return ctx.text(f"place_{platform}" if platform == "discord" else "place_group")
+def _place(platform: str) -> Phrase:
+    return Phrase(f"place_{platform}" if platform == "discord" else "place_group")

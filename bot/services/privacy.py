@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.catalog import Markup
+from bot.catalog import Markup, Phrase
 from bot.commands import Args
 from bot.context import CommandContext
 from bot.errors import Refusal
@@ -33,12 +33,14 @@ async def mydata(ctx: CommandContext, args: Args) -> None:
         rows = await repository.export_member(ctx.member.id)
         if not rows:
             continue
-        lines = [f"**{escape(repository.section)}**"]
+        lines = [f"**{ctx.text(repository.section, ctx.language)}**"]
         for row in rows:
             lines.append(
                 "• "
                 + "; ".join(
-                    f"{escape(k)}: {_shown(ctx, v)}" for k, v in row.items() if v not in ("", None)
+                    f"{ctx.text(f'mydata_field_{k}', ctx.language)}: {_shown(ctx, v)}"
+                    for k, v in row.items()
+                    if v not in ("", None)
                 )
             )
         sections.append("\n".join(lines))
@@ -58,10 +60,20 @@ def _shown(ctx: CommandContext, value: Any) -> str:
     words (a job's kind, a conversation's flow) described by the catalog."""
     if isinstance(value, datetime):
         return escape(moment(ctx, value, ctx.language))
+    if isinstance(value, Phrase):
+        return ctx.text(value.key, ctx.language, **_in_time(ctx, value.params))
     key = f"mydata_value_{value}"
     if isinstance(value, str) and ctx.catalog.has(key):
         return ctx.text(key, ctx.language)
     return escape(str(value))
+
+
+def _in_time(ctx: CommandContext, params: dict[str, Any]) -> dict[str, Any]:
+    """A phrase's moments and inner phrases, shown as everywhere else in /mydata."""
+    return {
+        name: Markup(_shown(ctx, v)) if isinstance(v, datetime | Phrase) else v
+        for name, v in params.items()
+    }
 
 
 def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:
@@ -100,7 +112,7 @@ async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
     for repository in ctx.uow.personal_data():
         count = await repository.erase_member(ctx.member.id)
         if count:
-            erased.append(f"• {escape(repository.section)}: {count}")
+            erased.append(f"• {ctx.text(repository.section, ctx.language)}: {count}")
     await ctx.uow.conversations.clear(ctx.member.id)
     ctx.say(
         "forgetme_done",

@@ -21,62 +21,55 @@ from bot.services.proposal_texts import counted, localized, name_or_former, when
 T = TypeVar("T")
 JOB_PREFIX = "proposal_"
 
-_AUDIT_ACTIONS = {
-    Action.PROPOSED: "opened",
-    Action.CONSENT_STARTED: "opened the consent round on",
-    Action.RETURNED: "restarted incubation of",
-    Action.REOPENED: "restarted incubation of",
-    Action.ADOPTED: "adopted",
-    Action.WITHDRAWN: "withdrew",
-    Action.PARKED: "parked",
-    Action.REVISITED: "restarted incubation of",
-    Action.HIDDEN: "hid",
-    Action.MERGED: "merged",
-    Action.EXTENDED: "extended the consent round on",
-    Action.RESTED: "stopped raising",
+_AUDIT_KEYS = {
+    Action.PROPOSED: "audit_proposal_opened",
+    Action.CONSENT_STARTED: "audit_proposal_consent_started",
+    Action.RETURNED: "audit_proposal_restarted",
+    Action.REOPENED: "audit_proposal_restarted",
+    Action.ADOPTED: "audit_proposal_adopted",
+    Action.WITHDRAWN: "audit_proposal_withdrawn",
+    Action.PARKED: "audit_proposal_parked",
+    Action.REVISITED: "audit_proposal_restarted",
+    Action.HIDDEN: "audit_proposal_hidden",
+    Action.MERGED: "audit_proposal_merged",
+    Action.EXTENDED: "audit_proposal_extended",
+    Action.RESTED: "audit_proposal_rested",
 }
 
 
-def _plain(ctx: CommunityContext, key: str, **params: Any) -> str:
-    """A catalog sentence as plain text for the audit log (which escapes on display)."""
-    count = params.get("count")
-    template = ctx.catalog.template(key, ctx.community.language, count)
-    return template.format(**params)
-
-
-def _audit_reason(ctx: CommunityContext, p: Proposal, e: Event) -> str:
+def _audit_reason(p: Proposal, e: Event) -> Phrase | str:
+    """Why, as a catalog text (moments kept as moments, put into words when read) or, when a
+    person gave the reason, their own words."""
     if e.action is Action.RETURNED:
-        return _plain(ctx, "proposal_audit_returned", count=counted(e.detail))
+        return Phrase("proposal_audit_returned", count=counted(e.detail))
     if e.action is Action.REOPENED:
-        return _plain(ctx, "proposal_audit_reopened", version=p.version.number)
+        return Phrase("proposal_audit_reopened", version=p.version.number)
     if e.action is Action.ADOPTED and e.automatic:
-        return _plain(ctx, "proposal_audit_adopted", count=counted(e.detail))
+        return Phrase("proposal_audit_adopted", count=counted(e.detail))
     if e.action is Action.PARKED:
-        return _plain(
-            ctx, "proposal_audit_parked", reason=e.detail, until=when(ctx, p.parked_until)
-        )
+        return Phrase("proposal_audit_parked", reason=e.detail, until=p.parked_until)
     if e.action is Action.REVISITED:
-        return _plain(ctx, "proposal_audit_revisited", reason=e.detail)
+        return Phrase("proposal_audit_revisited", reason=e.detail)
     if e.action is Action.EXTENDED:
-        return _plain(ctx, "proposal_audit_extended", closes=when(ctx, p.consent_until))
+        return Phrase("proposal_audit_extended", closes=p.consent_until)
     if e.action is Action.RESTED:
-        return _plain(ctx, "proposal_audit_rested")
+        return Phrase("proposal_audit_rested")
     if e.action is Action.CONSENT_STARTED:
-        return _plain(ctx, "proposal_audit_consent", closes=when(ctx, p.consent_until))
+        return Phrase("proposal_audit_consent", closes=p.consent_until)
     if e.action is Action.MERGED:
-        return ""  # the subject says into which
+        return ""  # the entry says into which
     if e.action is Action.PROPOSED:
         number = p.from_reflection
-        return "" if number is None else _plain(ctx, "proposal_audit_from", reflection=number)
+        return "" if number is None else Phrase("proposal_audit_from", reflection=number)
     return e.detail
 
 
 async def audit(ctx: CommunityContext, p: Proposal, e: Event) -> None:
-    subject = f"proposal #{p.number}"
-    if e.action is Action.MERGED:
-        subject += f" into #{p.merged_into}"
     actor = ctx.member if isinstance(ctx, CommandContext) and not e.automatic else None
-    await ctx.audit(_AUDIT_ACTIONS[e.action], subject, _audit_reason(ctx, p, e), actor=actor)
+    into: dict[str, Any] = {"into": p.merged_into} if e.action is Action.MERGED else {}
+    await ctx.audit(
+        _AUDIT_KEYS[e.action], actor=actor, number=p.number, reason=_audit_reason(p, e), **into
+    )
 
 
 def _origin(ctx: CommunityContext, p: Proposal) -> Markup:

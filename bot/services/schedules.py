@@ -62,7 +62,7 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
         if when.lower() == "off":
             if not await ctx.uow.schedules.remove(ctx.community.id, kind):
                 raise Refusal("schedule_already_off", kind=kind)
-            await ctx.audit_action("cleared schedule", kind)
+            await ctx.audit_action("audit_schedule_cleared", kind=kind)
             ctx.say("schedule_cleared", kind=kind)
             return
         weekday, hour, minute = parse_weekly(when)
@@ -76,7 +76,9 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
         )
         await ctx.uow.schedules.put(new)
         line = describe(ctx, new)
-        await ctx.audit_action("set schedule", kind, f"{WEEKDAYS[weekday]} {hour:02d}:{minute:02d}")
+        await ctx.audit_action(
+            "audit_schedule_set", kind=kind, reason=f"{WEEKDAYS[weekday]} {hour:02d}:{minute:02d}"
+        )
         ctx.say("schedule_set", line=line)
 
     return feature

@@ -175,7 +175,7 @@ def setup_feature(keys: dict[str, SetupKey]) -> Feature:
         await setting.change(ctx, value)
         await ctx.uow.communities.save(ctx.community)
         shown = await setting.show(ctx)
-        await ctx.audit_action("changed setting", setting.name, shown)
+        await ctx.audit_action("audit_setting_changed", setting=setting.name, reason=shown)
         ctx.say("setup_changed", key=setting.name, value=shown)
 
     return command_feature

@@ -166,7 +166,7 @@ async def welcome_set(ctx: CommandContext, args: Args) -> None:
         if ctx.community.settings.pop(TEMPLATE_SETTING, None) is None:
             raise Refusal("welcome_set_already_default")
         await ctx.uow.communities.save(ctx.community)
-        await ctx.audit_action("reset the welcome message")
+        await ctx.audit_action("audit_welcome_reset")
         ctx.say("welcome_set_reset", preview=_render(ctx, _template(ctx), example))
         return
     if len(text) > MAX_TEMPLATE:
@@ -174,7 +174,7 @@ async def welcome_set(ctx: CommandContext, args: Args) -> None:
     check_template(text)
     ctx.community.settings[TEMPLATE_SETTING] = text
     await ctx.uow.communities.save(ctx.community)
-    await ctx.audit_action("changed the welcome message")
+    await ctx.audit_action("audit_welcome_changed")
     ctx.say("welcome_set_done", preview=_render(ctx, text, example))
 
 

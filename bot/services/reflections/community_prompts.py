@@ -96,7 +96,7 @@ def install_community_prompts(feature: Feature, deck: Deck) -> None:
             suggested=False,
             now=ctx.now,
         )
-        await ctx.audit_action("added reflection prompt", added.key, text)
+        await ctx.audit_action("audit_reflection_prompt_added", key=added.key, reason=text)
         ctx.say(
             "prompt_added",
             key=added.key,
@@ -120,7 +120,7 @@ def install_community_prompts(feature: Feature, deck: Deck) -> None:
             suggested=True,
             now=ctx.now,
         )
-        await ctx.audit_action("suggested reflection prompt", added.key, text)
+        await ctx.audit_action("audit_reflection_prompt_suggested", key=added.key, reason=text)
         ctx.say(
             "prompt_suggested",
             key=added.key,
@@ -170,7 +170,7 @@ async def _remove(ctx: CommandContext, deck: Deck, target: str, reason: str) -> 
     if prompt is None:
         raise Refusal("prompt_not_found", key=target)
     await ctx.uow.reflection_prompts.remove(ctx.community.id, prompt.id)
-    await ctx.audit_action("removed reflection prompt", prompt.key, reason)
+    await ctx.audit_action("audit_reflection_prompt_removed", key=prompt.key, reason=reason)
     ctx.say("prompt_removed", key=prompt.key, text=prompt.text)
     author_id = prompt.author_id
     if prompt.suggested and author_id is not None and author_id != ctx.member.id:

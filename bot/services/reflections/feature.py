@@ -43,7 +43,7 @@ def reflections_feature(deck: Deck) -> Feature:
 
     async def post_now(ctx: CommandContext) -> None:
         posted = await post_next_round(ctx, deck)
-        await ctx.audit_action("started a reflection round", f"#{posted.round.number}")
+        await ctx.audit_action("audit_reflection_round_started", number=posted.round.number)
         ctx.say(
             "reflection_posted" if posted.closed is None else "reflection_posted_after_digest",
             number=posted.round.number,
