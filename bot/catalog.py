@@ -50,6 +50,12 @@ class Phrase:
     def __repr__(self) -> str:
         return f"Phrase({self.key!r}, {self.params!r})"
 
+    def __eq__(self, other: object) -> bool:  # a value: stored and read back, it is the same
+        return isinstance(other, Phrase) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.key, tuple(sorted(self.params))))
+
 
 @runtime_checkable
 class Localized(Protocol):

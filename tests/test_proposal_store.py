@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.catalog import Phrase
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
 from bot.proposal_lifecycle import Proposal, open_proposal
@@ -121,11 +122,12 @@ async def test_export_and_erase_keep_the_words_but_not_the_person(store: Store) 
         await uow.proposals.save(p)
 
         exported = await uow.proposals.export_member(ana.id)
-        assert {"proposal": "#1", "what": "proposed", "text": "Garden 🌱"} in exported
+        proposed = Phrase("mydata_value_proposed")
+        assert {"proposal": "#1", "what": proposed, "text": "Garden 🌱"} in exported
         assert {"proposal": "#1", "what": "build", "text": "my own addition"} in exported
         assert await uow.proposals.export_member(bob.id) == [
             {"proposal": "#1", "what": "build", "text": "and a shed"},
-            {"proposal": "#1", "what": "support", "text": ""},
+            {"proposal": "#1", "what": Phrase("mydata_value_support"), "text": ""},
         ]
 
         assert await uow.proposals.erase_member(ana.id) == 4  # authorship, a build, two events

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.catalog import Phrase
 from bot.ports import Store
 
 NOW = datetime(2026, 3, 6, 16, 30, tzinfo=UTC)
@@ -149,7 +150,9 @@ async def test_erasing_a_member_removes_answers_and_unnames_prompts(store: Store
     async with store.unit_of_work() as uow:
         exported = await uow.reflections.export_member(ana)
         assert exported[0]["text"] == "Mine." and exported[0]["prompt"] == "How are you?"
-        assert (await uow.reflection_prompts.export_member(ana))[0]["how"] == "suggested"
+        assert (await uow.reflection_prompts.export_member(ana))[0]["how"] == Phrase(
+            "mydata_value_suggested"
+        )
         assert await uow.reflections.erase_member(ana) == 1
         assert await uow.reflection_prompts.erase_member(ana) == 1
         await uow.commit()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.catalog import Phrase
 from bot.domain import CommunityLink, Conversation, Schedule
 from bot.ports import Store
 from bot.replies import Reply, Target, Visibility
@@ -57,7 +58,9 @@ async def test_uncommitted_work_is_rolled_back(store: Store) -> None:
         )
     with pytest.raises(RuntimeError):
         async with store.unit_of_work() as uow:
-            await uow.audit.add(community_id=cid, at=NOW, actor_id=None, actor_name="x", action="y")
+            await uow.audit.add(
+                community_id=cid, at=NOW, actor_id=None, actor_name="x", key="y", params={}
+            )
             raise RuntimeError("boom")
     async with store.unit_of_work() as uow:
         assert await uow.members.find(cid, "test", "u1") is None
@@ -117,20 +120,25 @@ async def test_audit_is_newest_first_and_erasure_unnames_the_person(store: Store
                 at=NOW + timedelta(minutes=n),
                 actor_id=ana.id,
                 actor_name="Ana",
-                action=f"did {n}",
+                key="audit_schedule_set",
+                params={"kind": f"kind {n}", "at": NOW, "why": Phrase("place_group")},
             )
         await uow.audit.add(
             community_id=cid,
             at=NOW,
             actor_id=None,
             actor_name="Hearth",
-            action="granted to",
+            key="audit_moderator_granted",
+            params={},
             subject="Ana",
             subject_id=ana.id,
         )
         await uow.commit()
     async with store.unit_of_work() as uow:
-        assert [e.action for e in await uow.audit.latest(cid, 2)] == ["granted to", "did 2"]
+        latest = await uow.audit.latest(cid, 2)
+        assert [e.key for e in latest] == ["audit_moderator_granted", "audit_schedule_set"]
+        # parameters come back as they went in: words, moments and catalog texts
+        assert latest[1].params == {"kind": "kind 2", "at": NOW, "why": Phrase("place_group")}
         assert len(await uow.audit.export_member(ana.id)) == 4
         assert await uow.audit.erase_member(ana.id) == 4
         await uow.commit()

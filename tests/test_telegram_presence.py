@@ -92,7 +92,7 @@ async def test_a_removed_hearth_sends_nothing_on_the_groups_behalf(tg: TelegramW
         assert link is not None
         latest = await uow.audit.latest(link.community_id, 1)
         assert await uow.jobs.pending(link.community_id)  # held, not lost
-    assert latest[0].action == "was removed from the group; paused"
+    assert latest[0].key == "audit_hearth_removed"
 
 
 async def test_an_added_again_hearth_resumes_and_says_so(tg: TelegramWorld) -> None:

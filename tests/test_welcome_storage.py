@@ -182,7 +182,7 @@ async def test_export_and_erase_cover_every_welcome_record(store: Store) -> None
         assert await uow.welcome.export_member(ana) == []
         assert await uow.buddies.export_member(ana) == []
         assert await uow.buddies.pairings_of(ben) == []
-        assert await uow.buddies.export_member(ben) == [{"asked for a buddy": START}]
+        assert await uow.buddies.export_member(ben) == [{"asked_for_a_buddy": START}]
         await uow.commit()
 
 
