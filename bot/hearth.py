@@ -43,6 +43,7 @@ from bot.feature import (
     SetupKey,
 )
 from bot.ports import Store, UnitOfWork
+from bot.reach import Reach, notice_due, private_chat_about
 from bot.replies import Reply, Target, Visibility
 from bot.roles import decide_role
 from bot.scheduling import next_weekly
@@ -399,15 +400,16 @@ class Hearth:
 
     # -- platform feedback ------------------------------------------------------------------
 
-    async def handle_unreachable(self, event: Unreachable) -> list[Reply]:
-        """A private message was refused by the platform: remember it and let the flow adapt."""
+    async def handle_unreachable(self, event: Unreachable) -> Reach:
+        """A private message was refused by the platform: remember it, let the flow adapt, and
+        decide whether the community's place gets the public notice (see bot/reach.py)."""
         async with self.store.unit_of_work() as uow:
             link = await uow.communities.find_link(event.platform, event.community_ref)
             if link is None:
-                return []
+                return Reach()
             member = await uow.members.find(link.community_id, event.platform, event.user_ref)
             if member is None:
-                return []
+                return Reach()
             ctx = CommunityContext(
                 uow=uow,
                 clock=self.clock,
@@ -418,12 +420,15 @@ class Hearth:
             if member.unreachable_since is None:
                 member.unreachable_since = self.clock.now()
                 await uow.members.save(member)
-            flow = str(event.payload.get("resume", ""))
+            flow = str(event.payload.get("resume") or "")
             hook = self.on_unreachable.get(flow)
             if hook is not None:
                 await hook(ctx, member)
+            notice = not event.present and await notice_due(
+                uow, link.community_id, event.platform, flow, self.clock.now()
+            )
             await uow.commit()
-        return ctx.replies
+        return Reach(ctx.replies, notice)
 
     async def follow(self, event: Presence) -> bool:
         """The platform says where Hearth is (moved, removed, added again): committed before
@@ -463,6 +468,30 @@ class Hearth:
                     if link.platform == platform:
                         found.append(Membership(link.community_ref, community.name))
         return found
+
+    async def community_for_private(self, platform: str, user_ref: str) -> str | None:
+        """The community (its ref on this platform) this person's private chat is about: the
+        one Hearth last wrote to them about, else their only one; None when it is unclear."""
+        async with self.store.unit_of_work() as uow:  # reads only
+            memberships = await uow.members.memberships(platform, user_ref)
+            member = await private_chat_about(memberships, uow)
+            if member is None:
+                return None
+            for link in await uow.communities.links(member.community_id):
+                if link.platform == platform:
+                    return link.community_ref
+        return None
+
+    async def wrote_privately(self, platform: str, user_ref: str, community_ref: str) -> None:
+        """Hearth wrote to this person privately about a community (or they picked it): their
+        private chat is about it from now on, across restarts. Nothing if not a member there."""
+        async with self.store.unit_of_work() as uow:
+            link = await uow.communities.find_link(platform, community_ref)
+            member = await uow.members.find(link.community_id, platform, user_ref) if link else None
+            if member is None or not member.active:
+                return
+            await uow.reach.wrote_privately(member.id, self.clock.now())
+            await uow.commit()
 
     async def reachable(self, platform: str, user_ref: str) -> None:
         """The person can be messaged privately again (e.g. they started the bot)."""

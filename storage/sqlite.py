@@ -32,6 +32,7 @@ from storage.sqlite_needs import (
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
+from storage.sqlite_reach import SqliteReach
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
 
@@ -575,6 +576,7 @@ class SqliteUnitOfWork:
         self.events = SqliteProcessedEvents(db)
         self.outbox = SqliteOutbox(db)
         self.platform_state = SqlitePlatformState(db)
+        self.reach = SqliteReach(db)
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)

@@ -59,7 +59,7 @@ class Interactions:
         self, interaction: discord.Interaction, name: str, values: dict[str, Any]
     ) -> None:
         command = self.hearth.registry.get(name)
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if command is None or origin is None:
             return
         options = tuple(
@@ -75,13 +75,13 @@ class Interactions:
     async def suggest(
         self, interaction: discord.Interaction, command: str, param: str, typed: str
     ) -> list[Suggestion]:
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             return []
         return await self.hearth.suggest(origin, command, param, typed)
 
     async def on_choice(self, interaction: discord.Interaction, key: str) -> None:
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             await self._which_community(interaction)
             return
@@ -91,7 +91,7 @@ class Interactions:
     async def on_resume(self, interaction: discord.Interaction, flow: str) -> None:
         """The channel button for members whose direct messages are closed: what was kept for
         them, else the flow's command afresh (after a restart), else a kind note."""
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             await self._which_community(interaction)
             return
@@ -124,7 +124,7 @@ class Interactions:
         if data.get("custom_id") != ANSWER_ID:
             return
         text = submitted_text(interaction)
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None or text is None:
             return
         typed = MessagePosted(origin, text, event_ref=str(interaction.id), confidential=True)
