@@ -49,6 +49,7 @@ from bot.roles import decide_role
 from bot.scheduling import next_weekly
 from bot.services import presence
 from bot.text_input import clean_event, clean_origin, clean_text
+from bot.waiting import Waiting, awaiting, waiting_flow
 
 log = logging.getLogger("hearth.core")
 OUTBOX_BATCH = 100
@@ -153,11 +154,17 @@ class Hearth:
         replies: list[Reply]
         match event:
             case CommandInvoked():
-                replies = await self._in_context(origin, event.event_ref, self._command(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._command(event), watch="moved"
+                )
             case ChoicePressed():
-                replies = await self._in_context(origin, event.event_ref, self._choice(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._choice(event), watch="waits"
+                )
             case MessagePosted():
-                replies = await self._in_context(origin, event.event_ref, self._message(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._message(event), watch="waits"
+                )
             case MemberJoined():
                 replies = await self._in_context(origin, event.event_ref, self._joined)
             case MemberLeft():
@@ -264,9 +271,15 @@ class Hearth:
         origin: Origin,
         event_ref: str | None,
         body: Callable[[CommandContext], Awaitable[None]],
+        *,
+        watch: str = "",
     ) -> list[Reply]:
-        """Run a body in one unit of work: commit then reply; refuse with nothing changed."""
+        """Run a body in one unit of work: commit then reply; refuse with nothing changed.
+        In a channel, `watch` says whether the asker's replies tell that a flow waits for their
+        typed answer: one the command "moved", or one that still "waits" (bot/waiting.py)."""
         language = self.defaults.language
+        watching = bool(watch) and not origin.is_private
+        before: Waiting | None = None
         try:
             async with self.store.unit_of_work() as uow:
                 if event_ref and not await uow.events.claim(
@@ -276,6 +289,8 @@ class Hearth:
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
+                if watching and watch == "moved" and not ctx.member_is_new:
+                    before = await waiting_flow(uow, ctx.member.id, self.flows)
                 try:
                     await body(ctx)
                 except Refusal as refusal:
@@ -283,6 +298,10 @@ class Hearth:
                 except Ignored:
                     refused = None
                 else:
+                    if watching:
+                        after = await waiting_flow(uow, ctx.member.id, self.flows)
+                        if after is not None and after != before:
+                            ctx.replies = awaiting(ctx.replies, origin)
                     replies = await self._keep_fan_out(uow, origin, ctx.replies)
                     await uow.commit()
                     self.outcomes["ok"] += 1
@@ -297,9 +316,14 @@ class Hearth:
                     await uow.commit()
             if refused is None:
                 return []
-            return [
+            answer = [
                 self._to_origin(origin, self.catalog.text(refused.key, language, **refused.params))
             ]
+            if watching and watch == "waits" and not ctx.member_is_new:  # waits as it did
+                async with self.store.unit_of_work() as uow:
+                    if await waiting_flow(uow, ctx.member.id, self.flows) is not None:
+                        answer = awaiting(answer, origin)
+            return answer
         except Exception:
             error_id = secrets.token_hex(4)
             self.outcomes["error"] += 1

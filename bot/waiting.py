@@ -1,0 +1,40 @@
+"""Whether a flow waits for the asker's typed answer, told to adapters on the reply
+(Reply.awaits_answer), so that no adapter reads the store to guess it: a platform where typing
+in a channel needs a way in (Discord's answer button and modal) offers it exactly then.
+
+After a command, only a flow it started or moved counts, so that other commands used meanwhile
+do not carry the way in; after a message or a press, any flow still waiting does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from bot.events import Origin
+from bot.ports import UnitOfWork
+from bot.replies import Reply, Visibility
+
+Waiting = tuple[str, str]  # the flow and its state, to tell whether a command moved it
+
+
+async def waiting_flow(uow: UnitOfWork, member_id: int, flows: Collection[str]) -> Waiting | None:
+    """The flow (and its state) waiting for this member's words, if any."""
+    conversation = await uow.conversations.get(member_id)
+    if conversation is None or conversation.flow not in flows:
+        return None
+    return conversation.flow, json.dumps(conversation.state, sort_keys=True, default=str)
+
+
+def awaiting(replies: Sequence[Reply], origin: Origin) -> list[Reply]:
+    """The replies with those for the asker marked: a flow now waits for their typed answer."""
+    return [
+        replace(reply, awaits_answer=True)
+        if reply.visibility is not Visibility.PUBLIC
+        and reply.target.platform == origin.platform
+        and reply.target.community_ref == origin.community_ref
+        and reply.target.user_ref == origin.person.user_ref
+        else reply
+        for reply in replies
+    ]
