@@ -452,7 +452,7 @@ class Hearth:
                 uow, link.community_id, event.platform, flow, self.clock.now()
             )
             await uow.commit()
-        return Reach(ctx.replies, notice)
+        return Reach(ctx.replies, notice, ctx.community.language, link.main_channel)
 
     async def follow(self, event: Presence) -> bool:
         """The platform says where Hearth is (moved, removed, added again): committed before

@@ -30,6 +30,8 @@ class Reach:
 
     replies: list[Reply] = field(default_factory=list)  # what the flow does instead
     notice: bool = False  # post the public notice now, with the platform's way to be reached
+    language: str = "en"  # the community's, for the notice
+    channel_ref: str | None = None  # the community's main channel there (None: the platform's)
 
 
 async def notice_due(

@@ -306,7 +306,7 @@ class DiscordAdapter:
         await self.deliver([f for f in reach.replies if f not in theirs])
         if reach.notice:
             where = next((r.target.channel_ref for r in theirs if r.target.channel_ref), None)
-            await self._offer(target.community_ref, reply.resume or "", where)
+            await self._offer(reply, where or reach.channel_ref, reach.language)
         return theirs
 
     async def _unreachable(self, reply: Reply) -> None:
@@ -325,13 +325,14 @@ class DiscordAdapter:
     def take_held(self, community_ref: str, user_ref: str) -> list[Reply]:
         return self._held.pop((community_ref, user_ref), [])
 
-    async def _offer(self, community_ref: str, flow: str, where: str | None = None) -> None:
+    async def _offer(self, refused: Reply, where: str | None, language: str) -> None:
         """The core's public notice: a button in the channel the flow chose, else the
         community's main channel, that opens what could not be delivered; nobody is named."""
+        flow = refused.resume or ""
         flow = flow if _FLOW.fullmatch(flow) else ""
-        language, main_channel = await self._community_facts(community_ref)
+        community_ref = refused.target.community_ref
         guild_id = snowflake(community_ref)
-        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where or main_channel))
+        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where))
         if channel_id is None:
             log.warning("no channel to offer undelivered messages in guild=%s", guild_id)
             return
@@ -434,14 +435,3 @@ class DiscordAdapter:
                 await self.post(reply)
             elif not await self.send_private(reply):
                 await self._unreachable(reply)
-
-    # -- helpers ------------------------------------------------------------------------------
-
-    async def _community_facts(self, community_ref: str) -> tuple[str, str | None]:
-        """The community's language and main channel, as the core knows them."""
-        async with self.hearth.store.unit_of_work() as uow:  # reads only; rolled back
-            link = await uow.communities.find_link(PLATFORM, community_ref)
-            if link is None:
-                return self.hearth.defaults.language, None
-            community = await uow.communities.get(link.community_id)
-            return community.language, link.main_channel
