@@ -49,7 +49,7 @@ from bot.roles import decide_role
 from bot.scheduling import next_weekly
 from bot.services import presence
 from bot.text_input import clean_event, clean_origin, clean_text
-from bot.waiting import Waiting, awaiting, waiting_flow
+from bot.waiting import awaiting, waiting_flow
 
 log = logging.getLogger("hearth.core")
 OUTBOX_BATCH = 100
@@ -276,10 +276,9 @@ class Hearth:
     ) -> list[Reply]:
         """Run a body in one unit of work: commit then reply; refuse with nothing changed.
         In a channel, `watch` says whether the asker's replies tell that a flow waits for their
-        typed answer: one the command "moved", or one that still "waits" (bot/waiting.py)."""
+        typed answer: one the command started or "moved", or one that still "waits"."""
         language = self.defaults.language
         watching = bool(watch) and not origin.is_private
-        before: Waiting | None = None
         try:
             async with self.store.unit_of_work() as uow:
                 if event_ref and not await uow.events.claim(
@@ -289,8 +288,6 @@ class Hearth:
                     return []
                 ctx = await self._command_context(uow, origin)
                 language = ctx.language
-                if watching and watch == "moved" and not ctx.member_is_new:
-                    before = await waiting_flow(uow, ctx.member.id, self.flows)
                 try:
                     await body(ctx)
                 except Refusal as refusal:
@@ -298,10 +295,9 @@ class Hearth:
                 except Ignored:
                     refused = None
                 else:
-                    if watching:
-                        after = await waiting_flow(uow, ctx.member.id, self.flows)
-                        if after is not None and after != before:
-                            ctx.replies = awaiting(ctx.replies, origin)
+                    moved = watch == "waits" or ctx.member.id in uow.conversations.written
+                    if watching and moved and await waiting_flow(uow, ctx.member.id, self.flows):
+                        ctx.replies = awaiting(ctx.replies, origin)
                     replies = await self._keep_fan_out(uow, origin, ctx.replies)
                     await uow.commit()
                     self.outcomes["ok"] += 1

@@ -172,6 +172,10 @@ class JobRepository(PersonalData, Protocol):
 
 
 class ConversationRepository(PersonalData, Protocol):
+    # Members whose conversation this unit of work put or cleared (so the core can tell, with
+    # no extra read, whether a command started or moved a flow).
+    written: set[int]
+
     async def get(self, member_id: int) -> Conversation | None: ...
 
     async def put(self, conversation: Conversation) -> None: ...

@@ -2,13 +2,13 @@
 (Reply.awaits_answer), so that no adapter reads the store to guess it: a platform where typing
 in a channel needs a way in (Discord's answer button and modal) offers it exactly then.
 
-After a command, only a flow it started or moved counts, so that other commands used meanwhile
-do not carry the way in; after a message or a press, any flow still waiting does.
+After a command, only a flow it started or moved counts (its conversation was written), so that
+other commands used meanwhile do not carry the way in; after a message or a press, any flow
+still waiting does.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
@@ -16,15 +16,13 @@ from bot.events import Origin
 from bot.ports import UnitOfWork
 from bot.replies import Reply, Visibility
 
-Waiting = tuple[str, str]  # the flow and its state, to tell whether a command moved it
 
-
-async def waiting_flow(uow: UnitOfWork, member_id: int, flows: Collection[str]) -> Waiting | None:
-    """The flow (and its state) waiting for this member's words, if any."""
+async def waiting_flow(uow: UnitOfWork, member_id: int, flows: Collection[str]) -> str | None:
+    """The flow waiting for this member's words, if any."""
     conversation = await uow.conversations.get(member_id)
     if conversation is None or conversation.flow not in flows:
         return None
-    return conversation.flow, json.dumps(conversation.state, sort_keys=True, default=str)
+    return conversation.flow
 
 
 def awaiting(replies: Sequence[Reply], origin: Origin) -> list[Reply]:

@@ -368,13 +368,19 @@ class MemoryJobs(_Repo):
 class MemoryConversations(_Repo):
     section = "unfinished conversations"
 
+    def __init__(self, store: MemoryStore) -> None:
+        super().__init__(store)
+        self.written: set[int] = set()
+
     async def get(self, member_id: int) -> Conversation | None:
         return copy.deepcopy(self.s.conversations.get(member_id))
 
     async def put(self, conversation: Conversation) -> None:
+        self.written.add(conversation.member_id)
         self.s.conversations[conversation.member_id] = copy.deepcopy(conversation)
 
     async def clear(self, member_id: int) -> None:
+        self.written.add(member_id)
         self.s.conversations.pop(member_id, None)
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:

@@ -528,6 +528,10 @@ class SqliteJobs(_Repo):
 class SqliteConversations(_Repo):
     section = "unfinished conversations"
 
+    def __init__(self, db: SqliteSession) -> None:
+        super().__init__(db)
+        self.written: set[int] = set()
+
     async def get(self, member_id: int) -> Conversation | None:
         row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))
         if row is None:
@@ -535,6 +539,7 @@ class SqliteConversations(_Repo):
         return Conversation(row["member_id"], row["flow"], json.loads(row["state"]))
 
     async def put(self, conversation: Conversation) -> None:
+        self.written.add(conversation.member_id)
         await self._change(
             "INSERT INTO conversations (member_id, flow, state) VALUES (?, ?, ?)"
             " ON CONFLICT (member_id) DO UPDATE SET flow = excluded.flow, state = excluded.state",
@@ -542,6 +547,7 @@ class SqliteConversations(_Repo):
         )
 
     async def clear(self, member_id: int) -> None:
+        self.written.add(member_id)
         await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:

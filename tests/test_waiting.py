@@ -18,5 +18,6 @@ async def test_a_flow_that_now_waits_for_a_typed_answer_is_told_on_the_reply(sto
     world.hearth.install(notes(Observed()))
     assert awaits(await world.say("Ana", "/test_note"))  # started it
     assert not awaits(await world.say("Ana", "/help"))  # another command meanwhile
+    assert awaits(await world.say("Ana", "/test_note"))  # asked again: told again
     assert not awaits(await world.say("Ana", "soup on friday"))  # answered: nothing waits
     assert not awaits(await world.privately("Ana", "/test_note"))  # a private chat needs no way in
