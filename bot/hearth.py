@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from bot import reach
 from bot.catalog import Catalog
 from bot.channels import ChannelDirectory
 from bot.clock import Clock
@@ -43,7 +44,7 @@ from bot.feature import (
     SetupKey,
 )
 from bot.ports import Store, UnitOfWork
-from bot.reach import Reach, notice_due, private_chat_about
+from bot.reach import Reach, notice_due
 from bot.replies import Reply, Target, Visibility
 from bot.roles import decide_role
 from bot.scheduling import next_weekly
@@ -490,28 +491,19 @@ class Hearth:
         return found
 
     async def community_for_private(self, platform: str, user_ref: str) -> str | None:
-        """The community (its ref on this platform) this person's private chat is about: the
-        one Hearth last wrote to them about, else their only one; None when it is unclear."""
+        """The community (its ref on this platform) this person's private chat is about."""
         async with self.store.unit_of_work() as uow:  # reads only
-            memberships = await uow.members.memberships(platform, user_ref)
-            member = await private_chat_about(memberships, uow)
-            if member is None:
-                return None
-            for link in await uow.communities.links(member.community_id):
-                if link.platform == platform:
-                    return link.community_ref
-        return None
+            return await reach.community_for_private(uow, platform, user_ref)
 
     async def wrote_privately(self, platform: str, user_ref: str, community_ref: str) -> None:
-        """Hearth wrote to this person privately about a community (or they picked it): their
-        private chat is about it from now on, across restarts. Nothing if not a member there."""
-        async with self.store.unit_of_work() as uow:
-            link = await uow.communities.find_link(platform, community_ref)
-            member = await uow.members.find(link.community_id, platform, user_ref) if link else None
-            if member is None or not member.active:
-                return
-            await uow.reach.wrote_privately(member.id, self.clock.now())
-            await uow.commit()
+        """Hearth wrote to this person privately about a community (or they picked it). Never
+        raises: the message is out already, and must not be sent again over this."""
+        try:
+            async with self.store.unit_of_work() as uow:
+                if await reach.chat_is_about(uow, platform, user_ref, community_ref, self.clock):
+                    await uow.commit()
+        except Exception:
+            log.exception("could not note whom a private chat is about platform=%s", platform)
 
     async def reachable(self, platform: str, user_ref: str) -> None:
         """The person can be messaged privately again (e.g. they started the bot)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.domain import Member
+from bot.clock import Clock
 from bot.ports import UnitOfWork
 from bot.replies import Reply
 
@@ -45,11 +45,35 @@ async def notice_due(
     return True
 
 
-async def private_chat_about(memberships: list[Member], uow: UnitOfWork) -> Member | None:
-    """The membership a private chat is about: the one last written to, else the only one."""
+async def community_for_private(uow: UnitOfWork, platform: str, user_ref: str) -> str | None:
+    """The community (its ref on this platform) a person's private chat is about: the one
+    Hearth last wrote to them about, else their only one; None when that is unclear."""
+    memberships = await uow.members.memberships(platform, user_ref)  # active ones only
     if not memberships:
         return None
     last = await uow.reach.last_written([m.id for m in memberships])
     if last is not None:
-        return next(m for m in memberships if m.id == last)
-    return memberships[0] if len(memberships) == 1 else None
+        member = next(m for m in memberships if m.id == last)
+    elif len(memberships) == 1:
+        member = memberships[0]
+    else:
+        return None
+    for link in await uow.communities.links(member.community_id):
+        if link.platform == platform:
+            return link.community_ref
+    return None
+
+
+async def chat_is_about(
+    uow: UnitOfWork, platform: str, user_ref: str, community_ref: str, clock: Clock
+) -> bool:
+    """Note that the person's private chat is about this community from now on; False (nothing
+    noted) when they are not an active member there."""
+    link = await uow.communities.find_link(platform, community_ref)
+    if link is None:
+        return False
+    member = await uow.members.find(link.community_id, platform, user_ref)
+    if member is None or not member.active:
+        return False
+    await uow.reach.wrote_privately(member.id, clock.now())
+    return True
