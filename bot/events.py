@@ -83,6 +83,9 @@ class Unreachable:
     user_ref: str
     reason: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    # The person is answered right where they just acted (their own command, say): the public
+    # notice for people who are not there is not needed for them.
+    present: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from bot import reach
 from bot.catalog import Catalog
 from bot.channels import ChannelDirectory
 from bot.clock import Clock
@@ -43,11 +44,13 @@ from bot.feature import (
     SetupKey,
 )
 from bot.ports import Store, UnitOfWork
+from bot.reach import Reach, notice_due
 from bot.replies import Reply, Target, Visibility
 from bot.roles import decide_role
 from bot.scheduling import next_weekly
 from bot.services import presence
 from bot.text_input import clean_event, clean_origin, clean_text
+from bot.waiting import awaiting, waiting_flow
 
 log = logging.getLogger("hearth.core")
 OUTBOX_BATCH = 100
@@ -152,11 +155,17 @@ class Hearth:
         replies: list[Reply]
         match event:
             case CommandInvoked():
-                replies = await self._in_context(origin, event.event_ref, self._command(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._command(event), watch="moved"
+                )
             case ChoicePressed():
-                replies = await self._in_context(origin, event.event_ref, self._choice(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._choice(event), watch="waits"
+                )
             case MessagePosted():
-                replies = await self._in_context(origin, event.event_ref, self._message(event))
+                replies = await self._in_context(
+                    origin, event.event_ref, self._message(event), watch="waits"
+                )
             case MemberJoined():
                 replies = await self._in_context(origin, event.event_ref, self._joined)
             case MemberLeft():
@@ -263,9 +272,14 @@ class Hearth:
         origin: Origin,
         event_ref: str | None,
         body: Callable[[CommandContext], Awaitable[None]],
+        *,
+        watch: str = "",
     ) -> list[Reply]:
-        """Run a body in one unit of work: commit then reply; refuse with nothing changed."""
+        """Run a body in one unit of work: commit then reply; refuse with nothing changed.
+        In a channel, `watch` says whether the asker's replies tell that a flow waits for their
+        typed answer: one the command started or "moved", or one that still "waits"."""
         language = self.defaults.language
+        watching = bool(watch) and not origin.is_private
         try:
             async with self.store.unit_of_work() as uow:
                 if event_ref and not await uow.events.claim(
@@ -282,6 +296,9 @@ class Hearth:
                 except Ignored:
                     refused = None
                 else:
+                    moved = watch == "waits" or ctx.member.id in uow.conversations.written
+                    if watching and moved and await waiting_flow(uow, ctx.member.id, self.flows):
+                        ctx.replies = awaiting(ctx.replies, origin)
                     replies = await self._keep_fan_out(uow, origin, ctx.replies)
                     await uow.commit()
                     self.outcomes["ok"] += 1
@@ -296,9 +313,14 @@ class Hearth:
                     await uow.commit()
             if refused is None:
                 return []
-            return [
+            answer = [
                 self._to_origin(origin, self.catalog.text(refused.key, language, **refused.params))
             ]
+            if watching and watch == "waits" and not ctx.member_is_new:  # waits as it did
+                async with self.store.unit_of_work() as uow:
+                    if await waiting_flow(uow, ctx.member.id, self.flows) is not None:
+                        answer = awaiting(answer, origin)
+            return answer
         except Exception:
             error_id = secrets.token_hex(4)
             self.outcomes["error"] += 1
@@ -399,15 +421,16 @@ class Hearth:
 
     # -- platform feedback ------------------------------------------------------------------
 
-    async def handle_unreachable(self, event: Unreachable) -> list[Reply]:
-        """A private message was refused by the platform: remember it and let the flow adapt."""
+    async def handle_unreachable(self, event: Unreachable) -> Reach:
+        """A private message was refused by the platform: remember it, let the flow adapt, and
+        decide whether the community's place gets the public notice (see bot/reach.py)."""
         async with self.store.unit_of_work() as uow:
             link = await uow.communities.find_link(event.platform, event.community_ref)
             if link is None:
-                return []
+                return Reach()
             member = await uow.members.find(link.community_id, event.platform, event.user_ref)
             if member is None:
-                return []
+                return Reach()
             ctx = CommunityContext(
                 uow=uow,
                 clock=self.clock,
@@ -418,12 +441,15 @@ class Hearth:
             if member.unreachable_since is None:
                 member.unreachable_since = self.clock.now()
                 await uow.members.save(member)
-            flow = str(event.payload.get("resume", ""))
+            flow = str(event.payload.get("resume") or "")
             hook = self.on_unreachable.get(flow)
             if hook is not None:
                 await hook(ctx, member)
+            notice = not event.present and await notice_due(
+                uow, link.community_id, event.platform, flow, self.clock.now()
+            )
             await uow.commit()
-        return ctx.replies
+        return Reach(ctx.replies, notice, ctx.community.language, link.main_channel)
 
     async def follow(self, event: Presence) -> bool:
         """The platform says where Hearth is (moved, removed, added again): committed before
@@ -463,6 +489,21 @@ class Hearth:
                     if link.platform == platform:
                         found.append(Membership(link.community_ref, community.name))
         return found
+
+    async def community_for_private(self, platform: str, user_ref: str) -> str | None:
+        """The community (its ref on this platform) this person's private chat is about."""
+        async with self.store.unit_of_work() as uow:  # reads only
+            return await reach.community_for_private(uow, platform, user_ref)
+
+    async def wrote_privately(self, platform: str, user_ref: str, community_ref: str) -> None:
+        """Hearth wrote to this person privately about a community (or they picked it). Never
+        raises: the message is out already, and must not be sent again over this."""
+        try:
+            async with self.store.unit_of_work() as uow:
+                if await reach.chat_is_about(uow, platform, user_ref, community_ref, self.clock):
+                    await uow.commit()
+        except Exception:
+            log.exception("could not note whom a private chat is about platform=%s", platform)
 
     async def reachable(self, platform: str, user_ref: str) -> None:
         """The person can be messaged privately again (e.g. they started the bot)."""

@@ -176,6 +176,10 @@ class JobRepository(PersonalData, Protocol):
 
 
 class ConversationRepository(PersonalData, Protocol):
+    # Members whose conversation this unit of work put or cleared (so the core can tell, with
+    # no extra read, whether a command started or moved a flow).
+    written: set[int]
+
     async def get(self, member_id: int) -> Conversation | None: ...
 
     async def put(self, conversation: Conversation) -> None: ...
@@ -371,6 +375,24 @@ class PlatformStateRepository(Protocol):
     async def put(self, platform: str, key: str, value: str) -> None: ...
 
 
+class ReachRepository(Protocol):
+    """What Hearth remembers about reaching people privately, so a restart repeats nothing."""
+
+    async def last_notice(self, community_id: int, platform: str, flow: str) -> datetime | None:
+        """When the community's place on this platform was last told that someone could not be
+        reached privately for this flow."""
+
+    async def note_notice(
+        self, community_id: int, platform: str, flow: str, at: datetime
+    ) -> None: ...
+
+    async def wrote_privately(self, member_id: int, at: datetime) -> None:
+        """Hearth wrote to this member privately: their private chat is about its community."""
+
+    async def last_written(self, member_ids: Sequence[int]) -> int | None:
+        """Of these members, the one Hearth last wrote to privately (None if none)."""
+
+
 class OutboxRepository(PersonalData, Protocol):
     """Messages that scheduled work decided to send, kept until the platform has taken them.
 
@@ -460,6 +482,9 @@ class UnitOfWork(Protocol):
 
     @property
     def platform_state(self) -> PlatformStateRepository: ...
+
+    @property
+    def reach(self) -> ReachRepository: ...
 
     @property
     def checkins(self) -> CheckinRepository: ...

@@ -55,6 +55,9 @@ class Reply:
     # Holds what is the person's alone (their private words, or a promise that only they see
     # it): never to be shown where others read, even when the platform has no ephemeral reply.
     confidential: bool = False
+    # For the asker, in a channel: a flow now waits for their typed answer (bot/waiting.py),
+    # so a platform that needs a way to type it there (Discord's answer button) offers one.
+    awaits_answer: bool = False
 
 
 def asks_removal(replies: Sequence[Reply]) -> bool:

@@ -29,6 +29,7 @@ from storage.memory_needs import (
 from storage.memory_outbox import MemoryOutbox, OutboxState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
+from storage.memory_reach import MemoryReach
 from storage.memory_reflections import MemoryReflectionPrompts, MemoryReflections, ReflectionTables
 from storage.memory_welcome import MemoryBuddies, MemoryWelcome, WelcomeState
 
@@ -48,6 +49,8 @@ class MemoryState:
     reflections: ReflectionTables = field(default_factory=ReflectionTables)
     welcome: WelcomeState = field(default_factory=WelcomeState)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
+    reach_notices: dict[tuple[int, str, str], datetime] = field(default_factory=dict)
+    private_chats: dict[int, datetime] = field(default_factory=dict)  # member -> written at
     needs: NeedsMemoryState = field(default_factory=NeedsMemoryState)
     outbox: OutboxState = field(default_factory=OutboxState)
 
@@ -129,6 +132,8 @@ class MemoryCommunities(_Repo):
         dropped = {m.id for m in self.s.members.values() if m.community_id == drop_id}
         self.s.members = {i: m for i, m in self.s.members.items() if i not in dropped}
         self.s.conversations = {i: c for i, c in self.s.conversations.items() if i not in dropped}
+        self.s.private_chats = {i: t for i, t in self.s.private_chats.items() if i not in dropped}
+        self.s.reach_notices = {k: t for k, t in self.s.reach_notices.items() if k[0] != drop_id}
         self.s.links = {k: v for k, v in self.s.links.items() if v.community_id != drop_id}
         self.s.schedules = {k: v for k, v in self.s.schedules.items() if k[0] != drop_id}
         self.s.jobs = {k: v for k, v in self.s.jobs.items() if v.community_id != drop_id}
@@ -226,6 +231,7 @@ class MemoryMembers(_Repo):
         ]
 
     async def erase_member(self, member_id: int) -> int:
+        self.s.private_chats.pop(member_id, None)  # SQLite's cascade does the same
         return 1 if self.s.members.pop(member_id, None) else 0
 
 
@@ -364,13 +370,19 @@ class MemoryJobs(_Repo):
 class MemoryConversations(_Repo):
     section = "mydata_section_conversations"
 
+    def __init__(self, store: MemoryStore) -> None:
+        super().__init__(store)
+        self.written: set[int] = set()
+
     async def get(self, member_id: int) -> Conversation | None:
         return copy.deepcopy(self.s.conversations.get(member_id))
 
     async def put(self, conversation: Conversation) -> None:
+        self.written.add(conversation.member_id)
         self.s.conversations[conversation.member_id] = copy.deepcopy(conversation)
 
     async def clear(self, member_id: int) -> None:
+        self.written.add(member_id)
         self.s.conversations.pop(member_id, None)
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
@@ -407,6 +419,7 @@ class MemoryUnitOfWork:
         self.welcome = MemoryWelcome(store)
         self.buddies = MemoryBuddies(store)
         self.platform_state = MemoryPlatformState(store)
+        self.reach = MemoryReach(store)
         self.checkins, self.offers = MemoryCheckins(store), MemoryOffers(store)
         self.aid_requests = MemoryAidRequests(store)
         self.request_snapshots = MemoryRequestSnapshots(store)

@@ -34,6 +34,7 @@ from storage.sqlite_needs import (
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
+from storage.sqlite_reach import SqliteReach
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
 
@@ -538,6 +539,10 @@ class SqliteJobs(_Repo):
 class SqliteConversations(_Repo):
     section = "mydata_section_conversations"
 
+    def __init__(self, db: SqliteSession) -> None:
+        super().__init__(db)
+        self.written: set[int] = set()
+
     async def get(self, member_id: int) -> Conversation | None:
         row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))
         if row is None:
@@ -545,6 +550,7 @@ class SqliteConversations(_Repo):
         return Conversation(row["member_id"], row["flow"], json.loads(row["state"]))
 
     async def put(self, conversation: Conversation) -> None:
+        self.written.add(conversation.member_id)
         await self._change(
             "INSERT INTO conversations (member_id, flow, state) VALUES (?, ?, ?)"
             " ON CONFLICT (member_id) DO UPDATE SET flow = excluded.flow, state = excluded.state",
@@ -552,6 +558,7 @@ class SqliteConversations(_Repo):
         )
 
     async def clear(self, member_id: int) -> None:
+        self.written.add(member_id)
         await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
@@ -586,6 +593,7 @@ class SqliteUnitOfWork:
         self.events = SqliteProcessedEvents(db)
         self.outbox = SqliteOutbox(db)
         self.platform_state = SqlitePlatformState(db)
+        self.reach = SqliteReach(db)
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)

@@ -90,9 +90,10 @@ class World:
         return await self.hearth.handle(MemberLeft(self.origin(who)))
 
     async def unreachable(self, who: str, resume: str = "") -> list[Reply]:
-        return await self.hearth.handle_unreachable(
+        reach = await self.hearth.handle_unreachable(
             Unreachable(PLATFORM, COMMUNITY, who.lower(), payload={"resume": resume})
         )
+        return reach.replies
 
     async def advance(self, delta: timedelta) -> list[Reply]:
         """Move time on; returns what the scheduled work sent meanwhile."""

@@ -15,6 +15,8 @@ from bot.app import build_hearth
 from bot.clock import SystemClock
 from bot.feature import Feature
 from bot.markup import plain
+from bot.reach import NOTICE_EVERY
+from bot.replies import Reply, Target, Visibility
 from bot.runtime import serve
 from storage.sqlite import SqliteStore
 from tests.discord_features import HOW_ARE_YOU, Observed, check_in, notes, observer
@@ -304,6 +306,43 @@ async def test_a_member_with_closed_dms_gets_a_channel_button_and_answers_epheme
     assert answer.ephemeral and "noted: bad" in answer.content
     assert seen.answers == [("Ana", "bad")]
     assert len(fake.in_channel(fake.general)) == 1  # nothing else public
+
+
+async def test_both_platforms_follow_the_same_reach_rule_on_discord(
+    fake: FakeDiscord, bot: RunningBot, seen: Observed
+) -> None:
+    # Once per server and flow for six hours, kept across a restart; Telegram: the same rule.
+    ana, bea = fake.add_member("Ana"), fake.add_member("Bea")
+    fake.closed_dms.update({int(ana["id"]), int(bea["id"])})
+    for person in (ana, bea):
+        await fake.slash(person, "help")  # Hearth knows them
+    await bot.settle()
+    replies = [
+        Reply(
+            "A private note.",
+            Target("discord", str(fake.guild_id), user_ref=str(person["id"])),
+            Visibility.PRIVATE,
+            resume="test",
+        )
+        for person in (ana, bea)
+    ]
+
+    async def offers() -> list[Sent]:
+        before = len(fake.in_channel(fake.general))
+        await bot.adapter.deliver(replies)
+        await bot.settle()
+        return fake.in_channel(fake.general)[before:]
+
+    first = only(await offers())
+    assert "couldn't deliver" in first.content and "Ana" not in first.content
+    await bot.restart()
+    assert await offers() == []  # the restart did not forget it was said
+    bot.clock.advance(NOTICE_EVERY - timedelta(minutes=1))
+    assert await offers() == []
+    bot.clock.advance(timedelta(minutes=1))
+    again = only(await offers())  # six hours on: said once more
+    assert again.content == first.content and again.custom_ids() == ["~resume:test"]
+    assert not fake.dms(ana) and not fake.dms(bea)
 
 
 async def test_after_a_restart_the_channel_button_opens_the_flow_afresh(

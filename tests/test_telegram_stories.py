@@ -15,6 +15,7 @@ from bot.commands import Args
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Member
 from bot.feature import Feature
+from bot.reach import NOTICE_EVERY
 from bot.replies import Reply, Target, Visibility
 from storage.sqlite import SqliteStore
 from tests.telegram_fake import BOT_ID, BOT_USERNAME, FakeBotApi
@@ -296,6 +297,63 @@ async def test_scheduled_private_messages_invite_the_group_once_without_names(
     assert "Bob" not in posted[0].text and "Carla" not in posted[0].text
     assert posted[0].keyboard[0][0]["url"].endswith("-nudge")
     assert sorted(nudger.unreachable) == ["Bob", "Bob", "Carla", "Carla"]
+
+
+async def test_both_platforms_follow_the_same_reach_rule_on_telegram(
+    tg: TelegramWorld, nudger: Nudger
+) -> None:
+    # Once per group and flow for six hours, kept across a restart; Discord: the same rule.
+    await tg.say(tg.bob, "hello")
+    await tg.say(tg.carla, "hello")
+    replies = [
+        Reply(
+            "Your weekly nudge.",
+            Target("telegram", str(GROUP_ID), user_ref=str(person["id"])),
+            Visibility.PRIVATE,
+            resume="nudge",
+        )
+        for person in (tg.bob, tg.carla)
+    ]
+
+    async def invitations() -> list[str]:
+        before = len(tg.fake.sent)
+        assert tg.adapter is not None
+        await tg.adapter.deliver(replies)
+        return [s.text for s in tg.fake.sent[before:] if s.chat_id == GROUP_ID]
+
+    first = await invitations()
+    assert len(first) == 1 and "Bob" not in first[0] and "Carla" not in first[0]
+    await tg.restart()
+    assert await invitations() == []  # the restart did not forget it was said
+    tg.clock.advance(NOTICE_EVERY - timedelta(minutes=1))
+    assert await invitations() == []
+    tg.clock.advance(timedelta(minutes=1))
+    assert await invitations() == first  # six hours on: said once more
+    assert sorted(set(nudger.unreachable)) == ["Bob", "Carla"]
+
+
+async def test_a_private_message_after_a_restart_goes_to_the_group_hearth_last_wrote_about(
+    tg: TelegramWorld,
+) -> None:
+    garden = tg.fake.group(-1002000000002, "Garden")
+    tg.fake.set_status(garden, tg.bob, "member")
+    await tg.say(tg.bob, "hello")
+    await tg.handle(tg.fake.say(tg.bob, "hello", chat=garden))
+    await tg.dm(tg.bob, "/start")  # Bob opened the private chat (asked which group: no pick)
+    assert tg.adapter is not None
+    await tg.adapter.deliver(
+        [
+            Reply(
+                "A note about Garden.",
+                Target("telegram", str(garden.id), user_ref=str(tg.bob["id"])),
+                Visibility.PRIVATE,
+            )
+        ]
+    )
+
+    await tg.restart()
+    answered = await tg.dm(tg.bob, "/mydata")  # not asked which group: Garden, as last written
+    assert "What Hearth holds about you in Garden" in texts(answered)
 
 
 async def test_a_link_for_another_group_does_nothing(tg: TelegramWorld) -> None:

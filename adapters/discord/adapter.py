@@ -3,8 +3,9 @@
 - Interactions (slash commands, components, modals) are answered in `interactions.py`.
 - Public replies go to their channel; private replies are direct messages, sent at a steady
   pace from a queue (Discord quarantines bots that mass-DM).
-- A refused direct message (error 50007) is reported to the core, kept for the member, and the
-  community channel gets one button that shows it to them, ephemerally, right there.
+- A refused direct message (error 50007) is reported to the core, kept for the member, and when
+  the core says the public notice is due (bot/reach.py: once per server and flow for a while),
+  the community channel gets one button that shows it to them, ephemerally, right there.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ log = logging.getLogger("hearth.discord")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 DEFAULT_DM_INTERVAL = 1.0  # seconds between direct messages of a fan-out
 DEFAULT_DEFER_AFTER = 1.5  # seconds before an interaction is deferred (Discord allows 3)
-DEFAULT_OFFER_EVERY = 6 * 3600.0  # seconds before the channel button is offered again
 HELD_PER_MEMBER = 10  # undelivered private messages kept per member for the channel button
 DEFAULT_READY_TIMEOUT = 120.0  # seconds the gateway has to say it is ready at start-up
 STOP_GRACE = 5.0  # seconds to finish sending queued direct messages on shutdown
@@ -86,16 +86,13 @@ class DiscordAdapter:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         defer_after: float = DEFAULT_DEFER_AFTER,
-        offer_every: float = DEFAULT_OFFER_EVERY,
         client_options: dict[str, Any] | None = None,
         ready_timeout: float = DEFAULT_READY_TIMEOUT,
     ) -> None:
         self._token = token
         self.dev_guild = dev_guild
         self._pacer = Pacer(dm_interval, sleep=sleep, clock=clock)
-        self._clock = clock
         self._defer_after = defer_after
-        self._offer_every = offer_every
         self._client_options = dict(client_options or {})
         self._ready_timeout = ready_timeout
         self._hearth: Hearth | None = None
@@ -104,7 +101,6 @@ class DiscordAdapter:
         self._worker: asyncio.Task[None] | None = None
         self._private: asyncio.Queue[Reply] = asyncio.Queue()
         self._held: dict[tuple[str, str], list[Reply]] = {}
-        self._offered: dict[tuple[str, str], float] = {}
         self._places: Places | None = None
         self._interactions: Interactions | None = None
 
@@ -142,7 +138,7 @@ class DiscordAdapter:
         logging.getLogger("discord").setLevel(logging.WARNING)  # Hearth logs what matters
         client = HearthClient(self, intents=intents(), allowed_mentions=NO_MENTIONS, **options)
         self._client = client
-        self._places = Places(client)
+        self._places = Places(client, hearth)
         hearth.channel_directories[PLATFORM] = self._places
         self._interactions = Interactions(hearth, self._places, self, defer_after=self._defer_after)
         client.answers = self._interactions
@@ -275,7 +271,7 @@ class DiscordAdapter:
         except discord.HTTPException as error:
             log.error("private message NOT delivered status=%s code=%s", error.status, error.code)
             return True
-        self.places.wrote_to(user_id, reply.target.community_ref)
+        await self.hearth.wrote_privately(PLATFORM, str(user_id), reply.target.community_ref)
         return True
 
     async def _send_reply(self, send: Send, reply: Reply) -> None:
@@ -284,54 +280,59 @@ class DiscordAdapter:
 
     # -- private reach: direct messages Discord refuses ---------------------------------------
 
-    async def report_unreachable(self, reply: Reply) -> list[Reply]:
+    async def report_unreachable(self, reply: Reply, *, present: bool = True) -> list[Reply]:
         """Tell the core; deliver what it answers, except what is for that member: the flow's
-        own version for the channel, returned so it can be shown to them there."""
+        own version for the channel, returned so it can be shown to them there. Someone not
+        present (no interaction to answer them in) brings the channel button, when the core
+        says the public notice is due."""
         target = reply.target
         person = (target.community_ref, target.user_ref)
-        followups = await self.hearth.handle_unreachable(
+        reach = await self.hearth.handle_unreachable(
             Unreachable(
                 PLATFORM,
                 target.community_ref,
                 target.user_ref or "",
                 reason="direct messages closed",
                 payload={"resume": reply.resume or ""},
+                present=present,
             )
         )
         theirs = [
             f
-            for f in followups
+            for f in reach.replies
             if f.visibility is not Visibility.PUBLIC
             and (f.target.community_ref, f.target.user_ref) == person
         ]
-        await self.deliver([f for f in followups if f not in theirs])
+        await self.deliver([f for f in reach.replies if f not in theirs])
+        if reach.notice:
+            where = next((r.target.channel_ref for r in theirs if r.target.channel_ref), None)
+            await self._offer(reply, where or reach.channel_ref, reach.language)
         return theirs
 
     async def _unreachable(self, reply: Reply) -> None:
         """Nobody is waiting right now: keep what they should see (the flow's channel version,
         else the message itself) and offer a button in the community channel that shows it to
         them, ephemerally."""
-        theirs = await self.report_unreachable(reply)
-        held = self._held.setdefault((reply.target.community_ref, reply.target.user_ref or ""), [])
-        held.extend(theirs or [reply])
+        person = (reply.target.community_ref, reply.target.user_ref or "")
+        held = self._held.setdefault(person, [])
+        held.append(reply)  # kept before the button is offered, so it is there when pressed
+        theirs = await self.report_unreachable(reply, present=False)
+        if theirs and reply in held:  # the flow's own version for the channel instead
+            at = len(held) - 1 - held[::-1].index(reply)
+            held[at : at + 1] = theirs
         del held[:-HELD_PER_MEMBER]
-        where = next((r.target.channel_ref for r in theirs if r.target.channel_ref), None)
-        await self._offer(reply.target.community_ref, reply.resume or "", where)
 
     def take_held(self, community_ref: str, user_ref: str) -> list[Reply]:
         return self._held.pop((community_ref, user_ref), [])
 
-    async def _offer(self, community_ref: str, flow: str, where: str | None = None) -> None:
-        """One button (at most every few hours per flow) in the channel the flow chose, else the
+    async def _offer(self, refused: Reply, where: str | None, language: str) -> None:
+        """The core's public notice: a button in the channel the flow chose, else the
         community's main channel, that opens what could not be delivered; nobody is named."""
+        flow = refused.resume or ""
         flow = flow if _FLOW.fullmatch(flow) else ""
-        offered = self._offered.get((community_ref, flow))
-        now = self._clock()
-        if offered is not None and now - offered < self._offer_every:
-            return
-        language, main_channel = await self._community_facts(community_ref)
+        community_ref = refused.target.community_ref
         guild_id = snowflake(community_ref)
-        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where or main_channel))
+        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where))
         if channel_id is None:
             log.warning("no channel to offer undelivered messages in guild=%s", guild_id)
             return
@@ -347,8 +348,6 @@ class DiscordAdapter:
             )
         except discord.HTTPException as error:
             log.warning("could not offer the channel button guild=%s code=%s", guild_id, error.code)
-            return
-        self._offered[(community_ref, flow)] = now
 
     # -- gateway events -----------------------------------------------------------------------
 
@@ -388,7 +387,7 @@ class DiscordAdapter:
         if message.author.bot or me is None or not message.content.strip():
             return
         if message.guild is None:
-            community = self.places.community_of_dm(message.author.id)
+            community = await self.places.community_of_dm(message.author.id)
             if community is None:
                 await self._tell_which_community(message)
                 return
@@ -436,14 +435,3 @@ class DiscordAdapter:
                 await self.post(reply)
             elif not await self.send_private(reply):
                 await self._unreachable(reply)
-
-    # -- helpers ------------------------------------------------------------------------------
-
-    async def _community_facts(self, community_ref: str) -> tuple[str, str | None]:
-        """The community's language and main channel, as the core knows them."""
-        async with self.hearth.store.unit_of_work() as uow:  # reads only; rolled back
-            link = await uow.communities.find_link(PLATFORM, community_ref)
-            if link is None:
-                return self.hearth.defaults.language, None
-            community = await uow.communities.get(link.community_id)
-            return community.language, link.main_channel

@@ -8,7 +8,6 @@ else goes where it belongs, through the adapter.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from collections.abc import Awaitable, Sequence
@@ -59,7 +58,7 @@ class Interactions:
         self, interaction: discord.Interaction, name: str, values: dict[str, Any]
     ) -> None:
         command = self.hearth.registry.get(name)
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if command is None or origin is None:
             return
         options = tuple(
@@ -75,13 +74,13 @@ class Interactions:
     async def suggest(
         self, interaction: discord.Interaction, command: str, param: str, typed: str
     ) -> list[Suggestion]:
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             return []
         return await self.hearth.suggest(origin, command, param, typed)
 
     async def on_choice(self, interaction: discord.Interaction, key: str) -> None:
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             await self._which_community(interaction)
             return
@@ -91,7 +90,7 @@ class Interactions:
     async def on_resume(self, interaction: discord.Interaction, flow: str) -> None:
         """The channel button for members whose direct messages are closed: what was kept for
         them, else the flow's command afresh (after a restart), else a kind note."""
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None:
             await self._which_community(interaction)
             return
@@ -124,7 +123,7 @@ class Interactions:
         if data.get("custom_id") != ANSWER_ID:
             return
         text = submitted_text(interaction)
-        origin = self.places.origin(interaction)
+        origin = await self.places.origin(interaction)
         if origin is None or text is None:
             return
         typed = MessagePosted(origin, text, event_ref=str(interaction.id), confidential=True)
@@ -141,15 +140,12 @@ class Interactions:
 
     async def _answer(self, interaction: discord.Interaction, origin: Origin, event: Event) -> None:
         """Hand the event to the core and answer. A free-text answer (the modal) is offered when
-        a flow waits for this member's words: after a command only if it started or moved the
-        flow, so that other commands used meanwhile do not carry the button."""
+        the core says a flow now waits for this member's words (Reply.awaits_answer)."""
 
         async def handled() -> tuple[list[Reply], bool]:
-            before = await self._waiting_flow(origin) if isinstance(event, CommandInvoked) else None
             # Nothing typed here can be deleted: an interaction is seen by the asker alone.
             replies = settle_removal(await self.hearth.handle(event), removed=False)
-            after = await self._waiting_flow(origin)
-            return replies, after is not None and after != before
+            return replies, any(r.awaits_answer for r in replies)
 
         quiet = "discord_answer_not_taken" if isinstance(event, MessagePosted) else "discord_done"
         await self._answer_with(interaction, origin, handled(), quiet=quiet)
@@ -338,22 +334,6 @@ class Interactions:
             origin.person.user_ref,
             origin.thread_ref,
         )
-
-    async def _waiting_flow(self, origin: Origin) -> tuple[str, str] | None:
-        """The flow (and its state) waiting for this member's words in a channel, if any."""
-        if origin.is_private:
-            return None
-        async with self.hearth.store.unit_of_work() as uow:  # reads only; rolled back
-            link = await uow.communities.find_link(PLATFORM, origin.community_ref)
-            if link is None:
-                return None
-            member = await uow.members.find(link.community_id, PLATFORM, origin.person.user_ref)
-            if member is None:
-                return None
-            conversation = await uow.conversations.get(member.id)
-        if conversation is None or conversation.flow not in self.hearth.flows:
-            return None
-        return conversation.flow, json.dumps(conversation.state, sort_keys=True, default=str)
 
     def _language_of(self, interaction: discord.Interaction) -> str:
         code = locale_language(interaction)

@@ -1,5 +1,5 @@
 """Who and where, in the core's terms: people with their platform facts, servers as communities,
-channels and threads, and the server a direct message belongs to."""
+channels and threads, and the server a direct message belongs to (the core remembers which)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import discord
 
 from adapters.discord.slash import PLATFORM
 from bot.events import Origin, Person
+from bot.hearth import Hearth
 from bot.replies import Target
 
 _CHANNEL_MENTION = re.compile(r"^<#(\d{1,20})>$")
@@ -50,9 +51,9 @@ def place(channel: object, channel_id: int | None) -> tuple[str | None, str | No
 
 
 class Places:
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, hearth: Hearth) -> None:
         self.client = client
-        self._dm_community: dict[int, str] = {}  # user id -> the server Hearth last wrote about
+        self.hearth = hearth
 
     # -- the ChannelDirectory port ------------------------------------------------------------
 
@@ -76,10 +77,7 @@ class Places:
         ]
         return any(c.id == wanted_id or c.name.lower() == wanted for c in channels)
 
-    def wrote_to(self, user_id: int, community: str) -> None:
-        self._dm_community[user_id] = community
-
-    def origin(self, interaction: discord.Interaction) -> Origin | None:
+    async def origin(self, interaction: discord.Interaction) -> Origin | None:
         """Where an interaction happened, from Discord's own word on it (never from a component's
         custom_id, which anyone can forge); in a DM, the server the DM belongs to. None when
         that cannot be told."""
@@ -104,10 +102,9 @@ class Places:
                 thread_ref,
                 community_name=getattr(guild, "name", ""),
             )
-        community = self.community_of_dm(user.id)
+        community = await self.community_of_dm(user.id)
         if community is None:
             return None
-        self.wrote_to(user.id, community)
         return self.dm_origin(user, community, language)
 
     def dm_origin(
@@ -123,10 +120,11 @@ class Places:
             person = replace(member_person(member, guild), language=language)
         return Origin(PLATFORM, community, person, community_name=guild.name if guild else "")
 
-    def community_of_dm(self, user_id: int) -> str | None:
-        """Which server a direct message belongs to: the last one Hearth wrote about, else the
-        only server they share with Hearth."""
-        known = self._dm_community.get(user_id)
+    async def community_of_dm(self, user_id: int) -> str | None:
+        """Which server a direct message belongs to: the core's answer (the last one Hearth
+        wrote about, else their only one), else the only server Discord says they share with
+        Hearth."""
+        known = await self.hearth.community_for_private(PLATFORM, str(user_id))
         if known is not None:
             return known
         guilds = self.client.guilds

@@ -66,7 +66,6 @@ class TelegramAdapter:
         admin_ttl: float = 300.0,
         monotonic: Callable[[], float] = time.monotonic,
         poll_timeout: float = 10.0,
-        deep_link_every: timedelta = timedelta(hours=1),
         request_timeout: float = 5.0,
     ) -> None:
         self._token = token
@@ -74,7 +73,6 @@ class TelegramAdapter:
         self._pacing = pacing
         self._poll_timeout = poll_timeout
         self._request_timeout = request_timeout  # connecting, sending, and awaiting an answer
-        self._deep_link_every = deep_link_every
         self.admins = AdminCache(self._fetch_admins, admin_ttl, monotonic)
         self.topics = Topics()
         self.chats = PrivateChats()
@@ -137,7 +135,7 @@ class TelegramAdapter:
                 ) from None
             raise
         session = self._session = Session(hearth, app.bot, app.bot.username)
-        self._outgoing = Outgoing(session, self.topics, self.chats, self._deep_link_every)
+        self._outgoing = Outgoing(session, self.topics, self.chats)
         incoming = Incoming(session, People(self.admins), self._outgoing, self.chats, self.topics)
         incoming.register(app)
         menus = self._menus = Menus(app.bot, hearth.store, self._menu)

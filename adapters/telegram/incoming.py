@@ -11,8 +11,9 @@
 Every event carries the update id (plus what keeps it unique) as its event_ref, so an update
 Telegram delivers again is recognised by the core and changes and sends nothing.
 
-A private chat belongs to one of the person's groups: the group of the button pressed, the
-group the chat was last about, or their only group; with several, they are asked.
+A private chat belongs to one of the person's groups: the group of the button pressed, else
+the core's answer (the group Hearth last wrote about, kept across restarts, or their only
+group); with several and no answer, they are asked.
 """
 
 from __future__ import annotations
@@ -318,7 +319,7 @@ class Incoming:
         if group not in names:
             await answer(self.session.plain_text("telegram_pick_gone", language), alert=True)
             return
-        self.chats.current[user.id] = group
+        await self.hearth.wrote_privately(PLATFORM, str(user.id), group)
         await answer(self.session.plain_text("telegram_picked", language, community=names[group]))
         waiting = self.chats.waiting.pop(user.id, None)
         if waiting is not None:
@@ -353,7 +354,7 @@ class Incoming:
         if membership is None or not is_in(membership):
             await self._say(user, "telegram_not_member")
             return
-        self.chats.current[user.id] = group
+        await self.hearth.wrote_privately(PLATFORM, str(user.id), group)
         origin = await self._private_origin(user, group, (await self._groups_of(user)).get(group))
         event = CommandInvoked(origin, "start", payload.resume or "", event_ref=ref)
         await self._dispatch(event, None)
@@ -373,19 +374,16 @@ class Incoming:
         await self._reachable(user)
         names = await self._groups_of(user)
         chosen = group
-        if chosen is None:
-            current = self.chats.current.get(user.id)
-            if current in names:
-                chosen = current
-            elif len(names) == 1:
-                chosen = next(iter(names))
+        if chosen is None:  # the group Hearth last wrote about, else their only one
+            chosen = await self.hearth.community_for_private(PLATFORM, str(user.id))
         if chosen is None and names:
             await self._ask_which_group(user, names, make)
             return
         if chosen is None:
             await self._say(user, "telegram_no_community")
             return
-        self.chats.current[user.id] = chosen
+        if group is not None:  # a button about that group: the chat is about it from now on
+            await self.hearth.wrote_privately(PLATFORM, str(user.id), group)
         origin = await self._private_origin(user, chosen, names.get(chosen))
         await self._dispatch(make(origin), None)
 

@@ -6,7 +6,8 @@
   bot, or blocked it), the core is told (`Unreachable`, with the flow to resume) and the group
   gets a deep link button that opens the private chat, where Start resumes the flow: on the
   notice the core posts about it, or as a reply to the person's own message when they just
-  asked, or else as one invitation per group and flow for a while, naming nobody.
+  asked, or else as an invitation naming nobody when the core says the public notice is due
+  (bot/reach.py: once per group and flow for a while, the same on every platform).
 - EPHEMERAL (only the asker sees it, which Telegram has no way to do in a group): privately
   when the person has started the bot, else as a reply to their message in the group. A note
   that private replies are on their way (Reply.confirms_private) is left out when they were
@@ -27,7 +28,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 
 from telegram import (
     InlineKeyboardButton,
@@ -73,18 +73,10 @@ def keyboard(
 
 
 class Outgoing:
-    def __init__(
-        self,
-        session: Session,
-        topics: Topics,
-        chats: PrivateChats,
-        deep_link_every: timedelta = timedelta(hours=1),
-    ) -> None:
+    def __init__(self, session: Session, topics: Topics, chats: PrivateChats) -> None:
         self.session = session
         self.topics = topics
         self.chats = chats
-        self.deep_link_every = deep_link_every
-        self._invited: dict[tuple[str, str], datetime] = {}  # (group, flow) -> when
 
     async def deliver_or_keep(self, replies: Sequence[Reply], trigger: Trigger | None) -> None:
         """Answers to what someone just did: what Telegram cannot take now waits in the outbox."""
@@ -154,6 +146,9 @@ class Outgoing:
             return False
         with_buttons = sent[-1].message_id if reply.choices and sent else None
         self.chats.sent(user_id, reply.target.community_ref, with_buttons)
+        await self.session.hearth.wrote_privately(
+            PLATFORM, reply.target.user_ref or "", reply.target.community_ref
+        )
         return True
 
     def _thread(self, chat_id: int, thread_ref: str | None, channel_ref: str | None) -> int | None:
@@ -198,19 +193,28 @@ class Outgoing:
     async def _unreachable(self, reply: Reply, trigger: Trigger | None) -> list[Reply]:
         """Tell the core, deliver what it says instead, and offer the deep link in the group:
         on the core's own notice in the group if it gave one, else as a reply to the person's
-        message when they just asked, else as one invitation per group and flow for a while."""
+        message when they just asked, else as an invitation when the core says it is due."""
         target = reply.target
         hearth = self.session.hearth
-        instead = await hearth.handle_unreachable(
+        user_id = private_chat_of(target.user_ref)
+        chat_id = int(target.community_ref)
+        asked_here = (
+            user_id is not None
+            and trigger is not None
+            and trigger.user_id == user_id
+            and trigger.chat_id == chat_id
+        )
+        reach = await hearth.handle_unreachable(
             Unreachable(
                 PLATFORM,
                 target.community_ref,
                 target.user_ref or "",
                 reason="Telegram refused a private message",
                 payload={"resume": reply.resume},
+                present=asked_here,
             )
         )
-        user_id = private_chat_of(target.user_ref)
+        instead = reach.replies
         payload = deeplink.encode(target.community_ref, reply.resume)
         if user_id is None or payload is None:  # anonymous admins have no private chat
             return await self.deliver(instead, None, report=False)
@@ -218,16 +222,13 @@ class Outgoing:
         link = InlineKeyboardButton(self.session.plain_text("telegram_open_chat"), url=url)
         notice = next((r for r in instead if self._notice_for(r, target)), None)
         failed = await self.deliver([r for r in instead if r is not notice], None, report=False)
-        key = (target.community_ref, reply.resume or "")
-        chat_id = int(target.community_ref)
         resumable = (reply.resume or "") in hearth.resumes
         if notice is not None:
             if notice.visibility is Visibility.PUBLIC:
                 await self._public(notice, link)
             else:
                 await self._ephemeral(notice, trigger, link)
-            self._invited[key] = hearth.clock.now()
-        elif trigger is not None and trigger.user_id == user_id and trigger.chat_id == chat_id:
+        elif asked_here and trigger is not None:
             text = self.session.text(
                 "telegram_start_me" if resumable else "telegram_start_me_again", link=url
             )
@@ -238,7 +239,7 @@ class Outgoing:
                 thread=trigger.thread_id,
                 reply_to=trigger.message_id,
             )
-        elif self._may_invite(key):
+        elif reach.notice:
             text = self.session.text(
                 "telegram_start_us" if resumable else "telegram_start_us_later", link=url
             )
@@ -260,14 +261,6 @@ class Outgoing:
             and reply.visibility is Visibility.EPHEMERAL
             and reply.target.user_ref == refused.user_ref
         )
-
-    def _may_invite(self, key: tuple[str, str]) -> bool:
-        now = self.session.hearth.clock.now()
-        invited = self._invited.get(key)
-        if invited is not None and now - invited < self.deep_link_every:
-            return False
-        self._invited[key] = now
-        return True
 
     async def send(
         self,
