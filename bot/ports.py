@@ -375,8 +375,10 @@ class PlatformStateRepository(Protocol):
     async def put(self, platform: str, key: str, value: str) -> None: ...
 
 
-class ReachRepository(Protocol):
-    """What Hearth remembers about reaching people privately, so a restart repeats nothing."""
+class ReachRepository(PersonalData, Protocol):
+    """What Hearth remembers about reaching people privately, so a restart repeats nothing.
+
+    When it last wrote to a member privately is theirs: shown in /mydata, erased by /forgetme."""
 
     async def last_notice(self, community_id: int, platform: str, flow: str) -> datetime | None:
         """When the community's place on this platform was last told that someone could not be

@@ -429,6 +429,7 @@ class MemoryUnitOfWork:
     def personal_data(self) -> Sequence[PersonalData]:
         return [
             self.outbox,
+            self.reach,
             self.welcome,
             self.buddies,
             self.reflections,

@@ -609,6 +609,7 @@ class SqliteUnitOfWork:
         # Order matters for erasure: rows that point at the member go before the member.
         return [
             self.outbox,
+            self.reach,
             self.welcome,
             self.buddies,
             self.reflections,

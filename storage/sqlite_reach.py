@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from storage.sqlite_base import SqliteRepo, dt, ts
 
 
 class SqliteReach(SqliteRepo):
+    section = "mydata_section_private_chat"
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        row = await self._row(
+            "SELECT written_at FROM private_chats WHERE member_id = ?", (member_id,)
+        )
+        return [{"last_written": dt(row[0])}] if row else []
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self._change("DELETE FROM private_chats WHERE member_id = ?", (member_id,))
+
     async def last_notice(self, community_id: int, platform: str, flow: str) -> datetime | None:
         row = await self._row(
             "SELECT noticed_at FROM reach_notices"

@@ -10,7 +10,7 @@ from bot.events import MemberLeft, Origin, Unreachable
 from bot.hearth import Hearth
 from bot.ports import Store
 from bot.reach import NOTICE_EVERY, Reach
-from tests.support import COMMUNITY, PLATFORM, World
+from tests.support import COMMUNITY, PLATFORM, World, text
 
 OTHER = "hearth-other"
 
@@ -84,3 +84,18 @@ async def test_a_private_chat_is_never_about_a_community_the_person_left(store: 
 def other_origin(world: World) -> Origin:
     """Bob in a second community on the same platform."""
     return replace(world.origin("Bob"), community_ref=OTHER, community_name="Other")
+
+
+async def test_what_hearth_remembers_about_a_private_chat_is_in_mydata_and_forgotten(
+    store: Store,
+) -> None:
+    world = World(store=store)
+    await world.say("Bob", "/help")
+    await world.hearth.wrote_privately(PLATFORM, "bob", COMMUNITY)
+    mine = text(await world.privately("Bob", "/mydata"))
+    assert "your private chat with Hearth (which community it is about)" in mine
+    assert "last written to you" in mine
+
+    erase = await world.privately("Bob", "/forgetme")
+    await world.press("Bob", next(c.key for r in erase for c in r.choices if "yes" in c.key))
+    assert await world.hearth.community_for_private(PLATFORM, "bob") is None
