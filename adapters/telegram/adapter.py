@@ -19,6 +19,7 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
+from adapters.telegram.intake import Intake
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
@@ -79,6 +80,7 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._session: Session | None = None
         self._outgoing: Outgoing | None = None
+        self._intake: Intake | None = None
 
     @property
     def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -111,6 +113,7 @@ class TelegramAdapter:
             .rate_limiter(Pacer(self._pacing))
             .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
+            .updater(None)  # Hearth polls itself (intake.py)
         )
         if self._base_url:
             builder = builder.base_url(self._base_url)
@@ -141,21 +144,27 @@ class TelegramAdapter:
         incoming.register(app)
         app.add_handler(ChatMemberHandler(self._on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
         await app.bot.set_my_commands(self._menu(Role.MEMBER), scope=BotCommandScopeDefault())
+        await app.bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            timeout=timedelta(seconds=self._poll_timeout),
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-        )
+        # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
+        self._intake = Intake(app, poll_timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
+
+    async def ended(self) -> str:
+        """Wait until the adapter stopped taking updates on its own (another instance polls
+        this bot); why, in one line."""
+        if self._intake is None:
+            raise RuntimeError("the Telegram adapter has not been started")
+        return f"Telegram: {await self._intake.ended()}"
 
     async def stop(self) -> None:
         app = self._application
         if app is None:
             return
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()  # confirms the updates handled so far to Telegram
+        if self._intake is not None:
+            await self._intake.stop()  # confirms exactly the updates handled to Telegram
+            self._intake = None
         if app.running:
             await app.stop()
         await app.shutdown()
