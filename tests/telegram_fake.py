@@ -77,6 +77,10 @@ _HTML = re.compile(
     r"|([<>&])"
 )
 _ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance"
+    " is running"
+)
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -384,9 +388,11 @@ class FakeBotApi:
         """The next `times` calls of `method` answer 429 with this retry_after."""
         self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
 
-    def conflict(self) -> None:
-        """From now on another poller uses this token: every getUpdates answers 409."""
+    async def conflict(self) -> None:
+        """From now on another poller uses this token: every getUpdates answers 409, the one
+        waiting now included (Telegram ends it for the newcomer)."""
         self.conflicting = True
+        await self._notify()
 
     def _message(
         self, chat: dict[str, Any], sender: dict[str, Any] | None, **fields: Any
@@ -494,11 +500,7 @@ class FakeBotApi:
 
     async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
         if self.conflicting:
-            raise ApiError(
-                409,
-                "Conflict: terminated by other getUpdates request;"
-                " make sure that only one bot instance is running",
-            )
+            raise ApiError(409, _CONFLICT)
         offset = params.get("offset")
         limit = params.get("limit")
         limit = limit if isinstance(limit, int) and 1 <= limit <= 100 else 100
@@ -526,8 +528,13 @@ class FakeBotApi:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: self._closing or bool(ready())), timeout
+                        self._changed.wait_for(
+                            lambda: self._closing or self.conflicting or bool(ready())
+                        ),
+                        timeout,
                     )
+        if self.conflicting:
+            raise ApiError(409, _CONFLICT)
         transport = request.transport
         if transport is None or transport.is_closing():
             return []  # the poller hung up (a stopped bot): keep the updates for the next one

@@ -13,6 +13,7 @@ Telegram's 30 messages a second, so five bursts of 200 would take most of a minu
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections import Counter
@@ -96,3 +97,30 @@ async def test_a_burst_of_updates_is_applied_exactly_once_however_often_hearth_i
     assert answered(fake) <= BURST  # a redelivered update is recognised: no second answer
     sent_again = [u for u in burst if fake.handed_out[u["update_id"]] > 1]
     assert sent_again  # the kills did catch updates in hand, which Telegram sent again
+
+
+async def test_another_instance_polling_the_bot_stops_hearth_in_one_line(tmp_path: Path) -> None:
+    fake = FakeBotApi()
+    people = members(fake)
+    await fake.start()
+    hearth = HearthProcess(fake, tmp_path)
+    await seed(hearth.database, people, people[0])
+    try:
+        await polling(fake, hearth)
+        await fake.say(people[1], f"/offer food {offer_text(0)}")
+        await fake.wait_for(lambda: answered(fake) == 1, 60)
+        await fake.conflict()  # someone starts a second poller on the same token
+        assert hearth.process is not None
+        code = await asyncio.wait_for(hearth.process.wait(), 30)
+    finally:
+        await hearth.ensure_gone()
+        await fake.close()
+
+    logs = hearth.logs()
+    said = [line for line in logs.splitlines() if "another instance" in line]
+    assert code != 0
+    assert said == [
+        "hearth: Telegram: another instance is polling this bot (Telegram answered 409"
+        " Conflict), so this one stopped taking its updates; run one Hearth per bot token"
+    ]
+    assert "Traceback" not in logs and "409" not in logs.replace(said[0], "")

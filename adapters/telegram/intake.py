@@ -13,6 +13,10 @@ the core's processed events recognise an update it has already applied, so it ch
 nothing the second time. A clean stop lets the updates in hand finish (for a while), confirms
 exactly those, and leaves the rest to Telegram.
 
+Telegram hands out at most 100 unconfirmed updates and answers a poll at once while any is
+unconfirmed, so while updates are in hand the loop asks again every half second rather than
+holding a long poll, and it sees at most 100 updates beyond the oldest one still in hand.
+
 Another poller on the same token makes Telegram answer 409 Conflict: polling stops at once and
 `ended()` says why in one line; two pollers would otherwise take turns stealing each other's
 updates.
@@ -40,10 +44,10 @@ FINISH_GRACE = 10.0  # seconds a clean stop waits for updates in hand
 LONGEST_BACKOFF = 30.0
 REPOLL_WHILE_BUSY = 0.5  # seconds between polls while only updates in hand come back
 ANOTHER_POLLER = (
-    "another instance is polling this Telegram bot (Telegram answered 409 Conflict), so this"
-    " one stopped taking Telegram updates; run one Hearth per bot token"
+    "another instance is polling this bot (Telegram answered 409 Conflict), so this one"
+    " stopped taking its updates; run one Hearth per bot token"
 )
-TOKEN_REFUSED = "Telegram no longer accepts HEARTH_TELEGRAM_TOKEN; Telegram updates stopped"
+TOKEN_REFUSED = "HEARTH_TELEGRAM_TOKEN is no longer accepted, so updates stopped"
 
 
 class Intake:
@@ -67,6 +71,7 @@ class Intake:
         self._idle.set()
         self._handlers: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
+        self._stopping = False  # PTB's request path may turn a cancellation into TimedOut
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     @property
@@ -83,6 +88,7 @@ class Intake:
 
     async def stop(self) -> None:
         """Stop fetching, let what is in hand finish for a while, and confirm what finished."""
+        self._stopping = True
         if self._poller is not None:
             self._poller.cancel()  # a poll in flight carries an offset of finished updates only
             with contextlib.suppress(asyncio.CancelledError):
@@ -102,7 +108,7 @@ class Intake:
 
     async def _poll(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             offset = self._offset
             try:
                 updates = await self._app.bot.get_updates(
@@ -122,8 +128,10 @@ class Intake:
                 await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 continue
             except TimedOut:
-                continue  # a long poll that outlived the read timeout: just ask again
+                continue  # a long poll that outlived the read timeout (or a stop): ask again
             except TelegramError as error:
+                if self._stopping:
+                    return
                 failures += 1
                 if failures == 1:
                     log.warning("could not fetch Telegram updates (%s)", failure_kind(error))
@@ -133,6 +141,8 @@ class Intake:
                 log.info("fetching Telegram updates again")
                 failures = 0
             self._sent_offset = offset
+            if self._stopping:
+                return  # what came back is not taken: it stays unconfirmed
             fresh = [u for u in updates if self._newest is None or u.update_id > self._newest]
             for update in fresh:
                 self._take(update)
