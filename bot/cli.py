@@ -10,7 +10,7 @@ import signal
 import sys
 from datetime import UTC, datetime
 
-from bot.errors import StartupProblem
+from bot.errors import PlatformsEnded, StartupProblem
 from bot.hearth import Defaults
 from bot.runtime import Adapter
 from bot.settings import Settings, SettingsProblem, load_settings
@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     except (StartupProblem, ValueError) as problem:
         print(f"hearth: {problem}", file=sys.stderr)
         return 2
+    except PlatformsEnded as problem:
+        print(f"hearth: {problem}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as problem:  # anything else still ends in one line; details when asked

@@ -20,3 +20,8 @@ class Ignored(Exception):
 
 class StartupProblem(Exception):
     """Hearth cannot start: one line naming the setting or file and what to do about it."""
+
+
+class PlatformsEnded(Exception):
+    """Every platform adapter stopped on its own (e.g. another instance took over its bot):
+    one line saying why, and Hearth exits."""

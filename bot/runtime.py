@@ -1,7 +1,9 @@
 """Running Hearth for real: one store, one clock, one timer, and every configured adapter.
 
 An adapter is anything with a platform name that can start, stop and deliver replies; the
-router sends each reply to the adapter of its target's platform.
+router sends each reply to the adapter of its target's platform. An adapter may also stop on
+its own (another instance polls the same Telegram bot): the others carry on, and when none is
+left Hearth exits with the reason.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from bot.errors import PlatformsEnded
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.timer import Timer
@@ -28,6 +31,13 @@ class Adapter(Protocol):
     async def stop(self) -> None: ...
 
     async def deliver(self, replies: Sequence[Reply]) -> None: ...
+
+
+@runtime_checkable
+class EndsOnItsOwn(Protocol):
+    async def ended(self) -> str:
+        """Wait until the adapter stopped taking events by itself; why, in one line."""
+        ...
 
 
 class Router:
@@ -64,7 +74,7 @@ async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event
             log.info("adapter started platform=%s", adapter.platform)
         pump = asyncio.create_task(hearth.pump_outbox(), name="hearth-outbox")
         await timer.start()
-        await stop.wait()
+        await _until_stopped(started, stop)
     finally:
         timer.stop()
         if pump is not None:
@@ -73,3 +83,26 @@ async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event
                 await asyncio.wait_for(pump, PUMP_GRACE)  # cancelled if it takes longer
         for adapter in reversed(started):
             await adapter.stop()
+
+
+async def _until_stopped(adapters: Sequence[Adapter], stop: asyncio.Event) -> None:
+    """Until `stop` is set or no adapter is left taking events (then PlatformsEnded)."""
+    stopping: asyncio.Task[object] = asyncio.create_task(stop.wait())
+    ending: set[asyncio.Task[object]] = {
+        asyncio.create_task(a.ended()) for a in adapters if isinstance(a, EndsOnItsOwn)
+    }
+    running = len(adapters)
+    try:
+        while True:
+            done, _ = await asyncio.wait({stopping, *ending}, return_when=asyncio.FIRST_COMPLETED)
+            if stopping in done:
+                return
+            for task in done:
+                ending.discard(task)
+                running -= 1
+                if not running:
+                    raise PlatformsEnded(task.result())
+                log.error("%s; the other platforms carry on", task.result())
+    finally:
+        for task in (stopping, *ending):
+            task.cancel()

@@ -10,7 +10,10 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
   `&` that is not markup must be escaped; at most 4096 characters after parsing;
 - `chat_member` updates are delivered only when `allowed_updates` asked for them, and only
   from groups where the bot is an administrator;
-- `getUpdates` is a real long poll, released at once when an update arrives or on close;
+- `getUpdates` is a real long poll, released at once when an update arrives or on close; like
+  Telegram, it returns at most `limit` (100) updates, an `offset` N confirms every update
+  below N, and an update not confirmed is returned again by the next call;
+- `conflict()` makes getUpdates answer 409, as when another poller uses the same token;
 - a callback query is answered at most once; `flood()` makes the next calls answer 429;
 - `deleteMessage` in a group removes someone else's message only when the bot is an
   administrator with the "Delete messages" right (`Chat.withheld` takes rights away);
@@ -27,6 +30,7 @@ import contextlib
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +81,10 @@ _HTML = re.compile(
     r"|([<>&])"
 )
 _ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance"
+    " is running"
+)
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -215,12 +223,14 @@ class FakeBotApi:
         self.allowed: set[str] = set(DEFAULT_UPDATES)
         self.dropped: list[dict[str, Any]] = []
         self.confirmed = 0  # every update id below this was confirmed by an offset
+        self.handed_out: Counter[int] = Counter()  # how often getUpdates returned each update
         self._queue: list[dict[str, Any]] = []
         self._replayed: set[int] = set()
         self._ids = itertools.count(1001)
         self._message_ids = itertools.count(1)
         self._callbacks: dict[str, bool] = {}  # query id -> answered
         self._floods: dict[str, list[int]] = {}
+        self.conflicting = False  # another poller holds this token: getUpdates answers 409
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -417,6 +427,12 @@ class FakeBotApi:
         """The next `times` calls of `method` answer 429 with this retry_after."""
         self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
 
+    async def conflict(self) -> None:
+        """From now on another poller uses this token: every getUpdates answers 409, the one
+        waiting now included (Telegram ends it for the newcomer)."""
+        self.conflicting = True
+        await self._notify()
+
     def _message(
         self, chat: dict[str, Any], sender: dict[str, Any] | None, **fields: Any
     ) -> dict[str, Any]:
@@ -522,7 +538,11 @@ class FakeBotApi:
         raise AssertionError("answered by _get_updates")
 
     async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
+        if self.conflicting:
+            raise ApiError(409, _CONFLICT)
         offset = params.get("offset")
+        limit = params.get("limit")
+        limit = limit if isinstance(limit, int) and 1 <= limit <= 100 else 100
         if isinstance(offset, int) and offset > self.confirmed:
             self.confirmed = offset
         if "allowed_updates" in params:
@@ -547,15 +567,23 @@ class FakeBotApi:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: self._closing or bool(ready())), timeout
+                        self._changed.wait_for(
+                            lambda: self._closing or self.conflicting or bool(ready())
+                        ),
+                        timeout,
                     )
+        if self.conflicting:
+            raise ApiError(409, _CONFLICT)
         transport = request.transport
         if transport is None or transport.is_closing():
             return []  # the poller hung up (a stopped bot): keep the updates for the next one
-        found = ready()
+        if self._closing:
+            return []
+        found = ready()[:limit]
         for update in found:
             self._replayed.discard(update["update_id"])
-        return [] if self._closing else found
+            self.handed_out[update["update_id"]] += 1
+        return found
 
     def _may_see(self, kind: str, payload: dict[str, Any]) -> bool:
         """chat_member updates reach a bot only where it is an administrator."""

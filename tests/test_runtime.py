@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
+
+import pytest
 
 from bot.app import build_hearth
 from bot.clock import SystemClock
 from bot.commands import Args
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Job
+from bot.errors import PlatformsEnded
 from bot.events import CommandInvoked, Origin, Person
 from bot.feature import Feature
 from bot.hearth import Hearth
@@ -69,3 +73,52 @@ async def test_a_job_queued_by_a_command_fires_in_real_time_through_the_adapter(
     assert [r.target.channel_ref for r in adapter.delivered] == ["#general"]
     assert adapter.stopped
     assert await hearth.next_due() is None
+
+
+class EndingAdapter(FakeAdapter):
+    """An adapter that stops taking events by itself, as Telegram's does on a 409 Conflict."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__()
+        self.platform = platform
+        self.why = asyncio.get_running_loop().create_future()
+
+    async def ended(self) -> str:
+        return str(await self.why)
+
+
+class Errors(logging.Handler):
+    """The runtime's error lines, and an event set by each."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+        self.said = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        self.said.set()
+
+
+async def test_one_platform_ending_on_its_own_leaves_the_others_serving() -> None:
+    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
+    telegram, discord = EndingAdapter("telegram"), EndingAdapter("discord")
+    errors = Errors()
+    logging.getLogger("hearth.runtime").addHandler(errors)
+    stop = asyncio.Event()
+    try:
+        running = asyncio.create_task(serve(hearth, [telegram, discord], stop))
+        await asyncio.sleep(0)
+        telegram.why.set_result("Telegram: another instance is polling this bot")
+        await asyncio.wait_for(errors.said.wait(), timeout=10)
+        assert errors.lines == [
+            "Telegram: another instance is polling this bot; the other platforms carry on"
+        ]
+        assert not running.done()  # Discord still serving
+
+        discord.why.set_result("Discord: gone too")
+        with pytest.raises(PlatformsEnded, match="Discord: gone too"):
+            await asyncio.wait_for(running, timeout=10)
+    finally:
+        logging.getLogger("hearth.runtime").removeHandler(errors)
+    assert telegram.stopped and discord.stopped

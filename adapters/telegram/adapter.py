@@ -11,7 +11,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand
@@ -20,6 +19,7 @@ from telegram.ext import Application
 
 from adapters.telegram.chats import AdminCache, Topics
 from adapters.telegram.incoming import Incoming
+from adapters.telegram.intake import Intake
 from adapters.telegram.menus import Menus
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
@@ -80,6 +80,7 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._session: Session | None = None
         self._outgoing: Outgoing | None = None
+        self._intake: Intake | None = None
 
     @property
     def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -112,6 +113,7 @@ class TelegramAdapter:
             .rate_limiter(Pacer(self._pacing))
             .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
+            .updater(None)  # Hearth polls itself (intake.py)
         )
         if self._base_url:
             builder = builder.base_url(self._base_url)
@@ -142,14 +144,19 @@ class TelegramAdapter:
         await menus.sync()  # before polling: every group's administrators see theirs at once
         hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
         Presence(session).register(app)  # moved, removed or added again
+        await app.bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            timeout=timedelta(seconds=self._poll_timeout),
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-        )
+        # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
+        self._intake = Intake(app, poll_timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
+
+    async def ended(self) -> str:
+        """Wait until the adapter stopped taking updates on its own (another instance polls
+        this bot); why, in one line."""
+        if self._intake is None:
+            raise RuntimeError("the Telegram adapter has not been started")
+        return f"Telegram: {await self._intake.ended()}"
 
     async def stop(self) -> None:
         app = self._application
@@ -159,8 +166,9 @@ class TelegramAdapter:
             with contextlib.suppress(ValueError):
                 self.session.hearth.listeners.remove(self._menus.changed)
             await self._menus.stop()
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()  # confirms the updates handled so far to Telegram
+        if self._intake is not None:
+            await self._intake.stop()  # confirms exactly the updates handled to Telegram
+            self._intake = None
         if app.running:
             await app.stop()
         await app.shutdown()
