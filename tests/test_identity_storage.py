@@ -77,9 +77,7 @@ async def test_mydata_lists_the_persons_accounts(store: Store) -> None:
     member = await _join(store, garden, "ana")
     async with store.unit_of_work() as uow:
         assert uow.people.section == "mydata_section_accounts"
-        assert await uow.people.export_member(member.id) == [
-            {"platform": "test", "account": "ana"}
-        ]
+        assert await uow.people.export_member(member.id) == [{"platform": "test", "account": "ana"}]
         assert await uow.people.export_member(member.id + 100) == []
 
 
