@@ -51,6 +51,8 @@ class Member:
     granted_role: Role | None = None
     left_at: datetime | None = None
     unreachable_since: datetime | None = None
+    # The person this membership belongs to (bot/identity.py); every stored member has one.
+    person_id: int | None = None
 
     @property
     def active(self) -> bool:

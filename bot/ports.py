@@ -18,6 +18,7 @@ from bot.domain import (
     Schedule,
 )
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
+from bot.identity import Account, Person
 from bot.proposal_lifecycle import Proposal, Tally
 from bot.proposal_records import State
 from bot.replies import Reply
@@ -114,6 +115,25 @@ class MemberRepository(PersonalData, Protocol):
     async def memberships(self, platform: str, user_ref: str) -> list[Member]:
         """This person's active memberships on a platform, across communities (private chats)."""
         ...
+
+
+class PeopleRepository(PersonalData, Protocol):
+    """Who is behind an account. `MemberRepository.add` gives a new membership the person of its
+    account, so the same account in two communities is one person.
+
+    Erasing a member (/forgetme, one community) takes the account once no membership made
+    through it is left, and the person, with all their accounts, once they have no membership
+    left anywhere; it must run before the member's own row goes."""
+
+    async def find_or_create_for_account(
+        self, platform: str, user_ref: str, now: datetime
+    ) -> Person: ...
+
+    async def account(self, platform: str, user_ref: str) -> Account | None: ...
+
+    async def accounts_of(self, person_id: int) -> list[Account]: ...
+
+    async def person(self, person_id: int) -> Person | None: ...
 
 
 class AuditRepository(PersonalData, Protocol):
@@ -448,6 +468,9 @@ class UnitOfWork(Protocol):
 
     @property
     def members(self) -> MemberRepository: ...
+
+    @property
+    def people(self) -> PeopleRepository: ...
 
     @property
     def audit(self) -> AuditRepository: ...

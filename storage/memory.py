@@ -27,6 +27,7 @@ from storage.memory_needs import (
     NeedsMemoryState,
 )
 from storage.memory_outbox import MemoryOutbox, OutboxState
+from storage.memory_people import MemoryPeople, PeopleState
 from storage.memory_platform_state import MemoryPlatformState
 from storage.memory_proposals import MemoryProposals
 from storage.memory_reach import MemoryReach
@@ -40,6 +41,7 @@ class MemoryState:
     communities: dict[int, Community] = field(default_factory=dict)
     links: dict[tuple[str, str], CommunityLink] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    identity: PeopleState = field(default_factory=PeopleState)
     audit: dict[int, AuditEntry] = field(default_factory=dict)
     schedules: dict[tuple[int, str], Schedule] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
@@ -166,9 +168,11 @@ class MemoryMembers(_Repo):
     ) -> Member:
         if await self.find(community_id, platform, user_ref):
             raise ValueError("member exists")
+        person = await MemoryPeople(self._store).find_or_create_for_account(platform, user_ref, now)
         member = Member(
             self.s.new_id("members"), community_id, platform, user_ref, display_name, now, language
         )
+        member.person_id = person.id
         self.s.members[member.id] = member
         return copy.deepcopy(member)
 
@@ -407,6 +411,7 @@ class MemoryUnitOfWork:
         self._store = store
         self.communities = MemoryCommunities(store)
         self.members = MemoryMembers(store)
+        self.people = MemoryPeople(store)
         self.audit = MemoryAudit(store)
         self.schedules = MemorySchedules(store)
         self.jobs = MemoryJobs(store)
@@ -441,6 +446,7 @@ class MemoryUnitOfWork:
             self.jobs,
             self.proposals,
             self.audit,
+            self.people,  # before members: it asks what memberships the person has left
             self.members,
         ]
 

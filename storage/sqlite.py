@@ -32,6 +32,7 @@ from storage.sqlite_needs import (
     SqliteRequestSnapshots,
 )
 from storage.sqlite_outbox import SqliteOutbox
+from storage.sqlite_people import SqlitePeople
 from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
@@ -212,6 +213,7 @@ def _member(row: aiosqlite.Row) -> Member:
         granted_role=Role(row["granted_role"]) if row["granted_role"] is not None else None,
         left_at=opt_dt(row["left_at"]),
         unreachable_since=opt_dt(row["unreachable_since"]),
+        person_id=row["person_id"],
     )
 
 
@@ -244,12 +246,15 @@ class SqliteMembers(_Cached):
         now: datetime,
     ) -> Member:
         self.unit.touched_cache()
+        person = await self.unit.people.find_or_create_for_account(platform, user_ref, now)
         new_id = await self._insert(
             "INSERT INTO members (community_id, platform, user_ref, display_name, language,"
-            " joined_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (community_id, platform, user_ref, display_name, language, ts(now)),
+            " joined_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (community_id, platform, user_ref, display_name, language, ts(now), person.id),
         )
-        return Member(new_id, community_id, platform, user_ref, display_name, now, language)
+        member = Member(new_id, community_id, platform, user_ref, display_name, now, language)
+        member.person_id = person.id
+        return member
 
     async def get(self, member_id: int) -> Member:
         row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
@@ -586,6 +591,7 @@ class SqliteUnitOfWork:
         self._touched_cache = False
         self.communities = SqliteCommunities(db, store.cache, self)
         self.members = SqliteMembers(db, store.cache, self)
+        self.people = SqlitePeople(db)
         self.audit = SqliteAudit(db)
         self.schedules = SqliteSchedules(db)
         self.jobs = SqliteJobs(db)
@@ -621,6 +627,7 @@ class SqliteUnitOfWork:
             self.jobs,
             self.proposals,
             self.audit,
+            self.people,  # before members: it asks what memberships the person has left
             self.members,
         ]
 

@@ -17,7 +17,7 @@ from bot.services import proposal_news
 from storage import sqlite as sqlite_storage
 from storage.sqlite import SqliteStore, migrations
 from storage.sqlite_base import ts
-from tests.support import World, text
+from tests.support import COMMUNITY, MAIN, PLATFORM, World, text
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = Catalog.load()
@@ -133,11 +133,25 @@ async def test_an_audit_log_written_before_keys_reads_the_same_after_the_upgrade
     before_keys = [m for m in everything if m[0] < 15]
     monkeypatch.setattr(sqlite_storage, "migrations", lambda: before_keys)
     old = await SqliteStore.open(path, exclusive=False)
-    await World(store=old).say("ana", "hello")
-    await World(store=old).say("bob", "hello")
     await old.close()
     at = ts(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     async with aiosqlite.connect(path) as db:
+        # the community and its two members as that older Hearth wrote them
+        await db.execute(
+            "INSERT INTO communities (name, timezone, language, created_at)"
+            " VALUES ('Test community', 'UTC', 'en', ?)",
+            (at,),
+        )
+        await db.execute(
+            "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
+            " VALUES (?, ?, 1, ?)",
+            (PLATFORM, COMMUNITY, MAIN),
+        )
+        await db.executemany(
+            "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
+            " VALUES (1, ?, ?, ?, ?)",
+            [(PLATFORM, who, who, at) for who in ("ana", "bob")],
+        )
         community = (await (await db.execute("SELECT id FROM communities")).fetchone() or [0])[0]
         ids = dict(await (await db.execute("SELECT user_ref, id FROM members")).fetchall())
         rows = [
