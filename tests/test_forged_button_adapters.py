@@ -92,3 +92,12 @@ async def test_a_button_naming_another_server_acts_in_the_presser_s_own(
     ]
     mydata = await bot.hearth.handle(CommandInvoked(zed, "mydata"))
     assert "name: Zed" in "\n".join(r.text for r in mydata)
+
+
+async def test_a_direct_message_from_someone_in_no_shared_server_makes_nobody_a_member(
+    fake: FakeDiscord, bot: RunningBot
+) -> None:
+    mallory = fake._user(fake.new_id(), "Mallory")  # shares no server with Hearth
+    await fake.dm_from(mallory, "/need food let me in")
+    await bot.settle()
+    assert await bot.hearth.memberships("discord", mallory["id"]) == []

@@ -123,7 +123,7 @@ class Places:
     async def community_of_dm(self, user_id: int) -> str | None:
         """Which server a direct message belongs to: the core's answer (the last one Hearth
         wrote about, else their only one), else the only server Discord says they share with
-        Hearth."""
+        Hearth. Never a server they are not in: a DM must not make a stranger a member."""
         known = await self.hearth.community_for_private(PLATFORM, str(user_id))
         if known is not None:
             return known
@@ -131,8 +131,6 @@ class Places:
         shared = [g for g in guilds if g.get_member(user_id) is not None]
         if len(shared) == 1:
             return str(shared[0].id)
-        if len(guilds) == 1:
-            return str(guilds[0].id)
         return None
 
     def channel_id(self, target: Target) -> int | None:
