@@ -1,0 +1,112 @@
+"""What platforms report back to the core: a private message refused, a person reachable again,
+Hearth moved or removed, and whom a private chat is about (the rules live in bot/reach.py)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot import reach
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.events import Presence, Unreachable
+from bot.kernel.membership import community_context
+from bot.kernel.outbox import OutboxPump
+from bot.kernel.registry import FeatureRegistry
+from bot.ports import Store
+from bot.reach import Reach, notice_due
+from bot.services import presence
+
+log = logging.getLogger("hearth.core")
+
+
+class PlatformFeedback:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        catalog: Catalog,
+        features: FeatureRegistry,
+        pump: OutboxPump,
+        changed: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.catalog = catalog
+        self.features = features
+        self.pump = pump
+        self._changed = changed
+
+    async def handle_unreachable(self, event: Unreachable) -> Reach:
+        """A private message was refused by the platform: remember it, let the flow adapt, and
+        decide whether the community's place gets the public notice (see bot/reach.py)."""
+        async with self.store.unit_of_work() as uow:
+            link = await uow.communities.find_link(event.platform, event.community_ref)
+            if link is None:
+                return Reach()
+            member = await uow.members.find(link.community_id, event.platform, event.user_ref)
+            if member is None:
+                return Reach()
+            ctx = await community_context(uow, link.community_id, self.clock, self.catalog)
+            if member.unreachable_since is None:
+                member.unreachable_since = self.clock.now()
+                await uow.members.save(member)
+            flow = str(event.payload.get("resume") or "")
+            hook = self.features.on_unreachable.get(flow)
+            if hook is not None:
+                await hook(ctx, member)
+            notice = not event.present and await notice_due(
+                uow, link.community_id, event.platform, flow, self.clock.now()
+            )
+            await uow.commit()
+        return Reach(ctx.replies, notice, ctx.community.language, link.main_channel)
+
+    async def follow(self, event: Presence) -> bool:
+        """The platform says where Hearth is (moved, removed, added again): committed before
+        anything is said, and what is said goes through the outbox. False when it changed
+        nothing (a place Hearth never knew, or a notice already applied)."""
+        async with self.store.unit_of_work() as uow:
+            link = await uow.communities.find_link(event.platform, presence.place_ref(event))
+            if link is None:
+                return False
+            ctx = await community_context(uow, link.community_id, self.clock, self.catalog)
+            if not await presence.follow(ctx, event):
+                return False
+            for reply in ctx.replies:
+                await uow.outbox.add(reply, self.clock.now())
+            await uow.commit()
+        log.info("followed %s", type(event).__name__)
+        # What was held while paused goes out now; during a delivery (a send that found the
+        # group upgraded) the flush in progress picks it up itself.
+        if self.pump.in_background or not self.pump.flushing:
+            await self.pump.filled()
+        await self._changed()
+        return True
+
+    async def community_for_private(self, platform: str, user_ref: str) -> str | None:
+        """The community (its ref on this platform) this person's private chat is about."""
+        async with self.store.unit_of_work() as uow:  # reads only
+            return await reach.community_for_private(uow, platform, user_ref)
+
+    async def wrote_privately(self, platform: str, user_ref: str, community_ref: str) -> None:
+        """Hearth wrote to this person privately about a community (or they picked it). Never
+        raises: the message is out already, and must not be sent again over this."""
+        try:
+            async with self.store.unit_of_work() as uow:
+                if await reach.chat_is_about(uow, platform, user_ref, community_ref, self.clock):
+                    await uow.commit()
+        except Exception:
+            log.exception("could not note whom a private chat is about platform=%s", platform)
+
+    async def reachable(self, platform: str, user_ref: str) -> None:
+        """The person can be messaged privately again (e.g. they started the bot)."""
+        async with self.store.unit_of_work() as uow:
+            changed = False
+            for member in await uow.members.memberships(platform, user_ref):
+                if member.unreachable_since is not None:
+                    member.unreachable_since = None
+                    await uow.members.save(member)
+                    changed = True
+            if changed:
+                await uow.commit()
