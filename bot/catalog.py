@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -68,11 +69,16 @@ def _field_names(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def _plural_form(language: str, count: int) -> str:
+@lru_cache(maxsize=64)  # parsing a locale is costly and the languages are few
+def _plural_rule(language: str) -> Locale:
     try:
-        return Locale.parse(language.replace("-", "_")).plural_form(abs(count))
+        return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return Locale("en").plural_form(abs(count))
+        return Locale("en")
+
+
+def _plural_form(language: str, count: int) -> str:
+    return str(_plural_rule(language).plural_form(abs(count)))
 
 
 def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
@@ -163,12 +169,16 @@ class Catalog:
         return _one_full_stop(template, safe).format(**safe)
 
     def _param(self, value: Any, language: str | None) -> Any:
+        # Plain words and numbers first: they are most parameters, and the check against the
+        # Localized protocol is slow (it inspects the class on every call).
+        if isinstance(value, str):
+            return value if isinstance(value, Markup) else escape(value)
+        if isinstance(value, int | float):
+            return value
         if isinstance(value, Phrase):
             return Markup(self.text(value.key, language, **value.params))
         if isinstance(value, Localized):
             return Markup(value.localize(self, language))
-        if isinstance(value, Markup | int | float):
-            return value
         return escape(str(value))
 
     def missing_keys(self, language: str) -> set[str]:

@@ -4,6 +4,7 @@ and the reader's language (patterns from the catalog, plural rules and unit name
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_timedelta
@@ -15,6 +16,7 @@ from bot.context import CommunityContext
 _UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
 
 
+@lru_cache(maxsize=64)  # parsing a locale is costly and the languages are few
 def _locale(language: str) -> Locale:
     try:
         return Locale.parse(language.replace("-", "_"))
