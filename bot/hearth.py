@@ -64,22 +64,8 @@ class Hearth:
             pump=self.pump,
             channel_directories=self.channel_directories,
         )
-        self.scheduler = Scheduler(
-            store=store,
-            clock=clock,
-            catalog=catalog,
-            features=f,
-            pump=self.pump,
-            changed=self._changed,
-        )
-        self.feedback = PlatformFeedback(
-            store=store,
-            clock=clock,
-            catalog=catalog,
-            features=f,
-            pump=self.pump,
-            changed=self._changed,
-        )
+        self.scheduler = Scheduler(store, clock, catalog, f, self.pump, self._changed)
+        self.feedback = PlatformFeedback(store, clock, catalog, f, self.pump, self._changed)
         # How events ended, for benchmarks and fault tests: ok, refused, error, duplicate.
         self.outcomes: Counter[str] = self.dispatcher.outcomes
         for feature in features:

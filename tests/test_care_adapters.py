@@ -4,12 +4,10 @@ the community's support text, in the person's private chat and nowhere else."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 
-from storage.sqlite import SqliteStore
-from tests.discord_support import RunningBot, serving_fake
+from tests.discord_support import RunningBot
 from tests.fake_discord import FakeDiscord
 from tests.telegram_support import GROUP_ID, TelegramWorld, in_chat, texts
 
@@ -17,28 +15,6 @@ SUPPORT = "Write to Mia any time. Crisis line (24h): 0800 111 222."
 WORDS = "My landlord is threatening eviction"
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramWorld]:
-    world = TelegramWorld()
-    await world.start()
-    yield world
-    await world.close()
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with serving_fake(monkeypatch) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_store: SqliteStore) -> AsyncIterator[RunningBot]:
-    running = RunningBot(fake, sqlite_store)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def shown(content: str) -> str:

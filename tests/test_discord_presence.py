@@ -5,29 +5,11 @@ The real discord.py against the fake Discord (GUILD_DELETE / GUILD_CREATE), on S
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
-from storage.sqlite import SqliteStore
-from tests.discord_support import RunningBot, serving_fake
+from tests.discord_support import RunningBot
 from tests.fake_discord import FakeDiscord
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with serving_fake(monkeypatch) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_store: SqliteStore) -> AsyncIterator[RunningBot]:
-    running = RunningBot(fake, sqlite_store)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def removed_during_a_round(fake: FakeDiscord, bot: RunningBot) -> dict[str, Any]:

@@ -4,32 +4,13 @@ who may do what, through the real discord.py against the fake Discord."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from bot.commands import Command, ParamType
 from bot.roles import Role
-from storage.sqlite import SqliteStore
-from tests.discord_support import RunningBot, serving_fake
+from tests.discord_support import RunningBot
 from tests.fake_discord import FakeDiscord, Sent
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with serving_fake(monkeypatch) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_store: SqliteStore) -> AsyncIterator[RunningBot]:
-    """Hearth as it ships (no test features), connected to the fake."""
-    running = RunningBot(fake, sqlite_store)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def only(messages: list[Sent]) -> Sent:

@@ -3,25 +3,14 @@ not in the group, and a Discord button whose custom id names another server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.events import CommandInvoked, Origin, Person
-from storage.sqlite import SqliteStore
-from tests.discord_support import RunningBot, serving_fake
+from tests.discord_support import RunningBot
 from tests.fake_discord import FakeDiscord
 from tests.telegram_support import TelegramWorld
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramWorld]:
-    world = TelegramWorld()
-    await world.start()
-    yield world
-    await world.close()
 
 
 async def test_a_forged_callback_from_outside_the_group_makes_nobody_a_member(
@@ -48,20 +37,6 @@ async def test_a_forged_callback_from_outside_the_group_makes_nobody_a_member(
     started = await tg.say(tg.ana, "/checkin now")
     assert started and all(s.chat_id != mallory["id"] for s in tg.fake.sent)
     assert await tg.hearth.memberships("telegram", "66") == []
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with serving_fake(monkeypatch) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_store: SqliteStore) -> AsyncIterator[RunningBot]:
-    running = RunningBot(fake, sqlite_store)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_a_button_naming_another_server_acts_in_the_presser_s_own(

@@ -5,7 +5,6 @@ the moderator commands. The real PTB Application runs against the fake Bot API.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,14 +22,6 @@ LABELS = {"o": "Okay", "s": "Strained", "u": "Unmet", "k": "Skip"}
 NEEDS = 6  # the default needs: food, rest, housing, health, connection, access
 
 TOO_FEW = "checked in: too few to share anything more without risking someone's privacy"
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramWorld]:
-    world = TelegramWorld()
-    await world.start()
-    yield world
-    await world.close()
 
 
 def buttons_for(sent: list[Sent], user: dict[str, Any]) -> Sent:

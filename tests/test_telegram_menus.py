@@ -4,11 +4,8 @@ sent again while nothing changed. The real python-telegram-bot against the fake 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from bot.commands import Args
 from bot.context import CommandContext
@@ -26,14 +23,6 @@ DEFAULT = {"type": "default"}
 
 def bobs_menu(tg: TelegramWorld) -> dict[str, Any]:
     return {"type": "chat_member", "chat_id": GROUP_ID, "user_id": tg.bob["id"]}
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[TelegramWorld]:
-    world = TelegramWorld()
-    await world.start()
-    yield world
-    await world.close()
 
 
 async def test_administrators_see_moderator_commands_before_their_group_says_anything(

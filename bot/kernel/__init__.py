@@ -6,6 +6,7 @@
 - scheduler: due jobs and schedules, each in its own unit of work
 - outbox: the pump that claims, sends, postpones with backoff and releases
 - feedback: what platforms report back (refused private messages, presence, memberships)
+- background: what the scheduler and the feedback share (work that starts without an event)
 
 `bot/hearth.py` composes them behind one facade.
 """

@@ -4,40 +4,18 @@ Hearth moved or removed, and whom a private chat is about (the rules live in bot
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from bot import reach
-from bot.catalog import Catalog
-from bot.clock import Clock
 from bot.events import Presence, Unreachable
+from bot.kernel.background import Background
 from bot.kernel.membership import community_context
-from bot.kernel.outbox import OutboxPump
-from bot.kernel.registry import FeatureRegistry
-from bot.ports import Store
 from bot.reach import Reach, notice_due
 from bot.services import presence
 
 log = logging.getLogger("hearth.core")
 
 
-class PlatformFeedback:
-    def __init__(
-        self,
-        *,
-        store: Store,
-        clock: Clock,
-        catalog: Catalog,
-        features: FeatureRegistry,
-        pump: OutboxPump,
-        changed: Callable[[], Awaitable[None]],
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.catalog = catalog
-        self.features = features
-        self.pump = pump
-        self._changed = changed
-
+class PlatformFeedback(Background):
     async def handle_unreachable(self, event: Unreachable) -> Reach:
         """A private message was refused by the platform: remember it, let the flow adapt, and
         decide whether the community's place gets the public notice (see bot/reach.py)."""

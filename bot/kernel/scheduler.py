@@ -5,40 +5,18 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.catalog import Catalog
-from bot.clock import Clock
 from bot.context import CommunityContext
 from bot.domain import Job, Schedule
+from bot.kernel.background import Background
 from bot.kernel.membership import community_context
-from bot.kernel.outbox import OutboxPump
-from bot.kernel.registry import FeatureRegistry
-from bot.ports import Store
 from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
 
 
-class Scheduler:
-    def __init__(
-        self,
-        *,
-        store: Store,
-        clock: Clock,
-        catalog: Catalog,
-        features: FeatureRegistry,
-        pump: OutboxPump,
-        changed: Callable[[], Awaitable[None]],
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.catalog = catalog
-        self.features = features
-        self.pump = pump
-        self._changed = changed
-
+class Scheduler(Background):
     async def next_due(self) -> datetime | None:
         async with self.store.unit_of_work() as uow:
             outbox = await uow.outbox.earliest()
