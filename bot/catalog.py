@@ -70,7 +70,8 @@ def _field_names(template: str) -> set[str]:
 
 
 @lru_cache(maxsize=64)  # parsing a locale is costly and the languages are few
-def _plural_rule(language: str) -> Locale:
+def locale_for(language: str) -> Locale:
+    """Babel's locale for a language code; English when Babel does not know it."""
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -78,7 +79,7 @@ def _plural_rule(language: str) -> Locale:
 
 
 def _plural_form(language: str, count: int) -> str:
-    return str(_plural_rule(language).plural_form(abs(count)))
+    return str(locale_for(language).plural_form(abs(count)))
 
 
 def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:

@@ -4,24 +4,17 @@ and the reader's language (patterns from the catalog, plural rules and unit name
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.units import format_unit
 
+from bot.catalog import locale_for
 from bot.context import CommunityContext
 
 _UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
 
 
-@lru_cache(maxsize=64)  # parsing a locale is costly and the languages are few
-def _locale(language: str) -> Locale:
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
 
 
 def moment(ctx: CommunityContext, when: datetime | None, language: str | None = None) -> str:
@@ -32,7 +25,7 @@ def moment(ctx: CommunityContext, when: datetime | None, language: str | None = 
     local = ctx.local(when)
     this_year = local.year == ctx.local(ctx.now).year
     pattern = ctx.text("date_format" if this_year else "date_format_other_year", lang)
-    return format_datetime(local, pattern, tzinfo=ctx.tz, locale=_locale(lang))
+    return format_datetime(local, pattern, tzinfo=ctx.tz, locale=locale_for(lang))
 
 
 def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> str:
@@ -40,7 +33,7 @@ def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> s
     lang = language or ctx.community.language
     local = ctx.local(when)
     key = "day_format" if local.year == ctx.local(ctx.now).year else "day_format_other_year"
-    return format_datetime(local, ctx.text(key, lang), tzinfo=ctx.tz, locale=_locale(lang))
+    return format_datetime(local, ctx.text(key, lang), tzinfo=ctx.tz, locale=locale_for(lang))
 
 
 def duration(length: timedelta, language: str = "en") -> str:
@@ -50,13 +43,13 @@ def duration(length: timedelta, language: str = "en") -> str:
     for unit, size in _UNITS:
         amount, minutes = divmod(minutes, size)
         if amount:
-            parts.append(format_unit(amount, unit, length="long", locale=_locale(language)))
+            parts.append(format_unit(amount, unit, length="long", locale=locale_for(language)))
     if not parts:
-        return format_unit(0, "duration-minute", length="long", locale=_locale(language))
-    return format_list(parts, locale=_locale(language))
+        return format_unit(0, "duration-minute", length="long", locale=locale_for(language))
+    return format_list(parts, locale=locale_for(language))
 
 
 def roughly(length: timedelta, language: str = "en") -> str:
     """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit."""
     shortest = timedelta(minutes=1)  # a proposal opened just now is "1 minute" old, not "0 seconds"
-    return format_timedelta(max(length, shortest), threshold=1, locale=_locale(language))
+    return format_timedelta(max(length, shortest), threshold=1, locale=locale_for(language))
