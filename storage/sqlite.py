@@ -1,4 +1,4 @@
-"""SQLite persistence through aiosqlite: WAL, foreign keys, migrations, one transaction per unit."""
+"""SQLite through SQLAlchemy: WAL, foreign keys, migrations, one transaction per unit."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import aiosqlite
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
 
 from bot import stored_phrases
 from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
@@ -51,7 +53,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def _community(row: aiosqlite.Row) -> Community:
+def _community(row: sqlite3.Row) -> Community:
     return Community(
         id=row["id"],
         name=row["name"],
@@ -67,7 +69,7 @@ def _community(row: aiosqlite.Row) -> Community:
 PAUSED = "(SELECT id FROM communities WHERE paused_since IS NOT NULL)"
 
 
-def _link(row: aiosqlite.Row) -> CommunityLink:
+def _link(row: sqlite3.Row) -> CommunityLink:
     return CommunityLink(
         community_id=row["community_id"],
         platform=row["platform"],
@@ -201,7 +203,7 @@ class SqliteCommunities(_Cached):
         await self._change("DELETE FROM communities WHERE id = ?", (drop_id,))
 
 
-def _member(row: aiosqlite.Row) -> Member:
+def _member(row: sqlite3.Row) -> Member:
     return Member(
         id=row["id"],
         community_id=row["community_id"],
@@ -336,7 +338,7 @@ class SqliteMembers(_Cached):
         return await self._change("DELETE FROM members WHERE id = ?", (member_id,))
 
 
-def _audit(row: aiosqlite.Row) -> AuditEntry:
+def _audit(row: sqlite3.Row) -> AuditEntry:
     return AuditEntry(
         id=row["id"],
         community_id=row["community_id"],
@@ -412,7 +414,7 @@ class SqliteAudit(_Repo):
         return acted + named
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
+def _schedule(row: sqlite3.Row) -> Schedule:
     return Schedule(
         community_id=row["community_id"],
         kind=row["kind"],
@@ -473,7 +475,7 @@ class SqliteSchedules(_Repo):
         return opt_dt(row["m"]) if row else None
 
 
-def _job(row: aiosqlite.Row) -> Job:
+def _job(row: sqlite3.Row) -> Job:
     return Job(
         id=row["id"],
         community_id=row["community_id"],
@@ -587,7 +589,7 @@ class SqliteProcessedEvents(_Repo):
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        db = self._session = SqliteSession(store.db)
+        db = self._session = SqliteSession(store.conn)
         self._touched_cache = False
         self.communities = SqliteCommunities(db, store.cache, self)
         self.members = SqliteMembers(db, store.cache, self)
@@ -674,16 +676,30 @@ class SqliteUnitOfWork:
 class SqliteStore:
     """One connection per process; units of work take turns on it so transactions never mix."""
 
-    def __init__(self, db: aiosqlite.Connection, file_lock: DatabaseLock | None = None) -> None:
-        self.db = db
+    def __init__(
+        self, engine: sa.Engine, conn: sa.Connection, file_lock: DatabaseLock | None = None
+    ) -> None:
+        self.engine = engine
+        self.conn = conn
         self.lock = asyncio.Lock()
         self.cache = ContextCache()
         self._file_lock = file_lock
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The sqlite3 connection underneath, for tests and tools that look at the file."""
+        driver = self.conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
+
     @classmethod
     async def open(cls, path: str | Path, *, exclusive: bool = True) -> SqliteStore:
-        """Open and migrate the file, or refuse in one line (StartupProblem) with the
-        connection closed: its thread left running would keep the process alive.
+        return cls.connect(path, exclusive=exclusive)
+
+    @classmethod
+    def connect(cls, path: str | Path, *, exclusive: bool = True) -> SqliteStore:
+        """Open and migrate the file, or refuse in one line (StartupProblem) with nothing
+        left open.
 
         `exclusive` (the default) holds the file's lock (storage.sqlite_lock) until `close`,
         so a second Hearth on the same file is refused before it touches anything. Holding
@@ -692,65 +708,65 @@ class SqliteStore:
         that knowingly share a file pass False.
         """
         folder = Path(path).parent
-        if not folder.is_dir():
+        if str(path) != ":memory:" and not folder.is_dir():
             raise StartupProblem(
                 f"database {path}: the folder {folder} does not exist; create it or point"
                 " HEARTH_DATABASE at a file in an existing folder"
             )
         file_lock = None
-        if exclusive:
+        if exclusive and str(path) != ":memory:":
             try:
                 file_lock = hold_database_lock(path)
             except OSError:
                 raise _not_writable(path) from None  # the lock file could not be made
+        engine = _engine(path)
         try:
-            db = await aiosqlite.connect(str(path), isolation_level=None)
-        except sqlite3.Error as error:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as error:
+            engine.dispose()
             if file_lock is not None:
                 file_lock.release()
-            raise _unusable(path, error) from None
+            raise _unusable(path, error.orig) from None
         try:
-            db.row_factory = aiosqlite.Row
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await db.execute("PRAGMA busy_timeout = 5000")
-            store = cls(db, file_lock)
-            await store.migrate()
+            store = cls(engine, conn, file_lock)
+            store.migrate()
             if exclusive:
-                await db.execute(
+                conn.exec_driver_sql(
                     "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
                     " WHERE claimed_by IS NOT NULL"
                 )
         except BaseException as error:
-            await db.close()
+            conn.close()
+            engine.dispose()
             if file_lock is not None:
                 file_lock.release()
+            if isinstance(error, sa.exc.DBAPIError):
+                raise _unusable(path, error.orig) from None
             if isinstance(error, sqlite3.Error):
                 raise _unusable(path, error) from None
             raise
         return store
 
-    async def migrate(self) -> None:
-        await self.db.execute(
+    def migrate(self) -> None:
+        db = self.db
+        db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY,"
             " name TEXT NOT NULL)"
         )
-        async with self.db.execute("SELECT number FROM schema_migrations") as cursor:
-            applied = {row[0] for row in await cursor.fetchall()}
+        applied = {row[0] for row in db.execute("SELECT number FROM schema_migrations")}
         for number, name, sql in migrations():
             if number in applied:
                 continue
-            await self.db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")
             try:
                 for statement in _statements(sql):
-                    await self.db.execute(statement)
-                await self.db.execute(
+                    db.execute(statement)
+                db.execute(
                     "INSERT INTO schema_migrations (number, name) VALUES (?, ?)", (number, name)
                 )
-                await self.db.commit()
+                db.execute("COMMIT")
             except BaseException:
-                await self.db.rollback()
+                db.execute("ROLLBACK")
                 raise
 
     def unit_of_work(self) -> SqliteUnitOfWork:
@@ -758,10 +774,33 @@ class SqliteStore:
 
     async def close(self) -> None:
         try:
-            await self.db.close()
+            self.conn.close()
+            self.engine.dispose()
         finally:
             if self._file_lock is not None:
                 self._file_lock.release()  # only once the connection is closed
+
+
+def _engine(path: str | Path) -> sa.Engine:
+    """One connection, in SQLite's own autocommit: the session says BEGIN IMMEDIATE itself."""
+    engine = sa.create_engine(
+        f"sqlite:///{path}",
+        poolclass=StaticPool,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            dbapi_connection.execute(pragma)
+
+    return engine
 
 
 def _statements(sql: str) -> list[str]:
@@ -770,7 +809,7 @@ def _statements(sql: str) -> list[str]:
     return [part.strip() for part in cleaned.split(";") if part.strip()]
 
 
-def _unusable(path: str | Path, error: sqlite3.Error) -> StartupProblem:
+def _unusable(path: str | Path, error: BaseException | None) -> StartupProblem:
     """What an operator can do about a database SQLite will not use, in one line."""
     reason = str(error)
     if isinstance(error, sqlite3.DatabaseError) and (

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.domain_needs import (
     AidRequest,
@@ -43,7 +42,7 @@ def _needs_json(needs: Sequence[Need]) -> str:
     return json.dumps([{"key": n.key, "label": n.label} for n in needs])
 
 
-def _round(row: aiosqlite.Row) -> CheckinRound:
+def _round(row: sqlite3.Row) -> CheckinRound:
     tallies = json.loads(row["tallies"])
     return CheckinRound(
         id=row["id"],
@@ -63,7 +62,7 @@ def _round(row: aiosqlite.Row) -> CheckinRound:
     )
 
 
-def _invitation(row: aiosqlite.Row) -> Invitation:
+def _invitation(row: sqlite3.Row) -> Invitation:
     return Invitation(
         round_id=row["round_id"],
         member_id=row["member_id"],
@@ -73,7 +72,7 @@ def _invitation(row: aiosqlite.Row) -> Invitation:
     )
 
 
-def _answer(row: aiosqlite.Row) -> CheckinAnswer:
+def _answer(row: sqlite3.Row) -> CheckinAnswer:
     return CheckinAnswer(
         round_id=row["round_id"],
         member_id=row["member_id"],
@@ -305,7 +304,7 @@ class SqliteCheckins(_Repo):
         return count
 
 
-def _offer(row: aiosqlite.Row) -> Offer:
+def _offer(row: sqlite3.Row) -> Offer:
     return Offer(
         id=row["id"],
         community_id=row["community_id"],
@@ -378,7 +377,7 @@ class SqliteOffers(_Repo):
         return await self._change("DELETE FROM aid_offers WHERE member_id = ?", (member_id,))
 
 
-def _request(row: aiosqlite.Row) -> AidRequest:
+def _request(row: sqlite3.Row) -> AidRequest:
     return AidRequest(
         id=row["id"],
         community_id=row["community_id"],
@@ -477,7 +476,7 @@ class SqliteAidRequests(_Repo):
         return await self._change("DELETE FROM aid_requests WHERE member_id = ?", (member_id,))
 
 
-def _snapshot(row: aiosqlite.Row) -> RequestSnapshot:
+def _snapshot(row: sqlite3.Row) -> RequestSnapshot:
     return RequestSnapshot(
         community_id=row["community_id"],
         day=date.fromisoformat(row["day"]),

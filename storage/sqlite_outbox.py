@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
-
-import aiosqlite
 
 from bot.domain import OutboxMessage
 from bot.markup import plain
@@ -21,7 +20,7 @@ _NOT_HELD = (
 )
 
 
-def _message(row: aiosqlite.Row) -> OutboxMessage:
+def _message(row: sqlite3.Row) -> OutboxMessage:
     return OutboxMessage(row["id"], reply_from_dict(json.loads(row["reply"])), row["attempts"])
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.identity import Account, Person
 from storage.sqlite_base import SqliteRepo, dt, ts
 
 
-def _account(row: aiosqlite.Row) -> Account:
+def _account(row: sqlite3.Row) -> Account:
     return Account(row["platform"], row["user_ref"], row["person_id"])
 
 

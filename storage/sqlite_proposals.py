@@ -3,11 +3,10 @@ support, positions, history), so saving a proposal only ever inserts what is new
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
-
-import aiosqlite
 
 from bot.proposal_lifecycle import Proposal, Tally, member_record
 from bot.proposal_records import (
@@ -31,7 +30,7 @@ def _opt_ts(value: Any) -> str | None:
     return ts(value) if value is not None else None
 
 
-def _proposal(row: aiosqlite.Row) -> Proposal:
+def _proposal(row: sqlite3.Row) -> Proposal:
     return Proposal(
         id=row["id"],
         community_id=row["community_id"],
@@ -90,7 +89,7 @@ class SqliteProposals(_Repo):
     # -- reading ---------------------------------------------------------------------------
 
     async def _load(
-        self, headers: Sequence[aiosqlite.Row], *, history: bool = True
+        self, headers: Sequence[sqlite3.Row], *, history: bool = True
     ) -> list[Proposal]:
         """Whole proposals from their header rows: one query per kind of part."""
         proposals = {row["id"]: _proposal(row) for row in headers}
@@ -99,8 +98,8 @@ class SqliteProposals(_Repo):
         ids = list(proposals)
         marks = ", ".join("?" * len(ids))
 
-        async def parts(table: str) -> dict[int, list[aiosqlite.Row]]:
-            grouped: dict[int, list[aiosqlite.Row]] = defaultdict(list)
+        async def parts(table: str) -> dict[int, list[sqlite3.Row]]:
+            grouped: dict[int, list[sqlite3.Row]] = defaultdict(list)
             for row in await self._rows(
                 f"SELECT * FROM {table} WHERE proposal_id IN ({marks}) ORDER BY id", ids
             ):

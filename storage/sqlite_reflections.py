@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
@@ -13,7 +12,7 @@ from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import dt, opt_dt, ts
 
 
-def _prompt(row: aiosqlite.Row) -> CommunityPrompt:
+def _prompt(row: sqlite3.Row) -> CommunityPrompt:
     return CommunityPrompt(
         id=row["id"],
         community_id=row["community_id"],
@@ -25,7 +24,7 @@ def _prompt(row: aiosqlite.Row) -> CommunityPrompt:
     )
 
 
-def _round(row: aiosqlite.Row) -> ReflectionRound:
+def _round(row: sqlite3.Row) -> ReflectionRound:
     return ReflectionRound(
         id=row["id"],
         community_id=row["community_id"],
@@ -39,7 +38,7 @@ def _round(row: aiosqlite.Row) -> ReflectionRound:
     )
 
 
-def _answer(row: aiosqlite.Row) -> Reflection:
+def _answer(row: sqlite3.Row) -> Reflection:
     return Reflection(
         id=row["id"],
         community_id=row["community_id"],

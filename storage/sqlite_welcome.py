@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.welcome_records import (
     BuddyRequest,
@@ -31,7 +30,7 @@ def _opt_bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _onboarding(row: aiosqlite.Row) -> Onboarding:
+def _onboarding(row: sqlite3.Row) -> Onboarding:
     return Onboarding(
         member_id=row["member_id"],
         community_id=row["community_id"],
@@ -46,7 +45,7 @@ def _onboarding(row: aiosqlite.Row) -> Onboarding:
     )
 
 
-def _contribution(row: aiosqlite.Row) -> Contribution:
+def _contribution(row: sqlite3.Row) -> Contribution:
     return Contribution(
         id=row["id"],
         community_id=row["community_id"],
@@ -57,7 +56,7 @@ def _contribution(row: aiosqlite.Row) -> Contribution:
     )
 
 
-def _intro(row: aiosqlite.Row) -> Intro:
+def _intro(row: sqlite3.Row) -> Intro:
     return Intro(
         member_id=row["member_id"],
         community_id=row["community_id"],
@@ -221,7 +220,7 @@ class SqliteWelcome(_Repo):
         return count
 
 
-def _volunteer(row: aiosqlite.Row) -> Volunteer:
+def _volunteer(row: sqlite3.Row) -> Volunteer:
     return Volunteer(
         member_id=row["member_id"],
         community_id=row["community_id"],
@@ -233,7 +232,7 @@ def _volunteer(row: aiosqlite.Row) -> Volunteer:
     )
 
 
-def _pairing(row: aiosqlite.Row) -> Pairing:
+def _pairing(row: sqlite3.Row) -> Pairing:
     return Pairing(
         id=row["id"],
         community_id=row["community_id"],
@@ -246,7 +245,7 @@ def _pairing(row: aiosqlite.Row) -> Pairing:
     )
 
 
-def _request(row: aiosqlite.Row) -> BuddyRequest:
+def _request(row: sqlite3.Row) -> BuddyRequest:
     return BuddyRequest(
         member_id=row["member_id"],
         community_id=row["community_id"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage.sqlite import SqliteStore
+from tests.peek import every_table, member_id
 from tests.support import World, text, to
 from tests.welcome_support import button, onboard
 
@@ -129,12 +130,10 @@ async def test_forgetme_erases_a_buddy_pause_and_its_timer(sqlite_store: SqliteS
     world = World(store=sqlite_store)
     await world.say("bea", "/buddy")
     await world.say("bea", "/pause buddy 2w")
-    async with sqlite_store.db.execute("SELECT id FROM members WHERE user_ref = 'bea'") as cursor:
-        bea = (await cursor.fetchone())[0]
+    bea = member_id(sqlite_store, "bea")
     asked = await world.say("bea", "/forgetme")
     assert "buddies: " in text(await world.press("bea", button(asked, "Yes, erase it")))
     for table in ("buddy_volunteers", "jobs"):
-        async with sqlite_store.db.execute(f"SELECT * FROM {table}") as cursor:
-            rows = [dict(row) for row in await cursor.fetchall()]
-        assert not any(bea in (row.get("member_id"),) for row in rows), table
+        kept = every_table(sqlite_store)[table]
+        assert not any(bea in (row.get("member_id"),) for row in kept), table
     assert to(await world.advance(timedelta(days=15)), "bea") == []

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from storage.sqlite import SqliteStore
 from tests.needs_helpers import choose
+from tests.peek import every_table
 from tests.support import World, text, to
 from tests.welcome_support import button, onboard
 
@@ -99,6 +100,5 @@ async def test_mydata_shows_the_offer_it_became_and_forgetme_erases_it(
     asked = await world.privately("sam", "/forgetme")
     await world.press("sam", button(asked, "Yes, erase it"))
     for table in ("aid_offers", "welcome_contributions"):
-        async with sqlite_store.db.execute(f"SELECT * FROM {table}") as cursor:
-            rows = [dict(row) for row in await cursor.fetchall()]
-        assert not any("Sourdough" in str(row) for row in rows), table
+        kept = every_table(sqlite_store)[table]
+        assert not any("Sourdough" in str(row) for row in kept), table

@@ -24,6 +24,7 @@ from bot.ports import Store
 from bot.replies import Reply, Visibility
 from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
+from tests.peek import every_table
 from tests.support import MAIN, PLATFORM, START, World, text, to
 from tests.welcome_support import button, onboard
 
@@ -154,14 +155,7 @@ async def snapshot(store: Store) -> Any:
     if isinstance(store, MemoryStore):
         return copy.deepcopy(store.state)
     assert isinstance(store, SqliteStore)
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-    async with store.db.execute(query) as cursor:
-        names = [row[0] for row in await cursor.fetchall()]
-    for name in names:
-        async with store.db.execute(f"SELECT * FROM {name} ORDER BY rowid") as cursor:
-            tables[name] = [tuple(row) for row in await cursor.fetchall()]
-    return tables
+    return every_table(store)
 
 
 def _presser(pressed_by: str, owner: str) -> str:

@@ -20,7 +20,7 @@ async def test_existing_members_become_one_person_per_account_across_communities
     monkeypatch.setattr(sqlite_storage, "migrations", lambda: before_people)
     old = await SqliteStore.open(path, exclusive=False)
     for community_id, name in ((1, "garden"), (2, "kitchen")):
-        await old.db.execute(
+        old.db.execute(
             "INSERT INTO communities (id, name, timezone, language, created_at)"
             " VALUES (?, ?, 'UTC', 'en', '2026-01-01T00:00:00.000000Z')",
             (community_id, name),
@@ -32,12 +32,12 @@ async def test_existing_members_become_one_person_per_account_across_communities
         (2, "telegram", "7", "Bo", "2026-01-04T00:00:00.000000Z"),
     ]
     for community_id, platform, user_ref, name, at in joined:
-        await old.db.execute(
+        old.db.execute(
             "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (community_id, platform, user_ref, name, at),
         )
-    await old.db.commit()
+    old.db.commit()
     await old.close()
 
     monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything)

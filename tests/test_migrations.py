@@ -52,10 +52,7 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     path = tmp_path / "hearth.db"
     for _ in range(2):
         store = await SqliteStore.open(path)
-        async with store.db.execute("SELECT count(*) FROM schema_migrations") as cursor:
-            row = await cursor.fetchone()
+        row = store.db.execute("SELECT count(*) FROM schema_migrations").fetchone()
         assert row is not None and row[0] == len(migrations())
-        async with store.db.execute("PRAGMA journal_mode") as cursor:
-            mode = await cursor.fetchone()
-        assert mode is not None and mode[0] == "wal"
+        assert store.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         await store.close()

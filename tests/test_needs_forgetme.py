@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from storage.sqlite import SqliteStore
 from tests.needs_helpers import answer, choose, community
+from tests.peek import every_table, member_id
 from tests.support import World, text, to
 
 WORDS = ("secret note", "bobs soup", "tea and a chat", "a room for june", "own check-in note")
@@ -13,13 +14,7 @@ ID_COLUMNS = ("member_id", "owner_id", "actor_id", "subject_id")
 
 
 async def _rows(store: SqliteStore) -> dict[str, list[dict[str, object]]]:
-    async with store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    found = {}
-    for table in tables:
-        async with store.db.execute(f"SELECT * FROM {table}") as cursor:
-            found[table] = [dict(row) for row in await cursor.fetchall()]
-    return found
+    return every_table(store)
 
 
 async def test_forgetme_leaves_no_trace_of_needs_in_any_table(sqlite_store: SqliteStore) -> None:
@@ -50,10 +45,7 @@ async def test_forgetme_leaves_no_trace_of_needs_in_any_table(sqlite_store: Sqli
         assert words in mine
     assert "check-ins paused until" in mine and "your own check-in" in mine
 
-    async with sqlite_store.db.execute("SELECT id FROM members WHERE user_ref = 'bob'") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    bob_id = row[0]
+    bob_id = member_id(sqlite_store, "bob")
     before = await _rows(sqlite_store)
     assert before["checkin_answers"] and before["aid_offers"] and before["checkin_pauses"]
 

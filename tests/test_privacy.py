@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.sqlite import SqliteStore
+from tests.peek import every_table
 from tests.support import World, text, to
 
 
@@ -48,13 +49,8 @@ async def test_forgetme_leaves_no_trace_in_any_table(sqlite_store: SqliteStore) 
     done = text(await world.press("ana", asked[0].choices[0].key))
     assert "membership: 1" in done
 
-    db = sqlite_store.db
-    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    for table in tables:
-        async with db.execute(f"SELECT * FROM {table}") as cursor:
-            rows = [tuple(row) for row in await cursor.fetchall()]
-        for row in rows:
-            assert "ana" not in [str(v).lower() for v in row], f"{table} still holds ana: {row}"
+    for table, kept in every_table(sqlite_store).items():
+        for row in kept:
+            assert "ana" not in [str(v).lower() for v in row.values()], f"{table} holds ana: {row}"
     audit = text(await world.say("bob", "/audit"))
     assert "a former member changed setting about" in audit

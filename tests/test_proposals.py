@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.replies import Reply, Visibility
 from storage.sqlite import SqliteStore
+from tests.peek import every_table
 from tests.support import World, public, text, to
 
 DAY = timedelta(days=1)
@@ -515,12 +516,8 @@ async def test_mydata_shows_proposals_and_forgetme_unnames_the_author_but_keeps_
     assert "a former member consents: of course" in shown
     # Still one person: the author's own build does not count as a perspective from others.
     assert "perspectives from others 2" in shown
-    db = sqlite_store.db
-    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    for table in tables:
-        async with db.execute(f"SELECT * FROM {table}") as cursor:
-            for row in await cursor.fetchall():
-                assert "ana" not in [str(v).lower() for v in row], f"{table} still holds ana"
+    for table, kept in every_table(sqlite_store).items():
+        for row in kept:
+            assert "ana" not in [str(v).lower() for v in row.values()], f"{table} still holds ana"
     # A new "ana" is a new person: not the author of #1.
     assert "Only the author" in text(await world.say("ana", "/withdraw 1"))

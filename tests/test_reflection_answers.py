@@ -6,6 +6,7 @@ from bot.errors import Refusal
 from bot.replies import Visibility
 from bot.services.reflections import shared_reflection_text
 from storage.sqlite import SqliteStore
+from tests.peek import every_table
 from tests.reflection_support import digests, reflect_now
 from tests.support import World, public, text, to
 
@@ -196,9 +197,7 @@ async def test_mydata_holds_my_reflections_and_forgetme_erases_them(
     erased = text(await world.press("bo", asked[0].choices[0].key))
     assert "reflections you wrote: 1" in erased
     assert "reflection prompts you added or suggested: 1" in erased
-    async with sqlite_store.db.execute("SELECT count(*) FROM reflections") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None and row[0] == 0
+    assert every_table(sqlite_store)["reflections"] == []
     # The prompt stays in the deck, no longer linked to bo.
     listed = text(await world.say("ana", "/prompt_add list"))
     assert "What did you repair this month?" in listed and "suggested by bo" not in listed

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.replies import Visibility
 from bot.services.welcome import contributions
 from storage.sqlite import SqliteStore
+from tests.peek import every_table, member_id, table_names
 from tests.support import World, public, text, to
 from tests.welcome_support import button, onboard, settle
 
@@ -270,19 +271,12 @@ async def test_forgetme_leaves_no_trace_of_welcome_data(sqlite_store: SqliteStor
     done = text(await world.press("Sam", button(asked, "Yes, erase it")))
     assert "welcome and onboarding: " in done and "buddies: " in done
 
-    db = sqlite_store.db
-    async with db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'"
-        " AND (name LIKE 'welcome_%' OR name LIKE 'buddy_%')"
-    ) as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
+    tables = table_names(sqlite_store, "welcome_%") + table_names(sqlite_store, "buddy_%")
     assert len(tables) == 7
-    async with db.execute("SELECT id FROM members WHERE user_ref = 'bea'") as cursor:
-        bea = (await cursor.fetchone())[0]
+    bea = member_id(sqlite_store, "bea")
+    everything = every_table(sqlite_store)
     for table in tables:
-        async with db.execute(f"SELECT * FROM {table}") as cursor:
-            rows = [dict(row) for row in await cursor.fetchall()]
-        for row in rows:
+        for row in everything[table]:
             people = {row.get(k) for k in ("member_id", "newcomer_id", "buddy_id")} - {None}
             assert people <= {bea}, f"{table} still points at someone forgotten: {row}"
             assert not {"Tea", "Sourdough"} & set(" ".join(map(str, row.values())).split())

@@ -1,0 +1,174 @@
+"""What every SQL repository shares: the schema's metadata, its column types and the session.
+
+Repositories are written once, in SQLAlchemy Core, and run on whichever engine the store opened.
+A repository only ever talks to a `SqlSession`: one unit of work's turn on the connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.types import TypeDecorator
+
+# Every table of every feature joins this one schema, so Alembic sees the whole of it.
+metadata = sa.MetaData()
+
+_TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def ts(value: datetime) -> str:
+    """A fixed-width UTC timestamp, so that text order is time order (SQLite's storage form)."""
+    return value.astimezone(UTC).strftime(_TS)
+
+
+def dt(value: str) -> datetime:
+    # fromisoformat reads the 'Z' form since Python 3.11 and is many times faster than strptime.
+    return datetime.fromisoformat(value)
+
+
+def opt_dt(value: str | None) -> datetime | None:
+    return dt(value) if value is not None else None
+
+
+class Timestamp(TypeDecorator[datetime]):
+    """An aware UTC datetime: fixed-width text on SQLite (text order is time order, and the
+    files written before SQLAlchemy read unchanged), TIMESTAMP WITH TIME ZONE elsewhere."""
+
+    impl = sa.String(27)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(27))
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Hearth stores aware datetimes only")
+        return ts(value) if dialect.name == "sqlite" else value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return dt(value)
+        assert isinstance(value, datetime)
+        return value.astimezone(UTC)
+
+
+class JsonText(TypeDecorator[Any]):
+    """JSON kept as text, as the SQLite files always have: readable by hand, the same on every
+    engine, and never confused with SQL NULL."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class SqlSession:
+    """One unit of work's use of the store's connection.
+
+    The write transaction begins at the first write, so a command that only reads costs no
+    BEGIN/COMMIT, and on SQLite it begins IMMEDIATE: the write lock is taken up front, so two
+    writers never deadlock upgrading a read. Reads before that first write need no transaction
+    of their own: the store lets one unit of work use the connection at a time.
+
+    SQLite runs on the event loop's thread through the standard sqlite3 module: a local call
+    takes microseconds, while a hop to a worker thread per statement cost five times more
+    than the statement (see bench/README or the issue notes).
+    """
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.writing = False
+
+    # -- Core statements ----------------------------------------------------------------------
+
+    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
+        return self.conn.execute(statement).all()
+
+    async def row(self, statement: Executable) -> Row[Any] | None:
+        return self.conn.execute(statement).first()
+
+    async def scalar(self, statement: Executable) -> Any:
+        return self.conn.execute(statement).scalar()
+
+    async def insert(self, statement: Executable) -> int:
+        """Run an INSERT and return the new row's integer primary key."""
+        await self._begin()
+        result = self.conn.execute(statement)
+        key = result.inserted_primary_key
+        assert key is not None and key[0] is not None
+        return int(key[0])
+
+    async def change(self, statement: Executable) -> int:
+        """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
+        await self._begin()
+        return int(self.conn.execute(statement).rowcount)
+
+    async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
+        """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
+        await self._begin()
+        return self.conn.execute(statement).all()
+
+    # -- The transaction ----------------------------------------------------------------------
+
+    async def _begin(self) -> None:
+        if not self.writing:
+            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self.writing = True
+
+    async def commit(self) -> None:
+        if self.writing:
+            self.conn.exec_driver_sql("COMMIT")
+            self.writing = False
+
+    async def rollback(self) -> None:
+        if self.writing:
+            self.writing = False
+            self.conn.exec_driver_sql("ROLLBACK")
+
+    # -- Raw SQL, for the repositories not yet written in Core --------------------------------
+
+    def _cursor(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, tuple(params))
+
+    async def raw_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return list(self._cursor(sql, params).fetchall())
+
+    async def raw_insert(self, sql: str, params: Sequence[Any]) -> int:
+        await self._begin()
+        rowid = self._cursor(sql, params).lastrowid
+        assert rowid is not None
+        return int(rowid)
+
+    async def raw_change(self, sql: str, params: Sequence[Any]) -> int:
+        await self._begin()
+        return int(self._cursor(sql, params).rowcount)
+
+    async def raw_returning(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        await self._begin()
+        return list(self._cursor(sql, params).fetchall())
+
+
+class SqlRepo:
+    """A repository's one dependency: the session of the unit of work it belongs to."""
+
+    def __init__(self, db: SqlSession) -> None:
+        self.db = db
