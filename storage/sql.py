@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +63,28 @@ class Timestamp(TypeDecorator[datetime]):
             return dt(value)
         assert isinstance(value, datetime)
         return value.astimezone(UTC)
+
+
+class Day(TypeDecorator[date]):
+    """A calendar day: ISO text on SQLite (as the files always held it), DATE elsewhere."""
+
+    impl = sa.String(10)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(10))
+        return dialect.type_descriptor(sa.Date())
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return value.isoformat() if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        return date.fromisoformat(value)
 
 
 class JsonText(TypeDecorator[Any]):
