@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -23,6 +22,7 @@ from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
+from storage.migrate import upgrade
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
@@ -40,17 +40,6 @@ from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) for every file in storage/migrations, in order."""
-    found = []
-    for entry in resources.files("storage").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    return found
 
 
 def _community(row: sqlite3.Row) -> Community:
@@ -748,26 +737,7 @@ class SqliteStore:
         return store
 
     def migrate(self) -> None:
-        db = self.db
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY,"
-            " name TEXT NOT NULL)"
-        )
-        applied = {row[0] for row in db.execute("SELECT number FROM schema_migrations")}
-        for number, name, sql in migrations():
-            if number in applied:
-                continue
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(sql):
-                    db.execute(statement)
-                db.execute(
-                    "INSERT INTO schema_migrations (number, name) VALUES (?, ?)", (number, name)
-                )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        upgrade(self.conn)
 
     def unit_of_work(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self)
@@ -801,12 +771,6 @@ def _engine(path: str | Path) -> sa.Engine:
             dbapi_connection.execute(pragma)
 
     return engine
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (migrations keep one statement per ';'-ended block)."""
-    cleaned = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
-    return [part.strip() for part in cleaned.split(";") if part.strip()]
 
 
 def _unusable(path: str | Path, error: BaseException | None) -> StartupProblem:

@@ -8,15 +8,12 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiosqlite
-import pytest
-
 from bot.catalog import Catalog
 from bot.ports import Store
 from bot.services import proposal_news
-from storage import sqlite as sqlite_storage
-from storage.sqlite import SqliteStore, migrations
+from storage.sqlite import SqliteStore
 from storage.sqlite_base import ts
+from tests.legacy_db import legacy_database
 from tests.support import COMMUNITY, MAIN, PLATFORM, World, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,47 +123,41 @@ async def test_every_repository_names_its_mydata_section_by_a_catalog_key(store:
 
 
 async def test_an_audit_log_written_before_keys_reads_the_same_after_the_upgrade(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "hearth.db"
-    everything = migrations()
-    before_keys = [m for m in everything if m[0] < 15]
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: before_keys)
-    old = await SqliteStore.open(path, exclusive=False)
-    await old.close()
     at = ts(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    async with aiosqlite.connect(path) as db:
-        # the community and its two members as that older Hearth wrote them
-        await db.execute(
-            "INSERT INTO communities (name, timezone, language, created_at)"
-            " VALUES ('Test community', 'UTC', 'en', ?)",
-            (at,),
-        )
-        await db.execute(
-            "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
-            " VALUES (?, ?, 1, ?)",
-            (PLATFORM, COMMUNITY, MAIN),
-        )
-        await db.executemany(
-            "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
-            " VALUES (1, ?, ?, ?, ?)",
-            [(PLATFORM, who, who, at) for who in ("ana", "bob")],
-        )
-        community = (await (await db.execute("SELECT id FROM communities")).fetchone() or [0])[0]
-        ids = dict(await (await db.execute("SELECT user_ref, id FROM members")).fetchall())
-        rows = [
-            (ids["ana"], "ana", "changed setting", "timezone", None, "Europe/Lisbon"),
-            (ids["ana"], "ana", "granted moderator to", "bob", ids["bob"], ""),
-            (None, "", "removed moderator from", "", None, ""),  # both since forgotten
-        ]
-        await db.executemany(
-            "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, subject,"
-            " subject_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(community, at, *row) for row in rows],
-        )
-        await db.commit()
+    db = legacy_database(path, upto=14)
+    # the community and its two members as that older Hearth wrote them
+    db.execute(
+        "INSERT INTO communities (name, timezone, language, created_at)"
+        " VALUES ('Test community', 'UTC', 'en', ?)",
+        (at,),
+    )
+    db.execute(
+        "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
+        " VALUES (?, ?, 1, ?)",
+        (PLATFORM, COMMUNITY, MAIN),
+    )
+    db.executemany(
+        "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
+        " VALUES (1, ?, ?, ?, ?)",
+        [(PLATFORM, who, who, at) for who in ("ana", "bob")],
+    )
+    community = (await (db.execute("SELECT id FROM communities")).fetchone() or [0])[0]
+    ids = dict(await (db.execute("SELECT user_ref, id FROM members")).fetchall())
+    rows = [
+        (ids["ana"], "ana", "changed setting", "timezone", None, "Europe/Lisbon"),
+        (ids["ana"], "ana", "granted moderator to", "bob", ids["bob"], ""),
+        (None, "", "removed moderator from", "", None, ""),  # both since forgotten
+    ]
+    db.executemany(
+        "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, subject,"
+        " subject_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(community, at, *row) for row in rows],
+    )
+    db.close()
 
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything)
     upgraded = await SqliteStore.open(path)
     try:
         world = World(store=upgraded)

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from storage import sqlite as sqlite_storage
-from storage.sqlite import SqliteStore, migrations
+from storage.sqlite import SqliteStore
+from tests.legacy_db import legacy_database
 
 
 async def test_existing_members_become_one_person_per_account_across_communities(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "hearth.db"
-    everything = migrations()
-    before_people = [m for m in everything if m[0] <= 16]
-    assert before_people[-1][0] == 16
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: before_people)
-    old = await SqliteStore.open(path, exclusive=False)
+    old = legacy_database(path, upto=16)
     for community_id, name in ((1, "garden"), (2, "kitchen")):
-        old.db.execute(
+        old.execute(
             "INSERT INTO communities (id, name, timezone, language, created_at)"
             " VALUES (?, ?, 'UTC', 'en', '2026-01-01T00:00:00.000000Z')",
             (community_id, name),
@@ -32,15 +26,13 @@ async def test_existing_members_become_one_person_per_account_across_communities
         (2, "telegram", "7", "Bo", "2026-01-04T00:00:00.000000Z"),
     ]
     for community_id, platform, user_ref, name, at in joined:
-        old.db.execute(
+        old.execute(
             "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (community_id, platform, user_ref, name, at),
         )
-    old.db.commit()
-    await old.close()
+    old.close()
 
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything)
     store = await SqliteStore.open(path)
     try:
         async with store.unit_of_work() as uow:

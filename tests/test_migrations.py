@@ -1,58 +1,96 @@
-"""Numbered migrations: a fresh database and one upgraded step by step end identical."""
+"""Migrations: a new database, and one made by any older Hearth, end at the schema the code
+declares, and opening it again changes nothing."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
-import aiosqlite
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from storage import sqlite as sqlite_storage
-from storage.sqlite import SqliteStore, migrations
-
-
-async def _schema(path: Path) -> list[tuple[str, str]]:
-    async with (
-        aiosqlite.connect(path) as db,
-        db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
-        ) as cursor,
-    ):
-        return [(row[0], row[1]) for row in await cursor.fetchall()]
+from bot.errors import StartupProblem
+from storage import migrate
+from storage.migrate import LEGACY_TABLE, current, head, legacy_migrations
+from storage.schema import metadata
+from storage.sqlite import SqliteStore
+from tests.legacy_db import legacy_database
+from tests.peek import rows, table_names
 
 
-def test_migrations_are_numbered_once_each_in_order() -> None:
-    numbers = [number for number, _, _ in migrations()]
-    assert numbers[0] == 1
-    assert numbers == sorted(set(numbers))
+def _differences(store: SqliteStore) -> list[Any]:
+    """What Alembic would change to make the file match the declared tables (nothing, we hope)."""
+    context = MigrationContext.configure(store.conn, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
 
 
-@pytest.mark.parametrize("applied_first", range(1, len(migrations()) + 1))
-async def test_upgraded_database_matches_a_fresh_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, applied_first: int
+def test_the_revisions_form_one_line_from_the_baseline() -> None:
+    scripts = ScriptDirectory.from_config(migrate._config())
+    assert scripts.get_heads() == [head()]
+    assert [s.revision for s in scripts.walk_revisions()][-1] == migrate.BASELINE
+
+
+def test_the_legacy_files_are_numbered_once_each_in_order() -> None:
+    numbers = [number for number, _, _ in legacy_migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+async def test_a_new_database_is_the_declared_schema(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "fresh.db")
+    try:
+        assert current(store.conn) == head()
+        assert _differences(store) == []
+        assert LEGACY_TABLE not in table_names(store)
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("made_up_to", range(1, len(legacy_migrations()) + 1))
+async def test_a_database_from_any_older_hearth_upgrades_to_the_same_schema(
+    tmp_path: Path, made_up_to: int
 ) -> None:
-    fresh = tmp_path / "fresh.db"
-    store = await SqliteStore.open(fresh)
-    await store.close()
-
-    upgraded = tmp_path / "upgraded.db"
-    everything = migrations()
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything[:applied_first])
-    # An older Hearth: it neither locks the file nor knows the outbox claims it would clear.
-    store = await SqliteStore.open(upgraded, exclusive=False)
-    await store.close()
-    monkeypatch.setattr(sqlite_storage, "migrations", lambda: everything)
-    store = await SqliteStore.open(upgraded)
-    await store.close()
-
-    assert await _schema(upgraded) == await _schema(fresh)
+    path = tmp_path / "older.db"
+    legacy_database(path, upto=made_up_to).close()
+    store = await SqliteStore.open(path)
+    try:
+        assert current(store.conn) == head()
+        assert _differences(store) == []
+        assert LEGACY_TABLE not in table_names(store)  # Alembic's record replaced it
+    finally:
+        await store.close()
 
 
 async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     path = tmp_path / "hearth.db"
     for _ in range(2):
         store = await SqliteStore.open(path)
-        row = store.db.execute("SELECT count(*) FROM schema_migrations").fetchone()
-        assert row is not None and row[0] == len(migrations())
+        assert rows(store, "SELECT version_num FROM alembic_version")[0][0] == head()
         assert store.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        await store.close()
+
+
+async def test_a_migration_that_fails_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "older.db"
+    legacy_database(path, upto=10).close()
+    broken = [*legacy_migrations()[:10], (11, "0011_broken.sql", "ALTER TABLE nowhere ADD x;")]
+    monkeypatch.setattr(migrate, "legacy_migrations", lambda: broken)
+    with pytest.raises(StartupProblem, match="cannot be used"):
+        await SqliteStore.open(path)
+    monkeypatch.undo()
+    db = sqlite3.connect(path)
+    try:  # still exactly what migration 10 left
+        assert db.execute(f"SELECT max(number) FROM {LEGACY_TABLE}").fetchone() == (10,)
+        found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'")
+        assert found.fetchall() == []
+    finally:
+        db.close()
+    store = await SqliteStore.open(path, exclusive=False)
+    try:
+        assert current(store.conn) == head() and _differences(store) == []
+    finally:
         await store.close()

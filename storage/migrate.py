@@ -1,0 +1,110 @@
+"""Bring a database to the current schema, whichever way it was made.
+
+- A new database gets Alembic's revisions from the baseline on (`storage/alembic/versions`).
+- A SQLite file made before Alembic carries the `schema_migrations` table of the numbered SQL
+  files in `storage/legacy_migrations`: the files it lacks are applied, it is stamped at the
+  baseline (which is exactly what those files build), and Alembic goes on from there.
+- A database already under Alembic gets only the revisions it lacks.
+
+All of it runs in one transaction on the store's own connection, so a migration that fails
+leaves the file as it was and start-up stops with one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+# The revision that builds what the last legacy SQL file left behind.
+BASELINE = "0017_baseline"
+LEGACY_TABLE = "schema_migrations"
+
+
+def legacy_migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) for every file in storage/legacy_migrations, in order."""
+    found = []
+    for entry in resources.files("storage").joinpath("legacy_migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    return found
+
+
+@cache
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "alembic"))
+    return config
+
+
+@cache
+def head() -> str:
+    found = ScriptDirectory.from_config(_config()).get_current_head()
+    assert found is not None
+    return found
+
+
+def current(conn: sa.Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(conn: sa.Connection) -> None:
+    """Migrate a SQLite connection in SQLite's autocommit mode (the store's), in one IMMEDIATE
+    transaction: nothing is half-applied, and a second process waits rather than races."""
+    if _tables(conn) and current(conn) == head():
+        return  # the common case, answered without loading any revision
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        tables = _tables(conn)
+        if LEGACY_TABLE in tables and "alembic_version" not in tables:
+            _finish_legacy(conn)
+            _run(conn, lambda config: command.stamp(config, BASELINE))
+            conn.exec_driver_sql(f"DROP TABLE {LEGACY_TABLE}")  # Alembic's record replaces it
+        _run(conn, lambda config: command.upgrade(config, "head"))
+        conn.exec_driver_sql("COMMIT")
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+
+
+def _tables(conn: sa.Connection) -> set[str]:
+    return set(sa.inspect(conn).get_table_names())
+
+
+def _run(conn: sa.Connection, step: Callable[[Config], None]) -> None:
+    config = _config()
+    config.attributes["connection"] = conn
+    try:
+        step(config)
+    finally:
+        config.attributes.pop("connection", None)
+
+
+def _finish_legacy(conn: sa.Connection) -> None:
+    """Apply the legacy SQL files the database lacks, as the store before Alembic did."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    applied = {row[0] for row in driver.execute(f"SELECT number FROM {LEGACY_TABLE}")}
+    for number, name, sql in legacy_migrations():
+        if number in applied:
+            continue
+        for statement in _statements(sql):
+            driver.execute(statement)
+        driver.execute(
+            f"INSERT INTO {LEGACY_TABLE} (number, name) VALUES (?, ?)", (number, name)
+        )
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a legacy file into statements (they keep one statement per ';'-ended block)."""
+    cleaned = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [part.strip() for part in cleaned.split(";") if part.strip()]
