@@ -55,6 +55,8 @@ def _configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Alembic narrates every step (and its plugins) at INFO; start-up speaks only when wrong.
+    logging.getLogger("alembic").setLevel(max(logging.getLevelName(settings.log_level), logging.WARNING))
 
 
 def _print_commands(as_json: bool) -> None:
