@@ -41,12 +41,12 @@ class Timestamp(TypeDecorator[datetime]):
     """An aware UTC datetime: fixed-width text on SQLite (text order is time order, and the
     files written before SQLAlchemy read unchanged), TIMESTAMP WITH TIME ZONE elsewhere."""
 
-    impl = sa.String(27)
+    impl = sa.Text
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.String(27))
+            return dialect.type_descriptor(sa.Text())
         return dialect.type_descriptor(sa.DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
@@ -68,12 +68,12 @@ class Timestamp(TypeDecorator[datetime]):
 class Day(TypeDecorator[date]):
     """A calendar day: ISO text on SQLite (as the files always held it), DATE elsewhere."""
 
-    impl = sa.String(10)
+    impl = sa.Text
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.String(10))
+            return dialect.type_descriptor(sa.Text())
         return dialect.type_descriptor(sa.Date())
 
     def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
@@ -85,6 +85,27 @@ class Day(TypeDecorator[date]):
         if value is None or isinstance(value, date):
             return value
         return date.fromisoformat(value)
+
+
+class Flag(TypeDecorator[bool]):
+    """A yes/no: 0/1 INTEGER on SQLite (as the files always held it), BOOLEAN elsewhere.
+    Pair it with `server_default=sa.false()` (or `sa.true()`), which each engine spells its way."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.Integer())
+        return dialect.type_descriptor(sa.Boolean())
+
+    def process_bind_param(self, value: bool | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return int(value) if dialect.name == "sqlite" else bool(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bool | None:
+        return None if value is None else bool(value)
 
 
 class JsonText(TypeDecorator[Any]):
