@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -187,6 +188,14 @@ class SqlSession:
     async def raw_returning(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
         await self._begin()
         return list(self._cursor(sql, params).fetchall())
+
+
+def dialect_insert(db: SqlSession, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT (an upsert, or do nothing), which Core's portable
+    insert cannot: SQLite and PostgreSQL spell it alike, each through its own dialect."""
+    if db.conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 class SqlRepo:

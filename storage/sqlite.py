@@ -23,16 +23,11 @@ from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
+from storage.needs import SqlAidRequests, SqlCheckins, SqlOffers, SqlRequestSnapshots
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
 from storage.sqlite_lock import DatabaseLock, hold_database_lock
-from storage.sqlite_needs import (
-    SqliteAidRequests,
-    SqliteCheckins,
-    SqliteOffers,
-    SqliteRequestSnapshots,
-)
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_people import SqlitePeople
 from storage.sqlite_platform_state import SqlitePlatformState
@@ -607,10 +602,10 @@ class SqliteUnitOfWork:
         self.reflections = SqliteReflections(db)
         self.welcome = SqliteWelcome(db)
         self.buddies = SqliteBuddies(db)
-        self.checkins = SqliteCheckins(db)
-        self.offers = SqliteOffers(db)
-        self.aid_requests = SqliteAidRequests(db)
-        self.request_snapshots = SqliteRequestSnapshots(db)
+        self.checkins = SqlCheckins(db)
+        self.offers = SqlOffers(db)
+        self.aid_requests = SqlAidRequests(db)
+        self.request_snapshots = SqlRequestSnapshots(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:

@@ -1,0 +1,725 @@
+"""Check-ins and mutual aid: their tables (as migrations 0002 and 0012 made them) and the SQL
+repositories the needs features run on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain_needs import (
+    AidRequest,
+    Answer,
+    CheckinAnswer,
+    CheckinRound,
+    Invitation,
+    Need,
+    Offer,
+    Outcome,
+    Pause,
+    RequestCount,
+    RequestSnapshot,
+    RequestState,
+    Tally,
+)
+from storage.needs_export import (
+    export_answer,
+    export_invitation,
+    export_offer,
+    export_pause,
+    export_request,
+)
+from storage.sql import Day, JsonText, SqlRepo, Timestamp, dialect_insert, metadata
+
+_ZERO = sa.text("0")
+
+
+def _community_id() -> sa.Column[int]:
+    return sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+def _member_id(*, primary_key: bool = False) -> sa.Column[int]:
+    return sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=primary_key,
+        autoincrement=False,
+    )
+
+
+checkin_rounds = sa.Table(
+    "checkin_rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _community_id(),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
+    sa.Column("opened_at", Timestamp, nullable=False),
+    sa.Column("closes_at", Timestamp, nullable=False),
+    sa.Column("closed_at", Timestamp),
+    sa.Column("started_by", sa.Text, nullable=False),
+    sa.Column("needs", JsonText, nullable=False),
+    sa.Column("unreachable_told", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("invited", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("respondents", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("unreachable", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("tallies", JsonText, nullable=False, server_default="{}"),
+    sa.Column("threshold", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Index("checkin_rounds_by_community", "community_id", "closed_at", "opened_at"),
+)
+
+checkin_invitations = sa.Table(
+    "checkin_invitations",
+    metadata,
+    sa.Column(
+        "round_id",
+        sa.Integer,
+        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    _member_id(primary_key=True),
+    sa.Column("invited_at", Timestamp, nullable=False),
+    sa.Column("reminded_at", Timestamp),
+    sa.Column("unreachable_at", Timestamp),
+    sa.Index("checkin_invitations_by_member", "member_id"),
+)
+
+checkin_answers = sa.Table(
+    "checkin_answers",
+    metadata,
+    sa.Column(
+        "round_id",
+        sa.Integer,
+        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    _member_id(primary_key=True),
+    sa.Column("answered_at", Timestamp, nullable=False),
+    sa.Column("answers", JsonText, nullable=False, server_default="{}"),
+    sa.Column("hands", JsonText, nullable=False, server_default="[]"),
+    sa.Column("offered", JsonText, nullable=False, server_default="[]"),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("completed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("checkin_answers_by_member", "member_id"),
+)
+
+checkin_pauses = sa.Table(
+    "checkin_pauses",
+    metadata,
+    _member_id(primary_key=True),
+    sa.Column("until", Timestamp),
+)
+
+aid_offers = sa.Table(
+    "aid_offers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _community_id(),
+    _member_id(),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_matched_at", Timestamp),
+    sa.Index("aid_offers_by_category", "community_id", "category"),
+    sa.Index("aid_offers_by_member", "member_id"),
+)
+
+aid_requests = sa.Table(
+    "aid_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _community_id(),
+    _member_id(),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("details", sa.Text, nullable=False, server_default=""),
+    sa.Column("opened_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("current_offer_id", sa.Integer, sa.ForeignKey("aid_offers.id", ondelete="SET NULL")),
+    sa.Column("asked_at", Timestamp),
+    sa.Index("aid_requests_by_community", "community_id", "category"),
+    sa.Index("aid_requests_by_member", "member_id"),
+    sa.Index("aid_requests_by_offer", "current_offer_id"),
+)
+
+aid_attempts = sa.Table(
+    "aid_attempts",
+    metadata,
+    sa.Column(
+        "request_id",
+        sa.Integer,
+        sa.ForeignKey("aid_requests.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column(
+        "offer_id",
+        sa.Integer,
+        sa.ForeignKey("aid_offers.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Index("aid_attempts_by_offer", "offer_id"),
+)
+
+# Aggregates only: counts is [[category, waiting, helped], ...] and names nobody.
+request_snapshots = sa.Table(
+    "request_snapshots",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("day", Day, primary_key=True),
+    sa.Column("taken_at", Timestamp, nullable=False),
+    sa.Column("threshold", sa.Integer, nullable=False),
+    sa.Column("members", sa.Integer, nullable=False),
+    sa.Column("counts", JsonText, nullable=False),
+)
+
+
+# -- Check-ins --------------------------------------------------------------------------------
+
+_r = checkin_rounds.c
+_i = checkin_invitations.c
+_a = checkin_answers.c
+
+
+def _round(row: sa.Row[Any]) -> CheckinRound:
+    return CheckinRound(
+        id=row.id,
+        community_id=row.community_id,
+        opened_at=row.opened_at,
+        closes_at=row.closes_at,
+        started_by=row.started_by,
+        needs=[Need(n["key"], n["label"]) for n in row.needs],
+        owner_id=row.owner_id,
+        closed_at=row.closed_at,
+        unreachable_told=bool(row.unreachable_told),
+        invited=row.invited,
+        respondents=row.respondents,
+        unreachable=row.unreachable,
+        tallies={k: Tally(v["strained"], v["unmet"]) for k, v in row.tallies.items()},
+        threshold=row.threshold,
+    )
+
+
+def _invitation(row: sa.Row[Any]) -> Invitation:
+    return Invitation(
+        round_id=row.round_id,
+        member_id=row.member_id,
+        invited_at=row.invited_at,
+        reminded_at=row.reminded_at,
+        unreachable_at=row.unreachable_at,
+    )
+
+
+def _answer(row: sa.Row[Any]) -> CheckinAnswer:
+    return CheckinAnswer(
+        round_id=row.round_id,
+        member_id=row.member_id,
+        answered_at=row.answered_at,
+        answers={k: Answer(v) for k, v in row.answers.items()},
+        hands=list(row.hands),
+        offered=list(row.offered),
+        note=row.note,
+        completed=bool(row.completed),
+    )
+
+
+def _closed_by(community_id: int, cutoff: datetime) -> sa.Select[tuple[int]]:
+    return sa.select(_r.id).where(
+        _r.community_id == community_id, _r.closed_at.is_not(None), _r.closed_at <= cutoff
+    )
+
+
+def _owned_by(member_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(_r.id).where(_r.owner_id == member_id)
+
+
+class SqlCheckins(SqlRepo):
+    section = "mydata_section_checkins"
+
+    async def add_round(
+        self,
+        *,
+        community_id: int,
+        opened_at: datetime,
+        closes_at: datetime,
+        started_by: str,
+        needs: Sequence[Need],
+        owner_id: int | None = None,
+    ) -> CheckinRound:
+        new_id = await self.db.insert(
+            checkin_rounds.insert().values(
+                community_id=community_id,
+                owner_id=owner_id,
+                opened_at=opened_at,
+                closes_at=closes_at,
+                started_by=started_by,
+                needs=[{"key": n.key, "label": n.label} for n in needs],
+            )
+        )
+        return CheckinRound(
+            new_id, community_id, opened_at, closes_at, started_by, list(needs), owner_id
+        )
+
+    async def get_round(self, round_id: int) -> CheckinRound | None:
+        row = await self.db.row(sa.select(checkin_rounds).where(_r.id == round_id))
+        return _round(row) if row else None
+
+    async def save_round(self, checkin_round: CheckinRound) -> None:
+        # Sorted, as the files have always held them.
+        tallies = {
+            k: {"strained": t.strained, "unmet": t.unmet}
+            for k, t in sorted(checkin_round.tallies.items())
+        }
+        await self.db.change(
+            checkin_rounds.update()
+            .where(_r.id == checkin_round.id)
+            .values(
+                closes_at=checkin_round.closes_at,
+                closed_at=checkin_round.closed_at,
+                unreachable_told=checkin_round.unreachable_told,
+                invited=checkin_round.invited,
+                respondents=checkin_round.respondents,
+                unreachable=checkin_round.unreachable,
+                tallies=tallies,
+                threshold=checkin_round.threshold,
+            )
+        )
+
+    async def open_rounds(self, community_id: int) -> list[CheckinRound]:
+        rows = await self.db.rows(
+            sa.select(checkin_rounds)
+            .where(_r.community_id == community_id, _r.closed_at.is_(None), _r.owner_id.is_(None))
+            .order_by(_r.id)
+        )
+        return [_round(row) for row in rows]
+
+    async def open_personal(self, community_id: int, member_id: int) -> CheckinRound | None:
+        row = await self.db.row(
+            sa.select(checkin_rounds)
+            .where(
+                _r.community_id == community_id, _r.owner_id == member_id, _r.closed_at.is_(None)
+            )
+            .order_by(_r.id)
+            .limit(1)
+        )
+        return _round(row) if row else None
+
+    async def closed_rounds(self, community_id: int, opened_since: datetime) -> list[CheckinRound]:
+        rows = await self.db.rows(
+            sa.select(checkin_rounds)
+            .where(
+                _r.community_id == community_id,
+                _r.closed_at.is_not(None),
+                _r.owner_id.is_(None),
+                _r.opened_at >= opened_since,
+            )
+            .order_by(_r.opened_at.desc(), _r.id.desc())
+        )
+        return [_round(row) for row in rows]
+
+    async def invite(self, round_id: int, member_id: int, at: datetime) -> Invitation:
+        await self.db.change(
+            dialect_insert(self.db, checkin_invitations)
+            .values(round_id=round_id, member_id=member_id, invited_at=at)
+            .on_conflict_do_nothing()
+        )
+        found = await self.invitation(round_id, member_id)
+        assert found is not None
+        return found
+
+    async def invitation(self, round_id: int, member_id: int) -> Invitation | None:
+        row = await self.db.row(
+            sa.select(checkin_invitations).where(_i.round_id == round_id, _i.member_id == member_id)
+        )
+        return _invitation(row) if row else None
+
+    async def invitations(self, round_id: int) -> list[Invitation]:
+        rows = await self.db.rows(
+            sa.select(checkin_invitations).where(_i.round_id == round_id).order_by(_i.member_id)
+        )
+        return [_invitation(row) for row in rows]
+
+    async def save_invitation(self, invitation: Invitation) -> None:
+        await self.db.change(
+            checkin_invitations.update()
+            .where(_i.round_id == invitation.round_id, _i.member_id == invitation.member_id)
+            .values(reminded_at=invitation.reminded_at, unreachable_at=invitation.unreachable_at)
+        )
+
+    async def answer(self, round_id: int, member_id: int) -> CheckinAnswer | None:
+        row = await self.db.row(
+            sa.select(checkin_answers).where(_a.round_id == round_id, _a.member_id == member_id)
+        )
+        return _answer(row) if row else None
+
+    async def answers(self, round_id: int) -> list[CheckinAnswer]:
+        rows = await self.db.rows(
+            sa.select(checkin_answers).where(_a.round_id == round_id).order_by(_a.member_id)
+        )
+        return [_answer(row) for row in rows]
+
+    async def save_answer(self, answer: CheckinAnswer) -> None:
+        fields = {
+            "answered_at": answer.answered_at,
+            "answers": {k: v.value for k, v in answer.answers.items()},
+            "hands": answer.hands,
+            "offered": answer.offered,
+            "note": answer.note,
+            "completed": answer.completed,
+        }
+        await self.db.change(
+            dialect_insert(self.db, checkin_answers)
+            .values(round_id=answer.round_id, member_id=answer.member_id, **fields)
+            .on_conflict_do_update(index_elements=[_a.round_id, _a.member_id], set_=fields)
+        )
+
+    async def pause(self, member_id: int) -> Pause | None:
+        row = await self.db.row(
+            sa.select(checkin_pauses).where(checkin_pauses.c.member_id == member_id)
+        )
+        return Pause(row.member_id, row.until) if row else None
+
+    async def set_pause(self, pause: Pause) -> None:
+        await self.db.change(
+            dialect_insert(self.db, checkin_pauses)
+            .values(member_id=pause.member_id, until=pause.until)
+            .on_conflict_do_update(
+                index_elements=[checkin_pauses.c.member_id], set_={"until": pause.until}
+            )
+        )
+
+    async def clear_pause(self, member_id: int) -> bool:
+        deleted = await self.db.change(
+            checkin_pauses.delete().where(checkin_pauses.c.member_id == member_id)
+        )
+        return deleted > 0
+
+    async def purge_closed_by(self, community_id: int, cutoff: datetime) -> int:
+        closed = _closed_by(community_id, cutoff)
+        count = await self.db.change(checkin_invitations.delete().where(_i.round_id.in_(closed)))
+        count += await self.db.change(checkin_answers.delete().where(_a.round_id.in_(closed)))
+        # Shared rounds keep their aggregates; a personal round is its owner's alone.
+        count += await self.db.change(
+            checkin_rounds.delete().where(
+                _r.community_id == community_id,
+                _r.closed_at.is_not(None),
+                _r.closed_at <= cutoff,
+                _r.owner_id.is_not(None),
+            )
+        )
+        return count
+
+    async def earliest_retained(self, community_id: int) -> datetime | None:
+        invited = sa.select(sa.literal(1)).where(_i.round_id == _r.id).exists()
+        answered = sa.select(sa.literal(1)).where(_a.round_id == _r.id).exists()
+        found: datetime | None = await self.db.scalar(
+            sa.select(sa.func.min(_r.closed_at)).where(
+                _r.community_id == community_id,
+                _r.closed_at.is_not(None),
+                sa.or_(_r.owner_id.is_not(None), invited, answered),
+            )
+        )
+        return found
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        pause = await self.pause(member_id)
+        if pause is not None:
+            rows.append(export_pause(pause))
+        unanswered = (
+            sa.select(sa.literal(1))
+            .where(_a.round_id == _i.round_id, _a.member_id == _i.member_id)
+            .exists()
+        )
+        invited = await self.db.rows(
+            sa.select(checkin_invitations, checkin_rounds)
+            .join_from(checkin_invitations, checkin_rounds, _r.id == _i.round_id)
+            .where(_i.member_id == member_id, ~unanswered)
+            .order_by(_i.round_id)
+        )
+        rows.extend(export_invitation(_round(row), _invitation(row)) for row in invited)
+        answered = await self.db.rows(
+            sa.select(checkin_answers, checkin_rounds)
+            .join_from(checkin_answers, checkin_rounds, _r.id == _a.round_id)
+            .where(_a.member_id == member_id)
+            .order_by(_a.round_id)
+        )
+        rows.extend(export_answer(_round(row), _answer(row)) for row in answered)
+        return rows
+
+    async def erase_member(self, member_id: int) -> int:
+        owned = _owned_by(member_id)
+        count = await self.db.change(
+            checkin_invitations.delete().where(
+                sa.or_(_i.member_id == member_id, _i.round_id.in_(owned))
+            )
+        )
+        count += await self.db.change(
+            checkin_answers.delete().where(
+                sa.or_(_a.member_id == member_id, _a.round_id.in_(owned))
+            )
+        )
+        count += await self.db.change(checkin_rounds.delete().where(_r.owner_id == member_id))
+        count += await self.db.change(
+            checkin_pauses.delete().where(checkin_pauses.c.member_id == member_id)
+        )
+        return count
+
+
+# -- Offers and requests for a hand -----------------------------------------------------------
+
+_o = aid_offers.c
+_q = aid_requests.c
+_t = aid_attempts.c
+
+
+def _offer(row: sa.Row[Any]) -> Offer:
+    return Offer(
+        id=row.id,
+        community_id=row.community_id,
+        member_id=row.member_id,
+        category=row.category,
+        what=row.what,
+        created_at=row.created_at,
+        public=bool(row.public),
+        last_matched_at=row.last_matched_at,
+    )
+
+
+class SqlOffers(SqlRepo):
+    section = "mydata_section_offers"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        member_id: int,
+        category: str,
+        what: str,
+        now: datetime,
+        public: bool = False,
+    ) -> Offer:
+        new_id = await self.db.insert(
+            aid_offers.insert().values(
+                community_id=community_id,
+                member_id=member_id,
+                category=category,
+                what=what,
+                public=public,
+                created_at=now,
+            )
+        )
+        return Offer(new_id, community_id, member_id, category, what, now, public)
+
+    async def get(self, offer_id: int) -> Offer | None:
+        row = await self.db.row(sa.select(aid_offers).where(_o.id == offer_id))
+        return _offer(row) if row else None
+
+    async def save(self, offer: Offer) -> None:
+        await self.db.change(
+            aid_offers.update()
+            .where(_o.id == offer.id)
+            .values(
+                category=offer.category,
+                what=offer.what,
+                public=offer.public,
+                last_matched_at=offer.last_matched_at,
+            )
+        )
+
+    async def remove(self, offer_id: int) -> bool:
+        return await self.db.change(aid_offers.delete().where(_o.id == offer_id)) > 0
+
+    async def of_member(self, member_id: int) -> list[Offer]:
+        rows = await self.db.rows(
+            sa.select(aid_offers).where(_o.member_id == member_id).order_by(_o.id)
+        )
+        return [_offer(row) for row in rows]
+
+    async def in_category(self, community_id: int, category: str) -> list[Offer]:
+        rows = await self.db.rows(
+            sa.select(aid_offers)
+            .where(_o.community_id == community_id, _o.category == category)
+            .order_by(_o.id)
+        )
+        return [_offer(row) for row in rows]
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        return [export_offer(o) for o in await self.of_member(member_id)]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self.db.change(aid_offers.delete().where(_o.member_id == member_id))
+
+
+def _request(row: sa.Row[Any]) -> AidRequest:
+    return AidRequest(
+        id=row.id,
+        community_id=row.community_id,
+        member_id=row.member_id,
+        category=row.category,
+        details=row.details,
+        opened_at=row.opened_at,
+        expires_at=row.expires_at,
+        state=RequestState(row.state),
+        current_offer_id=row.current_offer_id,
+        asked_at=row.asked_at,
+    )
+
+
+class SqlAidRequests(SqlRepo):
+    section = "mydata_section_aid_requests"
+
+    async def add(
+        self,
+        *,
+        community_id: int,
+        member_id: int,
+        category: str,
+        details: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> AidRequest:
+        new_id = await self.db.insert(
+            aid_requests.insert().values(
+                community_id=community_id,
+                member_id=member_id,
+                category=category,
+                details=details,
+                opened_at=now,
+                expires_at=expires_at,
+                state=RequestState.UNMATCHED.value,
+            )
+        )
+        return AidRequest(new_id, community_id, member_id, category, details, now, expires_at)
+
+    async def get(self, request_id: int) -> AidRequest | None:
+        row = await self.db.row(sa.select(aid_requests).where(_q.id == request_id))
+        return _request(row) if row else None
+
+    async def save(self, request: AidRequest) -> None:
+        await self.db.change(
+            aid_requests.update()
+            .where(_q.id == request.id)
+            .values(
+                details=request.details,
+                expires_at=request.expires_at,
+                state=request.state.value,
+                current_offer_id=request.current_offer_id,
+                asked_at=request.asked_at,
+            )
+        )
+
+    async def remove(self, request_id: int) -> bool:
+        return await self.db.change(aid_requests.delete().where(_q.id == request_id)) > 0
+
+    async def of_member(self, member_id: int) -> list[AidRequest]:
+        rows = await self.db.rows(
+            sa.select(aid_requests).where(_q.member_id == member_id).order_by(_q.id)
+        )
+        return [_request(row) for row in rows]
+
+    async def open_in(self, community_id: int) -> list[AidRequest]:
+        rows = await self.db.rows(
+            sa.select(aid_requests).where(_q.community_id == community_id).order_by(_q.id)
+        )
+        return [_request(row) for row in rows]
+
+    async def asking(self, offer_id: int) -> list[AidRequest]:
+        rows = await self.db.rows(
+            sa.select(aid_requests)
+            .where(_q.current_offer_id == offer_id, _q.state == RequestState.ASKING_OFFERER.value)
+            .order_by(_q.id)
+        )
+        return [_request(row) for row in rows]
+
+    async def attempts(self, request_id: int) -> dict[int, Outcome]:
+        rows = await self.db.rows(
+            sa.select(_t.offer_id, _t.outcome).where(_t.request_id == request_id)
+        )
+        return {row.offer_id: Outcome(row.outcome) for row in rows}
+
+    async def record_attempt(
+        self, request_id: int, offer_id: int, outcome: Outcome, at: datetime
+    ) -> None:
+        await self.db.change(
+            dialect_insert(self.db, aid_attempts)
+            .values(request_id=request_id, offer_id=offer_id, outcome=outcome.value, at=at)
+            .on_conflict_do_update(
+                index_elements=[_t.request_id, _t.offer_id],
+                set_={"outcome": outcome.value, "at": at},
+            )
+        )
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        return [export_request(r) for r in await self.of_member(member_id)]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self.db.change(aid_requests.delete().where(_q.member_id == member_id))
+
+
+# -- The daily count of open requests ---------------------------------------------------------
+
+_s = request_snapshots.c
+
+
+def _snapshot(row: sa.Row[Any]) -> RequestSnapshot:
+    return RequestSnapshot(
+        community_id=row.community_id,
+        day=row.day,
+        taken_at=row.taken_at,
+        threshold=row.threshold,
+        members=row.members,
+        counts=tuple(RequestCount(c, w, h) for c, w, h in row.counts),
+    )
+
+
+class SqlRequestSnapshots(SqlRepo):
+    async def add(self, snapshot: RequestSnapshot) -> bool:
+        """False when the community already has that day's count (the first one stands)."""
+        added = await self.db.change(
+            dialect_insert(self.db, request_snapshots)
+            .values(
+                community_id=snapshot.community_id,
+                day=snapshot.day,
+                taken_at=snapshot.taken_at,
+                threshold=snapshot.threshold,
+                members=snapshot.members,
+                counts=[[c.category, c.waiting, c.helped] for c in snapshot.counts],
+            )
+            .on_conflict_do_nothing()
+        )
+        return added > 0
+
+    async def latest(self, community_id: int) -> RequestSnapshot | None:
+        row = await self.db.row(
+            sa.select(request_snapshots)
+            .where(_s.community_id == community_id)
+            .order_by(_s.day.desc())
+            .limit(1)
+        )
+        return _snapshot(row) if row else None
+
+    async def purge_before(self, community_id: int, day: date) -> int:
+        return await self.db.change(
+            request_snapshots.delete().where(_s.community_id == community_id, _s.day < day)
+        )
