@@ -3,6 +3,7 @@ repositories the needs features run on."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -194,11 +195,173 @@ request_snapshots = sa.Table(
 )
 
 
-# -- Check-ins --------------------------------------------------------------------------------
+# -- Statements -------------------------------------------------------------------------------
+# Built once and run with parameters (sa.bindparam): a statement built on every call cost four
+# times the raw SQL it replaced, and most of a command's time. Bind names that would clash with
+# a column an UPDATE sets start with an underscore.
 
 _r = checkin_rounds.c
 _i = checkin_invitations.c
 _a = checkin_answers.c
+_p = checkin_pauses.c
+_o = aid_offers.c
+_q = aid_requests.c
+_t = aid_attempts.c
+_s = request_snapshots.c
+
+_community: sa.BindParameter[int] = sa.bindparam("community_id")
+_member: sa.BindParameter[int] = sa.bindparam("member_id")
+_round_id: sa.BindParameter[int] = sa.bindparam("round_id")
+_cutoff: sa.BindParameter[datetime] = sa.bindparam("cutoff")
+
+
+def _rounds_where(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    return sa.select(checkin_rounds).where(*where)
+
+
+_GET_ROUND = _rounds_where(_r.id == _round_id)
+_OPEN_ROUNDS = _rounds_where(
+    _r.community_id == _community, _r.closed_at.is_(None), _r.owner_id.is_(None)
+).order_by(_r.id)
+_OPEN_PERSONAL = (
+    _rounds_where(_r.community_id == _community, _r.owner_id == _member, _r.closed_at.is_(None))
+    .order_by(_r.id)
+    .limit(1)
+)
+_CLOSED_ROUNDS = _rounds_where(
+    _r.community_id == _community,
+    _r.closed_at.is_not(None),
+    _r.owner_id.is_(None),
+    _r.opened_at >= sa.bindparam("since"),
+).order_by(_r.opened_at.desc(), _r.id.desc())
+_SAVE_ROUND = checkin_rounds.update().where(_r.id == sa.bindparam("_id"))
+_CLOSED_BY = sa.select(_r.id).where(
+    _r.community_id == _community, _r.closed_at.is_not(None), _r.closed_at <= _cutoff
+)
+_PURGE_INVITATIONS = checkin_invitations.delete().where(_i.round_id.in_(_CLOSED_BY))
+_PURGE_ANSWERS = checkin_answers.delete().where(_a.round_id.in_(_CLOSED_BY))
+# Shared rounds keep their aggregates; a personal round is its owner's alone.
+_PURGE_PERSONAL = checkin_rounds.delete().where(
+    _r.community_id == _community,
+    _r.closed_at.is_not(None),
+    _r.closed_at <= _cutoff,
+    _r.owner_id.is_not(None),
+)
+_EARLIEST_RETAINED = sa.select(sa.func.min(_r.closed_at)).where(
+    _r.community_id == _community,
+    _r.closed_at.is_not(None),
+    sa.or_(
+        _r.owner_id.is_not(None),
+        sa.select(sa.literal(1)).where(_i.round_id == _r.id).exists(),
+        sa.select(sa.literal(1)).where(_a.round_id == _r.id).exists(),
+    ),
+)
+
+_GET_INVITATION = sa.select(checkin_invitations).where(
+    _i.round_id == _round_id, _i.member_id == _member
+)
+_INVITATIONS = sa.select(checkin_invitations).where(_i.round_id == _round_id).order_by(_i.member_id)
+_SAVE_INVITATION = checkin_invitations.update().where(
+    _i.round_id == sa.bindparam("_round_id"), _i.member_id == sa.bindparam("_member_id")
+)
+_GET_ANSWER = sa.select(checkin_answers).where(_a.round_id == _round_id, _a.member_id == _member)
+_ANSWERS = sa.select(checkin_answers).where(_a.round_id == _round_id).order_by(_a.member_id)
+_GET_PAUSE = sa.select(checkin_pauses).where(_p.member_id == _member)
+_CLEAR_PAUSE = checkin_pauses.delete().where(_p.member_id == _member)
+
+_UNANSWERED = ~(
+    sa.select(sa.literal(1))
+    .where(_a.round_id == _i.round_id, _a.member_id == _i.member_id)
+    .exists()
+)
+_EXPORT_INVITED = (
+    sa.select(checkin_invitations, checkin_rounds)
+    .join_from(checkin_invitations, checkin_rounds, _r.id == _i.round_id)
+    .where(_i.member_id == _member, _UNANSWERED)
+    .order_by(_i.round_id)
+)
+_EXPORT_ANSWERED = (
+    sa.select(checkin_answers, checkin_rounds)
+    .join_from(checkin_answers, checkin_rounds, _r.id == _a.round_id)
+    .where(_a.member_id == _member)
+    .order_by(_a.round_id)
+)
+_OWNED = sa.select(_r.id).where(_r.owner_id == _member)
+_ERASE_INVITATIONS = checkin_invitations.delete().where(
+    sa.or_(_i.member_id == _member, _i.round_id.in_(_OWNED))
+)
+_ERASE_ANSWERS = checkin_answers.delete().where(
+    sa.or_(_a.member_id == _member, _a.round_id.in_(_OWNED))
+)
+_ERASE_ROUNDS = checkin_rounds.delete().where(_r.owner_id == _member)
+
+_GET_OFFER = sa.select(aid_offers).where(_o.id == sa.bindparam("offer_id"))
+_SAVE_OFFER = aid_offers.update().where(_o.id == sa.bindparam("_id"))
+_REMOVE_OFFER = aid_offers.delete().where(_o.id == sa.bindparam("offer_id"))
+_OFFERS_OF = sa.select(aid_offers).where(_o.member_id == _member).order_by(_o.id)
+_OFFERS_IN = (
+    sa.select(aid_offers)
+    .where(_o.community_id == _community, _o.category == sa.bindparam("category"))
+    .order_by(_o.id)
+)
+_ERASE_OFFERS = aid_offers.delete().where(_o.member_id == _member)
+
+_GET_REQUEST = sa.select(aid_requests).where(_q.id == sa.bindparam("request_id"))
+_SAVE_REQUEST = aid_requests.update().where(_q.id == sa.bindparam("_id"))
+_REMOVE_REQUEST = aid_requests.delete().where(_q.id == sa.bindparam("request_id"))
+_REQUESTS_OF = sa.select(aid_requests).where(_q.member_id == _member).order_by(_q.id)
+_REQUESTS_IN = sa.select(aid_requests).where(_q.community_id == _community).order_by(_q.id)
+_ASKING = (
+    sa.select(aid_requests)
+    .where(_q.current_offer_id == sa.bindparam("offer_id"), _q.state == sa.bindparam("state"))
+    .order_by(_q.id)
+)
+_ATTEMPTS = sa.select(_t.offer_id, _t.outcome).where(_t.request_id == sa.bindparam("request_id"))
+_ERASE_REQUESTS = aid_requests.delete().where(_q.member_id == _member)
+
+_LATEST_SNAPSHOT = (
+    sa.select(request_snapshots)
+    .where(_s.community_id == _community)
+    .order_by(_s.day.desc())
+    .limit(1)
+)
+_PURGE_SNAPSHOTS = request_snapshots.delete().where(
+    _s.community_id == _community, _s.day < sa.bindparam("day")
+)
+
+
+@functools.cache
+def _conflicts(dialect: str) -> dict[str, sa.Executable]:
+    """The statements that say ON CONFLICT, spelt for one dialect (built once per engine kind)."""
+    invite = dialect_insert(dialect, checkin_invitations).on_conflict_do_nothing()
+    answer = dialect_insert(dialect, checkin_answers)
+    answer_set = ("answered_at", "answers", "hands", "offered", "note", "completed")
+    pause = dialect_insert(dialect, checkin_pauses)
+    attempt = dialect_insert(dialect, aid_attempts)
+    snapshot = dialect_insert(dialect, request_snapshots).on_conflict_do_nothing()
+    return {
+        "invite": invite,
+        "save_answer": answer.on_conflict_do_update(
+            index_elements=[_a.round_id, _a.member_id],
+            set_={name: answer.excluded[name] for name in answer_set},
+        ),
+        "set_pause": pause.on_conflict_do_update(
+            index_elements=[_p.member_id], set_={"until": pause.excluded.until}
+        ),
+        "record_attempt": attempt.on_conflict_do_update(
+            index_elements=[_t.request_id, _t.offer_id],
+            set_={"outcome": attempt.excluded.outcome, "at": attempt.excluded.at},
+        ),
+        "add_snapshot": snapshot,
+    }
+
+
+class _NeedsRepo(SqlRepo):
+    def _conflict(self, name: str) -> sa.Executable:
+        return _conflicts(self.db.conn.dialect.name)[name]
+
+
+# -- Check-ins --------------------------------------------------------------------------------
 
 
 def _round(row: sa.Row[Any]) -> CheckinRound:
@@ -243,17 +406,7 @@ def _answer(row: sa.Row[Any]) -> CheckinAnswer:
     )
 
 
-def _closed_by(community_id: int, cutoff: datetime) -> sa.Select[tuple[int]]:
-    return sa.select(_r.id).where(
-        _r.community_id == community_id, _r.closed_at.is_not(None), _r.closed_at <= cutoff
-    )
-
-
-def _owned_by(member_id: int) -> sa.Select[tuple[int]]:
-    return sa.select(_r.id).where(_r.owner_id == member_id)
-
-
-class SqlCheckins(SqlRepo):
+class SqlCheckins(_NeedsRepo):
     section = "mydata_section_checkins"
 
     async def add_round(
@@ -267,21 +420,22 @@ class SqlCheckins(SqlRepo):
         owner_id: int | None = None,
     ) -> CheckinRound:
         new_id = await self.db.insert(
-            checkin_rounds.insert().values(
-                community_id=community_id,
-                owner_id=owner_id,
-                opened_at=opened_at,
-                closes_at=closes_at,
-                started_by=started_by,
-                needs=[{"key": n.key, "label": n.label} for n in needs],
-            )
+            checkin_rounds.insert(),
+            {
+                "community_id": community_id,
+                "owner_id": owner_id,
+                "opened_at": opened_at,
+                "closes_at": closes_at,
+                "started_by": started_by,
+                "needs": [{"key": n.key, "label": n.label} for n in needs],
+            },
         )
         return CheckinRound(
             new_id, community_id, opened_at, closes_at, started_by, list(needs), owner_id
         )
 
     async def get_round(self, round_id: int) -> CheckinRound | None:
-        row = await self.db.row(sa.select(checkin_rounds).where(_r.id == round_id))
+        row = await self.db.row(_GET_ROUND, {"round_id": round_id})
         return _round(row) if row else None
 
     async def save_round(self, checkin_round: CheckinRound) -> None:
@@ -291,153 +445,110 @@ class SqlCheckins(SqlRepo):
             for k, t in sorted(checkin_round.tallies.items())
         }
         await self.db.change(
-            checkin_rounds.update()
-            .where(_r.id == checkin_round.id)
-            .values(
-                closes_at=checkin_round.closes_at,
-                closed_at=checkin_round.closed_at,
-                unreachable_told=checkin_round.unreachable_told,
-                invited=checkin_round.invited,
-                respondents=checkin_round.respondents,
-                unreachable=checkin_round.unreachable,
-                tallies=tallies,
-                threshold=checkin_round.threshold,
-            )
+            _SAVE_ROUND,
+            {
+                "_id": checkin_round.id,
+                "closes_at": checkin_round.closes_at,
+                "closed_at": checkin_round.closed_at,
+                "unreachable_told": checkin_round.unreachable_told,
+                "invited": checkin_round.invited,
+                "respondents": checkin_round.respondents,
+                "unreachable": checkin_round.unreachable,
+                "tallies": tallies,
+                "threshold": checkin_round.threshold,
+            },
         )
 
     async def open_rounds(self, community_id: int) -> list[CheckinRound]:
-        rows = await self.db.rows(
-            sa.select(checkin_rounds)
-            .where(_r.community_id == community_id, _r.closed_at.is_(None), _r.owner_id.is_(None))
-            .order_by(_r.id)
-        )
+        rows = await self.db.rows(_OPEN_ROUNDS, {"community_id": community_id})
         return [_round(row) for row in rows]
 
     async def open_personal(self, community_id: int, member_id: int) -> CheckinRound | None:
         row = await self.db.row(
-            sa.select(checkin_rounds)
-            .where(
-                _r.community_id == community_id, _r.owner_id == member_id, _r.closed_at.is_(None)
-            )
-            .order_by(_r.id)
-            .limit(1)
+            _OPEN_PERSONAL, {"community_id": community_id, "member_id": member_id}
         )
         return _round(row) if row else None
 
     async def closed_rounds(self, community_id: int, opened_since: datetime) -> list[CheckinRound]:
         rows = await self.db.rows(
-            sa.select(checkin_rounds)
-            .where(
-                _r.community_id == community_id,
-                _r.closed_at.is_not(None),
-                _r.owner_id.is_(None),
-                _r.opened_at >= opened_since,
-            )
-            .order_by(_r.opened_at.desc(), _r.id.desc())
+            _CLOSED_ROUNDS, {"community_id": community_id, "since": opened_since}
         )
         return [_round(row) for row in rows]
 
     async def invite(self, round_id: int, member_id: int, at: datetime) -> Invitation:
+        """Inviting twice keeps the first invitation."""
         await self.db.change(
-            dialect_insert(self.db, checkin_invitations)
-            .values(round_id=round_id, member_id=member_id, invited_at=at)
-            .on_conflict_do_nothing()
+            self._conflict("invite"),
+            {"round_id": round_id, "member_id": member_id, "invited_at": at},
         )
         found = await self.invitation(round_id, member_id)
         assert found is not None
         return found
 
     async def invitation(self, round_id: int, member_id: int) -> Invitation | None:
-        row = await self.db.row(
-            sa.select(checkin_invitations).where(_i.round_id == round_id, _i.member_id == member_id)
-        )
+        row = await self.db.row(_GET_INVITATION, {"round_id": round_id, "member_id": member_id})
         return _invitation(row) if row else None
 
     async def invitations(self, round_id: int) -> list[Invitation]:
-        rows = await self.db.rows(
-            sa.select(checkin_invitations).where(_i.round_id == round_id).order_by(_i.member_id)
-        )
+        rows = await self.db.rows(_INVITATIONS, {"round_id": round_id})
         return [_invitation(row) for row in rows]
 
     async def save_invitation(self, invitation: Invitation) -> None:
         await self.db.change(
-            checkin_invitations.update()
-            .where(_i.round_id == invitation.round_id, _i.member_id == invitation.member_id)
-            .values(reminded_at=invitation.reminded_at, unreachable_at=invitation.unreachable_at)
+            _SAVE_INVITATION,
+            {
+                "_round_id": invitation.round_id,
+                "_member_id": invitation.member_id,
+                "reminded_at": invitation.reminded_at,
+                "unreachable_at": invitation.unreachable_at,
+            },
         )
 
     async def answer(self, round_id: int, member_id: int) -> CheckinAnswer | None:
-        row = await self.db.row(
-            sa.select(checkin_answers).where(_a.round_id == round_id, _a.member_id == member_id)
-        )
+        row = await self.db.row(_GET_ANSWER, {"round_id": round_id, "member_id": member_id})
         return _answer(row) if row else None
 
     async def answers(self, round_id: int) -> list[CheckinAnswer]:
-        rows = await self.db.rows(
-            sa.select(checkin_answers).where(_a.round_id == round_id).order_by(_a.member_id)
-        )
+        rows = await self.db.rows(_ANSWERS, {"round_id": round_id})
         return [_answer(row) for row in rows]
 
     async def save_answer(self, answer: CheckinAnswer) -> None:
-        fields = {
-            "answered_at": answer.answered_at,
-            "answers": {k: v.value for k, v in answer.answers.items()},
-            "hands": answer.hands,
-            "offered": answer.offered,
-            "note": answer.note,
-            "completed": answer.completed,
-        }
         await self.db.change(
-            dialect_insert(self.db, checkin_answers)
-            .values(round_id=answer.round_id, member_id=answer.member_id, **fields)
-            .on_conflict_do_update(index_elements=[_a.round_id, _a.member_id], set_=fields)
+            self._conflict("save_answer"),
+            {
+                "round_id": answer.round_id,
+                "member_id": answer.member_id,
+                "answered_at": answer.answered_at,
+                "answers": {k: v.value for k, v in answer.answers.items()},
+                "hands": answer.hands,
+                "offered": answer.offered,
+                "note": answer.note,
+                "completed": answer.completed,
+            },
         )
 
     async def pause(self, member_id: int) -> Pause | None:
-        row = await self.db.row(
-            sa.select(checkin_pauses).where(checkin_pauses.c.member_id == member_id)
-        )
+        row = await self.db.row(_GET_PAUSE, {"member_id": member_id})
         return Pause(row.member_id, row.until) if row else None
 
     async def set_pause(self, pause: Pause) -> None:
         await self.db.change(
-            dialect_insert(self.db, checkin_pauses)
-            .values(member_id=pause.member_id, until=pause.until)
-            .on_conflict_do_update(
-                index_elements=[checkin_pauses.c.member_id], set_={"until": pause.until}
-            )
+            self._conflict("set_pause"), {"member_id": pause.member_id, "until": pause.until}
         )
 
     async def clear_pause(self, member_id: int) -> bool:
-        deleted = await self.db.change(
-            checkin_pauses.delete().where(checkin_pauses.c.member_id == member_id)
-        )
-        return deleted > 0
+        return await self.db.change(_CLEAR_PAUSE, {"member_id": member_id}) > 0
 
     async def purge_closed_by(self, community_id: int, cutoff: datetime) -> int:
-        closed = _closed_by(community_id, cutoff)
-        count = await self.db.change(checkin_invitations.delete().where(_i.round_id.in_(closed)))
-        count += await self.db.change(checkin_answers.delete().where(_a.round_id.in_(closed)))
-        # Shared rounds keep their aggregates; a personal round is its owner's alone.
-        count += await self.db.change(
-            checkin_rounds.delete().where(
-                _r.community_id == community_id,
-                _r.closed_at.is_not(None),
-                _r.closed_at <= cutoff,
-                _r.owner_id.is_not(None),
-            )
-        )
+        params = {"community_id": community_id, "cutoff": cutoff}
+        count = await self.db.change(_PURGE_INVITATIONS, params)
+        count += await self.db.change(_PURGE_ANSWERS, params)
+        count += await self.db.change(_PURGE_PERSONAL, params)
         return count
 
     async def earliest_retained(self, community_id: int) -> datetime | None:
-        invited = sa.select(sa.literal(1)).where(_i.round_id == _r.id).exists()
-        answered = sa.select(sa.literal(1)).where(_a.round_id == _r.id).exists()
         found: datetime | None = await self.db.scalar(
-            sa.select(sa.func.min(_r.closed_at)).where(
-                _r.community_id == community_id,
-                _r.closed_at.is_not(None),
-                sa.or_(_r.owner_id.is_not(None), invited, answered),
-            )
+            _EARLIEST_RETAINED, {"community_id": community_id}
         )
         return found
 
@@ -446,51 +557,23 @@ class SqlCheckins(SqlRepo):
         pause = await self.pause(member_id)
         if pause is not None:
             rows.append(export_pause(pause))
-        unanswered = (
-            sa.select(sa.literal(1))
-            .where(_a.round_id == _i.round_id, _a.member_id == _i.member_id)
-            .exists()
-        )
-        invited = await self.db.rows(
-            sa.select(checkin_invitations, checkin_rounds)
-            .join_from(checkin_invitations, checkin_rounds, _r.id == _i.round_id)
-            .where(_i.member_id == member_id, ~unanswered)
-            .order_by(_i.round_id)
-        )
+        params = {"member_id": member_id}
+        invited = await self.db.rows(_EXPORT_INVITED, params)
         rows.extend(export_invitation(_round(row), _invitation(row)) for row in invited)
-        answered = await self.db.rows(
-            sa.select(checkin_answers, checkin_rounds)
-            .join_from(checkin_answers, checkin_rounds, _r.id == _a.round_id)
-            .where(_a.member_id == member_id)
-            .order_by(_a.round_id)
-        )
+        answered = await self.db.rows(_EXPORT_ANSWERED, params)
         rows.extend(export_answer(_round(row), _answer(row)) for row in answered)
         return rows
 
     async def erase_member(self, member_id: int) -> int:
-        owned = _owned_by(member_id)
-        count = await self.db.change(
-            checkin_invitations.delete().where(
-                sa.or_(_i.member_id == member_id, _i.round_id.in_(owned))
-            )
-        )
-        count += await self.db.change(
-            checkin_answers.delete().where(
-                sa.or_(_a.member_id == member_id, _a.round_id.in_(owned))
-            )
-        )
-        count += await self.db.change(checkin_rounds.delete().where(_r.owner_id == member_id))
-        count += await self.db.change(
-            checkin_pauses.delete().where(checkin_pauses.c.member_id == member_id)
-        )
+        params = {"member_id": member_id}
+        count = await self.db.change(_ERASE_INVITATIONS, params)
+        count += await self.db.change(_ERASE_ANSWERS, params)
+        count += await self.db.change(_ERASE_ROUNDS, params)
+        count += await self.db.change(_CLEAR_PAUSE, params)
         return count
 
 
 # -- Offers and requests for a hand -----------------------------------------------------------
-
-_o = aid_offers.c
-_q = aid_requests.c
-_t = aid_attempts.c
 
 
 def _offer(row: sa.Row[Any]) -> Offer:
@@ -520,55 +603,50 @@ class SqlOffers(SqlRepo):
         public: bool = False,
     ) -> Offer:
         new_id = await self.db.insert(
-            aid_offers.insert().values(
-                community_id=community_id,
-                member_id=member_id,
-                category=category,
-                what=what,
-                public=public,
-                created_at=now,
-            )
+            aid_offers.insert(),
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "category": category,
+                "what": what,
+                "public": public,
+                "created_at": now,
+            },
         )
         return Offer(new_id, community_id, member_id, category, what, now, public)
 
     async def get(self, offer_id: int) -> Offer | None:
-        row = await self.db.row(sa.select(aid_offers).where(_o.id == offer_id))
+        row = await self.db.row(_GET_OFFER, {"offer_id": offer_id})
         return _offer(row) if row else None
 
     async def save(self, offer: Offer) -> None:
         await self.db.change(
-            aid_offers.update()
-            .where(_o.id == offer.id)
-            .values(
-                category=offer.category,
-                what=offer.what,
-                public=offer.public,
-                last_matched_at=offer.last_matched_at,
-            )
+            _SAVE_OFFER,
+            {
+                "_id": offer.id,
+                "category": offer.category,
+                "what": offer.what,
+                "public": offer.public,
+                "last_matched_at": offer.last_matched_at,
+            },
         )
 
     async def remove(self, offer_id: int) -> bool:
-        return await self.db.change(aid_offers.delete().where(_o.id == offer_id)) > 0
+        return await self.db.change(_REMOVE_OFFER, {"offer_id": offer_id}) > 0
 
     async def of_member(self, member_id: int) -> list[Offer]:
-        rows = await self.db.rows(
-            sa.select(aid_offers).where(_o.member_id == member_id).order_by(_o.id)
-        )
+        rows = await self.db.rows(_OFFERS_OF, {"member_id": member_id})
         return [_offer(row) for row in rows]
 
     async def in_category(self, community_id: int, category: str) -> list[Offer]:
-        rows = await self.db.rows(
-            sa.select(aid_offers)
-            .where(_o.community_id == community_id, _o.category == category)
-            .order_by(_o.id)
-        )
+        rows = await self.db.rows(_OFFERS_IN, {"community_id": community_id, "category": category})
         return [_offer(row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [export_offer(o) for o in await self.of_member(member_id)]
 
     async def erase_member(self, member_id: int) -> int:
-        return await self.db.change(aid_offers.delete().where(_o.member_id == member_id))
+        return await self.db.change(_ERASE_OFFERS, {"member_id": member_id})
 
 
 def _request(row: sa.Row[Any]) -> AidRequest:
@@ -586,7 +664,7 @@ def _request(row: sa.Row[Any]) -> AidRequest:
     )
 
 
-class SqlAidRequests(SqlRepo):
+class SqlAidRequests(_NeedsRepo):
     section = "mydata_section_aid_requests"
 
     async def add(
@@ -600,86 +678,73 @@ class SqlAidRequests(SqlRepo):
         expires_at: datetime,
     ) -> AidRequest:
         new_id = await self.db.insert(
-            aid_requests.insert().values(
-                community_id=community_id,
-                member_id=member_id,
-                category=category,
-                details=details,
-                opened_at=now,
-                expires_at=expires_at,
-                state=RequestState.UNMATCHED.value,
-            )
+            aid_requests.insert(),
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "category": category,
+                "details": details,
+                "opened_at": now,
+                "expires_at": expires_at,
+                "state": RequestState.UNMATCHED.value,
+            },
         )
         return AidRequest(new_id, community_id, member_id, category, details, now, expires_at)
 
     async def get(self, request_id: int) -> AidRequest | None:
-        row = await self.db.row(sa.select(aid_requests).where(_q.id == request_id))
+        row = await self.db.row(_GET_REQUEST, {"request_id": request_id})
         return _request(row) if row else None
 
     async def save(self, request: AidRequest) -> None:
         await self.db.change(
-            aid_requests.update()
-            .where(_q.id == request.id)
-            .values(
-                details=request.details,
-                expires_at=request.expires_at,
-                state=request.state.value,
-                current_offer_id=request.current_offer_id,
-                asked_at=request.asked_at,
-            )
+            _SAVE_REQUEST,
+            {
+                "_id": request.id,
+                "details": request.details,
+                "expires_at": request.expires_at,
+                "state": request.state.value,
+                "current_offer_id": request.current_offer_id,
+                "asked_at": request.asked_at,
+            },
         )
 
     async def remove(self, request_id: int) -> bool:
-        return await self.db.change(aid_requests.delete().where(_q.id == request_id)) > 0
+        return await self.db.change(_REMOVE_REQUEST, {"request_id": request_id}) > 0
 
     async def of_member(self, member_id: int) -> list[AidRequest]:
-        rows = await self.db.rows(
-            sa.select(aid_requests).where(_q.member_id == member_id).order_by(_q.id)
-        )
+        rows = await self.db.rows(_REQUESTS_OF, {"member_id": member_id})
         return [_request(row) for row in rows]
 
     async def open_in(self, community_id: int) -> list[AidRequest]:
-        rows = await self.db.rows(
-            sa.select(aid_requests).where(_q.community_id == community_id).order_by(_q.id)
-        )
+        rows = await self.db.rows(_REQUESTS_IN, {"community_id": community_id})
         return [_request(row) for row in rows]
 
     async def asking(self, offer_id: int) -> list[AidRequest]:
         rows = await self.db.rows(
-            sa.select(aid_requests)
-            .where(_q.current_offer_id == offer_id, _q.state == RequestState.ASKING_OFFERER.value)
-            .order_by(_q.id)
+            _ASKING, {"offer_id": offer_id, "state": RequestState.ASKING_OFFERER.value}
         )
         return [_request(row) for row in rows]
 
     async def attempts(self, request_id: int) -> dict[int, Outcome]:
-        rows = await self.db.rows(
-            sa.select(_t.offer_id, _t.outcome).where(_t.request_id == request_id)
-        )
+        rows = await self.db.rows(_ATTEMPTS, {"request_id": request_id})
         return {row.offer_id: Outcome(row.outcome) for row in rows}
 
     async def record_attempt(
         self, request_id: int, offer_id: int, outcome: Outcome, at: datetime
     ) -> None:
         await self.db.change(
-            dialect_insert(self.db, aid_attempts)
-            .values(request_id=request_id, offer_id=offer_id, outcome=outcome.value, at=at)
-            .on_conflict_do_update(
-                index_elements=[_t.request_id, _t.offer_id],
-                set_={"outcome": outcome.value, "at": at},
-            )
+            self._conflict("record_attempt"),
+            {"request_id": request_id, "offer_id": offer_id, "outcome": outcome.value, "at": at},
         )
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         return [export_request(r) for r in await self.of_member(member_id)]
 
     async def erase_member(self, member_id: int) -> int:
-        return await self.db.change(aid_requests.delete().where(_q.member_id == member_id))
+        return await self.db.change(_ERASE_REQUESTS, {"member_id": member_id})
 
 
 # -- The daily count of open requests ---------------------------------------------------------
-
-_s = request_snapshots.c
 
 
 def _snapshot(row: sa.Row[Any]) -> RequestSnapshot:
@@ -693,33 +758,25 @@ def _snapshot(row: sa.Row[Any]) -> RequestSnapshot:
     )
 
 
-class SqlRequestSnapshots(SqlRepo):
+class SqlRequestSnapshots(_NeedsRepo):
     async def add(self, snapshot: RequestSnapshot) -> bool:
         """False when the community already has that day's count (the first one stands)."""
         added = await self.db.change(
-            dialect_insert(self.db, request_snapshots)
-            .values(
-                community_id=snapshot.community_id,
-                day=snapshot.day,
-                taken_at=snapshot.taken_at,
-                threshold=snapshot.threshold,
-                members=snapshot.members,
-                counts=[[c.category, c.waiting, c.helped] for c in snapshot.counts],
-            )
-            .on_conflict_do_nothing()
+            self._conflict("add_snapshot"),
+            {
+                "community_id": snapshot.community_id,
+                "day": snapshot.day,
+                "taken_at": snapshot.taken_at,
+                "threshold": snapshot.threshold,
+                "members": snapshot.members,
+                "counts": [[c.category, c.waiting, c.helped] for c in snapshot.counts],
+            },
         )
         return added > 0
 
     async def latest(self, community_id: int) -> RequestSnapshot | None:
-        row = await self.db.row(
-            sa.select(request_snapshots)
-            .where(_s.community_id == community_id)
-            .order_by(_s.day.desc())
-            .limit(1)
-        )
+        row = await self.db.row(_LATEST_SNAPSHOT, {"community_id": community_id})
         return _snapshot(row) if row else None
 
     async def purge_before(self, community_id: int, day: date) -> int:
-        return await self.db.change(
-            request_snapshots.delete().where(_s.community_id == community_id, _s.day < day)
-        )
+        return await self.db.change(_PURGE_SNAPSHOTS, {"community_id": community_id, "day": day})
