@@ -219,6 +219,7 @@ def _rounds_where(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     return sa.select(checkin_rounds).where(*where)
 
 
+_ADD_ROUND = checkin_rounds.insert()
 _GET_ROUND = _rounds_where(_r.id == _round_id)
 _OPEN_ROUNDS = _rounds_where(
     _r.community_id == _community, _r.closed_at.is_(None), _r.owner_id.is_(None)
@@ -286,6 +287,9 @@ _EXPORT_ANSWERED = (
     .where(_a.member_id == _member)
     .order_by(_a.round_id)
 )
+# The export's joined rows hold the member's row first, then its round's.
+_INVITATION = len(checkin_invitations.c)
+_ANSWER = len(checkin_answers.c)
 _OWNED = sa.select(_r.id).where(_r.owner_id == _member)
 _ERASE_INVITATIONS = checkin_invitations.delete().where(
     sa.or_(_i.member_id == _member, _i.round_id.in_(_OWNED))
@@ -295,6 +299,7 @@ _ERASE_ANSWERS = checkin_answers.delete().where(
 )
 _ERASE_ROUNDS = checkin_rounds.delete().where(_r.owner_id == _member)
 
+_ADD_OFFER = aid_offers.insert()
 _GET_OFFER = sa.select(aid_offers).where(_o.id == sa.bindparam("offer_id"))
 _SAVE_OFFER = aid_offers.update().where(_o.id == sa.bindparam("_id"))
 _REMOVE_OFFER = aid_offers.delete().where(_o.id == sa.bindparam("offer_id"))
@@ -306,6 +311,7 @@ _OFFERS_IN = (
 )
 _ERASE_OFFERS = aid_offers.delete().where(_o.member_id == _member)
 
+_ADD_REQUEST = aid_requests.insert()
 _GET_REQUEST = sa.select(aid_requests).where(_q.id == sa.bindparam("request_id"))
 _SAVE_REQUEST = aid_requests.update().where(_q.id == sa.bindparam("_id"))
 _REMOVE_REQUEST = aid_requests.delete().where(_q.id == sa.bindparam("request_id"))
@@ -364,45 +370,58 @@ class _NeedsRepo(SqlRepo):
 # -- Check-ins --------------------------------------------------------------------------------
 
 
-def _round(row: sa.Row[Any]) -> CheckinRound:
+def _round(row: Sequence[Any]) -> CheckinRound:
+    # Rows are unpacked in the table's column order: a dozen times faster than row.name.
+    (
+        id_,
+        community_id,
+        owner_id,
+        opened_at,
+        closes_at,
+        closed_at,
+        started_by,
+        needs,
+        unreachable_told,
+        invited,
+        respondents,
+        unreachable,
+        tallies,
+        threshold,
+    ) = row
     return CheckinRound(
-        id=row.id,
-        community_id=row.community_id,
-        opened_at=row.opened_at,
-        closes_at=row.closes_at,
-        started_by=row.started_by,
-        needs=[Need(n["key"], n["label"]) for n in row.needs],
-        owner_id=row.owner_id,
-        closed_at=row.closed_at,
-        unreachable_told=bool(row.unreachable_told),
-        invited=row.invited,
-        respondents=row.respondents,
-        unreachable=row.unreachable,
-        tallies={k: Tally(v["strained"], v["unmet"]) for k, v in row.tallies.items()},
-        threshold=row.threshold,
+        id=id_,
+        community_id=community_id,
+        opened_at=opened_at,
+        closes_at=closes_at,
+        started_by=started_by,
+        needs=[Need(n["key"], n["label"]) for n in needs],
+        owner_id=owner_id,
+        closed_at=closed_at,
+        unreachable_told=bool(unreachable_told),
+        invited=invited,
+        respondents=respondents,
+        unreachable=unreachable,
+        tallies={k: Tally(v["strained"], v["unmet"]) for k, v in tallies.items()},
+        threshold=threshold,
     )
 
 
-def _invitation(row: sa.Row[Any]) -> Invitation:
-    return Invitation(
-        round_id=row.round_id,
-        member_id=row.member_id,
-        invited_at=row.invited_at,
-        reminded_at=row.reminded_at,
-        unreachable_at=row.unreachable_at,
-    )
+def _invitation(row: Sequence[Any]) -> Invitation:
+    round_id, member_id, invited_at, reminded_at, unreachable_at = row
+    return Invitation(round_id, member_id, invited_at, reminded_at, unreachable_at)
 
 
-def _answer(row: sa.Row[Any]) -> CheckinAnswer:
+def _answer(row: Sequence[Any]) -> CheckinAnswer:
+    round_id, member_id, answered_at, answers, hands, offered, note, completed = row
     return CheckinAnswer(
-        round_id=row.round_id,
-        member_id=row.member_id,
-        answered_at=row.answered_at,
-        answers={k: Answer(v) for k, v in row.answers.items()},
-        hands=list(row.hands),
-        offered=list(row.offered),
-        note=row.note,
-        completed=bool(row.completed),
+        round_id=round_id,
+        member_id=member_id,
+        answered_at=answered_at,
+        answers={k: Answer(v) for k, v in answers.items()},
+        hands=list(hands),
+        offered=list(offered),
+        note=note,
+        completed=bool(completed),
     )
 
 
@@ -420,7 +439,7 @@ class SqlCheckins(_NeedsRepo):
         owner_id: int | None = None,
     ) -> CheckinRound:
         new_id = await self.db.insert(
-            checkin_rounds.insert(),
+            _ADD_ROUND,
             {
                 "community_id": community_id,
                 "owner_id": owner_id,
@@ -528,8 +547,8 @@ class SqlCheckins(_NeedsRepo):
         )
 
     async def pause(self, member_id: int) -> Pause | None:
-        row = await self.db.row(_GET_PAUSE, {"member_id": member_id})
-        return Pause(row.member_id, row.until) if row else None
+        row: Sequence[Any] | None = await self.db.row(_GET_PAUSE, {"member_id": member_id})
+        return Pause(row[0], row[1]) if row else None
 
     async def set_pause(self, pause: Pause) -> None:
         await self.db.change(
@@ -559,9 +578,14 @@ class SqlCheckins(_NeedsRepo):
             rows.append(export_pause(pause))
         params = {"member_id": member_id}
         invited = await self.db.rows(_EXPORT_INVITED, params)
-        rows.extend(export_invitation(_round(row), _invitation(row)) for row in invited)
+        rows.extend(
+            export_invitation(_round(row[_INVITATION:]), _invitation(row[:_INVITATION]))
+            for row in invited
+        )
         answered = await self.db.rows(_EXPORT_ANSWERED, params)
-        rows.extend(export_answer(_round(row), _answer(row)) for row in answered)
+        rows.extend(
+            export_answer(_round(row[_ANSWER:]), _answer(row[:_ANSWER])) for row in answered
+        )
         return rows
 
     async def erase_member(self, member_id: int) -> int:
@@ -576,16 +600,17 @@ class SqlCheckins(_NeedsRepo):
 # -- Offers and requests for a hand -----------------------------------------------------------
 
 
-def _offer(row: sa.Row[Any]) -> Offer:
+def _offer(row: Sequence[Any]) -> Offer:
+    id_, community_id, member_id, category, what, public, created_at, last_matched_at = row
     return Offer(
-        id=row.id,
-        community_id=row.community_id,
-        member_id=row.member_id,
-        category=row.category,
-        what=row.what,
-        created_at=row.created_at,
-        public=bool(row.public),
-        last_matched_at=row.last_matched_at,
+        id=id_,
+        community_id=community_id,
+        member_id=member_id,
+        category=category,
+        what=what,
+        created_at=created_at,
+        public=bool(public),
+        last_matched_at=last_matched_at,
     )
 
 
@@ -603,7 +628,7 @@ class SqlOffers(SqlRepo):
         public: bool = False,
     ) -> Offer:
         new_id = await self.db.insert(
-            aid_offers.insert(),
+            _ADD_OFFER,
             {
                 "community_id": community_id,
                 "member_id": member_id,
@@ -649,18 +674,30 @@ class SqlOffers(SqlRepo):
         return await self.db.change(_ERASE_OFFERS, {"member_id": member_id})
 
 
-def _request(row: sa.Row[Any]) -> AidRequest:
+def _request(row: Sequence[Any]) -> AidRequest:
+    (
+        id_,
+        community_id,
+        member_id,
+        category,
+        details,
+        opened_at,
+        expires_at,
+        state,
+        current_offer_id,
+        asked_at,
+    ) = row
     return AidRequest(
-        id=row.id,
-        community_id=row.community_id,
-        member_id=row.member_id,
-        category=row.category,
-        details=row.details,
-        opened_at=row.opened_at,
-        expires_at=row.expires_at,
-        state=RequestState(row.state),
-        current_offer_id=row.current_offer_id,
-        asked_at=row.asked_at,
+        id=id_,
+        community_id=community_id,
+        member_id=member_id,
+        category=category,
+        details=details,
+        opened_at=opened_at,
+        expires_at=expires_at,
+        state=RequestState(state),
+        current_offer_id=current_offer_id,
+        asked_at=asked_at,
     )
 
 
@@ -678,7 +715,7 @@ class SqlAidRequests(_NeedsRepo):
         expires_at: datetime,
     ) -> AidRequest:
         new_id = await self.db.insert(
-            aid_requests.insert(),
+            _ADD_REQUEST,
             {
                 "community_id": community_id,
                 "member_id": member_id,
@@ -726,8 +763,8 @@ class SqlAidRequests(_NeedsRepo):
         return [_request(row) for row in rows]
 
     async def attempts(self, request_id: int) -> dict[int, Outcome]:
-        rows = await self.db.rows(_ATTEMPTS, {"request_id": request_id})
-        return {row.offer_id: Outcome(row.outcome) for row in rows}
+        rows: Sequence[Sequence[Any]] = await self.db.rows(_ATTEMPTS, {"request_id": request_id})
+        return {offer_id: Outcome(outcome) for offer_id, outcome in rows}
 
     async def record_attempt(
         self, request_id: int, offer_id: int, outcome: Outcome, at: datetime
@@ -747,14 +784,15 @@ class SqlAidRequests(_NeedsRepo):
 # -- The daily count of open requests ---------------------------------------------------------
 
 
-def _snapshot(row: sa.Row[Any]) -> RequestSnapshot:
+def _snapshot(row: Sequence[Any]) -> RequestSnapshot:
+    community_id, day, taken_at, threshold, members, counts = row
     return RequestSnapshot(
-        community_id=row.community_id,
-        day=row.day,
-        taken_at=row.taken_at,
-        threshold=row.threshold,
-        members=row.members,
-        counts=tuple(RequestCount(c, w, h) for c, w, h in row.counts),
+        community_id=community_id,
+        day=day,
+        taken_at=taken_at,
+        threshold=threshold,
+        members=members,
+        counts=tuple(RequestCount(c, w, h) for c, w, h in counts),
     )
 
 
