@@ -362,6 +362,11 @@ def _conflicts(dialect: str) -> dict[str, sa.Executable]:
     }
 
 
+def _of_member(member_id: int) -> dict[str, int]:
+    """Parameters naming one member (export_member's dicts are /mydata rows, not these)."""
+    return {"member_id": member_id}
+
+
 class _NeedsRepo(SqlRepo):
     def _conflict(self, name: str) -> sa.Executable:
         return _conflicts(self.db.conn.dialect.name)[name]
@@ -576,7 +581,7 @@ class SqlCheckins(_NeedsRepo):
         pause = await self.pause(member_id)
         if pause is not None:
             rows.append(export_pause(pause))
-        params = {"member_id": member_id}
+        params = _of_member(member_id)
         invited = await self.db.rows(_EXPORT_INVITED, params)
         rows.extend(
             export_invitation(_round(row[_INVITATION:]), _invitation(row[:_INVITATION]))
@@ -589,7 +594,7 @@ class SqlCheckins(_NeedsRepo):
         return rows
 
     async def erase_member(self, member_id: int) -> int:
-        params = {"member_id": member_id}
+        params = _of_member(member_id)
         count = await self.db.change(_ERASE_INVITATIONS, params)
         count += await self.db.change(_ERASE_ANSWERS, params)
         count += await self.db.change(_ERASE_ROUNDS, params)
