@@ -23,6 +23,8 @@ from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
+from storage.people import SqlPeople
+from storage.platform_state import SqlPlatformState
 from storage.reflections import SqlReflectionPrompts, SqlReflections
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
@@ -35,8 +37,6 @@ from storage.sqlite_needs import (
     SqliteRequestSnapshots,
 )
 from storage.sqlite_outbox import SqliteOutbox
-from storage.sqlite_people import SqlitePeople
-from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
@@ -593,14 +593,14 @@ class SqliteUnitOfWork:
         self._touched_cache = False
         self.communities = SqliteCommunities(db, store.cache, self)
         self.members = SqliteMembers(db, store.cache, self)
-        self.people = SqlitePeople(db)
+        self.people = SqlPeople(db)
         self.audit = SqliteAudit(db)
         self.schedules = SqliteSchedules(db)
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
         self.outbox = SqliteOutbox(db)
-        self.platform_state = SqlitePlatformState(db)
+        self.platform_state = SqlPlatformState(db)
         self.reach = SqliteReach(db)
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqlReflectionPrompts(db)
