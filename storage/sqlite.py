@@ -23,6 +23,7 @@ from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
+from storage.proposals import SqlProposals
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
@@ -36,7 +37,6 @@ from storage.sqlite_needs import (
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_people import SqlitePeople
 from storage.sqlite_platform_state import SqlitePlatformState
-from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
@@ -602,7 +602,7 @@ class SqliteUnitOfWork:
         self.outbox = SqliteOutbox(db)
         self.platform_state = SqlitePlatformState(db)
         self.reach = SqliteReach(db)
-        self.proposals = SqliteProposals(db)
+        self.proposals = SqlProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)
         self.welcome = SqliteWelcome(db)
