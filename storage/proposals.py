@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -204,13 +205,13 @@ def _counted_parts(
     *where: sa.ColumnElement[bool],
 ) -> sa.CompoundSelect[int, int, str, str, str]:
     """Who said what kind of thing, for the tallies: builds and concerns, support, and the
-    positions of each proposal's current round, in the order they were added. One statement,
-    and only the columns the tally rules read."""
+    positions of each proposal's current round, keyed by id (the order they were added). One
+    statement, and only the columns the tally rules read."""
     p, c, s, x = proposals, proposal_contributions, proposal_supports, proposal_positions
     parts = sa.union_all(
         sa.select(
             c.c.proposal_id,
-            c.c.id.label("id"),  # labelled, so that SQLite's compound ORDER BY finds it
+            c.c.id,
             sa.literal("c").label("part"),
             c.c.kind.label("what"),
             c.c.voice,
@@ -224,7 +225,7 @@ def _counted_parts(
         .join_from(x, p, (x.c.proposal_id == p.c.id) & (x.c.round == p.c.round))
         .where(*where),
     )
-    return parts.order_by(parts.selected_columns.id)
+    return parts  # unordered: sorting the few rows in Python costs less than SQLite's B-tree
 
 
 _COUNTED = _counted_parts(_COMMUNITY)
@@ -407,7 +408,7 @@ class SqlProposals(SqlRepo):
             return []
         found = {row[0]: _proposal(row) for row in headers}
         counted = await self.db.rows(_COUNTED if states is None else _COUNTED_IN_STATES, chosen)
-        for row in counted:
+        for row in sorted(counted, key=itemgetter(1)):  # a person's latest position counts
             pid, _, part, what, voice = cast("tuple[int, int, str, str, str]", row)
             proposal = found[pid]
             at = proposal.created_at  # a placeholder: no tally rule reads when a part was added
