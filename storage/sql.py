@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +21,8 @@ from sqlalchemy.types import TypeDecorator
 metadata = sa.MetaData()
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+Params = Mapping[str, Any] | None
 
 
 def ts(value: datetime) -> str:
@@ -63,6 +65,18 @@ class Timestamp(TypeDecorator[datetime]):
             return dt(value)
         assert isinstance(value, datetime)
         return value.astimezone(UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """On SQLite, one call per value instead of TypeDecorator's chain of three: a listing
+        reads hundreds of timestamps (proposals' tallies spent a sixth of their time here)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value: str | None) -> datetime | None:
+            return None if value is None else parse(value)
+
+        return process
 
 
 class Day(TypeDecorator[date]):
@@ -120,27 +134,30 @@ class SqlSession:
 
     # -- Core statements ----------------------------------------------------------------------
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement).all()
+    # `params` fill a prebuilt statement's bindparams: a hot statement built once at import
+    # skips the per-call construction and cache-key walk, about half of its cost on SQLite.
 
-    async def row(self, statement: Executable) -> Row[Any] | None:
-        return self.conn.execute(statement).first()
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return self.conn.execute(statement, params).all()
 
-    async def scalar(self, statement: Executable) -> Any:
-        return self.conn.execute(statement).scalar()
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
+        return self.conn.execute(statement, params).first()
 
-    async def insert(self, statement: Executable) -> int:
+    async def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return self.conn.execute(statement, params).scalar()
+
+    async def insert(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT and return the new row's integer primary key."""
         await self._begin()
-        result = self.conn.execute(statement)
+        result = self.conn.execute(statement, params)
         key = result.inserted_primary_key
         assert key is not None and key[0] is not None
         return int(key[0])
 
-    async def change(self, statement: Executable) -> int:
+    async def change(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
         await self._begin()
-        return int(self.conn.execute(statement).rowcount)
+        return int(self.conn.execute(statement, params).rowcount)
 
     async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""

@@ -25,6 +25,7 @@ from bot.roles import Role
 from storage.audit_export import audit_row
 from storage.people import SqlPeople
 from storage.platform_state import SqlPlatformState
+from storage.proposals import SqlProposals
 from storage.reflections import SqlReflectionPrompts, SqlReflections
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
@@ -37,7 +38,6 @@ from storage.sqlite_needs import (
     SqliteRequestSnapshots,
 )
 from storage.sqlite_outbox import SqliteOutbox
-from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
 from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
 
@@ -602,9 +602,9 @@ class SqliteUnitOfWork:
         self.outbox = SqliteOutbox(db)
         self.platform_state = SqlPlatformState(db)
         self.reach = SqliteReach(db)
-        self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqlReflectionPrompts(db)
         self.reflections = SqlReflections(db)
+        self.proposals = SqlProposals(db)
         self.welcome = SqliteWelcome(db)
         self.buddies = SqliteBuddies(db)
         self.checkins = SqliteCheckins(db)
