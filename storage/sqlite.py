@@ -39,7 +39,7 @@ from storage.sqlite_platform_state import SqlitePlatformState
 from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
 from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
-from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+from storage.welcome import SqlBuddies, SqlWelcome
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -605,8 +605,8 @@ class SqliteUnitOfWork:
         self.proposals = SqliteProposals(db)
         self.reflection_prompts = SqliteReflectionPrompts(db)
         self.reflections = SqliteReflections(db)
-        self.welcome = SqliteWelcome(db)
-        self.buddies = SqliteBuddies(db)
+        self.welcome = SqlWelcome(db)
+        self.buddies = SqlBuddies(db)
         self.checkins = SqliteCheckins(db)
         self.offers = SqliteOffers(db)
         self.aid_requests = SqliteAidRequests(db)
