@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,6 +103,10 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+# Values for a statement's bindparam()s, by name.
+Params = Mapping[str, Any] | None
+
+
 class SqlSession:
     """One unit of work's use of the store's connection.
 
@@ -121,32 +126,35 @@ class SqlSession:
 
     # -- Core statements ----------------------------------------------------------------------
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement).all()
+    # `params` fills the bindparam()s of a statement built once, at import: building a
+    # statement and its cache key costs several times what executing it does.
 
-    async def row(self, statement: Executable) -> Row[Any] | None:
-        return self.conn.execute(statement).first()
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return self.conn.execute(statement, params).all()
 
-    async def scalar(self, statement: Executable) -> Any:
-        return self.conn.execute(statement).scalar()
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
+        return self.conn.execute(statement, params).first()
 
-    async def insert(self, statement: Executable) -> int:
+    async def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return self.conn.execute(statement, params).scalar()
+
+    async def insert(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT and return the new row's integer primary key."""
         await self._begin()
-        result = self.conn.execute(statement)
+        result = self.conn.execute(statement, params)
         key = result.inserted_primary_key
         assert key is not None and key[0] is not None
         return int(key[0])
 
-    async def change(self, statement: Executable) -> int:
+    async def change(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
         await self._begin()
-        return int(self.conn.execute(statement).rowcount)
+        return int(self.conn.execute(statement, params).rowcount)
 
-    async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
         await self._begin()
-        return self.conn.execute(statement).all()
+        return self.conn.execute(statement, params).all()
 
     # -- The transaction ----------------------------------------------------------------------
 
@@ -197,9 +205,17 @@ class SqlRepo:
         self.db = db
 
 
-def upsert(db: SqlSession, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
-    """An INSERT that can take ON CONFLICT DO UPDATE/NOTHING: Core has it per dialect only,
-    spelled alike on SQLite and PostgreSQL, so this picks the session's one."""
-    if db.conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
+    """INSERT into `table`, or where its primary key exists already, UPDATE the `update`
+    columns from the new row. Core has ON CONFLICT per dialect only (spelled alike on SQLite
+    and PostgreSQL), so this picks the session's; run it with every column as a parameter."""
+    return _upsert(db.conn.dialect.name, table, update)
+
+
+@cache
+def _upsert(dialect: str, table: sa.Table, update: tuple[str, ...]) -> Executable:
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={name: insert.excluded[name] for name in update},
+    )

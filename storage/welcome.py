@@ -141,11 +141,78 @@ buddy_requests = sa.Table(
 )
 
 
+# Statements are built once, here, and run with their values as parameters: building a
+# statement and its cache key on every call cost five times what running it does (about
+# 300 against 60 microseconds), which showed in the benchmark.
+#
+# Rows are read by unpacking, in the table's column order: a Row's attribute access costs
+# about ten times more, which showed for lists of hundreds of rows.
+
+_joins, _onboardings = welcome_joins.c, welcome_onboardings.c
+_contributions, _intros = welcome_contributions.c, welcome_intros.c
+_volunteers, _pairings, _requests = buddy_volunteers.c, buddy_pairings.c, buddy_requests.c
+_community_id = sa.bindparam("community_id", type_=sa.Integer)
+_member_id = sa.bindparam("member_id", type_=sa.Integer)
+_since = sa.bindparam("since", type_=Timestamp)
+_OPEN = PairingStatus.OPEN.value
+
 # -- The welcome ------------------------------------------------------------------------------
 
-
-# Rows are read by unpacking, in the table's column order: a Row's attribute access costs
-# about ten times more, which showed in the benchmark for lists of hundreds of rows.
+_ADD_JOIN = sa.insert(welcome_joins)
+# Members with a join not yet welcomed, in the order of their first such join.
+_UNWELCOMED = (
+    sa.select(_joins.member_id)
+    .where(_joins.community_id == _community_id, _joins.welcomed_at.is_(None))
+    .group_by(_joins.member_id)
+    .order_by(sa.func.min(_joins.id))
+)
+# An UPDATE's parameters may not be named after its table's columns.
+_MARK_WELCOMED = (
+    sa.update(welcome_joins)
+    .where(
+        _joins.community_id == sa.bindparam("community"),
+        _joins.member_id == sa.bindparam("member"),
+        _joins.welcomed_at.is_(None),
+    )
+    .values(welcomed_at=sa.bindparam("at"))
+)
+_COUNT_JOINS = (
+    sa.select(sa.func.count())
+    .select_from(welcome_joins)
+    .where(_joins.community_id == _community_id, _joins.joined_at >= _since)
+)
+_JOINS_OF = (
+    sa.select(_joins.joined_at, _joins.welcomed_at)
+    .where(_joins.member_id == _member_id)
+    .order_by(_joins.id)
+)
+_ONBOARDING = sa.select(welcome_onboardings).where(_onboardings.member_id == _member_id)
+_COUNT_COMPLETED = (
+    sa.select(sa.func.count())
+    .select_from(welcome_onboardings)
+    .where(_onboardings.community_id == _community_id, _onboardings.completed_at >= _since)
+)
+_ADD_CONTRIBUTION = sa.insert(welcome_contributions)
+_CONTRIBUTIONS = (
+    sa.select(welcome_contributions)
+    .where(_contributions.community_id == _community_id)
+    .order_by(_contributions.id)
+)
+_CONTRIBUTIONS_OF = _CONTRIBUTIONS.where(_contributions.member_id == _member_id)
+_CONTRIBUTIONS_FOR_EXPORT = (
+    sa.select(welcome_contributions)
+    .where(_contributions.member_id == _member_id)
+    .order_by(_contributions.id)
+)
+_REMOVE_CONTRIBUTION = sa.delete(welcome_contributions).where(
+    _contributions.id == sa.bindparam("contribution_id")
+)
+_INTRO = sa.select(welcome_intros).where(_intros.member_id == _member_id)
+_REMOVE_INTRO = sa.delete(welcome_intros).where(_intros.member_id == _member_id)
+_ERASE_WELCOME = [
+    sa.delete(table).where(table.c.member_id == _member_id)
+    for table in (welcome_joins, welcome_onboardings, welcome_contributions, welcome_intros)
+]
 
 
 def _onboarding(row: Sequence[Any]) -> Onboarding:
@@ -179,89 +246,60 @@ class SqlWelcome(SqlRepo):
 
     async def add_join(self, *, community_id: int, member_id: int, at: datetime) -> None:
         await self.db.insert(
-            sa.insert(welcome_joins).values(
-                community_id=community_id, member_id=member_id, joined_at=at
-            )
+            _ADD_JOIN, {"community_id": community_id, "member_id": member_id, "joined_at": at}
         )
 
     async def unwelcomed(self, community_id: int) -> list[int]:
-        """Members with a join not yet welcomed, in the order of their first such join."""
-        j = welcome_joins.c
-        rows = await self.db.rows(
-            sa.select(j.member_id)
-            .where(j.community_id == community_id, j.welcomed_at.is_(None))
-            .group_by(j.member_id)
-            .order_by(sa.func.min(j.id))
-        )
+        rows = await self.db.rows(_UNWELCOMED, {"community_id": community_id})
         return [member_id for (member_id,) in rows]
 
     async def mark_welcomed(
         self, community_id: int, member_ids: Sequence[int], at: datetime
     ) -> None:
-        j = welcome_joins.c
         for member_id in member_ids:
             await self.db.change(
-                sa.update(welcome_joins)
-                .where(
-                    j.community_id == community_id,
-                    j.member_id == member_id,
-                    j.welcomed_at.is_(None),
-                )
-                .values(welcomed_at=at)
+                _MARK_WELCOMED, {"community": community_id, "member": member_id, "at": at}
             )
 
     async def count_joins(self, community_id: int, since: datetime) -> int:
-        j = welcome_joins.c
-        count = await self.db.scalar(
-            sa.select(sa.func.count())
-            .select_from(welcome_joins)
-            .where(j.community_id == community_id, j.joined_at >= since)
-        )
+        count = await self.db.scalar(_COUNT_JOINS, {"community_id": community_id, "since": since})
         return int(count or 0)
 
     async def get_onboarding(self, member_id: int) -> Onboarding | None:
-        row = await self.db.row(
-            sa.select(welcome_onboardings).where(welcome_onboardings.c.member_id == member_id)
-        )
+        row = await self.db.row(_ONBOARDING, {"member_id": member_id})
         return _onboarding(row) if row else None
 
     async def save_onboarding(self, onboarding: Onboarding) -> None:
         o = onboarding
-        insert = upsert(self.db, welcome_onboardings).values(
-            member_id=o.member_id,
-            community_id=o.community_id,
-            started_at=o.started_at,
-            step=o.step.value,
-            brings=o.brings,
-            unsure=o.unsure,
-            wants_buddy=o.wants_buddy,
-            channel=o.channel,
-            fallback_offered=o.fallback_offered,
-            completed_at=o.completed_at,
+        changing = (
+            "started_at",
+            "step",
+            "brings",
+            "unsure",
+            "wants_buddy",
+            "channel",
+            "fallback_offered",
+            "completed_at",
         )
-        new = insert.excluded
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[welcome_onboardings.c.member_id],
-                set_={
-                    "started_at": new.started_at,
-                    "step": new.step,
-                    "brings": new.brings,
-                    "unsure": new.unsure,
-                    "wants_buddy": new.wants_buddy,
-                    "channel": new.channel,
-                    "fallback_offered": new.fallback_offered,
-                    "completed_at": new.completed_at,
-                },
-            )
+            upsert(self.db, welcome_onboardings, *changing),
+            {
+                "member_id": o.member_id,
+                "community_id": o.community_id,
+                "started_at": o.started_at,
+                "step": o.step.value,
+                "brings": o.brings,
+                "unsure": o.unsure,
+                "wants_buddy": o.wants_buddy,
+                "channel": o.channel,
+                "fallback_offered": o.fallback_offered,
+                "completed_at": o.completed_at,
+            },
         )
 
     async def count_completed(self, community_id: int, since: datetime) -> int:
-        o = welcome_onboardings.c
         count = await self.db.scalar(
-            sa.select(sa.func.count())
-            .select_from(welcome_onboardings)
-            .where(o.community_id == community_id, o.completed_at >= since)
+            _COUNT_COMPLETED, {"community_id": community_id, "since": since}
         )
         return int(count or 0)
 
@@ -269,77 +307,59 @@ class SqlWelcome(SqlRepo):
         self, *, community_id: int, member_id: int, text: str, source: str, at: datetime
     ) -> Contribution:
         new_id = await self.db.insert(
-            sa.insert(welcome_contributions).values(
-                community_id=community_id,
-                member_id=member_id,
-                text=text,
-                source=source,
-                created_at=at,
-            )
+            _ADD_CONTRIBUTION,
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "text": text,
+                "source": source,
+                "created_at": at,
+            },
         )
         return Contribution(new_id, community_id, member_id, text, source, at)
 
     async def contributions(
         self, community_id: int, member_id: int | None = None
     ) -> list[Contribution]:
-        c = welcome_contributions.c
-        query = sa.select(welcome_contributions).where(c.community_id == community_id)
-        if member_id is not None:
-            query = query.where(c.member_id == member_id)
-        rows = await self.db.rows(query.order_by(c.id))
+        if member_id is None:
+            rows = await self.db.rows(_CONTRIBUTIONS, {"community_id": community_id})
+        else:
+            rows = await self.db.rows(
+                _CONTRIBUTIONS_OF, {"community_id": community_id, "member_id": member_id}
+            )
         return [_contribution(row) for row in rows]
 
     async def remove_contribution(self, contribution_id: int) -> bool:
-        changed = await self.db.change(
-            sa.delete(welcome_contributions).where(welcome_contributions.c.id == contribution_id)
-        )
+        changed = await self.db.change(_REMOVE_CONTRIBUTION, {"contribution_id": contribution_id})
         return changed > 0
 
     async def get_intro(self, member_id: int) -> Intro | None:
-        row = await self.db.row(
-            sa.select(welcome_intros).where(welcome_intros.c.member_id == member_id)
-        )
+        row = await self.db.row(_INTRO, {"member_id": member_id})
         return _intro(row) if row else None
 
     async def save_intro(self, intro: Intro) -> None:
-        insert = upsert(self.db, welcome_intros).values(
-            member_id=intro.member_id,
-            community_id=intro.community_id,
-            text=intro.text,
-            created_at=intro.created_at,
-            posted_at=intro.posted_at,
-        )
-        new = insert.excluded
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[welcome_intros.c.member_id],
-                set_={
-                    "text": new.text,
-                    "created_at": new.created_at,
-                    "posted_at": new.posted_at,
-                },
-            )
+            upsert(self.db, welcome_intros, "text", "created_at", "posted_at"),
+            {
+                "member_id": intro.member_id,
+                "community_id": intro.community_id,
+                "text": intro.text,
+                "created_at": intro.created_at,
+                "posted_at": intro.posted_at,
+            },
         )
 
     async def remove_intro(self, member_id: int) -> bool:
-        changed = await self.db.change(
-            sa.delete(welcome_intros).where(welcome_intros.c.member_id == member_id)
-        )
-        return changed > 0
+        return await self.db.change(_REMOVE_INTRO, {"member_id": member_id}) > 0
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        j = welcome_joins.c
-        joins = await self.db.rows(
-            sa.select(j.joined_at, j.welcomed_at).where(j.member_id == member_id).order_by(j.id)
-        )
+        member = {"member_id": member_id}
+        joins = await self.db.rows(_JOINS_OF, member)
         rows = [export.join_row(join.joined_at, join.welcomed_at) for join in joins]
         onboarding = await self.get_onboarding(member_id)
         if onboarding is not None:
             rows.append(export.onboarding_row(onboarding))
-        c = welcome_contributions.c
-        contributions = await self.db.rows(
-            sa.select(welcome_contributions).where(c.member_id == member_id).order_by(c.id)
-        )
+        contributions = await self.db.rows(_CONTRIBUTIONS_FOR_EXPORT, member)
         rows.extend(export.contribution_row(_contribution(row)) for row in contributions)
         intro = await self.get_intro(member_id)
         if intro is not None:
@@ -348,12 +368,58 @@ class SqlWelcome(SqlRepo):
 
     async def erase_member(self, member_id: int) -> int:
         count = 0
-        for table in (welcome_joins, welcome_onboardings, welcome_contributions, welcome_intros):
-            count += await self.db.change(sa.delete(table).where(table.c.member_id == member_id))
+        for delete in _ERASE_WELCOME:
+            count += await self.db.change(delete, {"member_id": member_id})
         return count
 
 
 # -- The buddies ------------------------------------------------------------------------------
+
+_VOLUNTEER = sa.select(buddy_volunteers).where(_volunteers.member_id == _member_id)
+_VOLUNTEERS = (
+    sa.select(buddy_volunteers)
+    .where(_volunteers.community_id == _community_id, _volunteers.active)
+    .order_by(_volunteers.since, _volunteers.member_id)
+)
+_ADD_PAIRING = sa.insert(buddy_pairings)
+_PAIRING = sa.select(buddy_pairings).where(_pairings.id == sa.bindparam("pairing_id"))
+_SAVE_PAIRING = (
+    sa.update(buddy_pairings)
+    .where(_pairings.id == sa.bindparam("pairing_id"))
+    .values(
+        status=sa.bindparam("status"),
+        greeted_at=sa.bindparam("greeted_at"),
+        ended_at=sa.bindparam("ended_at"),
+    )
+)
+_OF_MEMBER = sa.or_(_pairings.newcomer_id == _member_id, _pairings.buddy_id == _member_id)
+_PAIRINGS_OF = sa.select(buddy_pairings).where(_OF_MEMBER).order_by(_pairings.id)
+_OPEN_PAIRINGS = (
+    sa.select(buddy_pairings)
+    .where(_pairings.community_id == _community_id, _pairings.status == _OPEN)
+    .order_by(_pairings.id)
+)
+_PAIRINGS_SINCE = (
+    sa.select(buddy_pairings)
+    .where(_pairings.community_id == _community_id, _pairings.created_at >= _since)
+    .order_by(_pairings.id)
+)
+_REQUEST = sa.select(buddy_requests).where(_requests.member_id == _member_id)
+_REMOVE_REQUEST = sa.delete(buddy_requests).where(_requests.member_id == _member_id)
+# Requests of newcomers with no open pairing, oldest first.
+_WAITING = (
+    sa.select(buddy_requests)
+    .where(
+        _requests.community_id == _community_id,
+        ~sa.exists().where(_pairings.newcomer_id == _requests.member_id, _pairings.status == _OPEN),
+    )
+    .order_by(_requests.requested_at, _requests.member_id)
+)
+_ERASE_BUDDIES = [
+    sa.delete(buddy_volunteers).where(_volunteers.member_id == _member_id),
+    sa.delete(buddy_requests).where(_requests.member_id == _member_id),
+    sa.delete(buddy_pairings).where(_OF_MEMBER),
+]
 
 
 def _volunteer(row: Sequence[Any]) -> Volunteer:
@@ -384,136 +450,89 @@ class SqlBuddies(SqlRepo):
     section = export.BUDDY_SECTION
 
     async def get_volunteer(self, member_id: int) -> Volunteer | None:
-        row = await self.db.row(
-            sa.select(buddy_volunteers).where(buddy_volunteers.c.member_id == member_id)
-        )
+        row = await self.db.row(_VOLUNTEER, {"member_id": member_id})
         return _volunteer(row) if row else None
 
     async def save_volunteer(self, volunteer: Volunteer) -> None:
-        insert = upsert(self.db, buddy_volunteers).values(
-            member_id=volunteer.member_id,
-            community_id=volunteer.community_id,
-            since=volunteer.since,
-            active=volunteer.active,
-            open_limit=volunteer.open_limit,
-            paused_at=volunteer.paused_at,
-            paused_until=volunteer.paused_until,
-        )
-        new = insert.excluded
+        changing = ("since", "active", "open_limit", "paused_at", "paused_until")
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[buddy_volunteers.c.member_id],
-                set_={
-                    "since": new.since,
-                    "active": new.active,
-                    "open_limit": new.open_limit,
-                    "paused_at": new.paused_at,
-                    "paused_until": new.paused_until,
-                },
-            )
+            upsert(self.db, buddy_volunteers, *changing),
+            {
+                "member_id": volunteer.member_id,
+                "community_id": volunteer.community_id,
+                "since": volunteer.since,
+                "active": volunteer.active,
+                "open_limit": volunteer.open_limit,
+                "paused_at": volunteer.paused_at,
+                "paused_until": volunteer.paused_until,
+            },
         )
 
     async def volunteers(self, community_id: int) -> list[Volunteer]:
-        v = buddy_volunteers.c
-        rows = await self.db.rows(
-            sa.select(buddy_volunteers)
-            .where(v.community_id == community_id, v.active)
-            .order_by(v.since, v.member_id)
-        )
+        rows = await self.db.rows(_VOLUNTEERS, {"community_id": community_id})
         return [_volunteer(row) for row in rows]
 
     async def add_pairing(
         self, *, community_id: int, newcomer_id: int, buddy_id: int, at: datetime
     ) -> Pairing:
         new_id = await self.db.insert(
-            sa.insert(buddy_pairings).values(
-                community_id=community_id,
-                newcomer_id=newcomer_id,
-                buddy_id=buddy_id,
-                created_at=at,
-                status=PairingStatus.OPEN.value,
-            )
+            _ADD_PAIRING,
+            {
+                "community_id": community_id,
+                "newcomer_id": newcomer_id,
+                "buddy_id": buddy_id,
+                "created_at": at,
+                "status": _OPEN,
+            },
         )
         return Pairing(new_id, community_id, newcomer_id, buddy_id, at)
 
     async def get_pairing(self, pairing_id: int) -> Pairing | None:
-        row = await self.db.row(sa.select(buddy_pairings).where(buddy_pairings.c.id == pairing_id))
+        row = await self.db.row(_PAIRING, {"pairing_id": pairing_id})
         return _pairing(row) if row else None
 
     async def save_pairing(self, pairing: Pairing) -> None:
         await self.db.change(
-            sa.update(buddy_pairings)
-            .where(buddy_pairings.c.id == pairing.id)
-            .values(
-                status=pairing.status.value,
-                greeted_at=pairing.greeted_at,
-                ended_at=pairing.ended_at,
-            )
+            _SAVE_PAIRING,
+            {
+                "pairing_id": pairing.id,
+                "status": pairing.status.value,
+                "greeted_at": pairing.greeted_at,
+                "ended_at": pairing.ended_at,
+            },
         )
 
     async def pairings_of(self, member_id: int) -> list[Pairing]:
-        p = buddy_pairings.c
-        rows = await self.db.rows(
-            sa.select(buddy_pairings)
-            .where(sa.or_(p.newcomer_id == member_id, p.buddy_id == member_id))
-            .order_by(p.id)
-        )
+        rows = await self.db.rows(_PAIRINGS_OF, {"member_id": member_id})
         return [_pairing(row) for row in rows]
 
     async def open_pairings(self, community_id: int) -> list[Pairing]:
-        p = buddy_pairings.c
-        rows = await self.db.rows(
-            sa.select(buddy_pairings)
-            .where(p.community_id == community_id, p.status == PairingStatus.OPEN.value)
-            .order_by(p.id)
-        )
+        rows = await self.db.rows(_OPEN_PAIRINGS, {"community_id": community_id})
         return [_pairing(row) for row in rows]
 
     async def pairings_since(self, community_id: int, since: datetime) -> list[Pairing]:
-        p = buddy_pairings.c
-        rows = await self.db.rows(
-            sa.select(buddy_pairings)
-            .where(p.community_id == community_id, p.created_at >= since)
-            .order_by(p.id)
-        )
+        rows = await self.db.rows(_PAIRINGS_SINCE, {"community_id": community_id, "since": since})
         return [_pairing(row) for row in rows]
 
     async def get_request(self, member_id: int) -> BuddyRequest | None:
-        row = await self.db.row(
-            sa.select(buddy_requests).where(buddy_requests.c.member_id == member_id)
-        )
+        row = await self.db.row(_REQUEST, {"member_id": member_id})
         return _request(row) if row else None
 
     async def add_request(self, request: BuddyRequest) -> None:
-        insert = upsert(self.db, buddy_requests).values(
-            member_id=request.member_id,
-            community_id=request.community_id,
-            requested_at=request.requested_at,
-        )
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[buddy_requests.c.member_id],
-                set_={"requested_at": insert.excluded.requested_at},
-            )
+            upsert(self.db, buddy_requests, "requested_at"),
+            {
+                "member_id": request.member_id,
+                "community_id": request.community_id,
+                "requested_at": request.requested_at,
+            },
         )
 
     async def remove_request(self, member_id: int) -> bool:
-        changed = await self.db.change(
-            sa.delete(buddy_requests).where(buddy_requests.c.member_id == member_id)
-        )
-        return changed > 0
+        return await self.db.change(_REMOVE_REQUEST, {"member_id": member_id}) > 0
 
     async def waiting(self, community_id: int) -> list[BuddyRequest]:
-        """Requests of newcomers with no open pairing, oldest first."""
-        r, p = buddy_requests.c, buddy_pairings.c
-        has_open = sa.exists().where(
-            p.newcomer_id == r.member_id, p.status == PairingStatus.OPEN.value
-        )
-        rows = await self.db.rows(
-            sa.select(buddy_requests)
-            .where(r.community_id == community_id, ~has_open)
-            .order_by(r.requested_at, r.member_id)
-        )
+        rows = await self.db.rows(_WAITING, {"community_id": community_id})
         return [_request(row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
@@ -528,16 +547,7 @@ class SqlBuddies(SqlRepo):
         return rows
 
     async def erase_member(self, member_id: int) -> int:
-        count = await self.db.change(
-            sa.delete(buddy_volunteers).where(buddy_volunteers.c.member_id == member_id)
-        )
-        count += await self.db.change(
-            sa.delete(buddy_requests).where(buddy_requests.c.member_id == member_id)
-        )
-        p = buddy_pairings.c
-        count += await self.db.change(
-            sa.delete(buddy_pairings).where(
-                sa.or_(p.newcomer_id == member_id, p.buddy_id == member_id)
-            )
-        )
+        count = 0
+        for delete in _ERASE_BUDDIES:
+            count += await self.db.change(delete, {"member_id": member_id})
         return count
