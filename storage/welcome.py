@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 
 from bot.welcome_records import (
     BuddyRequest,
@@ -353,18 +354,24 @@ class SqlWelcome(SqlRepo):
         return await self.db.change(_REMOVE_INTRO, {"member_id": member_id}) > 0
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        member = {"member_id": member_id}
-        joins = await self.db.rows(_JOINS_OF, member)
+        joins = await self._joins_of(member_id)
         rows = [export.join_row(join.joined_at, join.welcomed_at) for join in joins]
         onboarding = await self.get_onboarding(member_id)
         if onboarding is not None:
             rows.append(export.onboarding_row(onboarding))
-        contributions = await self.db.rows(_CONTRIBUTIONS_FOR_EXPORT, member)
-        rows.extend(export.contribution_row(_contribution(row)) for row in contributions)
+        rows.extend(export.contribution_row(c) for c in await self._contributions_of(member_id))
         intro = await self.get_intro(member_id)
         if intro is not None:
             rows.append(export.intro_row(intro))
         return rows
+
+    async def _joins_of(self, member_id: int) -> Sequence[Row[Any]]:
+        return await self.db.rows(_JOINS_OF, {"member_id": member_id})
+
+    async def _contributions_of(self, member_id: int) -> list[Contribution]:
+        """Every contribution of the member, in any community, for /mydata."""
+        rows = await self.db.rows(_CONTRIBUTIONS_FOR_EXPORT, {"member_id": member_id})
+        return [_contribution(row) for row in rows]
 
     async def erase_member(self, member_id: int) -> int:
         count = 0
