@@ -10,9 +10,11 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -115,6 +117,7 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+
 class SqlSession:
     """One unit of work's use of the store's connection.
 
@@ -159,10 +162,10 @@ class SqlSession:
         await self._begin()
         return int(self.conn.execute(statement, params).rowcount)
 
-    async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
         await self._begin()
-        return self.conn.execute(statement).all()
+        return self.conn.execute(statement, params).all()
 
     # -- The transaction ----------------------------------------------------------------------
 
@@ -211,3 +214,19 @@ class SqlRepo:
 
     def __init__(self, db: SqlSession) -> None:
         self.db = db
+
+
+def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
+    """INSERT into `table`, or where its primary key exists already, UPDATE the `update`
+    columns from the new row. Core has ON CONFLICT per dialect only (spelled alike on SQLite
+    and PostgreSQL), so this picks the session's; run it with every column as a parameter."""
+    return _upsert(db.conn.dialect.name, table, update)
+
+
+@cache
+def _upsert(dialect: str, table: sa.Table, update: tuple[str, ...]) -> Executable:
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={name: insert.excluded[name] for name in update},
+    )

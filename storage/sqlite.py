@@ -39,7 +39,7 @@ from storage.sqlite_needs import (
 )
 from storage.sqlite_outbox import SqliteOutbox
 from storage.sqlite_reach import SqliteReach
-from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+from storage.welcome import SqlBuddies, SqlWelcome
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -605,8 +605,8 @@ class SqliteUnitOfWork:
         self.reflection_prompts = SqlReflectionPrompts(db)
         self.reflections = SqlReflections(db)
         self.proposals = SqlProposals(db)
-        self.welcome = SqliteWelcome(db)
-        self.buddies = SqliteBuddies(db)
+        self.welcome = SqlWelcome(db)
+        self.buddies = SqlBuddies(db)
         self.checkins = SqliteCheckins(db)
         self.offers = SqliteOffers(db)
         self.aid_requests = SqliteAidRequests(db)
