@@ -1,4 +1,4 @@
-"""The proposal repository keeps the same contract in memory and in SQLite."""
+"""The proposal repository keeps its contract on every SQL engine (the `store` fixture)."""
 
 from __future__ import annotations
 
