@@ -60,10 +60,13 @@ def _configure_logging(settings: Settings) -> None:
 def _print_commands(as_json: bool) -> None:
     from bot.app import build_hearth
     from bot.clock import SystemClock
-    from storage.memory import MemoryStore
+    from storage.sqlite import SqliteStore
 
-    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
-    commands = hearth.registry.all()
+    store = SqliteStore.connect(":memory:")  # the commands are declared with a store at hand
+    try:
+        commands = build_hearth(store=store, clock=SystemClock()).registry.all()
+    finally:
+        asyncio.run(store.close())
     if as_json:
         print(json.dumps([c.to_json() for c in commands], indent=2, ensure_ascii=False))
         return

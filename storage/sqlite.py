@@ -24,17 +24,17 @@ from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
 from storage.needs import SqlAidRequests, SqlCheckins, SqlOffers, SqlRequestSnapshots
+from storage.people import SqlPeople
+from storage.platform_state import SqlPlatformState
+from storage.proposals import SqlProposals
+from storage.reflections import SqlReflectionPrompts, SqlReflections
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
 from storage.sqlite_lock import DatabaseLock, hold_database_lock
 from storage.sqlite_outbox import SqliteOutbox
-from storage.sqlite_people import SqlitePeople
-from storage.sqlite_platform_state import SqlitePlatformState
-from storage.sqlite_proposals import SqliteProposals
 from storage.sqlite_reach import SqliteReach
-from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
-from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
+from storage.welcome import SqlBuddies, SqlWelcome
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -588,20 +588,20 @@ class SqliteUnitOfWork:
         self._touched_cache = False
         self.communities = SqliteCommunities(db, store.cache, self)
         self.members = SqliteMembers(db, store.cache, self)
-        self.people = SqlitePeople(db)
+        self.people = SqlPeople(db)
         self.audit = SqliteAudit(db)
         self.schedules = SqliteSchedules(db)
         self.jobs = SqliteJobs(db)
         self.conversations = SqliteConversations(db)
         self.events = SqliteProcessedEvents(db)
         self.outbox = SqliteOutbox(db)
-        self.platform_state = SqlitePlatformState(db)
+        self.platform_state = SqlPlatformState(db)
         self.reach = SqliteReach(db)
-        self.proposals = SqliteProposals(db)
-        self.reflection_prompts = SqliteReflectionPrompts(db)
-        self.reflections = SqliteReflections(db)
-        self.welcome = SqliteWelcome(db)
-        self.buddies = SqliteBuddies(db)
+        self.reflection_prompts = SqlReflectionPrompts(db)
+        self.reflections = SqlReflections(db)
+        self.proposals = SqlProposals(db)
+        self.welcome = SqlWelcome(db)
+        self.buddies = SqlBuddies(db)
         self.checkins = SqlCheckins(db)
         self.offers = SqlOffers(db)
         self.aid_requests = SqlAidRequests(db)
