@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -194,3 +195,11 @@ class SqlRepo:
 
     def __init__(self, db: SqlSession) -> None:
         self.db = db
+
+
+def insert_on_conflict(db: SqlSession, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT: an upsert or an idempotent claim stays one atomic
+    statement. Core has no portable form; both engines spell it the same way."""
+    if db.conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

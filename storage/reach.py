@@ -1,0 +1,103 @@
+"""The reach port's storage: notices per (community, platform, flow), private chats per member
+(a member's row going takes theirs with it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from storage.sql import SqlRepo, Timestamp, insert_on_conflict, metadata
+
+reach_notices = sa.Table(
+    "reach_notices",
+    metadata,
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+        autoincrement=False,
+    ),
+    sa.Column("platform", sa.Text, primary_key=True, nullable=False),
+    sa.Column("flow", sa.Text, primary_key=True, nullable=False),
+    sa.Column("noticed_at", Timestamp, nullable=False),
+)
+
+private_chats = sa.Table(
+    "private_chats",
+    metadata,
+    sa.Column(
+        "member_id",
+        sa.Integer,
+        sa.ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("written_at", Timestamp, nullable=False),
+)
+
+
+class SqlReach(SqlRepo):
+    section = "mydata_section_private_chat"
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        written = await self.db.scalar(
+            sa.select(private_chats.c.written_at).where(private_chats.c.member_id == member_id)
+        )
+        return [{"last_written": written}] if written is not None else []
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self.db.change(
+            sa.delete(private_chats).where(private_chats.c.member_id == member_id)
+        )
+
+    async def last_notice(self, community_id: int, platform: str, flow: str) -> datetime | None:
+        noticed: datetime | None = await self.db.scalar(
+            sa.select(reach_notices.c.noticed_at).where(
+                reach_notices.c.community_id == community_id,
+                reach_notices.c.platform == platform,
+                reach_notices.c.flow == flow,
+            )
+        )
+        return noticed
+
+    async def note_notice(self, community_id: int, platform: str, flow: str, at: datetime) -> None:
+        insert = insert_on_conflict(self.db, reach_notices).values(
+            community_id=community_id, platform=platform, flow=flow, noticed_at=at
+        )
+        await self.db.change(
+            insert.on_conflict_do_update(
+                index_elements=[
+                    reach_notices.c.community_id,
+                    reach_notices.c.platform,
+                    reach_notices.c.flow,
+                ],
+                set_={"noticed_at": insert.excluded.noticed_at},
+            )
+        )
+
+    async def wrote_privately(self, member_id: int, at: datetime) -> None:
+        insert = insert_on_conflict(self.db, private_chats).values(
+            member_id=member_id, written_at=at
+        )
+        await self.db.change(
+            insert.on_conflict_do_update(
+                index_elements=[private_chats.c.member_id],
+                set_={"written_at": insert.excluded.written_at},
+            )
+        )
+
+    async def last_written(self, member_ids: Sequence[int]) -> int | None:
+        if not member_ids:
+            return None
+        found = await self.db.scalar(
+            sa.select(private_chats.c.member_id)
+            .where(private_chats.c.member_id.in_(member_ids))
+            .order_by(private_chats.c.written_at.desc(), private_chats.c.member_id.desc())
+            .limit(1)
+        )
+        return int(found) if found is not None else None
