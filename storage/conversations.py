@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,22 @@ conversations = sa.Table(
 )
 
 
+# Statements are built once and run with params: building one costs more than running it.
+_GET = sa.select(conversations.c.flow, conversations.c.state).where(
+    conversations.c.member_id == sa.bindparam("member_id")
+)
+_CLEAR = sa.delete(conversations).where(conversations.c.member_id == sa.bindparam("member_id"))
+
+
+@cache
+def _put(dialect: str) -> sa.Insert:
+    insert = insert_on_conflict(dialect, conversations)
+    return insert.on_conflict_do_update(
+        index_elements=[conversations.c.member_id],
+        set_={"flow": insert.excluded.flow, "state": insert.excluded.state},
+    )
+
+
 class SqlConversations(SqlRepo):
     section = "mydata_section_conversations"
 
@@ -32,36 +49,29 @@ class SqlConversations(SqlRepo):
         self.written: set[int] = set()
 
     async def get(self, member_id: int) -> Conversation | None:
-        row = await self.db.row(
-            sa.select(conversations.c.flow, conversations.c.state).where(
-                conversations.c.member_id == member_id
-            )
-        )
+        row = await self.db.row(_GET, {"member_id": member_id})
         if row is None:
             return None
         return Conversation(member_id, row.flow, row.state)
 
     async def put(self, conversation: Conversation) -> None:
         self.written.add(conversation.member_id)
-        insert = insert_on_conflict(self.db, conversations).values(
-            member_id=conversation.member_id, flow=conversation.flow, state=conversation.state
-        )
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[conversations.c.member_id],
-                set_={"flow": insert.excluded.flow, "state": insert.excluded.state},
-            )
+            _put(self.db.conn.dialect.name),
+            {
+                "member_id": conversation.member_id,
+                "flow": conversation.flow,
+                "state": conversation.state,
+            },
         )
 
     async def clear(self, member_id: int) -> None:
         self.written.add(member_id)
-        await self.db.change(sa.delete(conversations).where(conversations.c.member_id == member_id))
+        await self.db.change(_CLEAR, {"member_id": member_id})
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         found = await self.get(member_id)
         return [{"flow": found.flow}] if found else []
 
     async def erase_member(self, member_id: int) -> int:
-        return await self.db.change(
-            sa.delete(conversations).where(conversations.c.member_id == member_id)
-        )
+        return await self.db.change(_CLEAR, {"member_id": member_id})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -17,14 +18,18 @@ processed_events = sa.Table(
 )
 
 
+@cache
+def _claim(dialect: str) -> sa.Insert:
+    # One INSERT ... ON CONFLICT DO NOTHING: two deliveries racing cannot both win, and a
+    # duplicate leaves the transaction usable (a caught IntegrityError would abort it on
+    # PostgreSQL). Built once per dialect: building costs more than running it.
+    return insert_on_conflict(dialect, processed_events).on_conflict_do_nothing()
+
+
 class SqlProcessedEvents(SqlRepo):
     async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
-        # One INSERT ... ON CONFLICT DO NOTHING: two deliveries racing cannot both win, and a
-        # duplicate leaves the transaction usable (a caught IntegrityError would abort it on
-        # PostgreSQL).
         changed = await self.db.change(
-            insert_on_conflict(self.db, processed_events)
-            .values(platform=platform, event_ref=event_ref, seen_at=now)
-            .on_conflict_do_nothing()
+            _claim(self.db.conn.dialect.name),
+            {"platform": platform, "event_ref": event_ref, "seen_at": now},
         )
         return changed > 0

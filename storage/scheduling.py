@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,10 +50,45 @@ jobs = sa.Table(
 # Communities whose schedules and jobs are held (Hearth was removed from their place).
 # A lightweight reference until storage/communities.py has its Table (the lead unifies them).
 _communities = sa.table("communities", sa.column("id"), sa.column("paused_since"))
+_PAUSED = sa.select(_communities.c.id).where(_communities.c.paused_since.is_not(None))
+
+# Statements are built once and run with params: building one costs more than running it.
+_SCHEDULE = sa.select(schedules).where(
+    schedules.c.community_id == sa.bindparam("community_id"),
+    schedules.c.kind == sa.bindparam("kind"),
+)
+_REMOVE_SCHEDULE = sa.delete(schedules).where(
+    schedules.c.community_id == sa.bindparam("community_id"),
+    schedules.c.kind == sa.bindparam("kind"),
+)
+_SCHEDULES_OF = (
+    sa.select(schedules)
+    .where(schedules.c.community_id == sa.bindparam("community_id"))
+    .order_by(schedules.c.kind)
+)
+_SCHEDULES_DUE = (
+    sa.select(schedules)
+    .where(schedules.c.next_run <= sa.bindparam("now"), schedules.c.community_id.not_in(_PAUSED))
+    .order_by(schedules.c.next_run, schedules.c.community_id, schedules.c.kind)
+    .limit(sa.bindparam("limit"))
+)
+_SCHEDULES_EARLIEST = sa.select(sa.func.min(schedules.c.next_run)).where(
+    schedules.c.community_id.not_in(_PAUSED)
+)
 
 
-def _paused() -> sa.Select[Any]:
-    return sa.select(_communities.c.id).where(_communities.c.paused_since.is_not(None))
+@cache
+def _put_schedule(dialect: str) -> sa.Insert:
+    insert = insert_on_conflict(dialect, schedules)
+    return insert.on_conflict_do_update(
+        index_elements=[schedules.c.community_id, schedules.c.kind],
+        set_={
+            "weekday": insert.excluded.weekday,
+            "hour": insert.excluded.hour,
+            "minute": insert.excluded.minute,
+            "next_run": insert.excluded.next_run,
+        },
+    )
 
 
 def _schedule(row: Row[Any]) -> Schedule:
@@ -68,66 +104,62 @@ def _schedule(row: Row[Any]) -> Schedule:
 
 class SqlSchedules(SqlRepo):
     async def put(self, schedule: Schedule) -> None:
-        insert = insert_on_conflict(self.db, schedules).values(
-            community_id=schedule.community_id,
-            kind=schedule.kind,
-            weekday=schedule.weekday,
-            hour=schedule.hour,
-            minute=schedule.minute,
-            next_run=schedule.next_run,
-        )
         await self.db.change(
-            insert.on_conflict_do_update(
-                index_elements=[schedules.c.community_id, schedules.c.kind],
-                set_={
-                    "weekday": insert.excluded.weekday,
-                    "hour": insert.excluded.hour,
-                    "minute": insert.excluded.minute,
-                    "next_run": insert.excluded.next_run,
-                },
-            )
+            _put_schedule(self.db.conn.dialect.name),
+            {
+                "community_id": schedule.community_id,
+                "kind": schedule.kind,
+                "weekday": schedule.weekday,
+                "hour": schedule.hour,
+                "minute": schedule.minute,
+                "next_run": schedule.next_run,
+            },
         )
 
     async def get(self, community_id: int, kind: str) -> Schedule | None:
-        row = await self.db.row(
-            sa.select(schedules).where(
-                schedules.c.community_id == community_id, schedules.c.kind == kind
-            )
-        )
+        row = await self.db.row(_SCHEDULE, {"community_id": community_id, "kind": kind})
         return _schedule(row) if row else None
 
     async def remove(self, community_id: int, kind: str) -> bool:
         changed = await self.db.change(
-            sa.delete(schedules).where(
-                schedules.c.community_id == community_id, schedules.c.kind == kind
-            )
+            _REMOVE_SCHEDULE, {"community_id": community_id, "kind": kind}
         )
         return changed > 0
 
     async def for_community(self, community_id: int) -> list[Schedule]:
-        rows = await self.db.rows(
-            sa.select(schedules)
-            .where(schedules.c.community_id == community_id)
-            .order_by(schedules.c.kind)
-        )
+        rows = await self.db.rows(_SCHEDULES_OF, {"community_id": community_id})
         return [_schedule(row) for row in rows]
 
     async def due(self, now: datetime, limit: int) -> list[Schedule]:
-        rows = await self.db.rows(
-            sa.select(schedules)
-            .where(schedules.c.next_run <= now, schedules.c.community_id.not_in(_paused()))
-            .order_by(schedules.c.next_run, schedules.c.community_id, schedules.c.kind)
-            .limit(limit)
-        )
+        rows = await self.db.rows(_SCHEDULES_DUE, {"now": now, "limit": limit})
         return [_schedule(row) for row in rows]
 
     async def earliest(self) -> datetime | None:
-        found: datetime | None = await self.db.scalar(
-            sa.select(sa.func.min(schedules.c.next_run)).where(
-                schedules.c.community_id.not_in(_paused())
-            )
-        )
+        found: datetime | None = await self.db.scalar(_SCHEDULES_EARLIEST)
         return found
+
+
+_ADD_JOB = sa.insert(jobs)
+_JOBS_DUE = (
+    sa.select(jobs)
+    .where(jobs.c.due_at <= sa.bindparam("now"), jobs.c.community_id.not_in(_PAUSED))
+    .order_by(jobs.c.due_at, jobs.c.id)
+    .limit(sa.bindparam("limit"))
+)
+_REMOVE_JOB = sa.delete(jobs).where(jobs.c.id == sa.bindparam("job_id"))
+_JOBS_EARLIEST = sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.community_id.not_in(_PAUSED))
+_JOBS_OF = (
+    sa.select(jobs)
+    .where(jobs.c.community_id == sa.bindparam("community_id"))
+    .order_by(jobs.c.due_at, jobs.c.id)
+)
+_JOBS_OF_KIND = _JOBS_OF.where(jobs.c.kind == sa.bindparam("kind"))
+_MEMBER_JOBS = (
+    sa.select(jobs.c.kind, jobs.c.due_at)
+    .where(jobs.c.member_id == sa.bindparam("member_id"))
+    .order_by(jobs.c.id)
+)
+_ERASE_JOBS = sa.delete(jobs).where(jobs.c.member_id == sa.bindparam("member_id"))
 
 
 def _job(row: Row[Any]) -> Job:
@@ -155,48 +187,36 @@ class SqlJobs(SqlRepo):
     ) -> Job:
         body = payload or {}
         new_id = await self.db.insert(
-            sa.insert(jobs).values(
-                community_id=community_id,
-                kind=kind,
-                due_at=due_at,
-                payload=body,
-                member_id=member_id,
-            )
+            _ADD_JOB,
+            {
+                "community_id": community_id,
+                "kind": kind,
+                "due_at": due_at,
+                "payload": body,
+                "member_id": member_id,
+            },
         )
         return Job(new_id, community_id, kind, due_at, body, member_id)
 
     async def due(self, now: datetime, limit: int) -> list[Job]:
-        rows = await self.db.rows(
-            sa.select(jobs)
-            .where(jobs.c.due_at <= now, jobs.c.community_id.not_in(_paused()))
-            .order_by(jobs.c.due_at, jobs.c.id)
-            .limit(limit)
-        )
+        rows = await self.db.rows(_JOBS_DUE, {"now": now, "limit": limit})
         return [_job(row) for row in rows]
 
     async def remove(self, job_id: int) -> bool:
-        return await self.db.change(sa.delete(jobs).where(jobs.c.id == job_id)) > 0
+        return await self.db.change(_REMOVE_JOB, {"job_id": job_id}) > 0
 
     async def earliest(self) -> datetime | None:
-        found: datetime | None = await self.db.scalar(
-            sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.community_id.not_in(_paused()))
-        )
+        found: datetime | None = await self.db.scalar(_JOBS_EARLIEST)
         return found
 
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
-        query = sa.select(jobs).where(jobs.c.community_id == community_id)
-        if kind is not None:
-            query = query.where(jobs.c.kind == kind)
-        rows = await self.db.rows(query.order_by(jobs.c.due_at, jobs.c.id))
+        params: dict[str, Any] = {"community_id": community_id, "kind": kind}
+        rows = await self.db.rows(_JOBS_OF if kind is None else _JOBS_OF_KIND, params)
         return [_job(row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        rows = await self.db.rows(
-            sa.select(jobs.c.kind, jobs.c.due_at)
-            .where(jobs.c.member_id == member_id)
-            .order_by(jobs.c.id)
-        )
+        rows = await self.db.rows(_MEMBER_JOBS, {"member_id": member_id})
         return [{"what": row.kind, "due": row.due_at} for row in rows]
 
     async def erase_member(self, member_id: int) -> int:
-        return await self.db.change(sa.delete(jobs).where(jobs.c.member_id == member_id))
+        return await self.db.change(_ERASE_JOBS, {"member_id": member_id})
