@@ -21,7 +21,8 @@ outbox = sa.Table(
     sa.Column("platform", sa.Text, nullable=False),
     sa.Column("user_ref", sa.Text),
     sa.Column("reply", JsonText, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # text(): the DDL's default is the number 0, not the string '0'.
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("next_attempt_at", Timestamp, nullable=False),
     # A pump claims what it is about to send (0013_outbox_claims): a dead pump's claims lapse.
     sa.Column("claimed_by", sa.Text),
