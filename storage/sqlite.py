@@ -68,10 +68,6 @@ def _community(row: sqlite3.Row) -> Community:
     )
 
 
-# Communities whose schedules, jobs and waiting messages are held (Hearth was removed).
-PAUSED = "(SELECT id FROM communities WHERE paused_since IS NOT NULL)"
-
-
 def _link(row: sqlite3.Row) -> CommunityLink:
     return CommunityLink(
         community_id=row["community_id"],
