@@ -32,7 +32,15 @@ from storage.needs_export import (
     export_pause,
     export_request,
 )
-from storage.sql import Day, JsonText, SqlRepo, Timestamp, dialect_insert, metadata
+from storage.sql import (
+    Day,
+    JsonText,
+    SqlRepo,
+    Timestamp,
+    insert_on_conflict,
+    metadata,
+    upsert,
+)
 
 _ZERO = sa.text("0")
 
@@ -337,29 +345,9 @@ _PURGE_SNAPSHOTS = request_snapshots.delete().where(
 
 
 @functools.cache
-def _conflicts(dialect: str) -> dict[str, sa.Executable]:
-    """The statements that say ON CONFLICT, spelt for one dialect (built once per engine kind)."""
-    invite = dialect_insert(dialect, checkin_invitations).on_conflict_do_nothing()
-    answer = dialect_insert(dialect, checkin_answers)
-    answer_set = ("answered_at", "answers", "hands", "offered", "note", "completed")
-    pause = dialect_insert(dialect, checkin_pauses)
-    attempt = dialect_insert(dialect, aid_attempts)
-    snapshot = dialect_insert(dialect, request_snapshots).on_conflict_do_nothing()
-    return {
-        "invite": invite,
-        "save_answer": answer.on_conflict_do_update(
-            index_elements=[_a.round_id, _a.member_id],
-            set_={name: answer.excluded[name] for name in answer_set},
-        ),
-        "set_pause": pause.on_conflict_do_update(
-            index_elements=[_p.member_id], set_={"until": pause.excluded.until}
-        ),
-        "record_attempt": attempt.on_conflict_do_update(
-            index_elements=[_t.request_id, _t.offer_id],
-            set_={"outcome": attempt.excluded.outcome, "at": attempt.excluded.at},
-        ),
-        "add_snapshot": snapshot,
-    }
+def _insert_new(dialect: str, table: sa.Table) -> sa.Executable:
+    """INSERT that leaves an existing row (same primary key) as it is: the first one stands."""
+    return insert_on_conflict(dialect, table).on_conflict_do_nothing()
 
 
 def _of_member(member_id: int) -> dict[str, int]:
@@ -368,8 +356,8 @@ def _of_member(member_id: int) -> dict[str, int]:
 
 
 class _NeedsRepo(SqlRepo):
-    def _conflict(self, name: str) -> sa.Executable:
-        return _conflicts(self.db.conn.dialect.name)[name]
+    def _insert_new(self, table: sa.Table) -> sa.Executable:
+        return _insert_new(self.db.conn.dialect.name, table)
 
 
 # -- Check-ins --------------------------------------------------------------------------------
@@ -502,7 +490,7 @@ class SqlCheckins(_NeedsRepo):
     async def invite(self, round_id: int, member_id: int, at: datetime) -> Invitation:
         """Inviting twice keeps the first invitation."""
         await self.db.change(
-            self._conflict("invite"),
+            self._insert_new(checkin_invitations),
             {"round_id": round_id, "member_id": member_id, "invited_at": at},
         )
         found = await self.invitation(round_id, member_id)
@@ -538,7 +526,11 @@ class SqlCheckins(_NeedsRepo):
 
     async def save_answer(self, answer: CheckinAnswer) -> None:
         await self.db.change(
-            self._conflict("save_answer"),
+            upsert(
+                self.db,
+                checkin_answers,
+                *("answered_at", "answers", "hands", "offered", "note", "completed"),
+            ),
             {
                 "round_id": answer.round_id,
                 "member_id": answer.member_id,
@@ -557,7 +549,8 @@ class SqlCheckins(_NeedsRepo):
 
     async def set_pause(self, pause: Pause) -> None:
         await self.db.change(
-            self._conflict("set_pause"), {"member_id": pause.member_id, "until": pause.until}
+            upsert(self.db, checkin_pauses, "until"),
+            {"member_id": pause.member_id, "until": pause.until},
         )
 
     async def clear_pause(self, member_id: int) -> bool:
@@ -706,7 +699,7 @@ def _request(row: Sequence[Any]) -> AidRequest:
     )
 
 
-class SqlAidRequests(_NeedsRepo):
+class SqlAidRequests(SqlRepo):
     section = "mydata_section_aid_requests"
 
     async def add(
@@ -775,7 +768,7 @@ class SqlAidRequests(_NeedsRepo):
         self, request_id: int, offer_id: int, outcome: Outcome, at: datetime
     ) -> None:
         await self.db.change(
-            self._conflict("record_attempt"),
+            upsert(self.db, aid_attempts, "outcome", "at"),
             {"request_id": request_id, "offer_id": offer_id, "outcome": outcome.value, "at": at},
         )
 
@@ -805,7 +798,7 @@ class SqlRequestSnapshots(_NeedsRepo):
     async def add(self, snapshot: RequestSnapshot) -> bool:
         """False when the community already has that day's count (the first one stands)."""
         added = await self.db.change(
-            self._conflict("add_snapshot"),
+            self._insert_new(request_snapshots),
             {
                 "community_id": snapshot.community_id,
                 "day": snapshot.day,

@@ -216,6 +216,15 @@ class SqlRepo:
         self.db = db
 
 
+def insert_on_conflict(dialect: str, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT, for the dialect named (`conn.dialect.name`): an
+    upsert or an idempotent claim stays one atomic statement. Core has no portable form, but
+    both engines spell it alike."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
     """INSERT into `table`, or where its primary key exists already, UPDATE the `update`
     columns from the new row. Core has ON CONFLICT per dialect only (spelled alike on SQLite
@@ -225,7 +234,7 @@ def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
 
 @cache
 def _upsert(dialect: str, table: sa.Table, update: tuple[str, ...]) -> Executable:
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = insert_on_conflict(dialect, table)
     return insert.on_conflict_do_update(
         index_elements=list(table.primary_key.columns),
         set_={name: insert.excluded[name] for name in update},

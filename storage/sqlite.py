@@ -18,22 +18,25 @@ from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
 from bot import stored_phrases
-from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.domain import AuditEntry, Community, CommunityLink, Member
 from bot.errors import StartupProblem
 from bot.ports import PersonalData
 from bot.roles import Role
 from storage.audit_export import audit_row
+from storage.conversations import SqlConversations
 from storage.needs import SqlAidRequests, SqlCheckins, SqlOffers, SqlRequestSnapshots
+from storage.outbox import SqlOutbox
 from storage.people import SqlPeople
 from storage.platform_state import SqlPlatformState
+from storage.processed_events import SqlProcessedEvents
 from storage.proposals import SqlProposals
+from storage.reach import SqlReach
 from storage.reflections import SqlReflectionPrompts, SqlReflections
+from storage.scheduling import SqlJobs, SqlSchedules
 from storage.sqlite_base import SqliteRepo as _Repo
 from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
 from storage.sqlite_cache import ContextCache, copy_community, copy_link
 from storage.sqlite_lock import DatabaseLock, hold_database_lock
-from storage.sqlite_outbox import SqliteOutbox
-from storage.sqlite_reach import SqliteReach
 from storage.welcome import SqlBuddies, SqlWelcome
 
 
@@ -58,10 +61,6 @@ def _community(row: sqlite3.Row) -> Community:
         settings=json.loads(row["settings"]),
         paused_since=opt_dt(row["paused_since"]),
     )
-
-
-# Communities whose schedules, jobs and waiting messages are held (Hearth was removed).
-PAUSED = "(SELECT id FROM communities WHERE paused_since IS NOT NULL)"
 
 
 def _link(row: sqlite3.Row) -> CommunityLink:
@@ -409,178 +408,6 @@ class SqliteAudit(_Repo):
         return acted + named
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        community_id=row["community_id"],
-        kind=row["kind"],
-        weekday=row["weekday"],
-        hour=row["hour"],
-        minute=row["minute"],
-        next_run=dt(row["next_run"]),
-    )
-
-
-class SqliteSchedules(_Repo):
-    async def put(self, schedule: Schedule) -> None:
-        await self._change(
-            "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (community_id, kind) DO UPDATE SET"
-            " weekday = excluded.weekday, hour = excluded.hour, minute = excluded.minute,"
-            " next_run = excluded.next_run",
-            (
-                schedule.community_id,
-                schedule.kind,
-                schedule.weekday,
-                schedule.hour,
-                schedule.minute,
-                ts(schedule.next_run),
-            ),
-        )
-
-    async def get(self, community_id: int, kind: str) -> Schedule | None:
-        row = await self._row(
-            "SELECT * FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
-        )
-        return _schedule(row) if row else None
-
-    async def remove(self, community_id: int, kind: str) -> bool:
-        changed = await self._change(
-            "DELETE FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
-        )
-        return changed > 0
-
-    async def for_community(self, community_id: int) -> list[Schedule]:
-        rows = await self._rows(
-            "SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,)
-        )
-        return [_schedule(row) for row in rows]
-
-    async def due(self, now: datetime, limit: int) -> list[Schedule]:
-        rows = await self._rows(
-            f"SELECT * FROM schedules WHERE next_run <= ? AND community_id NOT IN {PAUSED}"
-            " ORDER BY next_run, community_id, kind LIMIT ?",
-            (ts(now), limit),
-        )
-        return [_schedule(row) for row in rows]
-
-    async def earliest(self) -> datetime | None:
-        row = await self._row(
-            f"SELECT min(next_run) AS m FROM schedules WHERE community_id NOT IN {PAUSED}"
-        )
-        return opt_dt(row["m"]) if row else None
-
-
-def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        community_id=row["community_id"],
-        kind=row["kind"],
-        due_at=dt(row["due_at"]),
-        payload=json.loads(row["payload"]),
-        member_id=row["member_id"],
-    )
-
-
-class SqliteJobs(_Repo):
-    section = "mydata_section_jobs"
-
-    async def add(
-        self,
-        *,
-        community_id: int,
-        kind: str,
-        due_at: datetime,
-        payload: dict[str, Any] | None = None,
-        member_id: int | None = None,
-    ) -> Job:
-        body = payload or {}
-        new_id = await self._insert(
-            "INSERT INTO jobs (community_id, kind, due_at, payload, member_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (community_id, kind, ts(due_at), json.dumps(body, sort_keys=True), member_id),
-        )
-        return Job(new_id, community_id, kind, due_at, body, member_id)
-
-    async def due(self, now: datetime, limit: int) -> list[Job]:
-        rows = await self._rows(
-            f"SELECT * FROM jobs WHERE due_at <= ? AND community_id NOT IN {PAUSED}"
-            " ORDER BY due_at, id LIMIT ?",
-            (ts(now), limit),
-        )
-        return [_job(row) for row in rows]
-
-    async def remove(self, job_id: int) -> bool:
-        return await self._change("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
-
-    async def earliest(self) -> datetime | None:
-        row = await self._row(
-            f"SELECT min(due_at) AS m FROM jobs WHERE community_id NOT IN {PAUSED}"
-        )
-        return opt_dt(row["m"]) if row else None
-
-    async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
-        if kind is None:
-            rows = await self._rows(
-                "SELECT * FROM jobs WHERE community_id = ? ORDER BY due_at, id", (community_id,)
-            )
-        else:
-            rows = await self._rows(
-                "SELECT * FROM jobs WHERE community_id = ? AND kind = ? ORDER BY due_at, id",
-                (community_id, kind),
-            )
-        return [_job(row) for row in rows]
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        rows = await self._rows("SELECT * FROM jobs WHERE member_id = ? ORDER BY id", (member_id,))
-        return [{"what": r["kind"], "due": _job(r).due_at} for r in rows]
-
-    async def erase_member(self, member_id: int) -> int:
-        return await self._change("DELETE FROM jobs WHERE member_id = ?", (member_id,))
-
-
-class SqliteConversations(_Repo):
-    section = "mydata_section_conversations"
-
-    def __init__(self, db: SqliteSession) -> None:
-        super().__init__(db)
-        self.written: set[int] = set()
-
-    async def get(self, member_id: int) -> Conversation | None:
-        row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))
-        if row is None:
-            return None
-        return Conversation(row["member_id"], row["flow"], json.loads(row["state"]))
-
-    async def put(self, conversation: Conversation) -> None:
-        self.written.add(conversation.member_id)
-        await self._change(
-            "INSERT INTO conversations (member_id, flow, state) VALUES (?, ?, ?)"
-            " ON CONFLICT (member_id) DO UPDATE SET flow = excluded.flow, state = excluded.state",
-            (conversation.member_id, conversation.flow, json.dumps(conversation.state)),
-        )
-
-    async def clear(self, member_id: int) -> None:
-        self.written.add(member_id)
-        await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        found = await self.get(member_id)
-        return [{"flow": found.flow}] if found else []
-
-    async def erase_member(self, member_id: int) -> int:
-        return await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
-
-
-class SqliteProcessedEvents(_Repo):
-    async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
-        changed = await self._change(
-            "INSERT OR IGNORE INTO processed_events (platform, event_ref, seen_at)"
-            " VALUES (?, ?, ?)",
-            (platform, event_ref, ts(now)),
-        )
-        return changed > 0
-
-
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
@@ -590,18 +417,18 @@ class SqliteUnitOfWork:
         self.members = SqliteMembers(db, store.cache, self)
         self.people = SqlPeople(db)
         self.audit = SqliteAudit(db)
-        self.schedules = SqliteSchedules(db)
-        self.jobs = SqliteJobs(db)
-        self.conversations = SqliteConversations(db)
-        self.events = SqliteProcessedEvents(db)
-        self.outbox = SqliteOutbox(db)
         self.platform_state = SqlPlatformState(db)
-        self.reach = SqliteReach(db)
         self.reflection_prompts = SqlReflectionPrompts(db)
         self.reflections = SqlReflections(db)
         self.proposals = SqlProposals(db)
         self.welcome = SqlWelcome(db)
         self.buddies = SqlBuddies(db)
+        self.schedules = SqlSchedules(db)
+        self.jobs = SqlJobs(db)
+        self.conversations = SqlConversations(db)
+        self.events = SqlProcessedEvents(db)
+        self.outbox = SqlOutbox(db)
+        self.reach = SqlReach(db)
         self.checkins = SqlCheckins(db)
         self.offers = SqlOffers(db)
         self.aid_requests = SqlAidRequests(db)

@@ -82,6 +82,19 @@ def test_every_catalog_key_the_audit_log_and_mydata_name_exists() -> None:
     assert sorted(key for key in named if not CATALOG.has(key)) == []
 
 
+def _statement_params(func: ast.AST) -> list[ast.Dict]:
+    """Dicts handed to `self.db.<method>(statement, {...})`: a query's params, not a row."""
+    return [
+        arg
+        for node in ast.walk(func)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and ast.unparse(node.func.value) == "self.db"
+        for arg in node.args
+        if isinstance(arg, ast.Dict)
+    ]
+
+
 def _export_row_keys() -> list[tuple[Path, str]]:
     """The field names of every row a store exports for /mydata."""
     found = []
@@ -93,8 +106,9 @@ def _export_row_keys() -> list[tuple[Path, str]]:
             exporting = func.name in ("export_member", "member_record", "audit_row")
             if not (exporting or path.name.endswith("_export.py")):
                 continue
+            params = _statement_params(func)
             for node in ast.walk(func):
-                if isinstance(node, ast.Dict):
+                if isinstance(node, ast.Dict) and node not in params:
                     keys = [k for k in node.keys if isinstance(k, ast.Constant)]
                     found.extend((path, str(k.value)) for k in keys)
                 if (
