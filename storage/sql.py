@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
+
+Params = Mapping[str, Any] | None
 
 # Every table of every feature joins this one schema, so Alembic sees the whole of it.
 metadata = sa.MetaData()
@@ -120,49 +122,57 @@ class SqlSession:
 
     # -- Core statements ----------------------------------------------------------------------
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement).all()
+    # `params` fills a statement built once with `sa.bindparam`s: on the hot path that saves
+    # building it and its cache key every call (about 50 µs of the 70 a fresh select costs).
 
-    async def row(self, statement: Executable) -> Row[Any] | None:
-        return self.conn.execute(statement).first()
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return self.conn.execute(statement, params).all()
 
-    async def scalar(self, statement: Executable) -> Any:
-        return self.conn.execute(statement).scalar()
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
+        return self.conn.execute(statement, params).first()
 
-    async def insert(self, statement: Executable) -> int:
+    async def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return self.conn.execute(statement, params).scalar()
+
+    async def insert(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT and return the new row's integer primary key."""
         await self._begin()
-        result = self.conn.execute(statement)
+        result = self.conn.execute(statement, params)
         key = result.inserted_primary_key
         assert key is not None and key[0] is not None
         return int(key[0])
 
-    async def change(self, statement: Executable) -> int:
+    async def change(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
         await self._begin()
-        return int(self.conn.execute(statement).rowcount)
+        return int(self.conn.execute(statement, params).rowcount)
 
-    async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
         await self._begin()
-        return self.conn.execute(statement).all()
+        return self.conn.execute(statement, params).all()
 
     # -- The transaction ----------------------------------------------------------------------
 
     async def _begin(self) -> None:
         if not self.writing:
-            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._control("BEGIN IMMEDIATE")
             self.writing = True
 
     async def commit(self) -> None:
         if self.writing:
-            self.conn.exec_driver_sql("COMMIT")
+            self._control("COMMIT")
             self.writing = False
 
     async def rollback(self) -> None:
         if self.writing:
             self.writing = False
-            self.conn.exec_driver_sql("ROLLBACK")
+            self._control("ROLLBACK")
+
+    def _control(self, sql: str) -> None:
+        # Straight to the driver: no result is wanted, and exec_driver_sql's execution context
+        # tripled the cost of every writing command's BEGIN and COMMIT (15 µs against 5).
+        self.conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
 
     # -- Raw SQL, for the repositories not yet written in Core --------------------------------
 
