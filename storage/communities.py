@@ -52,13 +52,13 @@ community_links = sa.Table(
 sa.Index("community_links_by_community", community_links.c.community_id)
 
 
-def paused_community_ids() -> sa.Select[tuple[int]]:
+def paused_community_ids() -> sa.Select[int]:
     """Communities whose schedules, jobs and waiting messages are held (Hearth was removed):
     for `community_id.not_in(paused_community_ids())`."""
     return sa.select(communities.c.id).where(communities.c.paused_since.is_not(None))
 
 
-def paused_places() -> sa.Select[tuple[str, str]]:
+def paused_places() -> sa.Select[str, str]:
     """The (platform, community_ref) of every place of a paused community, for the outbox."""
     return (
         sa.select(community_links.c.platform, community_links.c.community_ref)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.base import Executable
 
 from bot.domain import Member
 from bot.roles import Role
@@ -230,6 +231,6 @@ class SqlMembers(CachedRepo):
         return await self.db.change(sa.delete(members).where(members.c.id == member_id))
 
     async def _members(
-        self, statement: sa.Select[Any], params: Mapping[str, Any] | None = None
+        self, statement: Executable, params: Mapping[str, Any] | None = None
     ) -> list[Member]:
         return [_member(row) for row in await self.db.rows(statement, params)]
