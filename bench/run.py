@@ -23,7 +23,8 @@ from bot.clock import FakeClock, SystemClock
 from bot.events import CommandInvoked, Origin, Person
 from bot.hearth import Hearth
 from bot.timer import Timer
-from storage.sqlite import SqliteStore, ts
+from storage.sql import ts
+from storage.sqlite import SqliteStore
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROPOSALS = 40  # open proposals in the benchmark community

@@ -24,6 +24,7 @@ metadata = sa.MetaData()
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
+# Values for a prebuilt statement's bindparams, by name.
 Params = Mapping[str, Any] | None
 
 
@@ -171,18 +172,23 @@ class SqlSession:
 
     async def _begin(self) -> None:
         if not self.writing:
-            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._control("BEGIN IMMEDIATE")
             self.writing = True
 
     async def commit(self) -> None:
         if self.writing:
-            self.conn.exec_driver_sql("COMMIT")
+            self._control("COMMIT")
             self.writing = False
 
     async def rollback(self) -> None:
         if self.writing:
             self.writing = False
-            self.conn.exec_driver_sql("ROLLBACK")
+            self._control("ROLLBACK")
+
+    def _control(self, sql: str) -> None:
+        # Straight to the driver: no result is wanted, and exec_driver_sql's execution context
+        # tripled the cost of every writing command's BEGIN and COMMIT (15 µs against 5).
+        self.conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
 
     # -- Raw SQL, for the repositories not yet written in Core --------------------------------
 
