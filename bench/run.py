@@ -23,7 +23,8 @@ from bot.clock import FakeClock, SystemClock
 from bot.events import CommandInvoked, Origin, Person
 from bot.hearth import Hearth
 from bot.timer import Timer
-from storage.sqlite import SqliteStore, ts
+from storage.sql import ts
+from storage.sqlite import SqliteStore
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROPOSALS = 40  # open proposals in the benchmark community
@@ -105,39 +106,42 @@ async def core_throughput(count: int = 20_000) -> list[Row]:
 
 
 async def _seed_scale(path: Path, communities: int, members: int) -> None:
+    """Many rows at once, straight through sqlite3 in one transaction (the repositories would
+    take minutes for 100,000 members)."""
     store = await SqliteStore.open(path)
     db = store.db
     now = ts(START)
-    await db.execute("BEGIN")
-    await db.executemany(
-        "INSERT INTO communities (id, name, timezone, language, created_at) VALUES (?, ?, ?, ?, ?)",
-        [(c, f"community {c}", "Europe/Berlin", "en", now) for c in range(1, communities + 1)],
-    )
-    await db.executemany(
-        "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
-        " VALUES (?, ?, ?, ?)",
-        [("bench", f"g{c}", c, "#general") for c in range(1, communities + 1)],
-    )
-    await db.executemany(
-        "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            (c, "bench", f"u{c}-{m}", f"member {m}", now)
-            for c in range(1, communities + 1)
-            for m in range(members)
-        ],
-    )
     next_run = ts(SystemClock().now() + timedelta(days=3))
-    await db.executemany(
-        "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (c, kind, 4, 17, 30, next_run)
-            for c in range(1, communities + 1)
-            for kind in ("reflection", "checkin")
-        ],
-    )
-    await db.commit()
+    with db:  # sqlite3 commits on leaving, or rolls back on an error
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO communities (id, name, timezone, language, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(c, f"community {c}", "Europe/Berlin", "en", now) for c in range(1, communities + 1)],
+        )
+        db.executemany(
+            "INSERT INTO community_links (platform, community_ref, community_id, main_channel)"
+            " VALUES (?, ?, ?, ?)",
+            [("bench", f"g{c}", c, "#general") for c in range(1, communities + 1)],
+        )
+        db.executemany(
+            "INSERT INTO members (community_id, platform, user_ref, display_name, joined_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (c, "bench", f"u{c}-{m}", f"member {m}", now)
+                for c in range(1, communities + 1)
+                for m in range(members)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (c, kind, 4, 17, 30, next_run)
+                for c in range(1, communities + 1)
+                for kind in ("reflection", "checkin")
+            ],
+        )
     await store.close()
 
 

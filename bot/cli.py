@@ -56,16 +56,20 @@ def _configure_logging(settings: Settings) -> None:
         stream=sys.stderr,
     )
     # Alembic narrates every step (and its plugins) at INFO; start-up speaks only when wrong.
-    logging.getLogger("alembic").setLevel(max(logging.getLevelName(settings.log_level), logging.WARNING))
+    quiet = max(logging.getLevelName(settings.log_level), logging.WARNING)
+    logging.getLogger("alembic").setLevel(quiet)
 
 
 def _print_commands(as_json: bool) -> None:
     from bot.app import build_hearth
     from bot.clock import SystemClock
-    from storage.memory import MemoryStore
+    from storage.sqlite import SqliteStore
 
-    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
-    commands = hearth.registry.all()
+    store = SqliteStore.connect(":memory:")  # the commands are declared with a store at hand
+    try:
+        commands = build_hearth(store=store, clock=SystemClock()).registry.all()
+    finally:
+        asyncio.run(store.close())
     if as_json:
         print(json.dumps([c.to_json() for c in commands], indent=2, ensure_ascii=False))
         return

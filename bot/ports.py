@@ -1,4 +1,4 @@
-"""The ports the services depend on; storage/ provides an in-memory and an SQLite implementation."""
+"""The ports the services depend on; storage/ provides the SQL implementation."""
 
 from __future__ import annotations
 

@@ -594,8 +594,9 @@ def member_record(proposals: Iterable[Proposal], member_id: int) -> list[dict[st
 class Tally:
     """What a listing shows of a proposal: its header and counts, without its parts.
 
-    Storage computes it directly (in SQL for SQLite), so listing many proposals does not read
-    every build and position; `tally()` gives the same from a whole proposal.
+    `tally()` is its one rule: storage feeds it proposals read with only the parts it counts
+    (who built, raised a concern, supported, or took which position this round), so listing
+    many proposals does not read every text and history.
     """
 
     number: int

@@ -1,1 +1,2 @@
-"""Persistence: SQLite through aiosqlite for real runs, an in-memory store for core tests."""
+"""Persistence: one SQL implementation of the ports (SQLAlchemy on SQLite), for real runs and
+tests alike; tests copy a migrated template database (tests/stores.py)."""

@@ -1,4 +1,4 @@
-"""How check-in and mutual-aid rows read in /mydata; shared so both stores say the same.
+"""How check-in and mutual-aid rows read in /mydata, apart from how storage/needs.py reads them.
 
 Field names and words are catalog keys (`mydata_field_…`, `mydata_value_…`), not English."""
 

@@ -7,12 +7,13 @@ A repository only ever talks to a `SqlSession`: one unit of work's turn on the c
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +22,9 @@ from sqlalchemy.types import TypeDecorator
 metadata = sa.MetaData()
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+# Values for a prebuilt statement's bindparams, by name.
+Params = Mapping[str, Any] | None
 
 
 def ts(value: datetime) -> str:
@@ -63,6 +67,18 @@ class Timestamp(TypeDecorator[datetime]):
             return dt(value)
         assert isinstance(value, datetime)
         return value.astimezone(UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """On SQLite, one call per value instead of TypeDecorator's chain of three: a listing
+        reads hundreds of timestamps (proposals' tallies spent a sixth of their time here)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value: str | None) -> datetime | None:
+            return None if value is None else parse(value)
+
+        return process
 
 
 class Day(TypeDecorator[date]):
@@ -122,6 +138,7 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+
 class SqlSession:
     """One unit of work's use of the store's connection.
 
@@ -141,73 +158,57 @@ class SqlSession:
 
     # -- Core statements ----------------------------------------------------------------------
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement).all()
+    # `params` fill a prebuilt statement's bindparams: a hot statement built once at import
+    # skips the per-call construction and cache-key walk, about half of its cost on SQLite.
 
-    async def row(self, statement: Executable) -> Row[Any] | None:
-        return self.conn.execute(statement).first()
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return self.conn.execute(statement, params).all()
 
-    async def scalar(self, statement: Executable) -> Any:
-        return self.conn.execute(statement).scalar()
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
+        return self.conn.execute(statement, params).first()
 
-    async def insert(self, statement: Executable) -> int:
+    async def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return self.conn.execute(statement, params).scalar()
+
+    async def insert(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT and return the new row's integer primary key."""
         await self._begin()
-        result = self.conn.execute(statement)
+        result = self.conn.execute(statement, params)
         key = result.inserted_primary_key
         assert key is not None and key[0] is not None
         return int(key[0])
 
-    async def change(self, statement: Executable) -> int:
+    async def change(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
         await self._begin()
-        return int(self.conn.execute(statement).rowcount)
+        return int(self.conn.execute(statement, params).rowcount)
 
-    async def returning(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
         await self._begin()
-        return self.conn.execute(statement).all()
+        return self.conn.execute(statement, params).all()
 
     # -- The transaction ----------------------------------------------------------------------
 
     async def _begin(self) -> None:
         if not self.writing:
-            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._control("BEGIN IMMEDIATE")
             self.writing = True
 
     async def commit(self) -> None:
         if self.writing:
-            self.conn.exec_driver_sql("COMMIT")
+            self._control("COMMIT")
             self.writing = False
 
     async def rollback(self) -> None:
         if self.writing:
             self.writing = False
-            self.conn.exec_driver_sql("ROLLBACK")
+            self._control("ROLLBACK")
 
-    # -- Raw SQL, for the repositories not yet written in Core --------------------------------
-
-    def _cursor(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
-        cursor: sqlite3.Cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.row_factory = sqlite3.Row
-        return cursor.execute(sql, tuple(params))
-
-    async def raw_rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(self._cursor(sql, params).fetchall())
-
-    async def raw_insert(self, sql: str, params: Sequence[Any]) -> int:
-        await self._begin()
-        rowid = self._cursor(sql, params).lastrowid
-        assert rowid is not None
-        return int(rowid)
-
-    async def raw_change(self, sql: str, params: Sequence[Any]) -> int:
-        await self._begin()
-        return int(self._cursor(sql, params).rowcount)
-
-    async def raw_returning(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
-        await self._begin()
-        return list(self._cursor(sql, params).fetchall())
+    def _control(self, sql: str) -> None:
+        # Straight to the driver: no result is wanted, and exec_driver_sql's execution context
+        # tripled the cost of every writing command's BEGIN and COMMIT (15 µs against 5).
+        self.conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
 
 
 class SqlRepo:
@@ -215,3 +216,28 @@ class SqlRepo:
 
     def __init__(self, db: SqlSession) -> None:
         self.db = db
+
+
+def insert_on_conflict(dialect: str, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT, for the dialect named (`conn.dialect.name`): an
+    upsert or an idempotent claim stays one atomic statement. Core has no portable form, but
+    both engines spell it alike."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
+    """INSERT into `table`, or where its primary key exists already, UPDATE the `update`
+    columns from the new row. Core has ON CONFLICT per dialect only (spelled alike on SQLite
+    and PostgreSQL), so this picks the session's; run it with every column as a parameter."""
+    return _upsert(db.conn.dialect.name, table, update)
+
+
+@cache
+def _upsert(dialect: str, table: sa.Table, update: tuple[str, ...]) -> Executable:
+    insert = insert_on_conflict(dialect, table)
+    return insert.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={name: insert.excluded[name] for name in update},
+    )

@@ -3,603 +3,64 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
-from bot import stored_phrases
-from bot.domain import AuditEntry, Community, CommunityLink, Conversation, Job, Member, Schedule
+from bot.domain import Member
 from bot.errors import StartupProblem
 from bot.ports import PersonalData
-from bot.roles import Role
-from storage.audit_export import audit_row
+from storage.audit import SqlAudit
+from storage.communities import SqlCommunities
+from storage.conversations import SqlConversations
+from storage.members import SqlMembers
 from storage.migrate import upgrade
-from storage.sqlite_base import SqliteRepo as _Repo
-from storage.sqlite_base import SqliteSession, dt, opt_dt, ts
-from storage.sqlite_cache import ContextCache, copy_community, copy_link
+from storage.needs import SqlAidRequests, SqlCheckins, SqlOffers, SqlRequestSnapshots
+from storage.outbox import SqlOutbox
+from storage.people import SqlPeople
+from storage.platform_state import SqlPlatformState
+from storage.processed_events import SqlProcessedEvents
+from storage.proposals import SqlProposals
+from storage.reach import SqlReach
+from storage.reflections import SqlReflectionPrompts, SqlReflections
+from storage.scheduling import SqlJobs, SqlSchedules
+from storage.sql import SqlSession
+from storage.sqlite_cache import ContextCache
 from storage.sqlite_lock import DatabaseLock, hold_database_lock
-from storage.sqlite_needs import (
-    SqliteAidRequests,
-    SqliteCheckins,
-    SqliteOffers,
-    SqliteRequestSnapshots,
-)
-from storage.sqlite_outbox import SqliteOutbox
-from storage.sqlite_people import SqlitePeople
-from storage.sqlite_platform_state import SqlitePlatformState
-from storage.sqlite_proposals import SqliteProposals
-from storage.sqlite_reach import SqliteReach
-from storage.sqlite_reflections import SqliteReflectionPrompts, SqliteReflections
-from storage.sqlite_welcome import SqliteBuddies, SqliteWelcome
-
-
-def _community(row: sqlite3.Row) -> Community:
-    return Community(
-        id=row["id"],
-        name=row["name"],
-        timezone=row["timezone"],
-        language=row["language"],
-        created_at=dt(row["created_at"]),
-        settings=json.loads(row["settings"]),
-        paused_since=opt_dt(row["paused_since"]),
-    )
-
-
-# Communities whose schedules, jobs and waiting messages are held (Hearth was removed).
-PAUSED = "(SELECT id FROM communities WHERE paused_since IS NOT NULL)"
-
-
-def _link(row: sqlite3.Row) -> CommunityLink:
-    return CommunityLink(
-        community_id=row["community_id"],
-        platform=row["platform"],
-        community_ref=row["community_ref"],
-        main_channel=row["main_channel"],
-        channels=json.loads(row["channels"]),
-    )
-
-
-class _Cached(_Repo):
-    def __init__(self, db: SqliteSession, cache: ContextCache, unit: SqliteUnitOfWork) -> None:
-        super().__init__(db)
-        self.cache = cache
-        self.unit = unit
-
-
-class SqliteCommunities(_Cached):
-    async def find_link(self, platform: str, community_ref: str) -> CommunityLink | None:
-        cached = self.cache.links.get((platform, community_ref))
-        if cached is not None:
-            return copy_link(cached)
-        row = await self._row(
-            "SELECT * FROM community_links WHERE platform = ? AND community_ref = ?",
-            (platform, community_ref),
-        )
-        if row is None:
-            return None
-        link = _link(row)
-        self.cache.links.put((platform, community_ref), copy_link(link))
-        return link
-
-    async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
-        new_id = await self._insert(
-            "INSERT INTO communities (name, timezone, language, created_at) VALUES (?, ?, ?, ?)",
-            (name, timezone, language, ts(now)),
-        )
-        return Community(new_id, name, timezone, language, now, {})
-
-    async def add_link(self, link: CommunityLink) -> None:
-        self.unit.touched_cache(community_id=link.community_id)
-        await self._change(
-            "INSERT INTO community_links (platform, community_ref, community_id, main_channel,"
-            " channels) VALUES (?, ?, ?, ?, ?)",
-            (
-                link.platform,
-                link.community_ref,
-                link.community_id,
-                link.main_channel,
-                json.dumps(link.channels),
-            ),
-        )
-
-    async def get(self, community_id: int) -> Community:
-        cached = self.cache.communities.get(community_id)
-        if cached is not None:
-            return copy_community(cached)
-        row = await self._row("SELECT * FROM communities WHERE id = ?", (community_id,))
-        if row is None:
-            raise LookupError(f"community {community_id}")
-        community = _community(row)
-        self.cache.communities.put(community_id, copy_community(community))
-        return community
-
-    async def save(self, community: Community) -> None:
-        self.unit.touched_cache(community_id=community.id)
-        await self._change(
-            "UPDATE communities SET name = ?, timezone = ?, language = ?, settings = ?,"
-            " paused_since = ? WHERE id = ?",
-            (
-                community.name,
-                community.timezone,
-                community.language,
-                json.dumps(community.settings, sort_keys=True),
-                ts(community.paused_since) if community.paused_since else None,
-                community.id,
-            ),
-        )
-
-    async def links(self, community_id: int) -> list[CommunityLink]:
-        cached = self.cache.community_links.get(community_id)
-        if cached is not None:
-            return [copy_link(link) for link in cached]
-        rows = await self._rows(
-            "SELECT * FROM community_links WHERE community_id = ? ORDER BY platform, community_ref",
-            (community_id,),
-        )
-        found = [_link(row) for row in rows]
-        self.cache.community_links.put(community_id, [copy_link(link) for link in found])
-        return found
-
-    async def save_link(self, link: CommunityLink) -> None:
-        self.unit.touched_cache(community_id=link.community_id)
-        await self._change(
-            "UPDATE community_links SET main_channel = ?, channels = ?"
-            " WHERE platform = ? AND community_ref = ?",
-            (
-                link.main_channel,
-                json.dumps(link.channels, sort_keys=True),
-                link.platform,
-                link.community_ref,
-            ),
-        )
-
-    async def links_on(self, platform: str) -> list[CommunityLink]:
-        rows = await self._rows(
-            "SELECT * FROM community_links WHERE platform = ? ORDER BY community_ref", (platform,)
-        )
-        return [_link(row) for row in rows]
-
-    async def move_link(self, platform: str, old_ref: str, new_ref: str) -> None:
-        link = await self.find_link(platform, old_ref)
-        if link is None:
-            return
-        self.unit.touched_cache(community_id=link.community_id)
-        if link.main_channel == old_ref:
-            link.main_channel = new_ref
-        channels = {role: new_ref if ref == old_ref else ref for role, ref in link.channels.items()}
-        await self._change(
-            "UPDATE community_links SET community_ref = ?, main_channel = ?, channels = ?"
-            " WHERE platform = ? AND community_ref = ?",
-            (new_ref, link.main_channel, json.dumps(channels, sort_keys=True), platform, old_ref),
-        )
-
-    async def absorb(self, keep_id: int, drop_id: int) -> None:
-        self.unit.touched_cache(everything=True)
-        await self._change(
-            "UPDATE members SET community_id = ? WHERE community_id = ? AND (platform, user_ref)"
-            " NOT IN (SELECT platform, user_ref FROM members WHERE community_id = ?)",
-            (keep_id, drop_id, keep_id),
-        )
-        await self._change("DELETE FROM communities WHERE id = ?", (drop_id,))
-
-
-def _member(row: sqlite3.Row) -> Member:
-    return Member(
-        id=row["id"],
-        community_id=row["community_id"],
-        platform=row["platform"],
-        user_ref=row["user_ref"],
-        display_name=row["display_name"],
-        joined_at=dt(row["joined_at"]),
-        language=row["language"],
-        granted_role=Role(row["granted_role"]) if row["granted_role"] is not None else None,
-        left_at=opt_dt(row["left_at"]),
-        unreachable_since=opt_dt(row["unreachable_since"]),
-        person_id=row["person_id"],
-    )
-
-
-class SqliteMembers(_Cached):
-    section = "mydata_section_membership"
-
-    async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
-        key = (community_id, platform, user_ref)
-        cached = self.cache.members.get(key)
-        if cached is not None:
-            return replace(cached)
-        row = await self._row(
-            "SELECT * FROM members WHERE community_id = ? AND platform = ? AND user_ref = ?",
-            key,
-        )
-        if row is None:
-            return None
-        member = _member(row)
-        self.cache.members.put(key, replace(member))
-        return member
-
-    async def add(
-        self,
-        *,
-        community_id: int,
-        platform: str,
-        user_ref: str,
-        display_name: str,
-        language: str | None,
-        now: datetime,
-    ) -> Member:
-        self.unit.touched_cache()
-        person = await self.unit.people.find_or_create_for_account(platform, user_ref, now)
-        new_id = await self._insert(
-            "INSERT INTO members (community_id, platform, user_ref, display_name, language,"
-            " joined_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (community_id, platform, user_ref, display_name, language, ts(now), person.id),
-        )
-        member = Member(new_id, community_id, platform, user_ref, display_name, now, language)
-        member.person_id = person.id
-        return member
-
-    async def get(self, member_id: int) -> Member:
-        row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
-        if row is None:
-            raise LookupError(f"member {member_id}")
-        return _member(row)
-
-    async def save(self, member: Member) -> None:
-        self.unit.touched_cache(member=member)
-        await self._change(
-            "UPDATE members SET display_name = ?, language = ?, granted_role = ?, left_at = ?,"
-            " unreachable_since = ? WHERE id = ?",
-            (
-                member.display_name,
-                member.language,
-                int(member.granted_role) if member.granted_role is not None else None,
-                ts(member.left_at) if member.left_at else None,
-                ts(member.unreachable_since) if member.unreachable_since else None,
-                member.id,
-            ),
-        )
-
-    async def active(self, community_id: int) -> list[Member]:
-        rows = await self._rows(
-            "SELECT * FROM members WHERE community_id = ? AND left_at IS NULL ORDER BY id",
-            (community_id,),
-        )
-        return [_member(row) for row in rows]
-
-    async def granted(self, community_id: int) -> list[Member]:
-        rows = await self._rows(
-            "SELECT * FROM members WHERE community_id = ? AND granted_role IS NOT NULL"
-            " ORDER BY display_name",
-            (community_id,),
-        )
-        return [_member(row) for row in rows]
-
-    async def granted_on(self, platform: str) -> list[Member]:
-        rows = await self._rows(
-            "SELECT * FROM members WHERE platform = ? AND granted_role IS NOT NULL"
-            " AND left_at IS NULL ORDER BY id",
-            (platform,),
-        )
-        return [_member(row) for row in rows]
-
-    async def find_by_name(self, community_id: int, name: str) -> list[Member]:
-        rows = await self._rows(
-            "SELECT * FROM members WHERE community_id = ? AND left_at IS NULL"
-            " AND (lower(display_name) = lower(?) OR user_ref = ?) ORDER BY id",
-            (community_id, name, name),
-        )
-        return [_member(row) for row in rows]
-
-    async def memberships(self, platform: str, user_ref: str) -> list[Member]:
-        rows = await self._rows(
-            "SELECT * FROM members WHERE platform = ? AND user_ref = ? AND left_at IS NULL"
-            " ORDER BY id",
-            (platform, user_ref),
-        )
-        return [_member(row) for row in rows]
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        row = await self._row("SELECT * FROM members WHERE id = ?", (member_id,))
-        if row is None:
-            return []
-        member = _member(row)
-        return [
-            {
-                "name": member.display_name,
-                "platform": member.platform,
-                "language": member.language or "",
-                "joined": member.joined_at,
-                "granted_role": member.granted_role.label if member.granted_role else "",
-            }
-        ]
-
-    async def erase_member(self, member_id: int) -> int:
-        self.unit.touched_cache(everything=True)
-        return await self._change("DELETE FROM members WHERE id = ?", (member_id,))
-
-
-def _audit(row: sqlite3.Row) -> AuditEntry:
-    return AuditEntry(
-        id=row["id"],
-        community_id=row["community_id"],
-        at=dt(row["at"]),
-        actor_id=row["actor_id"],
-        actor_name=row["actor_name"],
-        key=row["text_key"],
-        params=stored_phrases.load(row["params"]),
-        subject=row["subject"],
-        subject_id=row["subject_id"],
-        legacy_action=row["action"],
-        legacy_reason=row["reason"],
-    )
-
-
-class SqliteAudit(_Repo):
-    section = "mydata_section_audit"
-
-    async def add(
-        self,
-        *,
-        community_id: int,
-        at: datetime,
-        actor_id: int | None,
-        actor_name: str,
-        key: str,
-        params: Mapping[str, Any],
-        subject: str = "",
-        subject_id: int | None = None,
-    ) -> AuditEntry:
-        stored = stored_phrases.dump(params)
-        new_id = await self._insert(
-            "INSERT INTO audit_log (community_id, at, actor_id, actor_name, action, text_key,"
-            " params, subject, subject_id) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?)",
-            (community_id, ts(at), actor_id, actor_name, key, stored, subject, subject_id),
-        )
-        return AuditEntry(
-            new_id,
-            community_id,
-            at,
-            actor_id,
-            actor_name,
-            key,
-            stored_phrases.load(stored),
-            subject,
-            subject_id,
-        )
-
-    async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
-        rows = await self._rows(
-            "SELECT * FROM audit_log WHERE community_id = ? ORDER BY id DESC LIMIT ?",
-            (community_id, limit),
-        )
-        return [_audit(row) for row in rows]
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        rows = await self._rows(
-            "SELECT * FROM audit_log WHERE actor_id = ? OR subject_id = ? ORDER BY id",
-            (member_id, member_id),
-        )
-        return [audit_row(_audit(r)) for r in rows]
-
-    async def erase_member(self, member_id: int) -> int:
-        # The governance record stays public; only the link to the person goes.
-        acted = await self._change(
-            "UPDATE audit_log SET actor_id = NULL, actor_name = '' WHERE actor_id = ?",
-            (member_id,),
-        )
-        named = await self._change(
-            "UPDATE audit_log SET subject_id = NULL, subject = '' WHERE subject_id = ?",
-            (member_id,),
-        )
-        return acted + named
-
-
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        community_id=row["community_id"],
-        kind=row["kind"],
-        weekday=row["weekday"],
-        hour=row["hour"],
-        minute=row["minute"],
-        next_run=dt(row["next_run"]),
-    )
-
-
-class SqliteSchedules(_Repo):
-    async def put(self, schedule: Schedule) -> None:
-        await self._change(
-            "INSERT INTO schedules (community_id, kind, weekday, hour, minute, next_run)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (community_id, kind) DO UPDATE SET"
-            " weekday = excluded.weekday, hour = excluded.hour, minute = excluded.minute,"
-            " next_run = excluded.next_run",
-            (
-                schedule.community_id,
-                schedule.kind,
-                schedule.weekday,
-                schedule.hour,
-                schedule.minute,
-                ts(schedule.next_run),
-            ),
-        )
-
-    async def get(self, community_id: int, kind: str) -> Schedule | None:
-        row = await self._row(
-            "SELECT * FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
-        )
-        return _schedule(row) if row else None
-
-    async def remove(self, community_id: int, kind: str) -> bool:
-        changed = await self._change(
-            "DELETE FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
-        )
-        return changed > 0
-
-    async def for_community(self, community_id: int) -> list[Schedule]:
-        rows = await self._rows(
-            "SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,)
-        )
-        return [_schedule(row) for row in rows]
-
-    async def due(self, now: datetime, limit: int) -> list[Schedule]:
-        rows = await self._rows(
-            f"SELECT * FROM schedules WHERE next_run <= ? AND community_id NOT IN {PAUSED}"
-            " ORDER BY next_run, community_id, kind LIMIT ?",
-            (ts(now), limit),
-        )
-        return [_schedule(row) for row in rows]
-
-    async def earliest(self) -> datetime | None:
-        row = await self._row(
-            f"SELECT min(next_run) AS m FROM schedules WHERE community_id NOT IN {PAUSED}"
-        )
-        return opt_dt(row["m"]) if row else None
-
-
-def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        community_id=row["community_id"],
-        kind=row["kind"],
-        due_at=dt(row["due_at"]),
-        payload=json.loads(row["payload"]),
-        member_id=row["member_id"],
-    )
-
-
-class SqliteJobs(_Repo):
-    section = "mydata_section_jobs"
-
-    async def add(
-        self,
-        *,
-        community_id: int,
-        kind: str,
-        due_at: datetime,
-        payload: dict[str, Any] | None = None,
-        member_id: int | None = None,
-    ) -> Job:
-        body = payload or {}
-        new_id = await self._insert(
-            "INSERT INTO jobs (community_id, kind, due_at, payload, member_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (community_id, kind, ts(due_at), json.dumps(body, sort_keys=True), member_id),
-        )
-        return Job(new_id, community_id, kind, due_at, body, member_id)
-
-    async def due(self, now: datetime, limit: int) -> list[Job]:
-        rows = await self._rows(
-            f"SELECT * FROM jobs WHERE due_at <= ? AND community_id NOT IN {PAUSED}"
-            " ORDER BY due_at, id LIMIT ?",
-            (ts(now), limit),
-        )
-        return [_job(row) for row in rows]
-
-    async def remove(self, job_id: int) -> bool:
-        return await self._change("DELETE FROM jobs WHERE id = ?", (job_id,)) > 0
-
-    async def earliest(self) -> datetime | None:
-        row = await self._row(
-            f"SELECT min(due_at) AS m FROM jobs WHERE community_id NOT IN {PAUSED}"
-        )
-        return opt_dt(row["m"]) if row else None
-
-    async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
-        if kind is None:
-            rows = await self._rows(
-                "SELECT * FROM jobs WHERE community_id = ? ORDER BY due_at, id", (community_id,)
-            )
-        else:
-            rows = await self._rows(
-                "SELECT * FROM jobs WHERE community_id = ? AND kind = ? ORDER BY due_at, id",
-                (community_id, kind),
-            )
-        return [_job(row) for row in rows]
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        rows = await self._rows("SELECT * FROM jobs WHERE member_id = ? ORDER BY id", (member_id,))
-        return [{"what": r["kind"], "due": _job(r).due_at} for r in rows]
-
-    async def erase_member(self, member_id: int) -> int:
-        return await self._change("DELETE FROM jobs WHERE member_id = ?", (member_id,))
-
-
-class SqliteConversations(_Repo):
-    section = "mydata_section_conversations"
-
-    def __init__(self, db: SqliteSession) -> None:
-        super().__init__(db)
-        self.written: set[int] = set()
-
-    async def get(self, member_id: int) -> Conversation | None:
-        row = await self._row("SELECT * FROM conversations WHERE member_id = ?", (member_id,))
-        if row is None:
-            return None
-        return Conversation(row["member_id"], row["flow"], json.loads(row["state"]))
-
-    async def put(self, conversation: Conversation) -> None:
-        self.written.add(conversation.member_id)
-        await self._change(
-            "INSERT INTO conversations (member_id, flow, state) VALUES (?, ?, ?)"
-            " ON CONFLICT (member_id) DO UPDATE SET flow = excluded.flow, state = excluded.state",
-            (conversation.member_id, conversation.flow, json.dumps(conversation.state)),
-        )
-
-    async def clear(self, member_id: int) -> None:
-        self.written.add(member_id)
-        await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
-
-    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
-        found = await self.get(member_id)
-        return [{"flow": found.flow}] if found else []
-
-    async def erase_member(self, member_id: int) -> int:
-        return await self._change("DELETE FROM conversations WHERE member_id = ?", (member_id,))
-
-
-class SqliteProcessedEvents(_Repo):
-    async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
-        changed = await self._change(
-            "INSERT OR IGNORE INTO processed_events (platform, event_ref, seen_at)"
-            " VALUES (?, ?, ?)",
-            (platform, event_ref, ts(now)),
-        )
-        return changed > 0
+from storage.welcome import SqlBuddies, SqlWelcome
 
 
 class SqliteUnitOfWork:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        db = self._session = SqliteSession(store.conn)
+        db = self._session = SqlSession(store.conn)
         self._touched_cache = False
-        self.communities = SqliteCommunities(db, store.cache, self)
-        self.members = SqliteMembers(db, store.cache, self)
-        self.people = SqlitePeople(db)
-        self.audit = SqliteAudit(db)
-        self.schedules = SqliteSchedules(db)
-        self.jobs = SqliteJobs(db)
-        self.conversations = SqliteConversations(db)
-        self.events = SqliteProcessedEvents(db)
-        self.outbox = SqliteOutbox(db)
-        self.platform_state = SqlitePlatformState(db)
-        self.reach = SqliteReach(db)
-        self.proposals = SqliteProposals(db)
-        self.reflection_prompts = SqliteReflectionPrompts(db)
-        self.reflections = SqliteReflections(db)
-        self.welcome = SqliteWelcome(db)
-        self.buddies = SqliteBuddies(db)
-        self.checkins = SqliteCheckins(db)
-        self.offers = SqliteOffers(db)
-        self.aid_requests = SqliteAidRequests(db)
-        self.request_snapshots = SqliteRequestSnapshots(db)
+        self.communities = SqlCommunities(db, store.cache, self)
+        self.members = SqlMembers(db, store.cache, self)
+        self.people = SqlPeople(db)
+        self.audit = SqlAudit(db)
+        self.platform_state = SqlPlatformState(db)
+        self.reflection_prompts = SqlReflectionPrompts(db)
+        self.reflections = SqlReflections(db)
+        self.proposals = SqlProposals(db)
+        self.welcome = SqlWelcome(db)
+        self.buddies = SqlBuddies(db)
+        self.schedules = SqlSchedules(db)
+        self.jobs = SqlJobs(db)
+        self.conversations = SqlConversations(db)
+        self.events = SqlProcessedEvents(db)
+        self.outbox = SqlOutbox(db)
+        self.reach = SqlReach(db)
+        self.checkins = SqlCheckins(db)
+        self.offers = SqlOffers(db)
+        self.aid_requests = SqlAidRequests(db)
+        self.request_snapshots = SqlRequestSnapshots(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.ports import Store
-from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 from tests.discord_support import RunningBot, serving_fake
 from tests.fake_discord import FakeDiscord
+from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import World
 from tests.telegram_support import TelegramWorld
+
+
+@pytest.fixture(autouse=True)
+def _close_fresh_stores() -> Iterator[None]:
+    """Every store a test made through tests.stores (World's default) is closed after it."""
+    with closing_fresh_stores():
+        yield
 
 
 @pytest.fixture
@@ -31,15 +38,12 @@ async def sqlite_world(sqlite_store: SqliteStore) -> World:
     return World(store=sqlite_store)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Both implementations of the storage ports, for contract tests that must hold on each."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    opened = await SqliteStore.open(tmp_path / "contract.db")
-    yield opened
-    await opened.close()
+@pytest.fixture(params=["sqlite"])
+def store(request: pytest.FixtureRequest) -> Store:
+    """The storage ports on each SQL engine, for contract tests that must hold on every one
+    (another engine is another param)."""
+    assert request.param == "sqlite"
+    return fresh_store()
 
 
 # The platform stories' usual fixtures; a test module with other needs defines its own.

@@ -1,4 +1,4 @@
-"""A test community: the real core with an in-memory (or SQLite) store, a fake clock and an
+"""A test community: the real core on a fresh SQLite store (tests.stores), a fake clock and an
 outbox that records what scheduled work sent. Tests read like what people say and see."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.markup import plain
 from bot.ports import Store
 from bot.replies import Reply, Visibility
 from bot.simulation import advance
-from storage.memory import MemoryStore
+from tests.stores import fresh_store
 
 PLATFORM = "test"
 COMMUNITY = "hearth-test"
@@ -44,7 +44,7 @@ class World:
 
     def __init__(self, store: Store | None = None, clock: FakeClock | None = None) -> None:
         self.clock = clock or FakeClock(START)
-        self.store: Store = store or MemoryStore()
+        self.store: Store = store or fresh_store()
         self.outbox = RecordingOutbox()
         self.admins: set[str] = set()
         self.hearth: Hearth = build_hearth(

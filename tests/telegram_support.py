@@ -22,7 +22,7 @@ from bot.feature import Feature
 from bot.hearth import Defaults, Hearth
 from bot.ports import Store
 from bot.simulation import advance
-from storage.memory import MemoryStore
+from tests.stores import fresh_store
 from tests.support import START
 from tests.telegram_fake import TOKEN, FakeBotApi, Sent
 
@@ -39,7 +39,7 @@ class TelegramWorld:
         self.fake = fake or FakeBotApi()
         self.request_timeout = 5.0  # seconds PTB waits for the fake (fault tests shorten it)
         self.clock = FakeClock(START)
-        self.store: Store = store or MemoryStore()
+        self.store: Store = store or fresh_store()
         self.features = features or []
         self.hearth = self._hearth()
         self.sleeps: list[float] = []

@@ -4,13 +4,13 @@ command changes nothing. Generated from the declarations, so new commands are co
 from __future__ import annotations
 
 import asyncio
-import copy
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.roles import Role
-from storage.memory import MemoryStore
+from storage.sqlite import SqliteStore
+from tests.peek import every_table
 from tests.support import World, text, to
 
 NASTY = [
@@ -40,8 +40,8 @@ COMMANDS = [c.name for c in WORLD.hearth.registry.all()]
 
 def _snapshot(world: World) -> object:
     store = world.store
-    assert isinstance(store, MemoryStore)
-    return copy.deepcopy(store.state)
+    assert isinstance(store, SqliteStore)
+    return every_table(store)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

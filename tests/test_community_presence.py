@@ -1,4 +1,4 @@
-"""The community follows its place, on both stores: a move takes everything along, a removal
+"""The community follows its place, on every SQL engine: a move takes everything along, a removal
 pauses it (what waits is held, never dropped), and an addition resumes it."""
 
 from __future__ import annotations

@@ -2,14 +2,13 @@
 
 The matrix below takes every choice prefix Hearth registers, makes a real button of it for its
 owner, and has it pressed by the owner, by another member, by someone Hearth has never seen and
-by a moderator, on both stores. Anyone but the owner is refused kindly with nothing stored
+by a moderator. Anyone but the owner is refused kindly with nothing stored
 changed, and nobody becomes a member by pressing. A new kind of button fails here until it has
 a scenario below, so the matrix always covers every button.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,9 +21,9 @@ from bot.clock import FakeClock
 from bot.hearth import Defaults
 from bot.ports import Store
 from bot.replies import Reply, Visibility
-from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 from tests.peek import every_table
+from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import MAIN, PLATFORM, START, World, text, to
 from tests.welcome_support import button, onboard
 
@@ -127,7 +126,8 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
 
 def _buttons_to_try() -> list[str]:
     """Every prefix in Hearth's registry, plus the kinds listed for some of them."""
-    hearth = build_hearth(store=MemoryStore(), clock=FakeClock(START), defaults=Defaults())
+    with closing_fresh_stores():
+        hearth = build_hearth(store=fresh_store(), clock=FakeClock(START), defaults=Defaults())
     kinds = [name for name in SCENARIOS if name.split(":")[0] in hearth.choices and ":" in name]
     return sorted([*hearth.choices, *kinds])
 
@@ -152,8 +152,6 @@ async def _button_for(world: World, prefix: str) -> Button:
 
 async def snapshot(store: Store) -> Any:
     """Everything the store holds, to compare before and after a press."""
-    if isinstance(store, MemoryStore):
-        return copy.deepcopy(store.state)
     assert isinstance(store, SqliteStore)
     return every_table(store)
 

@@ -1,4 +1,4 @@
-"""A person apart from their memberships, on both stores: one account is one person across
+"""A person apart from their memberships, on every SQL engine: one account is one person across
 communities, and /forgetme's walk leaves no account or person behind that nobody is."""
 
 from __future__ import annotations

@@ -27,6 +27,26 @@ def _differences(store: SqliteStore) -> list[Any]:
     return list(compare_metadata(context, metadata))
 
 
+def _besides_sqlite_quirks(differences: list[Any]) -> list[Any]:
+    """Two things SQLite's legacy DDL reads back differently, though nothing differs: a primary
+    key written without NOT NULL (SQLite never stores NULL in an INTEGER PRIMARY KEY), and ON
+    DELETE on an inline REFERENCES, which SQLAlchemy's reflection misses. The foreign keys,
+    ON DELETE included, are checked from PRAGMA foreign_key_list by
+    tests/test_sql_tables_mirror_migrations.py."""
+    kept = []
+    for difference in differences:
+        if isinstance(difference, list):  # column changes come as a list of one
+            operation = difference[0]
+            if operation[0] == "modify_nullable":
+                column = metadata.tables[operation[2]].c[operation[3]]
+                if column.primary_key:
+                    continue
+        elif difference[0] in ("add_fk", "remove_fk"):
+            continue
+        kept.append(difference)
+    return kept
+
+
 def test_the_revisions_form_one_line_from_the_baseline() -> None:
     scripts = ScriptDirectory.from_config(migrate._config())
     assert scripts.get_heads() == [head()]
@@ -57,7 +77,7 @@ async def test_a_database_from_any_older_hearth_upgrades_to_the_same_schema(
     store = await SqliteStore.open(path)
     try:
         assert current(store.conn) == head()
-        assert _differences(store) == []
+        assert _besides_sqlite_quirks(_differences(store)) == []
         assert LEGACY_TABLE not in table_names(store)  # Alembic's record replaced it
     finally:
         await store.close()
@@ -91,6 +111,7 @@ async def test_a_migration_that_fails_leaves_the_file_as_it_was(
         db.close()
     store = await SqliteStore.open(path, exclusive=False)
     try:
-        assert current(store.conn) == head() and _differences(store) == []
+        assert current(store.conn) == head()
+        assert _besides_sqlite_quirks(_differences(store)) == []
     finally:
         await store.close()

@@ -46,7 +46,7 @@ async def test_all_of_them_closes_every_listed_request(world: World) -> None:
 
 
 async def test_a_stale_need_done_press_changes_nothing(store: Store) -> None:
-    world = World(store=store)  # on both stores: SQLite may give a new request a freed id
+    world = World(store=store)  # SQLite may give a new request a freed id
     await community(world, "carla", "dan")
     await world.say("carla", "/need food")
     await world.say("carla", "/need health")

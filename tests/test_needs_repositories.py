@@ -1,4 +1,4 @@
-"""The check-in and mutual-aid repositories keep the same contract in memory and in SQLite."""
+"""The check-in and mutual-aid repositories keep their contract on every SQL engine."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ import pytest
 from bot.clock import FakeClock
 from bot.ports import Store
 from bot.replies import Reply, Visibility
-from storage.memory import MemoryStore
 from storage.sqlite import SqliteStore
 from tests.support import START, World, text
 
@@ -159,22 +158,13 @@ async def test_in_a_running_hearth_a_command_s_fan_out_waits_in_the_outbox(
     assert set(first_questions(platform.delivered)) >= set(MEMBERS[:4])
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-async def test_two_hearths_pumping_one_database_send_each_check_in_once(
-    tmp_path: Path, kind: str
-) -> None:
-    """Two pumps drain the same outbox side by side (on SQLite through two connections, as
-    two processes would): each message is claimed by one of them, so it goes out once."""
+async def test_two_hearths_pumping_one_database_send_each_check_in_once(tmp_path: Path) -> None:
+    """Two pumps drain the same outbox side by side through two connections to one file, as
+    two processes would: each message is claimed by one of them, so it goes out once."""
     clock = FakeClock(START)
-    stores: list[Store]
-    if kind == "sqlite":  # two connections to one file, as two processes would have
-        path = tmp_path / "hearth.db"
-        await _community_with_a_schedule(path, clock)
-        stores = [await SqliteStore.open(path, exclusive=False) for _ in range(2)]
-    else:
-        shared = MemoryStore()
-        await _community_with_a_schedule_in(shared, clock)
-        stores = [shared, shared]
+    path = tmp_path / "hearth.db"
+    await _community_with_a_schedule(path, clock)
+    stores = [await SqliteStore.open(path, exclusive=False) for _ in range(2)]
     clock.advance(timedelta(hours=1, minutes=1))  # the round falls due
     try:
         first, second = World(store=stores[0], clock=clock), World(store=stores[1], clock=clock)
@@ -184,9 +174,8 @@ async def test_two_hearths_pumping_one_database_send_each_check_in_once(
         first.hearth.outbox, second.hearth.outbox = platforms
         await asyncio.gather(first.hearth.flush_outbox(), second.hearth.flush_outbox())
     finally:
-        if kind == "sqlite":
-            for store in stores:
-                await store.close()
+        for store in stores:
+            await store.close()
 
     delivered = platforms[0].delivered + platforms[1].delivered
     assert first_questions(delivered) == Counter({name: 1 for name in ["ana", *MEMBERS]})

@@ -10,6 +10,7 @@ history against it and against what it observed between steps.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,6 +46,8 @@ INCUBATION_STARTS = {
     Action.RETURNED: RULES.reincubation,
     Action.REOPENED: RULES.reincubation,
 }
+# The proposals channel's word that a round closed over objections (numbers as digits).
+RETURNED = re.compile(r"#(\d+) [^\n]*? goes back to incubate [^\n]*?: (\d+) objections? ")
 NUDGES = frozenset({Action.RERAISED, Action.REMINDED, Action.EXTENDED})
 ENGAGING = frozenset(
     {
@@ -67,7 +70,10 @@ class Known:
     author: str
     created: datetime
     # Each person's first build or concern, the author's too: a merge can carry the author's
-    # words into a proposal where they are someone else's perspective.
+    # words into a proposal where they are someone else's perspective. Standing objections
+    # count as well once they become concerns (the round closed over them, or the author
+    # revised during it): "now a concern for the author and everyone to build on", which a
+    # merge carries along like any other concern.
     voices: dict[str, datetime] = field(default_factory=dict)
     objecting: set[str] = field(default_factory=set)
     reopened: list[datetime] = field(default_factory=list)
@@ -150,7 +156,7 @@ class ProposalMachine(RuleBasedStateMachine):
         replies = self.loop.run_until_complete(self.world.say(who, f"/revise {number} better"))
         if "was revised during its consent round" in text(replies):
             known = self.known[number]
-            known.objecting.clear()
+            self._objections_become_concerns(known)
             known.reopened.append(self.now)
 
     @rule(who=st.sampled_from(PEOPLE), number=NUMBERS, rarely=st.integers(0, 3))
@@ -194,10 +200,24 @@ class ProposalMachine(RuleBasedStateMachine):
         left = step
         while left > timedelta(0):
             self.step_start = self.now
-            self.loop.run_until_complete(self.world.advance(min(left, LOOK)))
+            sent = self.loop.run_until_complete(self.world.advance(min(left, LOOK)))
+            for number, count in RETURNED.findall(text(sent)):
+                known = self.known[int(number)]
+                assert int(count) == len(known.objecting), (number, count, known.objecting)
+                self._objections_become_concerns(known)
             left -= min(left, LOOK)
             if left:
                 self.lifecycle_holds()
+
+    def _objections_become_concerns(self, known: Known) -> None:
+        """Standing objections are now concerns by their authors (the model once missed this,
+        so a merge carrying one looked like a proposal leaving incubation one voice short).
+        Dated at the end of the look that saw the move, a little late at worst: they only
+        count where a merge, a later command, carries them (their own proposal already had
+        two others to reach the round)."""
+        for who in known.objecting:
+            known.voices.setdefault(who, self.now)
+        known.objecting.clear()
 
     # -- checking --------------------------------------------------------------------------
 

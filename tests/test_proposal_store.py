@@ -1,4 +1,4 @@
-"""The proposal repository keeps the same contract in memory and in SQLite."""
+"""The proposal repository keeps its contract on every SQL engine (the `store` fixture)."""
 
 from __future__ import annotations
 
@@ -195,6 +195,9 @@ async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: S
         assert link is not None
         wanted = [tally(p) for p in await uow.proposals.in_community(link.community_id)]
         assert await uow.proposals.tallies(link.community_id) == wanted
+        in_consent = await uow.proposals.tallies(link.community_id, {State.CONSENT})
+        assert in_consent == [t for t in wanted if t.state is State.CONSENT] != []
+        assert await uow.proposals.tallies(link.community_id, set()) == []
     first = wanted[0]
     assert (first.builds, first.concerns, first.support, first.perspectives) == (1, 1, 1, 2)
     assert (first.consents, first.objections) == (2, 1)

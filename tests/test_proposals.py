@@ -432,6 +432,50 @@ async def test_merging_links_duplicates_without_losing_builds(world: World) -> N
     assert "The consent round on #1" in text(await world.advance(3 * DAY))
 
 
+async def test_merging_a_proposal_into_itself_is_refused_and_changes_nothing(
+    sqlite_store: SqliteStore,
+) -> None:
+    world = World(store=sqlite_store)
+    world.make_admin("mo")
+    await open_with_perspectives(world)
+    await world.advance(3 * DAY)  # in its consent round, as when hypothesis found it
+    before = every_table(sqlite_store)
+    refused = await world.say("mo", "/merge 1 1")
+    assert text(refused) == "A proposal can't be merged into itself."
+    assert not public(refused)  # nothing announced
+    assert every_table(sqlite_store) == before
+    assert "in its consent round" in text(await world.say("bob", "/proposal 1"))
+
+
+async def test_a_merge_never_carries_a_proposal_out_of_incubation_without_two_others(
+    world: World,
+) -> None:
+    """What a merge brings counts as it would have there: the author's own words never, an
+    objection that became a concern (for everyone to build on) as that person's perspective."""
+    world.make_admin("mo")
+    await world.say("ana", IDEA)
+    await world.say("bob", "/build 1 and a tool shed we all share")
+    await world.say("cy", "/propose Garden plots | Plots for everyone near the library.")
+    await world.say("cy", "/concern 1 who waters the beds in August?")
+    await world.say("ana", "/propose Book swap | A shelf in the hall for swapping books.")
+    await world.say("bob", "/build 3 with a sign-up sheet")
+    await world.advance(3 * DAY)  # #1 in its consent round; #2 and #3 wait for perspectives
+    await world.say("dan", "/object 1 the lot floods in spring")
+    await world.advance(3 * DAY)  # #1 back to incubate: dan's objection is now a concern
+
+    # #3 brings only bob into #2 (cy's proposal): one perspective from others, still incubating.
+    await world.say("mo", "/merge 3 2")
+    shown = text(await world.say("eve", "/proposal 2"))
+    assert "incubating since" in shown and "perspectives from others 1" in shown
+    # #1 brings cy's own concern (not counted in her proposal) and dan's: now two, so it goes on.
+    merged = text(await world.say("mo", "/merge 1 2"))
+    assert "#1 is merged into #2" in merged
+    assert "The consent round on #2 Garden plots is open" in merged
+    shown = text(await world.say("eve", "/proposal 2"))
+    assert "perspectives from others 2" in shown
+    assert "concern from dan (on #1): the lot floods in spring" in shown
+
+
 async def test_proposals_list_shows_counts_and_what_each_needs_next(world: World) -> None:
     await open_with_perspectives(world)
     await world.say("dan", "/support 1")

@@ -1,4 +1,4 @@
-"""Reach, in the core, on both stores: the public notice when a private message is refused, and
+"""Reach, in the core, on every SQL engine: the public notice when a private message is refused, and
 the community a private chat is about. Kept in the database, so a restart changes neither."""
 
 from __future__ import annotations

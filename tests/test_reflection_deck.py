@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.services.reflections import DeckError, load_deck
 from bot.services.reflections import deck as deck_module
 from bot.services.reflections.deck import THEMES
-from storage.memory import MemoryStore
+from tests.stores import fresh_store
 
 GOOD = """\
 prompts:
@@ -166,7 +166,7 @@ def test_start_up_stops_on_a_broken_deck(tmp_path: Path, monkeypatch: pytest.Mon
     write(tmp_path, "broken.yaml", GOOD.replace("theme: needs", "theme: nonsense"))
     monkeypatch.setattr(deck_module, "DECKS_DIR", tmp_path)
     with pytest.raises(DeckError, match=r"broken\.yaml, line 3: unknown theme 'nonsense'"):
-        build_hearth(store=MemoryStore(), clock=FakeClock())
+        build_hearth(store=fresh_store(), clock=FakeClock())
 
 
 def test_the_console_with_a_broken_deck_exits_with_one_clear_line(

@@ -1,4 +1,4 @@
-"""The reflection repositories keep the same contract in memory and in SQLite."""
+"""The reflection repositories keep their contract on every SQL engine (the `store` fixture)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from bot.feature import Feature
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.runtime import serve
-from storage.memory import MemoryStore
+from tests.stores import fresh_store
 
 
 class FakeAdapter:
@@ -57,7 +57,7 @@ async def test_a_job_queued_by_a_command_fires_in_real_time_through_the_adapter(
     async def ping(ctx: CommunityContext, job: Job) -> None:
         ctx.announce("announcements", "audit_empty")
 
-    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
+    hearth = build_hearth(store=fresh_store(), clock=SystemClock())
     hearth.install(soon)
     adapter = FakeAdapter()
     stop = asyncio.Event()
@@ -101,7 +101,7 @@ class Errors(logging.Handler):
 
 
 async def test_one_platform_ending_on_its_own_leaves_the_others_serving() -> None:
-    hearth = build_hearth(store=MemoryStore(), clock=SystemClock())
+    hearth = build_hearth(store=fresh_store(), clock=SystemClock())
     telegram, discord = EndingAdapter("telegram"), EndingAdapter("discord")
     errors = Errors()
     logging.getLogger("hearth.runtime").addHandler(errors)

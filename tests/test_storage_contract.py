@@ -1,4 +1,4 @@
-"""One contract, two stores: the in-memory fake and SQLite on a temp file behave the same."""
+"""One contract for every SQL engine the `store` fixture names (SQLite today)."""
 
 from __future__ import annotations
 

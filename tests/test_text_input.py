@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import unicodedata
 from collections.abc import Iterator
 
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from bot.events import CommandInvoked
 from bot.text_input import clean_name, clean_text, is_blank
-from storage.memory import MemoryStore
+from storage.sqlite import SqliteStore
+from tests.peek import every_table, rows
 from tests.support import World, public, text, to
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2062\U000e0041\u3164\u2800\u034f"
@@ -153,9 +155,12 @@ anything = st.one_of(
 def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _strings(getattr(value, field.name))
+        if value[:1] in ('"', "[", "{"):  # JSON text keeps what it holds \u-escaped
+            try:
+                held = json.loads(value)
+            except ValueError:
+                held = None
+            yield from _strings(held)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _strings(key)
@@ -167,8 +172,8 @@ def _strings(value: object) -> Iterator[str]:
 
 def _hidden_in_store(world: World) -> Iterator[str]:
     store = world.store
-    assert isinstance(store, MemoryStore)
-    for value in _strings(store.state):
+    assert isinstance(store, SqliteStore)
+    for value in _strings(every_table(store)):
         if hidden(value):
             yield value
 
@@ -203,9 +208,9 @@ def test_nothing_typed_into_any_command_is_stored_or_shown_hidden(
             assert not hidden(reply.text), reply.text
         assert not list(_hidden_in_store(WORLD))
         store = WORLD.store
-        assert isinstance(store, MemoryStore)
-        for proposal in store.state.proposals.values():
-            assert not is_blank(proposal.title)
+        assert isinstance(store, SqliteStore)
+        for proposal in rows(store, "SELECT title FROM proposals"):
+            assert not is_blank(proposal["title"])
 
     asyncio.run(run())
 

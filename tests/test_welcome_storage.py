@@ -1,4 +1,4 @@
-"""The welcome and buddy repositories keep the same contract in memory and in SQLite."""
+"""The welcome and buddy repositories keep their contract on every SQL engine."""
 
 from __future__ import annotations
 

@@ -1,0 +1,232 @@
+"""Communities and their platform links: tables and the repository, in SQLAlchemy Core.
+
+Every event reads its community and link first, so reads go through the store's ContextCache
+(storage/sqlite_cache.py) and every write tells the unit of work which entries it touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import Community, CommunityLink
+from storage.members import members
+from storage.sql import JsonText, Timestamp, metadata
+from storage.sqlite_cache import CachedRepo, copy_community, copy_link
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("settings", JsonText, nullable=False, server_default="{}"),
+    sa.Column("paused_since", Timestamp),  # 0014
+)
+sa.Index(
+    "communities_paused",
+    communities.c.id,
+    sqlite_where=communities.c.paused_since.is_not(None),
+    postgresql_where=communities.c.paused_since.is_not(None),
+)
+
+community_links = sa.Table(
+    "community_links",
+    metadata,
+    sa.Column("platform", sa.Text, nullable=False, primary_key=True),
+    sa.Column("community_ref", sa.Text, nullable=False, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("main_channel", sa.Text),
+    sa.Column("channels", JsonText, nullable=False, server_default="{}"),
+)
+sa.Index("community_links_by_community", community_links.c.community_id)
+
+
+def paused_community_ids() -> sa.Select[int]:
+    """Communities whose schedules, jobs and waiting messages are held (Hearth was removed):
+    for `community_id.not_in(paused_community_ids())`."""
+    return sa.select(communities.c.id).where(communities.c.paused_since.is_not(None))
+
+
+def paused_places() -> sa.Select[str, str]:
+    """The (platform, community_ref) of every place of a paused community, for the outbox."""
+    return (
+        sa.select(community_links.c.platform, community_links.c.community_ref)
+        .join(communities, communities.c.id == community_links.c.community_id)
+        .where(communities.c.paused_since.is_not(None))
+    )
+
+
+# The statements a command may run, built once (see SqlSession on `params`); the rare ones
+# (a moved or merged place) are built where they are used.
+_LINK = sa.select(community_links).where(
+    community_links.c.platform == sa.bindparam("b_platform"),
+    community_links.c.community_ref == sa.bindparam("b_ref"),
+)
+_LINKS = (
+    sa.select(community_links)
+    .where(community_links.c.community_id == sa.bindparam("b_id"))
+    .order_by(community_links.c.platform, community_links.c.community_ref)
+)
+_COMMUNITY = sa.select(communities).where(communities.c.id == sa.bindparam("b_id"))
+_ADD = sa.insert(communities)
+_ADD_LINK = sa.insert(community_links)
+_SAVE_LINK = sa.update(community_links).where(
+    community_links.c.platform == sa.bindparam("b_platform"),
+    community_links.c.community_ref == sa.bindparam("b_ref"),
+)
+_SAVE = sa.update(communities).where(communities.c.id == sa.bindparam("b_id"))
+
+
+# Rows are unpacked in the tables' column order: on the hot path, a Row's attributes cost
+# twenty times what unpacking does.
+
+
+def _community(row: Sequence[Any]) -> Community:
+    id_, name, timezone, language, created_at, settings, paused_since = row
+    return Community(id_, name, timezone, language, created_at, settings, paused_since)
+
+
+def _link(row: Sequence[Any]) -> CommunityLink:
+    platform, community_ref, community_id, main_channel, channels = row
+    return CommunityLink(community_id, platform, community_ref, main_channel, channels)
+
+
+def _sorted(value: Any) -> Any:
+    """Keys in order at every depth (json's sort_keys), as settings and channels were saved."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+class SqlCommunities(CachedRepo):
+    async def find_link(self, platform: str, community_ref: str) -> CommunityLink | None:
+        cached = self.cache.links.get((platform, community_ref))
+        if cached is not None:
+            return copy_link(cached)
+        row = await self.db.row(_LINK, {"b_platform": platform, "b_ref": community_ref})
+        if row is None:
+            return None
+        link = _link(row)
+        self.cache.links.put((platform, community_ref), copy_link(link))
+        return link
+
+    async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
+        new_id = await self.db.insert(
+            _ADD, {"name": name, "timezone": timezone, "language": language, "created_at": now}
+        )
+        return Community(new_id, name, timezone, language, now, {})
+
+    async def add_link(self, link: CommunityLink) -> None:
+        self.unit.touched_cache(community_id=link.community_id)
+        await self.db.change(
+            _ADD_LINK,
+            {
+                "platform": link.platform,
+                "community_ref": link.community_ref,
+                "community_id": link.community_id,
+                "main_channel": link.main_channel,
+                "channels": link.channels,
+            },
+        )
+
+    async def get(self, community_id: int) -> Community:
+        cached = self.cache.communities.get(community_id)
+        if cached is not None:
+            return copy_community(cached)
+        row = await self.db.row(_COMMUNITY, {"b_id": community_id})
+        if row is None:
+            raise LookupError(f"community {community_id}")
+        community = _community(row)
+        self.cache.communities.put(community_id, copy_community(community))
+        return community
+
+    async def save(self, community: Community) -> None:
+        self.unit.touched_cache(community_id=community.id)
+        await self.db.change(
+            _SAVE,
+            {
+                "b_id": community.id,
+                "name": community.name,
+                "timezone": community.timezone,
+                "language": community.language,
+                "settings": _sorted(community.settings),
+                "paused_since": community.paused_since,
+            },
+        )
+
+    async def links(self, community_id: int) -> list[CommunityLink]:
+        cached = self.cache.community_links.get(community_id)
+        if cached is not None:
+            return [copy_link(link) for link in cached]
+        rows = await self.db.rows(_LINKS, {"b_id": community_id})
+        found = [_link(row) for row in rows]
+        self.cache.community_links.put(community_id, [copy_link(link) for link in found])
+        return found
+
+    async def save_link(self, link: CommunityLink) -> None:
+        self.unit.touched_cache(community_id=link.community_id)
+        await self.db.change(
+            _SAVE_LINK,
+            {
+                "b_platform": link.platform,
+                "b_ref": link.community_ref,
+                "main_channel": link.main_channel,
+                "channels": _sorted(link.channels),
+            },
+        )
+
+    async def links_on(self, platform: str) -> list[CommunityLink]:
+        rows = await self.db.rows(
+            sa.select(community_links)
+            .where(community_links.c.platform == platform)
+            .order_by(community_links.c.community_ref)
+        )
+        return [_link(row) for row in rows]
+
+    async def move_link(self, platform: str, old_ref: str, new_ref: str) -> None:
+        link = await self.find_link(platform, old_ref)
+        if link is None:
+            return
+        self.unit.touched_cache(community_id=link.community_id)
+        if link.main_channel == old_ref:
+            link.main_channel = new_ref
+        channels = {role: new_ref if ref == old_ref else ref for role, ref in link.channels.items()}
+        await self.db.change(
+            sa.update(community_links)
+            .where(
+                community_links.c.platform == platform,
+                community_links.c.community_ref == old_ref,
+            )
+            .values(
+                community_ref=new_ref, main_channel=link.main_channel, channels=_sorted(channels)
+            )
+        )
+
+    async def absorb(self, keep_id: int, drop_id: int) -> None:
+        self.unit.touched_cache(everything=True)
+        # Members already in the kept community stay out; the cascade removes their old rows.
+        already = sa.select(members.c.platform, members.c.user_ref).where(
+            members.c.community_id == keep_id
+        )
+        await self.db.change(
+            sa.update(members)
+            .where(
+                members.c.community_id == drop_id,
+                sa.tuple_(members.c.platform, members.c.user_ref).not_in(already),
+            )
+            .values(community_id=keep_id)
+        )
+        await self.db.change(sa.delete(communities).where(communities.c.id == drop_id))

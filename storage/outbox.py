@@ -1,0 +1,192 @@
+"""The outbox: one row per message until its platform has taken it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from bot.domain import OutboxMessage
+from bot.markup import plain
+from bot.replies import Reply, moved_reply, reply_from_dict, reply_to_dict
+from storage.sql import JsonText, SqlRepo, Timestamp, metadata
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("platform", sa.Text, nullable=False),
+    sa.Column("user_ref", sa.Text),
+    sa.Column("reply", JsonText, nullable=False),
+    # text(): the DDL's default is the number 0, not the string '0'.
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("next_attempt_at", Timestamp, nullable=False),
+    # A pump claims what it is about to send (0013_outbox_claims): a dead pump's claims lapse.
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("claimed_until", Timestamp),
+    sa.Index("outbox_by_next_attempt", "next_attempt_at", "id"),
+    sa.Index("outbox_by_person", "platform", "user_ref"),
+)
+
+# Lightweight references to tables other modules own (storage/communities.py, members);
+# the lead unifies them with those modules' Tables at merge.
+_communities = sa.table("communities", sa.column("id"), sa.column("paused_since"))
+_links = sa.table(
+    "community_links", sa.column("platform"), sa.column("community_ref"), sa.column("community_id")
+)
+_members = sa.table("members", sa.column("id"), sa.column("platform"), sa.column("user_ref"))
+
+# The place a message goes to, read from its reply. JsonText is text on every engine, so
+# PostgreSQL will need a cast to JSON here when it arrives.
+_place = sa.type_coerce(outbox.c.reply, sa.JSON)[("target", "community_ref")].as_string()
+
+
+# Waiting messages for the places of paused communities are held, not sent.
+_PAUSED_PLACES = (
+    sa.select(_links.c.platform, _links.c.community_ref)
+    .join(_communities, _communities.c.id == _links.c.community_id)
+    .where(_communities.c.paused_since.is_not(None))
+)
+_NOT_HELD = sa.tuple_(outbox.c.platform, _place).not_in(_PAUSED_PLACES)
+_MESSAGE = (outbox.c.id, outbox.c.reply, outbox.c.attempts)
+
+# Statements are built once and run with params: building one costs more than running it.
+_ADD = sa.insert(outbox)
+_PENDING = (
+    sa.select(*_MESSAGE)
+    .where(outbox.c.next_attempt_at <= sa.bindparam("now"), _NOT_HELD)
+    .order_by(outbox.c.id)
+    .limit(sa.bindparam("limit"))
+)
+# One statement under the unit's write lock (BEGIN IMMEDIATE): nobody can claim between the
+# choice and the claim. PostgreSQL will say SELECT ... FOR UPDATE SKIP LOCKED.
+_CLAIM = (
+    sa.update(outbox)
+    .where(
+        outbox.c.id.in_(
+            sa.select(outbox.c.id)
+            .where(
+                outbox.c.next_attempt_at <= sa.bindparam("now"),
+                sa.or_(
+                    outbox.c.claimed_until.is_(None),
+                    outbox.c.claimed_until <= sa.bindparam("now"),
+                ),
+                _NOT_HELD,
+            )
+            .order_by(outbox.c.id)
+            .limit(sa.bindparam("batch"))
+        )
+    )
+    .values(claimed_by=sa.bindparam("owner"), claimed_until=sa.bindparam("until", type_=Timestamp))
+    .returning(*_MESSAGE)
+)
+_RELEASE = (
+    sa.update(outbox)
+    .where(outbox.c.claimed_by == sa.bindparam("owner"))
+    .values(claimed_by=None, claimed_until=None)
+)
+_REMOVE = sa.delete(outbox).where(outbox.c.id == sa.bindparam("message_id"))
+_POSTPONE = (
+    sa.update(outbox)
+    .where(outbox.c.id == sa.bindparam("message_id"))
+    .values(
+        attempts=outbox.c.attempts + 1,
+        next_attempt_at=sa.bindparam("until", type_=Timestamp),
+        claimed_by=None,
+        claimed_until=None,
+    )
+)
+# When each message may next go: its next attempt, or its claim's end if that is later.
+_MAY_GO = sa.case(
+    (outbox.c.claimed_until > outbox.c.next_attempt_at, outbox.c.claimed_until),
+    else_=outbox.c.next_attempt_at,
+)
+_EARLIEST = sa.select(sa.func.min(_MAY_GO)).where(_NOT_HELD)
+_AT_PLACE = sa.select(*_MESSAGE).where(
+    outbox.c.platform == sa.bindparam("platform"), _place == sa.bindparam("place")
+)
+_SET_REPLY = (
+    sa.update(outbox)
+    .where(outbox.c.id == sa.bindparam("message_id"))
+    .values(reply=sa.bindparam("new_reply", type_=JsonText))
+)
+_OF_MEMBER = sa.and_(
+    _members.c.platform == outbox.c.platform, _members.c.user_ref == outbox.c.user_ref
+)
+_MEMBER_MESSAGES = (
+    sa.select(outbox.c.created_at, *_MESSAGE)
+    .join(_members, _OF_MEMBER)
+    .where(_members.c.id == sa.bindparam("member_id"))
+    .order_by(outbox.c.id)
+)
+_ERASE = sa.delete(outbox).where(
+    sa.tuple_(outbox.c.platform, outbox.c.user_ref).in_(
+        sa.select(_members.c.platform, _members.c.user_ref).where(
+            _members.c.id == sa.bindparam("member_id")
+        )
+    )
+)
+
+
+def _message(row: Row[Any]) -> OutboxMessage:
+    return OutboxMessage(row.id, reply_from_dict(row.reply), row.attempts)
+
+
+class SqlOutbox(SqlRepo):
+    section = "mydata_section_outbox"
+
+    async def add(self, reply: Reply, now: datetime) -> int:
+        return await self.db.insert(
+            _ADD,
+            {
+                "created_at": now,
+                "platform": reply.target.platform,
+                "user_ref": reply.target.user_ref,
+                "reply": reply_to_dict(reply),
+                "next_attempt_at": now,
+            },
+        )
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        rows = await self.db.rows(_PENDING, {"now": now, "limit": limit})
+        return [_message(row) for row in rows]
+
+    async def claim(
+        self, now: datetime, *, batch: int, lease: timedelta, owner: str
+    ) -> list[OutboxMessage]:
+        rows = await self.db.returning(
+            _CLAIM, {"now": now, "batch": batch, "owner": owner, "until": now + lease}
+        )
+        return sorted((_message(row) for row in rows), key=lambda m: m.id)
+
+    async def release(self, owner: str) -> None:
+        await self.db.change(_RELEASE, {"owner": owner})
+
+    async def remove(self, message_id: int) -> None:
+        await self.db.change(_REMOVE, {"message_id": message_id})
+
+    async def postpone(self, message_id: int, until: datetime) -> None:
+        await self.db.change(_POSTPONE, {"message_id": message_id, "until": until})
+
+    async def earliest(self) -> datetime | None:
+        found: datetime | None = await self.db.scalar(_EARLIEST)
+        return found
+
+    async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
+        rows = await self.db.rows(_AT_PLACE, {"platform": platform, "place": old_ref})
+        for row in rows:
+            moved = moved_reply(_message(row).reply, old_ref, new_ref)
+            await self.db.change(
+                _SET_REPLY, {"message_id": row.id, "new_reply": reply_to_dict(moved)}
+            )
+        return len(rows)
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        rows = await self.db.rows(_MEMBER_MESSAGES, {"member_id": member_id})
+        return [{"since": row.created_at, "text": plain(_message(row).reply.text)} for row in rows]
+
+    async def erase_member(self, member_id: int) -> int:
+        return await self.db.change(_ERASE, {"member_id": member_id})

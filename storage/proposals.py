@@ -1,0 +1,577 @@
+"""Proposals in SQL: a header row plus append-only parts (versions, builds and concerns,
+support, positions, history), so saving a proposal only ever inserts what is new.
+
+The tables mirror storage/migrations/0003_proposals.sql, 0010 and 0011. Counts for listings
+come from the domain's own `tally()`, fed only the few columns its rules read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from operator import itemgetter
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from bot.proposal_lifecycle import Proposal, Tally, member_record, tally
+from bot.proposal_records import (
+    Action,
+    Contribution,
+    Event,
+    Kind,
+    Position,
+    Stance,
+    State,
+    Support,
+    Version,
+    forgotten_voice,
+    voice_of,
+)
+from storage.sql import Flag, SqlRepo, Timestamp, metadata
+
+_ZERO = sa.text("0")
+
+
+def _proposal_id() -> sa.Column[int]:
+    return sa.Column(
+        "proposal_id",
+        sa.Integer,
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+def _member_id(name: str = "member_id") -> sa.Column[int]:
+    return sa.Column(name, sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL"))
+
+
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "community_id",
+        sa.Integer,
+        sa.ForeignKey("communities.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    _member_id("author_id"),
+    sa.Column("author_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("state_since", Timestamp, nullable=False),
+    sa.Column("incubation_until", Timestamp, nullable=False),
+    sa.Column("stage", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("consent_until", Timestamp),
+    sa.Column("round", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("parked_until", Timestamp),
+    sa.Column("park_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("last_raised_at", Timestamp),
+    sa.Column("hidden", Flag, nullable=False, server_default=sa.false()),
+    sa.Column("hidden_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("merged_into", sa.Integer),
+    # 0010_proposal_origins.sql
+    sa.Column("origin", sa.Text, nullable=False, server_default=""),
+    # 0011_proposal_rest.sql
+    sa.Column("nudges", sa.Integer, nullable=False, server_default=_ZERO),
+    sa.Column("quiet_since", Timestamp),
+    sa.Column("resting_since", Timestamp),
+    sa.UniqueConstraint("community_id", "number"),
+    sa.Index("proposals_by_author", "author"),
+)
+# Partial: "did this reflection already become a proposal?" reads one row, not every proposal.
+sa.Index(
+    "proposals_by_origin",
+    proposals.c.community_id,
+    proposals.c.origin,
+    sqlite_where=proposals.c.origin != "",
+    postgresql_where=proposals.c.origin != "",
+)
+
+proposal_versions = sa.Table(
+    "proposal_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _proposal_id(),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.UniqueConstraint("proposal_id", "number"),
+)
+
+proposal_contributions = sa.Table(
+    "proposal_contributions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _proposal_id(),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("voice", sa.Text, nullable=False),
+    _member_id(),
+    sa.Column("name", sa.Text, nullable=False, server_default=""),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("from_objection", Flag, nullable=False, server_default=sa.false()),
+    sa.Column("merged_from", sa.Integer),
+    sa.Index("proposal_contributions_by_proposal", "proposal_id", "id"),
+    sa.Index("proposal_contributions_by_voice", "voice"),
+)
+
+proposal_supports = sa.Table(
+    "proposal_supports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _proposal_id(),
+    sa.Column("voice", sa.Text, nullable=False),
+    _member_id(),
+    sa.Column("name", sa.Text, nullable=False, server_default=""),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.UniqueConstraint("proposal_id", "voice"),
+    sa.Index("proposal_supports_by_voice", "voice"),
+)
+
+proposal_positions = sa.Table(
+    "proposal_positions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _proposal_id(),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("voice", sa.Text, nullable=False),
+    _member_id(),
+    sa.Column("name", sa.Text, nullable=False, server_default=""),
+    sa.Column("stance", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Index("proposal_positions_by_proposal", "proposal_id", "id"),
+    sa.Index("proposal_positions_by_voice", "voice"),
+)
+
+proposal_events = sa.Table(
+    "proposal_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _proposal_id(),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    _member_id("actor_id"),
+    sa.Column("actor_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("automatic", Flag, nullable=False, server_default=sa.false()),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("state", sa.Text),
+    sa.Column("audit", Flag, nullable=False, server_default=sa.false()),
+    sa.Index("proposal_events_by_proposal", "proposal_id", "id"),
+    sa.Index("proposal_events_by_actor", "actor_id"),
+)
+
+# The parts a person speaks in, which /forgetme unlinks and unnames.
+_VOICED = (proposal_contributions, proposal_supports, proposal_positions)
+_PARTS = (proposal_versions, *_VOICED, proposal_events)
+
+# The hot statements are built once, with bindparams filled per call: building and walking a
+# statement for its cache key cost more than running it (see SqlSession).
+_COMMUNITY = proposals.c.community_id == sa.bindparam("community_id")
+_STATES = proposals.c.state.in_(sa.bindparam("states", expanding=True))
+_GET = sa.select(proposals).where(_COMMUNITY, proposals.c.number == sa.bindparam("number"))
+_ALL = sa.select(proposals).where(_COMMUNITY).order_by(proposals.c.number)
+_IN_STATES = _ALL.where(_STATES)
+_OPENED_FROM = _ALL.where(
+    proposals.c.origin == sa.bindparam("origin"),
+    proposals.c.origin != "",  # lets SQLite use the partial index proposals_by_origin
+)
+_NEXT_NUMBER = sa.select(sa.func.coalesce(sa.func.max(proposals.c.number), 0) + 1).where(_COMMUNITY)
+_PARTS_OF = {
+    table: sa.select(table)
+    .where(table.c.proposal_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(table.c.id)
+    for table in _PARTS
+}
+# One proposal's parts (the common case: get) by plain equality, which skips expanding the IN.
+_PARTS_OF_ONE = {
+    table: sa.select(table)
+    .where(table.c.proposal_id == sa.bindparam("proposal"))
+    .order_by(table.c.id)
+    for table in _PARTS
+}
+_INSERT = {table: sa.insert(table) for table in (proposals, *_PARTS)}
+_SAVE = sa.update(proposals).where(proposals.c.id == sa.bindparam("proposal"))
+
+
+def _counted_parts(
+    *where: sa.ColumnElement[bool],
+) -> sa.CompoundSelect[int, int, str, str, str]:
+    """Who said what kind of thing, for the tallies: builds and concerns, support, and the
+    positions of each proposal's current round, keyed by id (the order they were added). One
+    statement, and only the columns the tally rules read."""
+    p, c, s, x = proposals, proposal_contributions, proposal_supports, proposal_positions
+    parts = sa.union_all(
+        sa.select(
+            c.c.proposal_id,
+            c.c.id,
+            sa.literal("c").label("part"),
+            c.c.kind.label("what"),
+            c.c.voice,
+        )
+        .join_from(c, p, c.c.proposal_id == p.c.id)
+        .where(*where),
+        sa.select(s.c.proposal_id, s.c.id, sa.literal("s"), sa.literal(""), s.c.voice)
+        .join_from(s, p, s.c.proposal_id == p.c.id)
+        .where(*where),
+        sa.select(x.c.proposal_id, x.c.id, sa.literal("p"), x.c.stance, x.c.voice)
+        .join_from(x, p, (x.c.proposal_id == p.c.id) & (x.c.round == p.c.round))
+        .where(*where),
+    )
+    return parts  # unordered: sorting the few rows in Python costs less than SQLite's B-tree
+
+
+_COUNTED = _counted_parts(_COMMUNITY)
+_COUNTED_IN_STATES = _counted_parts(_COMMUNITY, _STATES)
+
+
+_KIND = {kind.value: kind for kind in Kind}
+_STANCE = {stance.value: stance for stance in Stance}
+
+
+def _proposal(r: Sequence[Any]) -> Proposal:
+    """A proposal from its header row, unpacked by position (a third of the cost of by name):
+    the names below are the table's columns, in order."""
+    (
+        id_,
+        community_id,
+        number,
+        title,
+        author,
+        author_id,
+        author_name,
+        created_at,
+        state,
+        state_since,
+        incubation_until,
+        stage,
+        consent_until,
+        round_,
+        parked_until,
+        park_reason,
+        last_raised_at,
+        hidden,
+        hidden_reason,
+        merged_into,
+        origin,
+        nudges,
+        quiet_since,
+        resting_since,
+    ) = r
+    return Proposal(
+        community_id=community_id,
+        number=number,
+        title=title,
+        author=author,
+        author_id=author_id,
+        author_name=author_name,
+        created_at=created_at,
+        state=State(state),
+        state_since=state_since,
+        incubation_until=incubation_until,
+        stage=stage,
+        consent_until=consent_until,
+        round=round_,
+        parked_until=parked_until,
+        park_reason=park_reason,
+        last_raised_at=last_raised_at,
+        nudges=nudges,
+        quiet_since=quiet_since,
+        resting_since=resting_since,
+        hidden=hidden,
+        hidden_reason=hidden_reason,
+        merged_into=merged_into,
+        origin=origin,
+        id=id_,
+    )
+
+
+def _header(proposal: Proposal) -> dict[str, Any]:
+    """The header columns a save rewrites (community, number, creation and origin never change)."""
+    return {
+        "title": proposal.title,
+        "author": proposal.author,
+        "author_id": proposal.author_id,
+        "author_name": proposal.author_name,
+        "state": proposal.state.value,
+        "state_since": proposal.state_since,
+        "incubation_until": proposal.incubation_until,
+        "stage": proposal.stage,
+        "consent_until": proposal.consent_until,
+        "round": proposal.round,
+        "parked_until": proposal.parked_until,
+        "park_reason": proposal.park_reason,
+        "last_raised_at": proposal.last_raised_at,
+        "hidden": proposal.hidden,
+        "hidden_reason": proposal.hidden_reason,
+        "merged_into": proposal.merged_into,
+        "nudges": proposal.nudges,
+        "quiet_since": proposal.quiet_since,
+        "resting_since": proposal.resting_since,
+    }
+
+
+def _chosen(community_id: int, states: Collection[State] | None) -> dict[str, Any]:
+    """The bindparams of a community's proposals, optionally in some states only."""
+    if states is None:
+        return {"community_id": community_id}
+    return {"community_id": community_id, "states": sorted(State(s).value for s in states)}
+
+
+class SqlProposals(SqlRepo):
+    section = "mydata_section_proposals"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def _load(self, headers: Sequence[Row[Any]], *, history: bool = True) -> list[Proposal]:
+        """Whole proposals from their header rows: one query per kind of part."""
+        found = {row[0]: _proposal(row) for row in headers}
+        if not found:
+            return []
+        one = len(found) == 1
+        chosen = {"proposal": next(iter(found))} if one else {"ids": list(found)}
+
+        async def parts(table: sa.Table) -> dict[int, list[Row[Any]]]:
+            grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+            statement = _PARTS_OF_ONE[table] if one else _PARTS_OF[table]
+            for row in await self.db.rows(statement, chosen):
+                grouped[row.proposal_id].append(row)
+            return grouped
+
+        versions = await parts(proposal_versions)
+        contributions = await parts(proposal_contributions)
+        supports = await parts(proposal_supports)
+        positions = await parts(proposal_positions)
+        events = await parts(proposal_events) if history else {}
+        for pid, proposal in found.items():
+            proposal.versions = [Version(r.number, r.details, r.at, r.id) for r in versions[pid]]
+            proposal.contributions = [
+                Contribution(
+                    _KIND[r.kind],
+                    r.version,
+                    r.voice,
+                    r.member_id,
+                    r.name,
+                    r.text,
+                    r.at,
+                    r.from_objection,
+                    r.merged_from,
+                    r.id,
+                )
+                for r in contributions[pid]
+            ]
+            proposal.supports = [
+                Support(r.voice, r.member_id, r.name, r.at, r.id) for r in supports[pid]
+            ]
+            proposal.positions = [
+                Position(
+                    r.round, r.voice, r.member_id, r.name, _STANCE[r.stance], r.reason, r.at, r.id
+                )
+                for r in positions[pid]
+            ]
+            proposal.events = [
+                Event(
+                    r.at,
+                    Action(r.action),
+                    r.actor_id,
+                    r.actor_name,
+                    r.automatic,
+                    r.detail,
+                    State(r.state) if r.state is not None else None,
+                    r.audit,
+                    r.id,
+                )
+                for r in events.get(pid, [])
+            ]
+        return list(found.values())
+
+    async def get(self, community_id: int, number: int) -> Proposal | None:
+        rows = await self.db.rows(_GET, {"community_id": community_id, "number": number})
+        found = await self._load(rows)
+        return found[0] if found else None
+
+    async def tallies(
+        self, community_id: int, states: Collection[State] | None = None
+    ) -> list[Tally]:
+        """Counts for listings in two statements, by the domain's `tally()`: the proposals are
+        read without their texts, as the parts the rules count (kind, stance and voice)."""
+        chosen = _chosen(community_id, states)
+        headers = await self.db.rows(_ALL if states is None else _IN_STATES, chosen)
+        if not headers:
+            return []
+        found = {row[0]: _proposal(row) for row in headers}
+        counted = await self.db.rows(_COUNTED if states is None else _COUNTED_IN_STATES, chosen)
+        for row in sorted(counted, key=itemgetter(1)):  # a person's latest position counts
+            pid, _, part, what, voice = cast("tuple[int, int, str, str, str]", row)
+            proposal = found[pid]
+            at = proposal.created_at  # a placeholder: no tally rule reads when a part was added
+            if part == "c":
+                proposal.contributions.append(Contribution(_KIND[what], 0, voice, None, "", "", at))
+            elif part == "s":
+                proposal.supports.append(Support(voice, None, "", at))
+            else:
+                proposal.positions.append(
+                    Position(proposal.round, voice, None, "", _STANCE[what], "", at)
+                )
+        return [tally(proposal) for proposal in found.values()]
+
+    async def in_community(
+        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
+    ) -> list[Proposal]:
+        rows = await self.db.rows(
+            _ALL if states is None else _IN_STATES, _chosen(community_id, states)
+        )
+        return await self._load(rows, history=history)
+
+    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
+        if not origin:
+            return []
+        rows = await self.db.rows(_OPENED_FROM, {"community_id": community_id, "origin": origin})
+        return await self._load(rows, history=False)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def add(self, proposal: Proposal) -> Proposal:
+        if proposal.id is not None:
+            raise ValueError("proposal is stored already")
+        number = int(await self.db.scalar(_NEXT_NUMBER, {"community_id": proposal.community_id}))
+        new_id = await self.db.insert(
+            _INSERT[proposals],
+            {
+                "community_id": proposal.community_id,
+                "number": number,
+                "title": proposal.title,
+                "author": proposal.author,
+                "author_id": proposal.author_id,
+                "author_name": proposal.author_name,
+                "created_at": proposal.created_at,
+                "state": proposal.state.value,
+                "state_since": proposal.state_since,
+                "incubation_until": proposal.incubation_until,
+                "origin": proposal.origin,
+            },
+        )
+        proposal.id, proposal.number = new_id, number
+        await self.save(proposal)
+        found = await self.get(proposal.community_id, number)
+        assert found is not None
+        return found
+
+    async def save(self, proposal: Proposal) -> None:
+        if proposal.id is None:
+            raise LookupError("save a proposal that was added")
+        pid = proposal.id
+        await self.db.change(_SAVE, {"proposal": pid, **_header(proposal)})
+        for version in proposal.versions:
+            if version.id is None:
+                version.id = await self.db.insert(
+                    _INSERT[proposal_versions],
+                    {
+                        "proposal_id": pid,
+                        "number": version.number,
+                        "details": version.details,
+                        "at": version.at,
+                    },
+                )
+        for c in proposal.contributions:
+            if c.id is None:
+                c.id = await self.db.insert(
+                    _INSERT[proposal_contributions],
+                    {
+                        "proposal_id": pid,
+                        "kind": c.kind.value,
+                        "version": c.version,
+                        "voice": c.voice,
+                        "member_id": c.member_id,
+                        "name": c.name,
+                        "text": c.text,
+                        "at": c.at,
+                        "from_objection": c.from_objection,
+                        "merged_from": c.merged_from,
+                    },
+                )
+        for s in proposal.supports:
+            if s.id is None:
+                s.id = await self.db.insert(
+                    _INSERT[proposal_supports],
+                    {
+                        "proposal_id": pid,
+                        "voice": s.voice,
+                        "member_id": s.member_id,
+                        "name": s.name,
+                        "at": s.at,
+                    },
+                )
+        for p in proposal.positions:
+            if p.id is None:
+                p.id = await self.db.insert(
+                    _INSERT[proposal_positions],
+                    {
+                        "proposal_id": pid,
+                        "round": p.round,
+                        "voice": p.voice,
+                        "member_id": p.member_id,
+                        "name": p.name,
+                        "stance": p.stance.value,
+                        "reason": p.reason,
+                        "at": p.at,
+                    },
+                )
+        for e in proposal.events:
+            if e.id is None:
+                e.id = await self.db.insert(
+                    _INSERT[proposal_events],
+                    {
+                        "proposal_id": pid,
+                        "at": e.at,
+                        "action": e.action.value,
+                        "actor_id": e.actor_id,
+                        "actor_name": e.actor_name,
+                        "automatic": e.automatic,
+                        "detail": e.detail,
+                        "state": e.state.value if e.state is not None else None,
+                        "audit": e.audit,
+                    },
+                )
+
+    # -- personal data ---------------------------------------------------------------------
+
+    async def export_member(self, member_id: int) -> list[dict[str, Any]]:
+        voice = voice_of(member_id)
+        spoke_in = sa.union(
+            *(sa.select(t.c.proposal_id).where(t.c.voice == voice) for t in _VOICED)
+        )
+        rows = await self.db.rows(
+            sa.select(proposals).where(
+                sa.or_(proposals.c.author == voice, proposals.c.id.in_(spoke_in))
+            )
+        )
+        return list(member_record(await self._load(rows), member_id))
+
+    async def erase_member(self, member_id: int) -> int:
+        """Keep what was said for the community; unlink and unname who said it."""
+        voice, forgotten = voice_of(member_id), forgotten_voice()
+        changed = await self.db.change(
+            sa.update(proposals)
+            .where(proposals.c.author == voice)
+            .values(author=forgotten, author_id=None, author_name="")
+        )
+        for table in _VOICED:
+            changed += await self.db.change(
+                sa.update(table)
+                .where(table.c.voice == voice)
+                .values(voice=forgotten, member_id=None, name="")
+            )
+        changed += await self.db.change(
+            sa.update(proposal_events)
+            .where(proposal_events.c.actor_id == member_id)
+            .values(actor_id=None, actor_name="")
+        )
+        return changed
