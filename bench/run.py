@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench import telegram
 from bench.rows import Row
-from bot.app import build_hearth
+from bot.app import running_hearth
 from bot.clock import FakeClock, SystemClock
 from bot.events import CommandInvoked, Origin, Person
 from bot.hearth import Hearth
@@ -74,35 +74,37 @@ def mixed_commands(hearth: Hearth, count: int) -> list[CommandInvoked]:
 
 async def core_throughput(count: int = 20_000) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
-        store = await SqliteStore.open(Path(folder) / "bench.db")
         clock = FakeClock(START)
-        hearth = build_hearth(store=store, clock=clock)
-        if "propose" in hearth.registry.commands:
-            for n in range(PROPOSALS):
-                author = Origin("bench", "community-1", Person(f"u{n}", f"member{n}"), "#general")
-                await hearth.handle(CommandInvoked(author, "propose", f"Idea {n} | Details {n}"))
-        events = mixed_commands(hearth, count)
-        for event in events[:200]:  # warm-up: members and caches exist
-            await hearth.handle(event)
-        latencies = []
-        started = time.perf_counter()
-        for event in events:
-            t0 = time.perf_counter()
-            await hearth.handle(event)
-            latencies.append(time.perf_counter() - t0)
-        elapsed = time.perf_counter() - started
-        await store.close()
-    errors = hearth.outcomes["error"]
-    rate = count / elapsed
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99)] * 1000
+        async with running_hearth(Path(folder) / "bench.db", clock=clock) as hearth:
+            errors, rate, p50, p99 = await _timed_mix(hearth, count)
     return [
         Row("core: mixed commands/s (SQLite, WAL)", f"{rate:,.0f}", ">= 5,000", rate >= 5000),
         Row("core: p50 latency", f"{p50:.2f} ms", "-", True),
         Row("core: p99 latency", f"{p99:.2f} ms", "< 5 ms", p99 < 5),
         Row("core: unexpected errors", str(errors), "0", errors == 0),
     ]
+
+
+async def _timed_mix(hearth: Hearth, count: int) -> tuple[int, float, float, float]:
+    """(unexpected errors, commands/s, p50 ms, p99 ms) over `count` mixed commands."""
+    if "propose" in hearth.registry.commands:
+        for n in range(PROPOSALS):
+            author = Origin("bench", "community-1", Person(f"u{n}", f"member{n}"), "#general")
+            await hearth.handle(CommandInvoked(author, "propose", f"Idea {n} | Details {n}"))
+    events = mixed_commands(hearth, count)
+    for event in events[:200]:  # warm-up: members and caches exist
+        await hearth.handle(event)
+    latencies = []
+    started = time.perf_counter()
+    for event in events:
+        t0 = time.perf_counter()
+        await hearth.handle(event)
+        latencies.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99)] * 1000
+    return hearth.outcomes["error"], count / elapsed, p50, p99
 
 
 async def _seed_scale(path: Path, communities: int, members: int) -> None:
@@ -152,14 +154,12 @@ async def scale_start_up(communities: int = 1000, members: int = 100) -> list[Ro
         gc.collect()
         rss_before = _rss_mb()
         started = time.perf_counter()
-        store = await SqliteStore.open(path)
-        hearth = build_hearth(store=store, clock=SystemClock())
-        timer = Timer(hearth)
-        await timer.start()
-        ready = time.perf_counter() - started
-        rss_after = _rss_mb()
-        timer.stop()
-        await store.close()
+        async with running_hearth(path, clock=SystemClock()) as hearth:
+            timer = Timer(hearth)
+            await timer.start()
+            ready = time.perf_counter() - started
+            rss_after = _rss_mb()
+            timer.stop()
     return [
         Row(
             f"scale: start-up with {communities:,} communities x {members} members",

@@ -32,11 +32,10 @@ from adapters.telegram import Pacing, TelegramAdapter
 from adapters.telegram.transport import Transport
 from bench import platform
 from bench.rows import Row
-from bot.app import build_hearth
+from bot.app import running_hearth
 from bot.clock import SystemClock
 from bot.events import CommandInvoked, MessagePosted, Origin, Person
 from bot.hearth import Hearth
-from storage.sqlite import SqliteStore
 from tests.telegram_fake import TOKEN
 
 UNLIMITED = Pacing(overall_per_second=1_000_000, group_per_minute=1_000_000)
@@ -119,19 +118,20 @@ async def _bare(count: int, transport: Transport | None = None) -> float:
 
 async def _hearth(count: int, folder: Path, attempt: int) -> float:
     async with platform_process("overhead", count) as (side, base_url):
-        store = await SqliteStore.open(folder / f"overhead-{attempt}.db")
-        hearth = build_hearth(store=store, clock=SystemClock())
-        adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=UNLIMITED, poll_timeout=1)
-        try:  # an open store keeps its thread, and so the process, alive: always close it
-            author = _origin(*platform.people(2)[1])
-            for title in TITLES:  # a short list to show, as in a young community
-                await hearth.handle(CommandInvoked(author, "propose", f"{title} | Let us try it"))
-            await adapter.start(hearth)
-            hearth.outbox = adapter
-            results = await side.line(600)
-        finally:
-            await adapter.stop()
-            await store.close()
+        database = folder / f"overhead-{attempt}.db"
+        async with running_hearth(database, clock=SystemClock()) as hearth:
+            adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=UNLIMITED, poll_timeout=1)
+            try:
+                author = _origin(*platform.people(2)[1])
+                for title in TITLES:  # a short list to show, as in a young community
+                    await hearth.handle(
+                        CommandInvoked(author, "propose", f"{title} | Let us try it")
+                    )
+                await adapter.start(hearth)
+                hearth.outbox = adapter
+                results = await side.line(600)
+            finally:
+                await adapter.stop()
     errors = hearth.outcomes["error"]
     assert errors == 0, f"{errors} unexpected errors"
     assert all(TITLES[-1] in answer for answer in results["answers"]), results["answers"]
@@ -180,23 +180,22 @@ async def fan_out(members: int = 2_000, per_second: int = 300) -> list[Row]:
     pump: asyncio.Task[None] | None = None
     with tempfile.TemporaryDirectory() as folder:
         async with platform_process("fanout", members, per_second) as (side, base_url):
-            store = await SqliteStore.open(Path(folder) / "fanout.db")
-            hearth = build_hearth(store=store, clock=SystemClock())
-            pacing = Pacing(overall_per_second=per_second)
-            adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=pacing, poll_timeout=1)
-            try:  # an open store keeps its thread, and so the process, alive: always close it
-                await _seed_members(hearth, members)
-                await adapter.start(hearth)
-                hearth.outbox = adapter
-                hearth.deliver_in_background = True  # as `hearth run` does
-                pump = asyncio.create_task(hearth.pump_outbox())
-                results = await side.line(900)
-            finally:
-                if pump is not None:
-                    hearth.stop_pumping()
-                    await pump
-                await adapter.stop()
-                await store.close()
+            database = Path(folder) / "fanout.db"
+            async with running_hearth(database, clock=SystemClock()) as hearth:
+                pacing = Pacing(overall_per_second=per_second)
+                adapter = TelegramAdapter(TOKEN, base_url=base_url, pacing=pacing, poll_timeout=1)
+                try:
+                    await _seed_members(hearth, members)
+                    await adapter.start(hearth)
+                    hearth.outbox = adapter
+                    hearth.deliver_in_background = True  # as `hearth run` does
+                    pump = asyncio.create_task(hearth.pump_outbox())
+                    results = await side.line(900)
+                finally:
+                    if pump is not None:
+                        hearth.stop_pumping()
+                        await pump
+                    await adapter.stop()
     rate = (results["openings"] - 1) / results["seconds"]
     share = rate / per_second
     too_many = int(results["too_many"])

@@ -1,6 +1,14 @@
-"""The composition root: wires the ports to the services and installs every feature."""
+"""The composition root: wires the ports to the services and installs every feature.
+
+`running_hearth` is how `hearth run`, `hearth console` and the benchmarks get a Hearth on a
+database; tests build theirs on a copied template store with `build_hearth`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from bot.catalog import Catalog
 from bot.clock import Clock
@@ -63,3 +71,21 @@ def build_hearth(
     hearth.install(help_feature(hearth.registry))
     hearth.install(start_feature(hearth.registry, hearth.resumes))
     return hearth
+
+
+@asynccontextmanager
+async def running_hearth(
+    database: str | Path,
+    *,
+    clock: Clock,
+    defaults: Defaults | None = None,
+    outbox: Outbox | None = None,
+) -> AsyncIterator[Hearth]:
+    """Hearth on the database `database` names; the store closes however the block ends."""
+    from storage import open_store
+
+    store = await open_store(database)
+    try:
+        yield build_hearth(store=store, clock=clock, defaults=defaults, outbox=outbox)
+    finally:
+        await store.close()

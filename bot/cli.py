@@ -10,6 +10,7 @@ import signal
 import sys
 from datetime import UTC, datetime
 
+from bot.commands import Command
 from bot.errors import PlatformsEnded, StartupProblem
 from bot.hearth import Defaults
 from bot.runtime import Adapter
@@ -61,15 +62,15 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _print_commands(as_json: bool) -> None:
-    from bot.app import build_hearth
+    from bot.app import running_hearth
     from bot.clock import SystemClock
-    from storage.sqlite import SqliteStore
 
-    store = SqliteStore.connect(":memory:")  # the commands are declared with a store at hand
-    try:
-        commands = build_hearth(store=store, clock=SystemClock()).registry.all()
-    finally:
-        asyncio.run(store.close())
+    async def declared() -> list[Command]:
+        # The features declare their commands as they install, on a Hearth with a store.
+        async with running_hearth(":memory:", clock=SystemClock()) as hearth:
+            return hearth.registry.all()
+
+    commands = asyncio.run(declared())
     if as_json:
         print(json.dumps([c.to_json() for c in commands], indent=2, ensure_ascii=False))
         return
@@ -101,21 +102,16 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
 
 
 async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]) -> None:
-    from bot.app import build_hearth
+    from bot.app import running_hearth
     from bot.clock import SystemClock
     from bot.runtime import serve
-    from storage.sqlite import SqliteStore
 
-    store = await SqliteStore.open(settings.database)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signame in ("SIGINT", "SIGTERM"):
-        loop.add_signal_handler(getattr(signal, signame), stop.set)
-    try:
-        hearth = build_hearth(store=store, clock=SystemClock(), defaults=defaults)
+    async with running_hearth(settings.database, clock=SystemClock(), defaults=defaults) as hearth:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signame in ("SIGINT", "SIGTERM"):
+            loop.add_signal_handler(getattr(signal, signame), stop.set)
         await serve(hearth, adapters, stop)
-    finally:
-        await store.close()
 
 
 def main(argv: list[str] | None = None) -> int:

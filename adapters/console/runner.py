@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.community import ConsoleCommunity
-from bot.app import build_hearth
+from bot.app import running_hearth
 from bot.clock import FakeClock, SystemClock
 from bot.hearth import Defaults
-from storage.sqlite import SqliteStore
 
 
 async def run_console(
@@ -30,11 +29,9 @@ async def run_console(
     out = stdout or sys.stdout
     interactive = source.isatty()
     clock = FakeClock(start or SystemClock().now())
-    store = await SqliteStore.open(database)
-    if notice:
-        print(notice, file=sys.stderr)
-    try:
-        hearth = build_hearth(store=store, clock=clock, defaults=defaults)
+    async with running_hearth(database, clock=clock, defaults=defaults) as hearth:
+        if notice:
+            print(notice, file=sys.stderr)
         console = ConsoleCommunity(hearth, clock, out)
         hearth.outbox = console
         if interactive:
@@ -49,5 +46,3 @@ async def run_console(
                 break
             if not await console.line(raw):
                 break
-    finally:
-        await store.close()
