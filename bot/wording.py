@@ -4,6 +4,8 @@ and the reader's language (patterns from the catalog, plural rules and unit name
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_timedelta
 from babel.lists import format_list
@@ -15,25 +17,29 @@ from bot.context import CommunityContext
 _UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
 
 
-
-
 def moment(ctx: CommunityContext, when: datetime | None, language: str | None = None) -> str:
     """'Fri 6 Mar, 17:30' in the community's timezone; the year only when it is not this one."""
     if when is None:
         return "—"
     lang = language or ctx.community.language
-    local = ctx.local(when)
-    this_year = local.year == ctx.local(ctx.now).year
+    this_year = ctx.local(when).year == ctx.local(ctx.now).year
     pattern = ctx.text("date_format" if this_year else "date_format_other_year", lang)
-    return format_datetime(local, pattern, tzinfo=ctx.tz, locale=locale_for(lang))
+    return _formatted(when, pattern, ctx.tz, lang)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(when: datetime, pattern: str, tz: ZoneInfo, language: str) -> str:
+    """Babel's formatting is the slowest step of a listing, and listings show the same few
+    moments again and again (when a proposal opened, when its stage ends)."""
+    return format_datetime(when.astimezone(tz), pattern, tzinfo=tz, locale=locale_for(language))
 
 
 def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> str:
     """'Fri 6 Mar' (with the year when it is not this one), for reports that cover days."""
     lang = language or ctx.community.language
-    local = ctx.local(when)
-    key = "day_format" if local.year == ctx.local(ctx.now).year else "day_format_other_year"
-    return format_datetime(local, ctx.text(key, lang), tzinfo=ctx.tz, locale=locale_for(lang))
+    this_year = ctx.local(when).year == ctx.local(ctx.now).year
+    key = "day_format" if this_year else "day_format_other_year"
+    return _formatted(when, ctx.text(key, lang), ctx.tz, lang)
 
 
 def duration(length: timedelta, language: str = "en") -> str:
