@@ -22,12 +22,12 @@ from bot.services import (
     moderators,
     pause,
     privacy,
-    proposals,
     setup,
     welcome,
 )
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
+from bot.services.proposals import proposals_feature
 from bot.services.reflections import load_deck, reflections_feature
 from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
@@ -60,7 +60,7 @@ def build_hearth(
             welcome.feature,
             buddies.feature,
             pause.feature,
-            proposals.feature,
+            proposals_feature(),
             *needs_features,
         ],
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -19,8 +19,6 @@ from bot.domain import (
 )
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
 from bot.identity import Account, Person
-from bot.proposal_lifecycle import Proposal, Tally
-from bot.proposal_records import State
 from bot.replies import Reply
 from bot.welcome_records import (
     BuddyRequest,
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
         OfferRepository,
         RequestSnapshotRepository,
     )
+    from bot.services.proposals.port import ProposalRepository
 
 
 class PersonalData(Protocol):
@@ -205,37 +204,6 @@ class ConversationRepository(PersonalData, Protocol):
     async def put(self, conversation: Conversation) -> None: ...
 
     async def clear(self, member_id: int) -> None: ...
-
-
-class ProposalRepository(PersonalData, Protocol):
-    """Proposals with their versions, builds, concerns, support, positions and history."""
-
-    async def add(self, proposal: Proposal) -> Proposal:
-        """Store a new proposal, numbered next in its community; returns it with its number."""
-        ...
-
-    async def get(self, community_id: int, number: int) -> Proposal | None: ...
-
-    async def save(self, proposal: Proposal) -> None:
-        """Store the proposal's current fields and every part added since it was loaded."""
-        ...
-
-    async def in_community(
-        self, community_id: int, states: Collection[State] | None = None, *, history: bool = True
-    ) -> list[Proposal]:
-        """Proposals in number order; without `history` their event lists are left empty,
-        which is all a listing needs and spares reading every proposal's whole past."""
-        ...
-
-    async def tallies(
-        self, community_id: int, states: Collection[State] | None = None
-    ) -> list[Tally]:
-        """Headers and counts for a listing, in number order, without loading any parts."""
-        ...
-
-    async def opened_from(self, community_id: int, origin: str) -> list[Proposal]:
-        """Proposals opened from `origin` (e.g. a reflection), in number order, no history."""
-        ...
 
 
 class WelcomeRepository(PersonalData, Protocol):

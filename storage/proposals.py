@@ -15,8 +15,8 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
-from bot.proposal_lifecycle import Proposal, Tally, member_record, tally
-from bot.proposal_records import (
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import (
     Action,
     Contribution,
     Event,
@@ -29,6 +29,7 @@ from bot.proposal_records import (
     forgotten_voice,
     voice_of,
 )
+from bot.services.proposals.summaries import Tally, member_record, tally
 from storage.sql import Flag, SqlRepo, Timestamp, metadata
 
 _ZERO = sa.text("0")

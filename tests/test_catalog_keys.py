@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.catalog import Catalog
 from bot.ports import Store
-from bot.services import proposal_news
+from bot.services.proposals import news as proposal_news
 from storage.sql import metadata, ts
 from storage.sqlite import SqliteStore
 from tests.legacy_db import legacy_database
@@ -98,7 +98,7 @@ def _statement_params(func: ast.AST) -> list[ast.Dict]:
 def _export_row_keys() -> list[tuple[Path, str]]:
     """The field names of every row a store exports for /mydata."""
     found = []
-    for path in [*_modules("storage"), ROOT / "bot" / "proposal_lifecycle.py"]:
+    for path in [*_modules("storage"), ROOT / "bot" / "services" / "proposals" / "summaries.py"]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for func in ast.walk(tree):
             if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.errors import Refusal
-from bot.proposal_lifecycle import Proposal, open_proposal
-from bot.proposal_records import Actor, Kind, Rules, Stance, State, stays
+from bot.services.proposals.lifecycle import Proposal, open_proposal
+from bot.services.proposals.records import Actor, Kind, Rules, Stance, State, stays
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()

@@ -25,9 +25,9 @@ from hypothesis.stateful import (
 )
 
 from bot.domain import AuditEntry
-from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import MAX_REMINDERS, PAST_INCUBATION, Action, Rules, State
 from bot.replies import Reply
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import MAX_REMINDERS, PAST_INCUBATION, Action, Rules, State
 from tests.support import COMMUNITY, PLATFORM, World, text
 
 RULES = Rules()

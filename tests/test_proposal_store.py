@@ -7,8 +7,16 @@ from datetime import UTC, datetime, timedelta
 from bot.catalog import Phrase
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
-from bot.proposal_lifecycle import Proposal, open_proposal
-from bot.proposal_records import Actor, Kind, Rules, Stance, State, from_reflection, voice_of
+from bot.services.proposals.lifecycle import Proposal, open_proposal
+from bot.services.proposals.records import (
+    Actor,
+    Kind,
+    Rules,
+    Stance,
+    State,
+    from_reflection,
+    voice_of,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()
@@ -169,7 +177,7 @@ async def test_a_proposal_remembers_the_reflection_it_was_opened_from(store: Sto
 
 async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: Store) -> None:
     """The counts a listing shows come from storage directly; they must equal the full model's."""
-    from bot.proposal_lifecycle import tally
+    from bot.services.proposals.summaries import tally
     from tests.support import World
 
     world = World(store=store)
@@ -206,7 +214,7 @@ async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: S
 async def test_a_resting_proposal_keeps_resting_across_a_restart_on_both_stores(
     store: Store,
 ) -> None:
-    from bot.proposal_lifecycle import tally
+    from bot.services.proposals.summaries import tally
 
     async with store.unit_of_work() as uow:
         cid, (ana,) = await community_with(uow, "ana")

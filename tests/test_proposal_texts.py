@@ -10,16 +10,10 @@ from hypothesis import strategies as st
 
 from bot.catalog import Catalog
 from bot.markup import Span, escape, parse
-from bot.proposal_records import Action, Kind, Stance, State
+from bot.services.proposals.records import Action, Kind, Stance, State
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [
-    ROOT / "bot" / "proposal_lifecycle.py",
-    ROOT / "bot" / "services" / "proposals.py",
-    ROOT / "bot" / "services" / "proposal_texts.py",
-    ROOT / "bot" / "services" / "proposal_news.py",
-    ROOT / "bot" / "services" / "proposal_settings.py",
-]
+SOURCES = sorted((ROOT / "bot" / "services" / "proposals").glob("*.py"))
 CATALOG = Catalog.load()
 
 

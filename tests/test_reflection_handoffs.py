@@ -8,8 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.ports import Store
-from bot.proposal_records import TITLE_LIMIT
 from bot.services.handoffs import title_from
+from bot.services.proposals.records import TITLE_LIMIT
 from tests.needs_helpers import choose
 from tests.support import World, public, text, to
 from tests.welcome_support import button

@@ -15,7 +15,7 @@ import re
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.numbers import whole_number
-from bot.proposal_records import TITLE_LIMIT, State, from_reflection
+from bot.services.proposals.records import TITLE_LIMIT, State, from_reflection
 from bot.services.reflections import shared_reflection_text
 from bot.services.reflections.digest import shorten
 

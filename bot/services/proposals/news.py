@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 from bot.catalog import Markup, Phrase
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
-from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import MAX_REMINDERS, Action, Event, Rules, Stance
-from bot.services.proposal_settings import rules_of
-from bot.services.proposal_texts import counted, localized, name_or_former, when
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import MAX_REMINDERS, Action, Event, Rules, Stance
+from bot.services.proposals.settings import rules_of
+from bot.services.proposals.texts import counted, localized, name_or_former, when
 
 T = TypeVar("T")
 JOB_PREFIX = "proposal_"

@@ -12,8 +12,9 @@ from typing import Any
 from bot.catalog import Markup
 from bot.context import CommunityContext
 from bot.errors import Refusal
-from bot.proposal_lifecycle import Proposal, Tally
-from bot.proposal_records import Action, Event, Rules, State, reflection_number
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import Action, Event, Rules, State, reflection_number
+from bot.services.proposals.summaries import Tally
 from bot.wording import moment, roughly
 
 # Refusals whose answer says when incubation can be over.

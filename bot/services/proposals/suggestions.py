@@ -11,8 +11,8 @@ from collections.abc import Collection
 
 from bot.commands import Suggestion
 from bot.context import CommandContext
-from bot.proposal_lifecycle import Proposal
-from bot.proposal_records import UNDECIDED, State
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import UNDECIDED, State
 
 
 def _wanted(typed: str) -> str:

@@ -9,9 +9,9 @@ from bot.context import CommandContext, CommunityContext
 from bot.domain import Community
 from bot.errors import Refusal
 from bot.feature import SetupKey
-from bot.proposal_records import Rules
 from bot.scheduling import parse_duration
-from bot.services.proposal_texts import span
+from bot.services.proposals.records import Rules
+from bot.services.proposals.texts import span
 
 SETTINGS = "proposals"
 

@@ -1,6 +1,6 @@
 """The records of a proposal's life: its states, parts, events and a community's rules.
 
-Plain data shared by the lifecycle (bot/proposal_lifecycle.py), the stores and the service.
+Plain data shared by the lifecycle (lifecycle.py), storage and the chat surface.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""What members do with a proposal: builds, concerns, support and new versions while it
+incubates, positions in its consent round, and withdrawing their own."""
+
+from __future__ import annotations
+
+from bot.commands import Args, Param, ParamType
+from bot.context import CommandContext
+from bot.feature import Feature
+from bot.services.proposals.arguments import NUMBER, actor_of, load, number_of
+from bot.services.proposals.news import apply
+from bot.services.proposals.records import Kind, Stance
+from bot.services.proposals.texts import when
+
+
+def _contribution_command(feature: Feature, kind: Kind, description: str) -> None:
+    @feature.command(
+        kind.value,
+        description,
+        NUMBER,
+        Param("text", ParamType.TEXT, f"Your {kind.value}", required=True),
+    )
+    async def contribute(ctx: CommandContext, args: Args) -> None:
+        p = await load(ctx, number_of(args))
+        actor = actor_of(ctx)
+        await apply(
+            ctx,
+            [p],
+            lambda rules: p.contribute(actor, kind, args.text("text") or "", ctx.now, rules),
+        )
+        ctx.say(f"proposal_{kind.value}_added", number=p.number)
+
+
+def _position_command(
+    feature: Feature, name: str, stance: Stance, description: str, hint: str
+) -> None:
+    @feature.command(
+        name,
+        description,
+        NUMBER,
+        Param("reason", ParamType.TEXT, hint, required=stance is Stance.OBJECT),
+    )
+    async def take_position(ctx: CommandContext, args: Args) -> None:
+        p = await load(ctx, number_of(args))
+        actor = actor_of(ctx)
+        reason = args.text("reason") or ""
+        await apply(ctx, [p], lambda rules: p.take_position(actor, stance, reason, ctx.now, rules))
+        ctx.say(
+            f"proposal_position_{stance.value}", number=p.number, closes=when(ctx, p.consent_until)
+        )
+
+
+def install_taking_part(feature: Feature) -> None:
+    """Contributions, support, revisions, positions and withdrawal."""
+
+    _contribution_command(feature, Kind.BUILD, "Add a “yes, and…” to an incubating proposal.")
+    _contribution_command(
+        feature, Kind.CONCERN, "Raise a concern about an incubating proposal: say what about."
+    )
+
+    @feature.command("support", "Show support for an incubating proposal.", NUMBER)
+    async def support(ctx: CommandContext, args: Args) -> None:
+        p = await load(ctx, number_of(args))
+        actor = actor_of(ctx)
+        await apply(ctx, [p], lambda rules: p.support(actor, ctx.now))
+        ctx.say("proposal_supported", number=p.number, count=len(p.supports))
+
+    @feature.command(
+        "revise",
+        "Give your proposal a new version (the old ones stay in its history).",
+        NUMBER,
+        Param("details", ParamType.TEXT, "The new details", required=True),
+    )
+    async def revise(ctx: CommandContext, args: Args) -> None:
+        p = await load(ctx, number_of(args))
+        actor = actor_of(ctx)
+        await apply(
+            ctx, [p], lambda rules: p.revise(actor, args.text("details") or "", ctx.now, rules)
+        )
+        ctx.say("proposal_revised", number=p.number, version=p.version.number)
+
+    _position_command(
+        feature,
+        "consent",
+        Stance.CONSENT,
+        "Consent to a proposal in its consent round.",
+        "Anything to add",
+    )
+    _position_command(
+        feature,
+        "standaside",
+        Stance.STAND_ASIDE,
+        "Stand aside: you won't block it, but you won't take part.",
+        "Why, if you like",
+    )
+    _position_command(
+        feature,
+        "object",
+        Stance.OBJECT,
+        "Object, with the reason and what would resolve it.",
+        "Your reason and what would resolve it",
+    )
+
+    @feature.command(
+        "withdraw",
+        "Withdraw your own proposal.",
+        NUMBER,
+        Param("reason", ParamType.TEXT, "Why, if you like"),
+    )
+    async def withdraw(ctx: CommandContext, args: Args) -> None:
+        p = await load(ctx, number_of(args))
+        actor = actor_of(ctx)
+        await apply(ctx, [p], lambda rules: p.withdraw(actor, args.text("reason") or "", ctx.now))
+        ctx.say("proposal_withdrew", number=p.number)
