@@ -17,12 +17,14 @@ from bot.catalog import Markup
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Job, Member
-from bot.domain_needs import AidRequest, Offer, Outcome, RequestState
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import handoffs, needs_config, needs_snapshot, welcome
+from bot.services import handoffs, welcome
+from bot.services.needs import config
+from bot.services.needs import snapshot as needs_snapshot
+from bot.services.needs.records import AidRequest, Offer, Outcome, RequestState
 from bot.services.reflections.digest import shorten
 from bot.welcome_records import Contribution
 
@@ -81,9 +83,9 @@ async def record_offer(
 
 
 def _category(ctx: CommandContext, name: str) -> str:
-    found = needs_config.find_category(ctx, name)
+    found = config.find_category(ctx, name)
     if found is None:
-        raise Refusal("aid_unknown_category", name=name, categories=needs_config.category_list(ctx))
+        raise Refusal("aid_unknown_category", name=name, categories=config.category_list(ctx))
     return found
 
 
@@ -95,7 +97,7 @@ def _category(ctx: CommandContext, name: str) -> str:
         ParamType.WORD,
         "The kind of help, e.g. food or other",
         required=True,
-        suggest=needs_config.suggest_category,
+        suggest=config.suggest_category,
     ),
     Param("what", ParamType.TEXT, "What you could offer, in a line", required=True),
 )
@@ -118,7 +120,7 @@ def _offer_saved(ctx: CommandContext, offer: Offer) -> None:
     """Thank the offerer, with a button to share the offer publicly."""
     ctx.say(
         "aid_offer_saved_seen" if ctx.words_in_public else "aid_offer_saved",
-        category=needs_config.category_label(ctx, offer.category, ctx.language),
+        category=config.category_label(ctx, offer.category, ctx.language),
         what=offer.what,
         choices=(Choice(ctx.text("aid_make_public", ctx.language), f"aid:p:{offer.id}:1"),),
     )
@@ -128,9 +130,7 @@ async def _not_offered_yet(ctx: CommandContext, category: str, what: str) -> Non
     """Refuse a second, identical offer (say, the same reflection handed on twice)."""
     for offer in await ctx.uow.offers.of_member(ctx.member.id):
         if offer.category == category and offer.what == what:
-            raise Refusal(
-                "aid_already_offered", category=needs_config.category_label(ctx, category)
-            )
+            raise Refusal("aid_already_offered", category=config.category_label(ctx, category))
 
 
 @feature.command(
@@ -140,7 +140,7 @@ async def _not_offered_yet(ctx: CommandContext, category: str, what: str) -> Non
         "category",
         ParamType.WORD,
         "Show public offers in this category",
-        suggest=needs_config.suggest_category,
+        suggest=config.suggest_category,
     ),
 )
 async def offers_command(ctx: CommandContext, args: Args) -> None:
@@ -153,7 +153,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
     if not mine:
         ctx.say(
             "aid_offers_none",
-            categories=needs_config.category_list(ctx),
+            categories=config.category_list(ctx),
             brought=brought,
             choices=make_offers,
             confidential=bool(make_offers),  # what they said they could bring is theirs
@@ -167,7 +167,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
                 "aid_offers_line",
                 ctx.language,
                 number=number,
-                category=needs_config.category_label(ctx, offer.category, ctx.language),
+                category=config.category_label(ctx, offer.category, ctx.language),
                 what=offer.what,
                 shown=ctx.text(shown, ctx.language),
             )
@@ -226,17 +226,17 @@ async def _ask_kind(ctx: CommandContext, contribution: Contribution) -> None:
     """The one question left before what they said they could bring is an offer: its kind."""
     choices = tuple(
         Choice(
-            needs_config.category_label(ctx, category, ctx.language),
+            config.category_label(ctx, category, ctx.language),
             f"aid:k:{contribution.id}:{index}",
         )
-        for index, category in enumerate(needs_config.categories(ctx.community))
+        for index, category in enumerate(config.categories(ctx.community))
     )
     ctx.say("aid_brought_which_kind", what=contribution.text, choices=choices)
 
 
 async def _offer_contribution(ctx: CommandContext, contribution: Contribution, index: str) -> None:
     """Make it an offer in the chosen kind; from then on the offer carries it."""
-    categories = needs_config.categories(ctx.community)
+    categories = config.categories(ctx.community)
     number = whole_number(index)
     if number is None or number >= len(categories):
         raise Refusal("choice_stale")
@@ -250,7 +250,7 @@ async def _offer_contribution(ctx: CommandContext, contribution: Contribution, i
 
 
 async def _public_offers(ctx: CommandContext, category: str) -> None:
-    label = needs_config.category_label(ctx, category, ctx.language)
+    label = config.category_label(ctx, category, ctx.language)
     lines = []
     for offer in await ctx.uow.offers.in_category(ctx.community.id, category):
         member = await ctx.uow.members.get(offer.member_id)
@@ -283,7 +283,7 @@ async def _withdraw(ctx: CommandContext, offer: Offer) -> None:
             await seek(ctx, found, tell_if_none=True)
     ctx.say(
         "aid_offer_withdrawn",
-        category=needs_config.category_label(ctx, offer.category, ctx.language),
+        category=config.category_label(ctx, offer.category, ctx.language),
     )
 
 
@@ -303,7 +303,7 @@ async def open_request(
         category=category,
         details=details,
         now=ctx.now,
-        expires_at=ctx.now + needs_config.request_expiry(ctx.community),
+        expires_at=ctx.now + config.request_expiry(ctx.community),
     )
     await ctx.uow.jobs.add(
         community_id=ctx.community.id,
@@ -345,7 +345,7 @@ async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool
         ctx.tell(
             requester,
             "aid_nobody_left",
-            category=needs_config.category_label(ctx, request.category, requester.language),
+            category=config.category_label(ctx, request.category, requester.language),
         )
     return Sought.NOBODY
 
@@ -391,7 +391,7 @@ async def _ask_offerer(ctx: CommunityContext, request: AidRequest, offer: Offer)
     ctx.tell(
         offerer,
         "aid_offerer_question",
-        category=needs_config.category_label(ctx, request.category, offerer.language),
+        category=config.category_label(ctx, request.category, offerer.language),
         what=offer.what,
         choices=(
             Choice(ctx.text("aid_yes_help", offerer.language), f"aid:o:{request.id}:y"),
@@ -421,7 +421,7 @@ async def _ask_requester(ctx: CommunityContext, request: AidRequest, offer: Offe
     ctx.tell(
         requester,
         "aid_requester_question",
-        category=needs_config.category_label(ctx, request.category, requester.language),
+        category=config.category_label(ctx, request.category, requester.language),
         what=offer.what,
         choices=tuple(
             Choice(ctx.text(label, requester.language), f"aid:r:{request.id}:{answer}:{offer.id}")
@@ -455,7 +455,7 @@ async def _close(ctx: CommunityContext, request: AidRequest) -> None:
         "category",
         ParamType.WORD,
         "The kind of help, e.g. food, or 'done'",
-        suggest=needs_config.suggest_category,
+        suggest=config.suggest_category,
     ),
     Param("details", ParamType.TEXT, "A few words, shared only once you are introduced"),
 )
@@ -463,11 +463,11 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("category")
     mine = await ctx.uow.aid_requests.of_member(ctx.member.id)
     if wanted is None:
-        labels = [needs_config.category_label(ctx, r.category, ctx.language) for r in mine]
+        labels = [config.category_label(ctx, r.category, ctx.language) for r in mine]
         if labels:
             ctx.say("aid_need_open", categories=", ".join(labels), confidential=True)
         else:
-            ctx.say("aid_need_usage", categories=needs_config.category_list(ctx))
+            ctx.say("aid_need_usage", categories=config.category_list(ctx))
         return
     if wanted.lower() == "done":
         await _need_done(ctx, mine, args.text("details"))
@@ -476,7 +476,7 @@ async def need_command(ctx: CommandContext, args: Args) -> None:
     details = (args.text("details") or "").strip()
     if len(details) > MAX_DETAILS:
         raise Refusal("aid_details_too_long", limit=MAX_DETAILS)
-    label = needs_config.category_label(ctx, category, ctx.language)
+    label = config.category_label(ctx, category, ctx.language)
     outcome = await open_request(ctx, ctx.member, category, details)
     if outcome is Opened.ALREADY:
         raise Refusal("aid_need_already", category=label)
@@ -570,7 +570,7 @@ async def aid_pressed(ctx: CommandContext, parts: list[str]) -> None:
             offer = await _own_offer(ctx, offer_id)
             offer.public = public == "1"
             await ctx.uow.offers.save(offer)
-            label = needs_config.category_label(ctx, offer.category, ctx.language)
+            label = config.category_label(ctx, offer.category, ctx.language)
             ctx.say("aid_now_public" if offer.public else "aid_now_private", category=label)
         case _:
             raise Refusal("choice_stale")
@@ -663,7 +663,7 @@ async def _requester_answered(
         offerer,
         "aid_introduced_offerer",
         name=ctx.member.display_name,
-        category=needs_config.category_label(ctx, request.category, offerer.language),
+        category=config.category_label(ctx, request.category, offerer.language),
         details=Markup(
             " " + ctx.text("aid_their_words", offerer.language, details=request.details)
             if request.details
@@ -673,7 +673,7 @@ async def _requester_answered(
 
 
 def _label(ctx: CommandContext, category: str) -> str:
-    return needs_config.category_label(ctx, category, ctx.language)
+    return config.category_label(ctx, category, ctx.language)
 
 
 # -- time and unreachable offerers -------------------------------------------------------------
@@ -704,7 +704,7 @@ async def expire(ctx: CommunityContext, job: Job) -> None:
     ctx.tell(
         requester,
         "aid_request_expired",
-        category=needs_config.category_label(ctx, request.category, requester.language),
+        category=config.category_label(ctx, request.category, requester.language),
     )
 
 
