@@ -12,23 +12,32 @@ What is where:
   needs`, `snapshot.py` takes the once-a-day count of open requests.
 - `checkins.py`: rounds on a schedule or on a moderator's word, reminders, closing, retention;
   `questions.py`: the private questions and their answers; `pause.py`: pausing check-ins.
-- `mutual_aid.py`: offers, requests, matching and the introductions.
+- Mutual aid: `aid_matching.py` the rules and use cases (recording an offer, opening a request,
+  seeking the next helper, the private questions, closing, the jobs that time them);
+  `aid_offers.py` /offer and /offers; `aid_requests.py` /need and /need done; `aid_answers.py`
+  the answers to their buttons. All four add to one feature, `aid_matching.feature`.
 """
 
 from __future__ import annotations
 
 from bot.services.needs import (
+    aid_answers,
+    aid_matching,
+    aid_offers,
+    aid_requests,
     checkins,
-    mutual_aid,
     questions,
     report,
     snapshot,
 )
 
+# aid_offers, aid_requests and aid_answers are imported for what they add to aid_matching.feature
+__all__ = ["aid_answers", "aid_offers", "aid_requests", "needs_features"]
+
 needs_features = (
     checkins.feature,
     questions.feature,
-    mutual_aid.feature,
+    aid_matching.feature,
     report.feature,
     snapshot.feature,
 )

@@ -17,7 +17,7 @@ from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
 from bot.services import care
-from bot.services.needs import config, mutual_aid
+from bot.services.needs import aid_matching, config
 from bot.services.needs.records import Answer, CheckinAnswer, CheckinRound, Need
 
 feature = Feature("checkin_questions")
@@ -250,7 +250,7 @@ async def _hand(
     if need.key not in answer.hands:
         answer.hands.append(need.key)
         await ctx.uow.checkins.save_answer(answer)
-    outcome = await mutual_aid.open_request(ctx, ctx.member, need.key)
+    outcome = await aid_matching.open_request(ctx, ctx.member, need.key)
     preface = ctx.text(
         f"checkin_hand_{outcome.value}",
         ctx.language,
@@ -366,10 +366,10 @@ async def typed(ctx: CommandContext, message: str) -> None:
 async def _typed_offer(
     ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], text: str
 ) -> None:
-    if len(text) > mutual_aid.MAX_OFFER:
-        raise Refusal("aid_offer_too_long", limit=mutual_aid.MAX_OFFER)
+    if len(text) > aid_matching.MAX_OFFER:
+        raise Refusal("aid_offer_too_long", limit=aid_matching.MAX_OFFER)
     category = str(state["category"])
-    await mutual_aid.record_offer(ctx, ctx.member, category, text)
+    await aid_matching.record_offer(ctx, ctx.member, category, text)
     answer = await _answer_row(ctx, checkin_round)
     if category not in answer.offered:
         answer.offered.append(category)
