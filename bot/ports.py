@@ -30,7 +30,7 @@ from bot.welcome_records import (
 )
 
 if TYPE_CHECKING:
-    from bot.ports_needs import (
+    from bot.services.needs.port import (
         AidRequestRepository,
         CheckinRepository,
         OfferRepository,

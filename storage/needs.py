@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain_needs import (
+from bot.services.needs.records import (
     AidRequest,
     Answer,
     CheckinAnswer,

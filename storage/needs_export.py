@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalog import Phrase
-from bot.domain_needs import AidRequest, CheckinAnswer, CheckinRound, Invitation, Offer, Pause
+from bot.services.needs.records import (
+    AidRequest,
+    CheckinAnswer,
+    CheckinRound,
+    Invitation,
+    Offer,
+    Pause,
+)
 
 _YES = Phrase("mydata_value_yes")
 _NO = Phrase("mydata_value_no")

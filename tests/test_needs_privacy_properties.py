@@ -1,6 +1,6 @@
 """The privacy guarantee of needs figures, checked by exhaustion and with hypothesis.
 
-Two promises, both about what someone who knows every rule of bot.services.needs_privacy can
+Two promises, both about what someone who knows every rule of bot.services.needs.privacy can
 work out from everything published about a round (its summary, with the number who checked
 in, and every later report under a higher threshold), not only about what is printed:
 
@@ -25,8 +25,7 @@ from itertools import combinations, product
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain_needs import CheckinRound, Need, Tally
-from bot.services.needs_privacy import (
+from bot.services.needs.privacy import (
     Cell,
     Kind,
     RoundView,
@@ -37,6 +36,7 @@ from bot.services.needs_privacy import (
     split,
     view_round,
 )
+from bot.services.needs.records import CheckinRound, Need, Tally
 from tests.needs_helpers import ANSWER_NUMBER, community
 from tests.support import World, public, text
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.catalog import Phrase
-from bot.domain_needs import Answer, CheckinAnswer, Need, Outcome, Pause, RequestState, Tally
 from bot.ports import Store
+from bot.services.needs.records import (
+    Answer,
+    CheckinAnswer,
+    Need,
+    Outcome,
+    Pause,
+    RequestState,
+    Tally,
+)
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.domain_needs import RequestCount, RequestSnapshot
 from bot.ports import Store
+from bot.services.needs.records import RequestCount, RequestSnapshot
 from tests.needs_helpers import after_the_daily_count, community
 from tests.support import World, text
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from bot.clock import SystemClock
-from bot.domain_needs import Answer
+from bot.services.needs.records import Answer
 from storage.sqlite import SqliteStore
 from tests.hearth_process import GROUP_ID, HearthProcess, seed
 from tests.telegram_fake import Sent

@@ -19,7 +19,7 @@ from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice
 from bot.roles import Role
-from bot.services.needs_config import format_when
+from bot.services.needs.config import format_when
 from bot.welcome_records import BuddyRequest, Pairing, PairingStatus, Volunteer
 
 feature = Feature("buddies")

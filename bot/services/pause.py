@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
-from bot.domain_needs import Pause
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.services import buddies
-from bot.services.checkin_pause import active_pause, parse_until
-from bot.services.needs_config import format_when as when
+from bot.services.needs.config import format_when as when
+from bot.services.needs.pause import active_pause, parse_until
+from bot.services.needs.records import Pause
 
 feature = Feature("pause")
 CHECKINS, BUDDY, OFF = "checkins", "buddy", "off"

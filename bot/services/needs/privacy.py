@@ -26,7 +26,7 @@ Open requests follow the same rules, counted among the members who could have ma
 waiting and helper-found are the two shown figures, members without a request the rest. They
 change at any moment, so they are never shown live: a moderator with their own request open
 who read "fewer than 2", then "2 waiting", then "fewer than 2" again would know that exactly
-one other person asked, and when. They are counted once a day (needs_snapshot) and only the
+one other person asked, and when. They are counted once a day (snapshot.py) and only the
 latest count is shown, under the threshold in force when it was taken (a higher one since
 hides it until the next count). Residual risk: two consecutive daily counts can still be
 compared; an exact figure that moves by one says that, over that day, one more (or fewer)
@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from bot.domain_needs import AidRequest, CheckinRound, RequestCount, RequestState
+from bot.services.needs.records import AidRequest, CheckinRound, RequestCount, RequestState
 
 MIN_THRESHOLD = 2
 

@@ -3,7 +3,7 @@
 A live count moves with every request, so a moderator who knows their own could watch someone
 else's come and go. Instead a job counts them at the start of each day in the community's
 timezone (one missed while Hearth was down is taken once when it is back) and that day's count
-never changes afterwards. What comparing two days can still tell is in needs_privacy.
+never changes afterwards. What comparing two days can still tell is in privacy.py.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from datetime import datetime
 
 from bot.context import CommunityContext
 from bot.domain import Job
-from bot.domain_needs import RequestSnapshot
 from bot.feature import Feature
 from bot.scheduling import next_daily
-from bot.services import needs_config
-from bot.services.needs_privacy import count_requests
+from bot.services.needs import config
+from bot.services.needs.privacy import count_requests
+from bot.services.needs.records import RequestSnapshot
 
 feature = Feature("needs_snapshot")
 JOB = "needs_request_snapshot"
@@ -42,9 +42,9 @@ async def take(ctx: CommunityContext) -> RequestSnapshot:
         community_id=ctx.community.id,
         day=ctx.local(ctx.now).date(),
         taken_at=ctx.now,
-        threshold=needs_config.threshold(ctx.community),
+        threshold=config.threshold(ctx.community),
         members=len(members),
-        counts=tuple(count_requests(requests, needs_config.categories(ctx.community))),
+        counts=tuple(count_requests(requests, config.categories(ctx.community))),
     )
 
 

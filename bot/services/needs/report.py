@@ -1,6 +1,6 @@
 """How needs figures read, in a round's public summary and in moderators' /report needs.
 
-Only views from bot.services.needs_privacy are rendered here, so whatever is shown has already
+Only views from bot.services.needs.privacy are rendered here, so whatever is shown has already
 been through small-group suppression.
 """
 
@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
-from bot.domain_needs import CheckinRound
 from bot.feature import Feature
-from bot.services import needs_config, needs_snapshot
-from bot.services.needs_privacy import Cell, Kind, RoundView, report_view, view_requests
+from bot.services.needs import config
+from bot.services.needs import snapshot as needs_snapshot
+from bot.services.needs.privacy import Cell, Kind, RoundView, report_view, view_requests
+from bot.services.needs.records import CheckinRound
 from bot.services.reports import report_period
 from bot.wording import day, moment
 
@@ -37,7 +38,7 @@ def render_round(
     shown = view.needs_shown and not view.too_few
     key = "needs_round_participation" if shown else "needs_round_too_few"
     lines = [ctx.text(key, language, respondents=people)]
-    labels = {n.key: needs_config.need_label(ctx, n, language) for n in checkin_round.needs}
+    labels = {n.key: config.need_label(ctx, n, language) for n in checkin_round.needs}
     quiet: list[str] = []
     for need in view.needs:
         if need.strained.kind is Kind.FEWER and need.unmet.kind is Kind.FEWER:
@@ -75,7 +76,7 @@ async def report(ctx: CommandContext, period: str | None) -> None:
     latest daily count of open requests, suppressed."""
     span = report_period(period, timedelta(weeks=DEFAULT_WEEKS))
     since = ctx.now - span
-    threshold = needs_config.threshold(ctx.community)
+    threshold = config.threshold(ctx.community)
     rounds = await ctx.uow.checkins.closed_rounds(ctx.community.id, since)
     parts = []
     for found in rounds:
@@ -94,7 +95,7 @@ async def report(ctx: CommandContext, period: str | None) -> None:
 
 
 async def requests_part(ctx: CommandContext, threshold: int) -> Markup:
-    """The latest daily count of open requests, never a live one (see needs_snapshot)."""
+    """The latest daily count of open requests, never a live one (see snapshot.py)."""
     snapshot = await ctx.uow.request_snapshots.latest(ctx.community.id)
     if snapshot is None:
         when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language)
@@ -115,7 +116,7 @@ async def requests_part(ctx: CommandContext, threshold: int) -> Markup:
         lines.append(ctx.text("needs_report_requests_too_few", ctx.language))
     quiet = []
     for view in views or []:
-        label = needs_config.category_label(ctx, view.category, ctx.language)
+        label = config.category_label(ctx, view.category, ctx.language)
         if view.waiting.kind is Kind.FEWER and view.helped.kind is Kind.FEWER:
             quiet.append(label)
             continue

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain_needs import (
+from bot.ports import PersonalData
+from bot.services.needs.records import (
     AidRequest,
     CheckinAnswer,
     CheckinRound,
@@ -17,7 +18,6 @@ from bot.domain_needs import (
     Pause,
     RequestSnapshot,
 )
-from bot.ports import PersonalData
 
 
 class CheckinRepository(PersonalData, Protocol):

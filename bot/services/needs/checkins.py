@@ -14,16 +14,16 @@ from bot.catalog import Phrase
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Conversation, Job, Member
-from bot.domain_needs import Answer, CheckinRound, Tally
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.roles import Role
-from bot.services import needs_config
-from bot.services.checkin_pause import is_paused
-from bot.services.checkin_questions import FLOW, RESUME, ask, in_round, start, state_for
-from bot.services.needs_config import format_when as when
-from bot.services.needs_privacy import published
-from bot.services.needs_report import render_round
+from bot.services.needs import config
+from bot.services.needs.config import format_when as when
+from bot.services.needs.pause import is_paused
+from bot.services.needs.privacy import published
+from bot.services.needs.questions import FLOW, RESUME, ask, in_round, start, state_for
+from bot.services.needs.records import Answer, CheckinRound, Tally
+from bot.services.needs.report import render_round
 from bot.wording import duration
 
 feature = Feature("checkins")
@@ -37,13 +37,13 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
     if await ctx.uow.checkins.open_rounds(ctx.community.id):
         return None
     community = ctx.community
-    length = needs_config.window(community)
+    length = config.window(community)
     checkin_round = await ctx.uow.checkins.add_round(
         community_id=community.id,
         opened_at=ctx.now,
         closes_at=ctx.now + length,
         started_by=started_by,
-        needs=needs_config.active_needs(community),
+        needs=config.active_needs(community),
     )
     closes = when(ctx, checkin_round.closes_at)
     ctx.announce(
@@ -59,7 +59,7 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
             await ctx.uow.checkins.clear_pause(member.id)  # it has run out: nothing to keep
         await ctx.uow.checkins.invite(checkin_round.id, member.id, ctx.now)
         await start(ctx, member, checkin_round, "checkin_intro_round", closes=closes)
-    delay = needs_config.reminder_delay(community)
+    delay = config.reminder_delay(community)
     payload = {"round": checkin_round.id}
     if delay < length:
         await ctx.uow.jobs.add(
@@ -130,9 +130,9 @@ async def _personal_round(ctx: CommandContext) -> CheckinRound:
     checkin_round = await ctx.uow.checkins.add_round(
         community_id=ctx.community.id,
         opened_at=ctx.now,
-        closes_at=ctx.now + needs_config.window(ctx.community),
+        closes_at=ctx.now + config.window(ctx.community),
         started_by="member",
-        needs=needs_config.active_needs(ctx.community),
+        needs=config.active_needs(ctx.community),
         owner_id=ctx.member.id,
     )
     await ctx.uow.checkins.invite(checkin_round.id, ctx.member.id, ctx.now)
@@ -205,7 +205,7 @@ async def close_round(ctx: CommunityContext, checkin_round: CheckinRound) -> Non
             )
             for need in checkin_round.needs
         }
-        checkin_round.threshold = needs_config.threshold(ctx.community)
+        checkin_round.threshold = config.threshold(ctx.community)
     await ctx.uow.checkins.save_round(checkin_round)
     if not checkin_round.is_personal:
         language = ctx.community.language
@@ -247,15 +247,15 @@ async def plan_retention(ctx: CommunityContext) -> None:
         await ctx.uow.jobs.remove(job.id)
     earliest = await ctx.uow.checkins.earliest_retained(ctx.community.id)
     if earliest is not None:
-        due = max(earliest + needs_config.retention(ctx.community), ctx.now)
+        due = max(earliest + config.retention(ctx.community), ctx.now)
         await ctx.uow.jobs.add(community_id=ctx.community.id, kind="needs_retention", due_at=due)
 
 
 @feature.job("needs_retention")
 async def purge(ctx: CommunityContext, job: Job) -> None:
-    cutoff = ctx.now - needs_config.retention(ctx.community)
+    cutoff = ctx.now - config.retention(ctx.community)
     await ctx.uow.checkins.purge_closed_by(ctx.community.id, cutoff)
     await plan_retention(ctx)
 
 
-feature.setup_keys.extend(needs_config.setup_keys(plan_retention))
+feature.setup_keys.extend(config.setup_keys(plan_retention))

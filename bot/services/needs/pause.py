@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Member
-from bot.domain_needs import Pause
 from bot.errors import Refusal
 from bot.scheduling import parse_duration
+from bot.services.needs.records import Pause
 
 MAX_PAUSE = timedelta(days=366)
 

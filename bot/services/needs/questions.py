@@ -12,12 +12,13 @@ from typing import Any
 from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Conversation, Member
-from bot.domain_needs import Answer, CheckinAnswer, CheckinRound, Need
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import care, mutual_aid, needs_config
+from bot.services import care
+from bot.services.needs import aid_matching, config
+from bot.services.needs.records import Answer, CheckinAnswer, CheckinRound, Need
 
 feature = Feature("checkin_questions")
 FLOW = "checkin"
@@ -75,7 +76,7 @@ async def ask(
         question = ctx.text(
             "checkin_question",
             language,
-            need=needs_config.need_label(ctx, need, language),
+            need=config.need_label(ctx, need, language),
             number=state["index"] + 1,
             total=len(checkin_round.needs),
         )
@@ -86,7 +87,7 @@ async def ask(
     elif step == "offer":
         question = ctx.text("checkin_offer_question", language)
     elif step == "offer_text":
-        label = needs_config.category_label(ctx, state["category"], language)
+        label = config.category_label(ctx, state["category"], language)
         question = ctx.text("checkin_offer_what", language, category=label)
     else:
         question = ctx.text("checkin_note_question", language)
@@ -124,7 +125,7 @@ async def _choices(
         done = label("checkin_thats_all" if asked else "checkin_no_thanks")
         return (
             *(
-                Choice(needs_config.need_label(ctx, need, language), f"{prefix}:h:{index}")
+                Choice(config.need_label(ctx, need, language), f"{prefix}:h:{index}")
                 for index, need in needs
                 if need.key not in asked
             ),
@@ -133,10 +134,10 @@ async def _choices(
     if step == "offer":
         return (
             *(
-                Choice(needs_config.need_label(ctx, need, language), f"{prefix}:o:{index}")
+                Choice(config.need_label(ctx, need, language), f"{prefix}:o:{index}")
                 for index, need in needs
             ),
-            Choice(needs_config.category_label(ctx, needs_config.OTHER, language), f"{prefix}:o:x"),
+            Choice(config.category_label(ctx, config.OTHER, language), f"{prefix}:o:x"),
             Choice(label("checkin_not_now"), f"{prefix}:o:-"),
         )
     if step == "offer_text":
@@ -221,7 +222,7 @@ async def _answer_need(
     if behind or (state is None and answer.completed):
         ctx.say(
             "checkin_changed",
-            need=needs_config.need_label(ctx, need, ctx.language),
+            need=config.need_label(ctx, need, ctx.language),
             answer=ctx.text(f"checkin_{ANSWERS[code].value}", ctx.language),
         )
         return
@@ -249,11 +250,11 @@ async def _hand(
     if need.key not in answer.hands:
         answer.hands.append(need.key)
         await ctx.uow.checkins.save_answer(answer)
-    outcome = await mutual_aid.open_request(ctx, ctx.member, need.key)
+    outcome = await aid_matching.open_request(ctx, ctx.member, need.key)
     preface = ctx.text(
         f"checkin_hand_{outcome.value}",
         ctx.language,
-        category=needs_config.need_label(ctx, need, ctx.language),
+        category=config.need_label(ctx, need, ctx.language),
     )
     left = [n for n in checkin_round.needs if n.key not in answer.hands]
     if left:
@@ -276,7 +277,7 @@ async def _offer(
     if arg == "-":
         await _go(ctx, checkin_round, state_for(checkin_round, "note"))
         return
-    category = needs_config.OTHER if arg == "x" else _need_at(checkin_round, arg).key
+    category = config.OTHER if arg == "x" else _need_at(checkin_round, arg).key
     await _go(ctx, checkin_round, state_for(checkin_round, "offer_text", category=category))
 
 
@@ -365,10 +366,10 @@ async def typed(ctx: CommandContext, message: str) -> None:
 async def _typed_offer(
     ctx: CommandContext, checkin_round: CheckinRound, state: dict[str, Any], text: str
 ) -> None:
-    if len(text) > mutual_aid.MAX_OFFER:
-        raise Refusal("aid_offer_too_long", limit=mutual_aid.MAX_OFFER)
+    if len(text) > aid_matching.MAX_OFFER:
+        raise Refusal("aid_offer_too_long", limit=aid_matching.MAX_OFFER)
     category = str(state["category"])
-    await mutual_aid.record_offer(ctx, ctx.member, category, text)
+    await aid_matching.record_offer(ctx, ctx.member, category, text)
     answer = await _answer_row(ctx, checkin_round)
     if category not in answer.offered:
         answer.offered.append(category)
@@ -376,6 +377,6 @@ async def _typed_offer(
     preface = ctx.text(
         "checkin_offer_saved",
         ctx.language,
-        category=needs_config.category_label(ctx, category, ctx.language),
+        category=config.category_label(ctx, category, ctx.language),
     )
     await _go(ctx, checkin_round, state_for(checkin_round, "note"), preface)

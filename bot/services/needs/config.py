@@ -15,11 +15,11 @@ from bot import wording
 from bot.commands import Suggestion
 from bot.context import CommandContext, CommunityContext
 from bot.domain import Community
-from bot.domain_needs import Need
 from bot.errors import Refusal
 from bot.feature import SetupKey
 from bot.numbers import whole_number
 from bot.scheduling import parse_duration
+from bot.services.needs.records import Need
 
 DEFAULT_NEEDS = ("food", "rest", "housing", "health", "connection", "access")
 OTHER = "other"  # a mutual-aid category for anything that is not a need asked about
