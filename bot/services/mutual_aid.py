@@ -22,9 +22,10 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.replies import Choice
-from bot.services import handoffs, needs_config, needs_snapshot, welcome
+from bot.services import handoffs, needs_config, needs_snapshot
 from bot.services.reflections.digest import shorten
-from bot.welcome_records import Contribution
+from bot.services.welcome import became_offer, contributions
+from bot.services.welcome.records import Contribution
 
 feature = Feature("mutual_aid")
 ANSWER_WITHIN = timedelta(days=1)
@@ -194,7 +195,7 @@ async def offers_command(ctx: CommandContext, args: Args) -> None:
 async def _brought(ctx: CommandContext) -> tuple[Markup, tuple[Choice, ...]]:
     """What the member said they could bring when they joined (kept by the welcome), each
     with a button that makes it an offer once they choose its kind of help."""
-    found = await welcome.contributions(ctx.uow, ctx.community.id, ctx.member.id)
+    found = await contributions(ctx.uow, ctx.community.id, ctx.member.id)
     if not found:
         return Markup(""), ()
     items = "\n".join(ctx.text("aid_brought_line", ctx.language, what=c.text) for c in found)
@@ -211,7 +212,7 @@ async def _brought(ctx: CommandContext) -> tuple[Markup, tuple[Choice, ...]]:
 
 async def _own_contribution(ctx: CommandContext, contribution_id: str) -> Contribution:
     number = whole_number(contribution_id)
-    everyone = await welcome.contributions(ctx.uow, ctx.community.id)
+    everyone = await contributions(ctx.uow, ctx.community.id)
     found = next((c for c in everyone if c.id == number), None)
     if found is None:
         raise Refusal("aid_brought_gone")
@@ -241,7 +242,7 @@ async def _offer_contribution(ctx: CommandContext, contribution: Contribution, i
     if number is None or number >= len(categories):
         raise Refusal("choice_stale")
     category = categories[number]
-    await welcome.became_offer(ctx.uow, contribution)
+    await became_offer(ctx.uow, contribution)
     for offer in await ctx.uow.offers.of_member(ctx.member.id):
         if offer.category == category and offer.what == contribution.text:
             ctx.say("aid_brought_already_offered", category=_label(ctx, category))
