@@ -16,14 +16,12 @@ from bot.hearth import Defaults, Hearth, Outbox
 from bot.ports import Store
 from bot.services import (
     audit,
-    buddies,
     care,
     language,
     moderators,
     pause,
     privacy,
     setup,
-    welcome,
 )
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
@@ -33,6 +31,7 @@ from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
 from bot.services.start import start_feature
+from bot.services.welcome import buddies_feature, welcome_feature
 
 
 def build_hearth(
@@ -57,8 +56,8 @@ def build_hearth(
             privacy.feature,
             language.feature,
             reflections_feature(load_deck()),
-            welcome.feature,
-            buddies.feature,
+            welcome_feature(),
+            buddies_feature(),
             pause.feature,
             proposals_feature(),
             *needs_features,

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
-from bot.welcome_records import (
+from bot.services.welcome.records import (
     BuddyRequest,
     Contribution,
     Intro,

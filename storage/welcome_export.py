@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalog import Phrase
-from bot.welcome_records import BuddyRequest, Contribution, Intro, Onboarding, Pairing, Volunteer
+from bot.services.welcome.records import (
+    BuddyRequest,
+    Contribution,
+    Intro,
+    Onboarding,
+    Pairing,
+    Volunteer,
+)
 
 WELCOME_SECTION = "mydata_section_welcome"
 BUDDY_SECTION = "mydata_section_buddies"

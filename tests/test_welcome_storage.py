@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.ports import Store
-from bot.welcome_records import (
+from bot.services.welcome.records import (
     BuddyRequest,
     Intro,
     Onboarding,

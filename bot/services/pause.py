@@ -12,10 +12,10 @@ from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
-from bot.services import buddies
 from bot.services.needs.config import format_when as when
 from bot.services.needs.pause import active_pause, parse_until
 from bot.services.needs.records import Pause
+from bot.services.welcome import buddy_pause
 
 feature = Feature("pause")
 CHECKINS, BUDDY, OFF = "checkins", "buddy", "off"
@@ -47,7 +47,7 @@ async def pause(ctx: CommandContext, args: Args) -> None:
             ctx.say("checkin_paused_until", until=when(ctx, until))
     else:
         until = parse_until(ctx, args.text("until"), "buddy_pause_too_long")
-        current = await buddies.pause(ctx, until)
+        current = await buddy_pause.pause(ctx, until)
         if until is None:
             ctx.say("buddy_paused", current=current)
         else:
@@ -65,7 +65,7 @@ async def _status(ctx: CommandContext) -> None:
     volunteer = await ctx.uow.buddies.get_volunteer(ctx.member.id)
     if volunteer is not None and volunteer.active:  # only volunteers are asked to buddy
         if volunteer.paused(ctx.now):
-            lines.append(buddies.pause_note(ctx, volunteer))
+            lines.append(buddy_pause.pause_note(ctx, volunteer))
         else:
             lines.append(ctx.text("buddy_pause_none", ctx.language))
     ctx.answer("\n\n".join(lines))
@@ -76,7 +76,7 @@ async def _resume(ctx: CommandContext) -> None:
     if await active_pause(ctx, ctx.member) is not None:
         await ctx.uow.checkins.clear_pause(ctx.member.id)
         lines.append(ctx.text("checkin_pause_off", ctx.language))
-    if await buddies.resume(ctx, ctx.member):
+    if await buddy_pause.resume(ctx, ctx.member):
         lines.append(ctx.text("buddy_pause_off", ctx.language))
     if not lines:
         volunteer = await ctx.uow.buddies.get_volunteer(ctx.member.id)

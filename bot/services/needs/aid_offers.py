@@ -18,7 +18,7 @@ from bot.services.needs import config
 from bot.services.needs.aid_matching import MAX_OFFER, feature, record_offer, seek
 from bot.services.needs.records import Offer
 from bot.services.reflections.digest import shorten
-from bot.welcome_records import Contribution
+from bot.services.welcome.records import Contribution
 
 BUTTON_TEXT = 40  # how much of a contribution a button shows
 
