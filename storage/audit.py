@@ -15,24 +15,19 @@ import sqlalchemy as sa
 from bot import stored_phrases
 from bot.domain import AuditEntry
 from storage.audit_export import audit_row
-from storage.sql import SqlRepo, Timestamp, metadata
+from storage.sql import SqlRepo, Timestamp, community_column, member_column, metadata
 
 audit_log = sa.Table(
     "audit_log",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("at", Timestamp, nullable=False),
-    sa.Column("actor_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("actor_id", ondelete="SET NULL"),
     sa.Column("actor_name", sa.Text, nullable=False),
     sa.Column("action", sa.Text, nullable=False),  # the sentence of an entry from before keys
     sa.Column("subject", sa.Text, nullable=False, server_default=""),
-    sa.Column("subject_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("subject_id", ondelete="SET NULL"),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     # 0015. The parameters are stored_phrases' own JSON (phrases and moments tagged), so plain
     # text here: JsonText would encode them a second time.

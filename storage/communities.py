@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from bot.domain import Community, CommunityLink
 from storage.members import members
-from storage.sql import JsonText, Timestamp, metadata
+from storage.sql import JsonText, Timestamp, community_column, metadata
 from storage.sqlite_cache import CachedRepo, copy_community, copy_link
 
 communities = sa.Table(
@@ -40,12 +40,7 @@ community_links = sa.Table(
     metadata,
     sa.Column("platform", sa.Text, nullable=False, primary_key=True),
     sa.Column("community_ref", sa.Text, nullable=False, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("main_channel", sa.Text),
     sa.Column("channels", JsonText, nullable=False, server_default="{}"),
 )

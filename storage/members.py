@@ -16,19 +16,14 @@ from sqlalchemy.sql.base import Executable
 
 from bot.domain import Member
 from bot.roles import Role
-from storage.sql import Timestamp, metadata
+from storage.sql import Timestamp, community_column, metadata
 from storage.sqlite_cache import CachedRepo
 
 members = sa.Table(
     "members",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("platform", sa.Text, nullable=False),
     sa.Column("user_ref", sa.Text, nullable=False),
     sa.Column("display_name", sa.Text, nullable=False),

@@ -38,40 +38,20 @@ from storage.sql import (
     JsonText,
     SqlRepo,
     Timestamp,
+    community_column,
     insert_on_conflict,
+    member_column,
     metadata,
     upsert,
 )
 
 _ZERO = sa.text("0")
-
-
-def _community_id() -> sa.Column[int]:
-    return sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _member_id(*, primary_key: bool = False) -> sa.Column[int]:
-    return sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        nullable=False,
-        primary_key=primary_key,
-        autoincrement=False,
-    )
-
-
 checkin_rounds = sa.Table(
     "checkin_rounds",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
+    community_column(),
+    member_column("owner_id", nullable=True),
     sa.Column("opened_at", Timestamp, nullable=False),
     sa.Column("closes_at", Timestamp, nullable=False),
     sa.Column("closed_at", Timestamp),
@@ -96,7 +76,7 @@ checkin_invitations = sa.Table(
         primary_key=True,
         autoincrement=False,
     ),
-    _member_id(primary_key=True),
+    member_column(primary_key=True),
     sa.Column("invited_at", Timestamp, nullable=False),
     sa.Column("reminded_at", Timestamp),
     sa.Column("unreachable_at", Timestamp),
@@ -113,7 +93,7 @@ checkin_answers = sa.Table(
         primary_key=True,
         autoincrement=False,
     ),
-    _member_id(primary_key=True),
+    member_column(primary_key=True),
     sa.Column("answered_at", Timestamp, nullable=False),
     sa.Column("answers", JsonText, nullable=False, server_default="{}"),
     sa.Column("hands", JsonText, nullable=False, server_default="[]"),
@@ -126,7 +106,7 @@ checkin_answers = sa.Table(
 checkin_pauses = sa.Table(
     "checkin_pauses",
     metadata,
-    _member_id(primary_key=True),
+    member_column(primary_key=True),
     sa.Column("until", Timestamp),
 )
 
@@ -134,8 +114,8 @@ aid_offers = sa.Table(
     "aid_offers",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    _member_id(),
+    community_column(),
+    member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("public", Flag, nullable=False, server_default=sa.false()),
@@ -149,8 +129,8 @@ aid_requests = sa.Table(
     "aid_requests",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    _member_id(),
+    community_column(),
+    member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("details", sa.Text, nullable=False, server_default=""),
     sa.Column("opened_at", Timestamp, nullable=False),
@@ -189,13 +169,7 @@ aid_attempts = sa.Table(
 request_snapshots = sa.Table(
     "request_snapshots",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    community_column(primary_key=True),
     sa.Column("day", Day, primary_key=True),
     sa.Column("taken_at", Timestamp, nullable=False),
     sa.Column("threshold", sa.Integer, nullable=False),

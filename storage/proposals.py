@@ -29,38 +29,32 @@ from bot.proposal_records import (
     forgotten_voice,
     voice_of,
 )
-from storage.sql import Flag, SqlRepo, Timestamp, metadata
+from storage.sql import (
+    Flag,
+    SqlRepo,
+    Timestamp,
+    community_column,
+    member_column,
+    metadata,
+    reference,
+)
 
 _ZERO = sa.text("0")
 
 
 def _proposal_id() -> sa.Column[int]:
-    return sa.Column(
-        "proposal_id",
-        sa.Integer,
-        sa.ForeignKey("proposals.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _member_id(name: str = "member_id") -> sa.Column[int]:
-    return sa.Column(name, sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL"))
+    return reference("proposal_id", "proposals.id")
 
 
 proposals = sa.Table(
     "proposals",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("author", sa.Text, nullable=False),
-    _member_id("author_id"),
+    member_column("author_id", ondelete="SET NULL"),
     sa.Column("author_name", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("state", sa.Text, nullable=False),
@@ -112,7 +106,7 @@ proposal_contributions = sa.Table(
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
@@ -128,7 +122,7 @@ proposal_supports = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("at", Timestamp, nullable=False),
     sa.UniqueConstraint("proposal_id", "voice"),
@@ -142,7 +136,7 @@ proposal_positions = sa.Table(
     _proposal_id(),
     sa.Column("round", sa.Integer, nullable=False),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("stance", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
@@ -158,7 +152,7 @@ proposal_events = sa.Table(
     _proposal_id(),
     sa.Column("at", Timestamp, nullable=False),
     sa.Column("action", sa.Text, nullable=False),
-    _member_id("actor_id"),
+    member_column("actor_id", ondelete="SET NULL"),
     sa.Column("actor_name", sa.Text, nullable=False, server_default=""),
     sa.Column("automatic", Flag, nullable=False, server_default=sa.false()),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),

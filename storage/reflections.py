@@ -14,21 +14,16 @@ from sqlalchemy.engine import Row
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from storage.sql import Flag, SqlRepo, Timestamp, metadata
+from storage.sql import Flag, SqlRepo, Timestamp, community_column, member_column, metadata
 
 reflection_prompts = sa.Table(
     "reflection_prompts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("theme", sa.Text),
-    sa.Column("author_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("author_id", ondelete="SET NULL"),
     sa.Column("suggested", Flag, nullable=False, server_default=sa.false()),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Index("reflection_prompts_by_community", "community_id", "id"),
@@ -40,12 +35,7 @@ reflection_rounds = sa.Table(
     "reflection_rounds",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("prompt_key", sa.Text, nullable=False),
     sa.Column("prompt_text", sa.Text, nullable=False),
@@ -62,21 +52,14 @@ reflections = sa.Table(
     "reflections",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column(
         "round_id",
         sa.Integer,
         sa.ForeignKey("reflection_rounds.id", ondelete="CASCADE"),
         nullable=False,
     ),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    member_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("shared", Flag, nullable=False, server_default=sa.false()),
     sa.Column("written_at", Timestamp, nullable=False),

@@ -10,18 +10,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from bot.domain import Job, Schedule
-from storage.sql import JsonText, SqlRepo, Timestamp, insert_on_conflict, metadata
+from storage.sql import (
+    JsonText,
+    SqlRepo,
+    Timestamp,
+    community_column,
+    insert_on_conflict,
+    member_column,
+    metadata,
+)
 
 schedules = sa.Table(
     "schedules",
     metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-        nullable=False,
-    ),
+    community_column(primary_key=True),
     sa.Column("kind", sa.Text, primary_key=True, nullable=False),
     sa.Column("weekday", sa.Integer, nullable=False),
     sa.Column("hour", sa.Integer, nullable=False),
@@ -34,16 +36,11 @@ jobs = sa.Table(
     "jobs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("due_at", Timestamp, nullable=False),
     sa.Column("payload", JsonText, nullable=False, server_default="{}"),
-    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
+    member_column(nullable=True),
     sa.Index("jobs_by_due", "due_at"),
 )
 

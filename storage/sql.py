@@ -138,6 +138,49 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+# -- Columns many tables share ------------------------------------------------------------------
+
+
+def reference(
+    name: str,
+    target: str,
+    *,
+    ondelete: str | None = "CASCADE",
+    nullable: bool = False,
+    primary_key: bool = False,
+) -> sa.Column[int]:
+    """An integer column pointing at `target` ("table.id"). As part of a key it is never a
+    SERIAL of its own: the row it names gives its value."""
+    return sa.Column(
+        name,
+        sa.Integer,
+        sa.ForeignKey(target, ondelete=ondelete),
+        primary_key=primary_key,
+        autoincrement=False if primary_key else "auto",
+        nullable=nullable and not primary_key,
+    )
+
+
+def community_column(*, primary_key: bool = False) -> sa.Column[int]:
+    """The community a row belongs to: it goes when the community goes."""
+    return reference("community_id", "communities.id", primary_key=primary_key)
+
+
+def member_column(
+    name: str = "member_id",
+    *,
+    ondelete: str = "CASCADE",
+    nullable: bool | None = None,
+    primary_key: bool = False,
+) -> sa.Column[int]:
+    """A member a row is about: the row goes with them (CASCADE), or where it must outlive
+    them, the column forgets who it was (SET NULL, nullable unless said otherwise)."""
+    if nullable is None:
+        nullable = ondelete == "SET NULL"
+    return reference(
+        name, "members.id", ondelete=ondelete, nullable=nullable, primary_key=primary_key
+    )
+
 
 class SqlSession:
     """One unit of work's use of the store's connection.
