@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from enum import Enum
 from operator import itemgetter
 from typing import Any, cast
 
@@ -193,6 +194,19 @@ _PARTS_OF_ONE = {
 }
 _INSERT = {table: sa.insert(table) for table in (proposals, *_PARTS)}
 _SAVE = sa.update(proposals).where(proposals.c.id == sa.bindparam("proposal"))
+# A part's columns other than its keys: each is the record's field of the same name.
+_PART_FIELDS = {
+    table: tuple(c.name for c in table.columns if c.name not in ("id", "proposal_id"))
+    for table in _PARTS
+}
+
+
+def _part_row(table: sa.Table, record: Any) -> dict[str, Any]:
+    """A new part's row: its record's fields, enums by their stored value."""
+    return {
+        name: value.value if isinstance(value := getattr(record, name), Enum) else value
+        for name in _PART_FIELDS[table]
+    }
 
 
 def _counted_parts(
@@ -463,77 +477,18 @@ class SqlProposals(SqlRepo):
             raise LookupError("save a proposal that was added")
         pid = proposal.id
         await self.db.change(_SAVE, {"proposal": pid, **_header(proposal)})
-        for version in proposal.versions:
-            if version.id is None:
-                version.id = await self.db.insert(
-                    _INSERT[proposal_versions],
-                    {
-                        "proposal_id": pid,
-                        "number": version.number,
-                        "details": version.details,
-                        "at": version.at,
-                    },
-                )
-        for c in proposal.contributions:
-            if c.id is None:
-                c.id = await self.db.insert(
-                    _INSERT[proposal_contributions],
-                    {
-                        "proposal_id": pid,
-                        "kind": c.kind.value,
-                        "version": c.version,
-                        "voice": c.voice,
-                        "member_id": c.member_id,
-                        "name": c.name,
-                        "text": c.text,
-                        "at": c.at,
-                        "from_objection": c.from_objection,
-                        "merged_from": c.merged_from,
-                    },
-                )
-        for s in proposal.supports:
-            if s.id is None:
-                s.id = await self.db.insert(
-                    _INSERT[proposal_supports],
-                    {
-                        "proposal_id": pid,
-                        "voice": s.voice,
-                        "member_id": s.member_id,
-                        "name": s.name,
-                        "at": s.at,
-                    },
-                )
-        for p in proposal.positions:
-            if p.id is None:
-                p.id = await self.db.insert(
-                    _INSERT[proposal_positions],
-                    {
-                        "proposal_id": pid,
-                        "round": p.round,
-                        "voice": p.voice,
-                        "member_id": p.member_id,
-                        "name": p.name,
-                        "stance": p.stance.value,
-                        "reason": p.reason,
-                        "at": p.at,
-                    },
-                )
-        for e in proposal.events:
-            if e.id is None:
-                e.id = await self.db.insert(
-                    _INSERT[proposal_events],
-                    {
-                        "proposal_id": pid,
-                        "at": e.at,
-                        "action": e.action.value,
-                        "actor_id": e.actor_id,
-                        "actor_name": e.actor_name,
-                        "automatic": e.automatic,
-                        "detail": e.detail,
-                        "state": e.state.value if e.state is not None else None,
-                        "audit": e.audit,
-                    },
-                )
+        for table, records in (
+            (proposal_versions, proposal.versions),
+            (proposal_contributions, proposal.contributions),
+            (proposal_supports, proposal.supports),
+            (proposal_positions, proposal.positions),
+            (proposal_events, proposal.events),
+        ):
+            for record in records:
+                if record.id is None:
+                    record.id = await self.db.insert(
+                        _INSERT[table], {"proposal_id": pid, **_part_row(table, record)}
+                    )
 
     # -- personal data ---------------------------------------------------------------------
 
