@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
 from bot.domain import Job, Schedule
 from storage.sql import (
@@ -18,6 +17,7 @@ from storage.sql import (
     insert_on_conflict,
     member_column,
     metadata,
+    record,
 )
 
 schedules = sa.Table(
@@ -88,17 +88,6 @@ def _put_schedule(dialect: str) -> sa.Insert:
     )
 
 
-def _schedule(row: Row[Any]) -> Schedule:
-    return Schedule(
-        community_id=row.community_id,
-        kind=row.kind,
-        weekday=row.weekday,
-        hour=row.hour,
-        minute=row.minute,
-        next_run=row.next_run,
-    )
-
-
 class SqlSchedules(SqlRepo):
     async def put(self, schedule: Schedule) -> None:
         await self.db.change(
@@ -115,7 +104,7 @@ class SqlSchedules(SqlRepo):
 
     async def get(self, community_id: int, kind: str) -> Schedule | None:
         row = await self.db.row(_SCHEDULE, {"community_id": community_id, "kind": kind})
-        return _schedule(row) if row else None
+        return record(Schedule, row) if row else None
 
     async def remove(self, community_id: int, kind: str) -> bool:
         changed = await self.db.change(
@@ -125,11 +114,11 @@ class SqlSchedules(SqlRepo):
 
     async def for_community(self, community_id: int) -> list[Schedule]:
         rows = await self.db.rows(_SCHEDULES_OF, {"community_id": community_id})
-        return [_schedule(row) for row in rows]
+        return [record(Schedule, row) for row in rows]
 
     async def due(self, now: datetime, limit: int) -> list[Schedule]:
         rows = await self.db.rows(_SCHEDULES_DUE, {"now": now, "limit": limit})
-        return [_schedule(row) for row in rows]
+        return [record(Schedule, row) for row in rows]
 
     async def earliest(self) -> datetime | None:
         found: datetime | None = await self.db.scalar(_SCHEDULES_EARLIEST)
@@ -159,17 +148,6 @@ _MEMBER_JOBS = (
 _ERASE_JOBS = sa.delete(jobs).where(jobs.c.member_id == sa.bindparam("member_id"))
 
 
-def _job(row: Row[Any]) -> Job:
-    return Job(
-        id=row.id,
-        community_id=row.community_id,
-        kind=row.kind,
-        due_at=row.due_at,
-        payload=row.payload,
-        member_id=row.member_id,
-    )
-
-
 class SqlJobs(SqlRepo):
     section = "mydata_section_jobs"
 
@@ -197,7 +175,7 @@ class SqlJobs(SqlRepo):
 
     async def due(self, now: datetime, limit: int) -> list[Job]:
         rows = await self.db.rows(_JOBS_DUE, {"now": now, "limit": limit})
-        return [_job(row) for row in rows]
+        return [record(Job, row) for row in rows]
 
     async def remove(self, job_id: int) -> bool:
         return await self.db.change(_REMOVE_JOB, {"job_id": job_id}) > 0
@@ -209,7 +187,7 @@ class SqlJobs(SqlRepo):
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
         params: dict[str, Any] = {"community_id": community_id, "kind": kind}
         rows = await self.db.rows(_JOBS_OF if kind is None else _JOBS_OF_KIND, params)
-        return [_job(row) for row in rows]
+        return [record(Job, row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self.db.rows(_MEMBER_JOBS, {"member_id": member_id})

@@ -7,10 +7,10 @@ A repository only ever talks to a `SqlSession`: one unit of work's turn on the c
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +22,8 @@ from sqlalchemy.types import TypeDecorator
 metadata = sa.MetaData()
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+_T = TypeVar("_T")
 
 # Values for a prebuilt statement's bindparams, by name.
 Params = Mapping[str, Any] | None
@@ -136,6 +138,12 @@ class JsonText(TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+def record(kind: Callable[..., _T], row: Row[Any]) -> _T:
+    """The domain record a row holds, where the row's columns are the record's fields by name
+    (the mapper every such table would otherwise write out field by field)."""
+    return kind(**row._mapping)
 
 
 # -- Columns many tables share ------------------------------------------------------------------
