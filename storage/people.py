@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from bot.identity import Account, Person
+from storage.members import members
 from storage.sql import SqlRepo, Timestamp, metadata
 
 people = sa.Table(
@@ -32,17 +33,6 @@ accounts = sa.Table(
     ),
     sa.Index("accounts_by_person", "person_id"),
 )
-
-# Erasure asks which memberships a person has left. The members table is the members module's
-# to define; a lightweight clause naming the three columns read here keeps this module apart.
-_members = sa.table(
-    "members",
-    sa.column("id", sa.Integer),
-    sa.column("platform", sa.Text),
-    sa.column("user_ref", sa.Text),
-    sa.column("person_id", sa.Integer),
-)
-
 
 def _account(row: Row[Any]) -> Account:
     return Account(row.platform, row.user_ref, row.person_id)
@@ -91,7 +81,7 @@ class SqlPeople(SqlRepo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         person_id = await self.db.scalar(
-            sa.select(_members.c.person_id).where(_members.c.id == member_id)
+            sa.select(members.c.person_id).where(members.c.id == member_id)
         )
         if person_id is None:
             return []
@@ -102,8 +92,8 @@ class SqlPeople(SqlRepo):
 
     async def erase_member(self, member_id: int) -> int:
         row = await self.db.row(
-            sa.select(_members.c.person_id, _members.c.platform, _members.c.user_ref).where(
-                _members.c.id == member_id
+            sa.select(members.c.person_id, members.c.platform, members.c.user_ref).where(
+                members.c.id == member_id
             )
         )
         if row is None:
@@ -112,7 +102,7 @@ class SqlPeople(SqlRepo):
         erased = 0
         # members.person_id is checked at commit, so the person may go before the member's row.
         if not await self._has_other_member(
-            member_id, _members.c.platform == platform, _members.c.user_ref == user_ref
+            member_id, members.c.platform == platform, members.c.user_ref == user_ref
         ):
             erased += await self.db.change(
                 sa.delete(accounts).where(
@@ -120,7 +110,7 @@ class SqlPeople(SqlRepo):
                 )
             )
         if person_id is not None and not await self._has_other_member(
-            member_id, _members.c.person_id == person_id
+            member_id, members.c.person_id == person_id
         ):
             erased += await self.db.change(
                 sa.delete(accounts).where(accounts.c.person_id == person_id)
@@ -132,8 +122,8 @@ class SqlPeople(SqlRepo):
         """Whether a membership other than this one matches (one row read, as before)."""
         found = await self.db.row(
             sa.select(sa.literal(1))
-            .select_from(_members)
-            .where(*where, _members.c.id != member_id)
+            .select_from(members)
+            .where(*where, members.c.id != member_id)
             .limit(1)
         )
         return found is not None

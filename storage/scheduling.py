@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Job, Schedule
+from storage.communities import paused_community_ids
 from storage.sql import (
     JsonText,
     SqlRepo,
@@ -45,9 +46,7 @@ jobs = sa.Table(
 )
 
 # Communities whose schedules and jobs are held (Hearth was removed from their place).
-# A lightweight reference until storage/communities.py has its Table (the lead unifies them).
-_communities = sa.table("communities", sa.column("id"), sa.column("paused_since"))
-_PAUSED = sa.select(_communities.c.id).where(_communities.c.paused_since.is_not(None))
+_PAUSED = paused_community_ids()
 
 # Statements are built once and run with params: building one costs more than running it.
 _SCHEDULE = sa.select(schedules).where(
