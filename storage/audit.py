@@ -15,13 +15,10 @@ import sqlalchemy as sa
 from bot import stored_phrases
 from bot.domain import AuditEntry
 from storage.audit_export import audit_row
-from storage.sql import SqlRepo, Timestamp, community_column, member_column, metadata
+from storage.sql import SqlRepo, Timestamp, community_table, member_column
 
-audit_log = sa.Table(
+audit_log = community_table(
     "audit_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("at", Timestamp, nullable=False),
     member_column("actor_id", ondelete="SET NULL"),
     sa.Column("actor_name", sa.Text, nullable=False),

@@ -16,14 +16,11 @@ from sqlalchemy.sql.base import Executable
 
 from bot.domain import Member
 from bot.roles import Role
-from storage.sql import Timestamp, community_column, metadata
+from storage.sql import Timestamp, community_table
 from storage.sqlite_cache import CachedRepo
 
-members = sa.Table(
+members = community_table(
     "members",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("platform", sa.Text, nullable=False),
     sa.Column("user_ref", sa.Text, nullable=False),
     sa.Column("display_name", sa.Text, nullable=False),

@@ -39,6 +39,7 @@ from storage.sql import (
     SqlRepo,
     Timestamp,
     community_column,
+    community_table,
     insert_on_conflict,
     member_column,
     metadata,
@@ -46,11 +47,8 @@ from storage.sql import (
 )
 
 _ZERO = sa.text("0")
-checkin_rounds = sa.Table(
+checkin_rounds = community_table(
     "checkin_rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column("owner_id", nullable=True),
     sa.Column("opened_at", Timestamp, nullable=False),
     sa.Column("closes_at", Timestamp, nullable=False),
@@ -110,11 +108,8 @@ checkin_pauses = sa.Table(
     sa.Column("until", Timestamp),
 )
 
-aid_offers = sa.Table(
+aid_offers = community_table(
     "aid_offers",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("what", sa.Text, nullable=False),
@@ -125,11 +120,8 @@ aid_offers = sa.Table(
     sa.Index("aid_offers_by_member", "member_id"),
 )
 
-aid_requests = sa.Table(
+aid_requests = community_table(
     "aid_requests",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("details", sa.Text, nullable=False, server_default=""),

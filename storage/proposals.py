@@ -34,7 +34,7 @@ from storage.sql import (
     Flag,
     SqlRepo,
     Timestamp,
-    community_column,
+    community_table,
     member_column,
     metadata,
     reference,
@@ -47,11 +47,8 @@ def _proposal_id() -> sa.Column[int]:
     return reference("proposal_id", "proposals.id")
 
 
-proposals = sa.Table(
+proposals = community_table(
     "proposals",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("author", sa.Text, nullable=False),

@@ -13,13 +13,10 @@ import sqlalchemy as sa
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from storage.sql import Flag, SqlRepo, Timestamp, community_column, member_column, metadata, record
+from storage.sql import Flag, SqlRepo, Timestamp, community_table, member_column, record
 
-reflection_prompts = sa.Table(
+reflection_prompts = community_table(
     "reflection_prompts",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("theme", sa.Text),
     member_column("author_id", ondelete="SET NULL"),
@@ -30,11 +27,8 @@ reflection_prompts = sa.Table(
     sqlite_autoincrement=True,
 )
 
-reflection_rounds = sa.Table(
+reflection_rounds = community_table(
     "reflection_rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("prompt_key", sa.Text, nullable=False),
     sa.Column("prompt_text", sa.Text, nullable=False),
@@ -47,11 +41,8 @@ reflection_rounds = sa.Table(
     sqlite_autoincrement=True,
 )
 
-reflections = sa.Table(
+reflections = community_table(
     "reflections",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column(
         "round_id",
         sa.Integer,

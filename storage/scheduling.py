@@ -15,6 +15,7 @@ from storage.sql import (
     SqlRepo,
     Timestamp,
     community_column,
+    community_table,
     insert_on_conflict,
     member_column,
     metadata,
@@ -33,11 +34,8 @@ schedules = sa.Table(
     sa.Index("schedules_by_next_run", "next_run"),
 )
 
-jobs = sa.Table(
+jobs = community_table(
     "jobs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("due_at", Timestamp, nullable=False),
     sa.Column("payload", JsonText, nullable=False, server_default="{}"),

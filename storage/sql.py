@@ -174,6 +174,19 @@ def community_column(*, primary_key: bool = False) -> sa.Column[int]:
     return reference("community_id", "communities.id", primary_key=primary_key)
 
 
+def community_table(name: str, *items: sa.schema.SchemaItem, **options: Any) -> sa.Table:
+    """A table of a community's numbered records: `id`, then `community_id`, then its own
+    columns and constraints (`items`)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        community_column(),
+        *items,
+        **options,
+    )
+
+
 def member_column(
     name: str = "member_id",
     *,

@@ -23,16 +23,22 @@ from bot.welcome_records import (
     Volunteer,
 )
 from storage import welcome_export as export
-from storage.sql import Flag, SqlRepo, Timestamp, community_column, member_column, metadata, upsert
+from storage.sql import (
+    Flag,
+    SqlRepo,
+    Timestamp,
+    community_column,
+    community_table,
+    member_column,
+    metadata,
+    upsert,
+)
 
 # -- Tables: they mirror storage/migrations/0004_welcome.sql and 0009_buddy_pauses.sql ---------
 
 # Joins waiting for their public welcome.
-welcome_joins = sa.Table(
+welcome_joins = community_table(
     "welcome_joins",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column(),
     sa.Column("joined_at", Timestamp, nullable=False),
     sa.Column("welcomed_at", Timestamp),
@@ -57,11 +63,8 @@ welcome_onboardings = sa.Table(
 )
 
 # What members said they could bring.
-welcome_contributions = sa.Table(
+welcome_contributions = community_table(
     "welcome_contributions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
@@ -95,11 +98,8 @@ buddy_volunteers = sa.Table(
     sa.Index("buddy_volunteers_by_community", "community_id", "active"),
 )
 
-buddy_pairings = sa.Table(
+buddy_pairings = community_table(
     "buddy_pairings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    community_column(),
     member_column("newcomer_id"),
     member_column("buddy_id"),
     sa.Column("created_at", Timestamp, nullable=False),
