@@ -14,7 +14,6 @@ import sqlalchemy as sa
 
 from bot import stored_phrases
 from bot.domain import AuditEntry
-from storage.audit_export import audit_row
 from storage.sql import SqlRepo, Timestamp, community_table, member_column
 
 audit_log = community_table(
@@ -61,6 +60,14 @@ def _audit(row: Sequence[Any]) -> AuditEntry:
         legacy_action=action,
         legacy_reason=reason,
     )
+
+
+def _export_row(entry: AuditEntry) -> dict[str, Any]:
+    """How an audit entry appears in /mydata."""
+    phrase = entry.phrase
+    if phrase is None:  # written before entries were keys: its own sentence, as it was
+        return {"when": entry.at, "action": entry.legacy_action, "subject": entry.subject}
+    return {"when": entry.at, "action": phrase}
 
 
 class SqlAudit(SqlRepo):
@@ -115,7 +122,7 @@ class SqlAudit(SqlRepo):
             .where(sa.or_(audit_log.c.actor_id == member_id, audit_log.c.subject_id == member_id))
             .order_by(audit_log.c.id)
         )
-        return [audit_row(_audit(row)) for row in rows]
+        return [_export_row(_audit(row)) for row in rows]
 
     async def erase_member(self, member_id: int) -> int:
         # The governance record stays public; only the link to the person goes.
