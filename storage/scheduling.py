@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,10 +15,11 @@ from storage.sql import (
     Timestamp,
     community_column,
     community_table,
-    insert_on_conflict,
     member_column,
     metadata,
     record,
+    row_of,
+    upsert,
 )
 
 schedules = sa.Table(
@@ -47,14 +47,12 @@ jobs = community_table(
 _PAUSED = paused_community_ids()
 
 # Statements are built once and run with params: building one costs more than running it.
-_SCHEDULE = sa.select(schedules).where(
+_ONE_SCHEDULE = (
     schedules.c.community_id == sa.bindparam("community_id"),
     schedules.c.kind == sa.bindparam("kind"),
 )
-_REMOVE_SCHEDULE = sa.delete(schedules).where(
-    schedules.c.community_id == sa.bindparam("community_id"),
-    schedules.c.kind == sa.bindparam("kind"),
-)
+_SCHEDULE = sa.select(schedules).where(*_ONE_SCHEDULE)
+_REMOVE_SCHEDULE = sa.delete(schedules).where(*_ONE_SCHEDULE)
 _SCHEDULES_OF = (
     sa.select(schedules)
     .where(schedules.c.community_id == sa.bindparam("community_id"))
@@ -71,32 +69,11 @@ _SCHEDULES_EARLIEST = sa.select(sa.func.min(schedules.c.next_run)).where(
 )
 
 
-@cache
-def _put_schedule(dialect: str) -> sa.Insert:
-    insert = insert_on_conflict(dialect, schedules)
-    return insert.on_conflict_do_update(
-        index_elements=[schedules.c.community_id, schedules.c.kind],
-        set_={
-            "weekday": insert.excluded.weekday,
-            "hour": insert.excluded.hour,
-            "minute": insert.excluded.minute,
-            "next_run": insert.excluded.next_run,
-        },
-    )
-
-
 class SqlSchedules(SqlRepo):
     async def put(self, schedule: Schedule) -> None:
         await self.db.change(
-            _put_schedule(self.db.conn.dialect.name),
-            {
-                "community_id": schedule.community_id,
-                "kind": schedule.kind,
-                "weekday": schedule.weekday,
-                "hour": schedule.hour,
-                "minute": schedule.minute,
-                "next_run": schedule.next_run,
-            },
+            upsert(self.db, schedules, "weekday", "hour", "minute", "next_run"),
+            row_of(schedule, schedules),
         )
 
     async def get(self, community_id: int, kind: str) -> Schedule | None:

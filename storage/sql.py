@@ -146,6 +146,12 @@ def record(kind: Callable[..., _T], row: Row[Any]) -> _T:
     return kind(**row._mapping)
 
 
+def row_of(record: object, table: sa.Table) -> dict[str, Any]:
+    """The params writing `record` to `table`, whose columns are its fields by name
+    (the inverse of `record`)."""
+    return {column.name: getattr(record, column.name) for column in table.columns}
+
+
 # -- Columns many tables share ------------------------------------------------------------------
 
 
