@@ -8,11 +8,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Conversation
-from storage.sql import JsonText, SqlRepo, SqlSession, insert_on_conflict, member_column, metadata
+from storage.sql import (
+    JsonText,
+    SqlRepo,
+    SqlSession,
+    insert_on_conflict,
+    member_column,
+    schema_table,
+)
 
-conversations = sa.Table(
+conversations = schema_table(
     "conversations",
-    metadata,
     member_column(primary_key=True),
     sa.Column("flow", sa.Text, nullable=False),
     sa.Column("state", JsonText, nullable=False, server_default="{}"),

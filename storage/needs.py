@@ -42,7 +42,7 @@ from storage.sql import (
     community_table,
     insert_on_conflict,
     member_column,
-    metadata,
+    schema_table,
     upsert,
 )
 
@@ -64,9 +64,8 @@ checkin_rounds = community_table(
     sa.Index("checkin_rounds_by_community", "community_id", "closed_at", "opened_at"),
 )
 
-checkin_invitations = sa.Table(
+checkin_invitations = schema_table(
     "checkin_invitations",
-    metadata,
     sa.Column(
         "round_id",
         sa.Integer,
@@ -81,9 +80,8 @@ checkin_invitations = sa.Table(
     sa.Index("checkin_invitations_by_member", "member_id"),
 )
 
-checkin_answers = sa.Table(
+checkin_answers = schema_table(
     "checkin_answers",
-    metadata,
     sa.Column(
         "round_id",
         sa.Integer,
@@ -101,9 +99,8 @@ checkin_answers = sa.Table(
     sa.Index("checkin_answers_by_member", "member_id"),
 )
 
-checkin_pauses = sa.Table(
+checkin_pauses = schema_table(
     "checkin_pauses",
-    metadata,
     member_column(primary_key=True),
     sa.Column("until", Timestamp),
 )
@@ -135,9 +132,8 @@ aid_requests = community_table(
     sa.Index("aid_requests_by_offer", "current_offer_id"),
 )
 
-aid_attempts = sa.Table(
+aid_attempts = schema_table(
     "aid_attempts",
-    metadata,
     sa.Column(
         "request_id",
         sa.Integer,
@@ -158,9 +154,8 @@ aid_attempts = sa.Table(
 )
 
 # Aggregates only: counts is [[category, waiting, helped], ...] and names nobody.
-request_snapshots = sa.Table(
+request_snapshots = schema_table(
     "request_snapshots",
-    metadata,
     community_column(primary_key=True),
     sa.Column("day", Day, primary_key=True),
     sa.Column("taken_at", Timestamp, nullable=False),

@@ -13,11 +13,10 @@ from bot.markup import plain
 from bot.replies import Reply, moved_reply, reply_from_dict, reply_to_dict
 from storage.communities import paused_places
 from storage.members import members
-from storage.sql import JsonText, SqlRepo, Timestamp, metadata
+from storage.sql import JsonText, SqlRepo, Timestamp, schema_table
 
-outbox = sa.Table(
+outbox = schema_table(
     "outbox",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("platform", sa.Text, nullable=False),

@@ -14,18 +14,16 @@ from sqlalchemy.engine import Row
 
 from bot.identity import Account, Person
 from storage.members import members
-from storage.sql import SqlRepo, Timestamp, metadata
+from storage.sql import SqlRepo, Timestamp, schema_table
 
-people = sa.Table(
+people = schema_table(
     "people",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("created_at", Timestamp, nullable=False),
 )
 
-accounts = sa.Table(
+accounts = schema_table(
     "accounts",
-    metadata,
     sa.Column("platform", sa.Text, primary_key=True),
     sa.Column("user_ref", sa.Text, primary_key=True),
     sa.Column(
@@ -33,6 +31,7 @@ accounts = sa.Table(
     ),
     sa.Index("accounts_by_person", "person_id"),
 )
+
 
 def _account(row: Row[Any]) -> Account:
     return Account(row.platform, row.user_ref, row.person_id)

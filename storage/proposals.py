@@ -36,8 +36,8 @@ from storage.sql import (
     Timestamp,
     community_table,
     member_column,
-    metadata,
     reference,
+    schema_table,
 )
 
 _ZERO = sa.text("0")
@@ -85,9 +85,8 @@ sa.Index(
     postgresql_where=proposals.c.origin != "",
 )
 
-proposal_versions = sa.Table(
+proposal_versions = schema_table(
     "proposal_versions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("number", sa.Integer, nullable=False),
@@ -96,9 +95,8 @@ proposal_versions = sa.Table(
     sa.UniqueConstraint("proposal_id", "number"),
 )
 
-proposal_contributions = sa.Table(
+proposal_contributions = schema_table(
     "proposal_contributions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("kind", sa.Text, nullable=False),
@@ -114,9 +112,8 @@ proposal_contributions = sa.Table(
     sa.Index("proposal_contributions_by_voice", "voice"),
 )
 
-proposal_supports = sa.Table(
+proposal_supports = schema_table(
     "proposal_supports",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("voice", sa.Text, nullable=False),
@@ -127,9 +124,8 @@ proposal_supports = sa.Table(
     sa.Index("proposal_supports_by_voice", "voice"),
 )
 
-proposal_positions = sa.Table(
+proposal_positions = schema_table(
     "proposal_positions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("round", sa.Integer, nullable=False),
@@ -143,9 +139,8 @@ proposal_positions = sa.Table(
     sa.Index("proposal_positions_by_voice", "voice"),
 )
 
-proposal_events = sa.Table(
+proposal_events = schema_table(
     "proposal_events",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("at", Timestamp, nullable=False),

@@ -16,21 +16,19 @@ from storage.sql import (
     community_column,
     insert_on_conflict,
     member_column,
-    metadata,
+    schema_table,
 )
 
-reach_notices = sa.Table(
+reach_notices = schema_table(
     "reach_notices",
-    metadata,
     community_column(primary_key=True),
     sa.Column("platform", sa.Text, primary_key=True, nullable=False),
     sa.Column("flow", sa.Text, primary_key=True, nullable=False),
     sa.Column("noticed_at", Timestamp, nullable=False),
 )
 
-private_chats = sa.Table(
+private_chats = schema_table(
     "private_chats",
-    metadata,
     member_column(primary_key=True),
     sa.Column("written_at", Timestamp, nullable=False),
 )

@@ -16,15 +16,14 @@ from storage.sql import (
     community_column,
     community_table,
     member_column,
-    metadata,
     record,
     row_of,
+    schema_table,
     upsert,
 )
 
-schedules = sa.Table(
+schedules = schema_table(
     "schedules",
-    metadata,
     community_column(primary_key=True),
     sa.Column("kind", sa.Text, primary_key=True, nullable=False),
     sa.Column("weekday", sa.Integer, nullable=False),

@@ -180,12 +180,16 @@ def community_column(*, primary_key: bool = False) -> sa.Column[int]:
     return reference("community_id", "communities.id", primary_key=primary_key)
 
 
+def schema_table(name: str, *items: sa.schema.SchemaItem, **options: Any) -> sa.Table:
+    """A table of the one schema (`metadata`), which Alembic compares whole."""
+    return sa.Table(name, metadata, *items, **options)
+
+
 def community_table(name: str, *items: sa.schema.SchemaItem, **options: Any) -> sa.Table:
     """A table of a community's numbered records: `id`, then `community_id`, then its own
     columns and constraints (`items`)."""
-    return sa.Table(
+    return schema_table(
         name,
-        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         community_column(),
         *items,

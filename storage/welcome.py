@@ -30,7 +30,7 @@ from storage.sql import (
     community_column,
     community_table,
     member_column,
-    metadata,
+    schema_table,
     upsert,
 )
 
@@ -46,9 +46,8 @@ welcome_joins = community_table(
     sa.Index("welcome_joins_by_member", "member_id"),
 )
 
-welcome_onboardings = sa.Table(
+welcome_onboardings = schema_table(
     "welcome_onboardings",
-    metadata,
     member_column(primary_key=True),
     community_column(),
     sa.Column("started_at", Timestamp, nullable=False),
@@ -73,9 +72,8 @@ welcome_contributions = community_table(
     sa.Index("welcome_contributions_by_member", "member_id"),
 )
 
-welcome_intros = sa.Table(
+welcome_intros = schema_table(
     "welcome_intros",
-    metadata,
     member_column(primary_key=True),
     community_column(),
     sa.Column("text", sa.Text, nullable=False),
@@ -83,9 +81,8 @@ welcome_intros = sa.Table(
     sa.Column("posted_at", Timestamp),
 )
 
-buddy_volunteers = sa.Table(
+buddy_volunteers = schema_table(
     "buddy_volunteers",
-    metadata,
     member_column(primary_key=True),
     community_column(),
     sa.Column("since", Timestamp, nullable=False),
@@ -111,9 +108,8 @@ buddy_pairings = community_table(
     sa.Index("buddy_pairings_by_buddy", "buddy_id"),
 )
 
-buddy_requests = sa.Table(
+buddy_requests = schema_table(
     "buddy_requests",
-    metadata,
     member_column(primary_key=True),
     community_column(),
     sa.Column("requested_at", Timestamp, nullable=False),
