@@ -43,17 +43,26 @@ def opt_dt(value: str | None) -> datetime | None:
     return dt(value) if value is not None else None
 
 
-class Timestamp(TypeDecorator[datetime]):
+class _EngineForm(TypeDecorator[_T]):
+    """A type with SQLite's storage form (as the files always held it) and a native one on
+    other engines. Subclasses name both and set `cache_ok` (SQLAlchemy reads it per class)."""
+
+    on_sqlite: sa.types.TypeEngine[Any] = sa.Text()
+    elsewhere: sa.types.TypeEngine[Any] = sa.Text()
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        return dialect.type_descriptor(
+            self.on_sqlite if dialect.name == "sqlite" else self.elsewhere
+        )
+
+
+class Timestamp(_EngineForm[datetime]):
     """An aware UTC datetime: fixed-width text on SQLite (text order is time order, and the
     files written before SQLAlchemy read unchanged), TIMESTAMP WITH TIME ZONE elsewhere."""
 
     impl = sa.Text
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.DateTime(timezone=True))
+    elsewhere = sa.DateTime(timezone=True)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
@@ -83,16 +92,12 @@ class Timestamp(TypeDecorator[datetime]):
         return process
 
 
-class Day(TypeDecorator[date]):
+class Day(_EngineForm[date]):
     """A calendar day: ISO text on SQLite (as the files always held it), DATE elsewhere."""
 
     impl = sa.Text
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.Date())
+    elsewhere = sa.Date()
 
     def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
         if value is None:
@@ -105,17 +110,14 @@ class Day(TypeDecorator[date]):
         return date.fromisoformat(value)
 
 
-class Flag(TypeDecorator[bool]):
+class Flag(_EngineForm[bool]):
     """A yes/no: 0/1 INTEGER on SQLite (as the files always held it), BOOLEAN elsewhere.
     Pair it with `server_default=sa.false()` (or `sa.true()`), which each engine spells its way."""
 
     impl = sa.Integer
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Integer())
-        return dialect.type_descriptor(sa.Boolean())
+    on_sqlite = sa.Integer()
+    elsewhere = sa.Boolean()
 
     def process_bind_param(self, value: bool | None, dialect: Dialect) -> Any:
         if value is None:
