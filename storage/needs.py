@@ -42,6 +42,7 @@ from storage.sql import (
     community_table,
     insert_on_conflict,
     member_column,
+    reference,
     schema_table,
     upsert,
 )
@@ -66,13 +67,7 @@ checkin_rounds = community_table(
 
 checkin_invitations = schema_table(
     "checkin_invitations",
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    reference("round_id", "checkin_rounds.id", primary_key=True),
     member_column(primary_key=True),
     sa.Column("invited_at", Timestamp, nullable=False),
     sa.Column("reminded_at", Timestamp),
@@ -82,13 +77,7 @@ checkin_invitations = schema_table(
 
 checkin_answers = schema_table(
     "checkin_answers",
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    reference("round_id", "checkin_rounds.id", primary_key=True),
     member_column(primary_key=True),
     sa.Column("answered_at", Timestamp, nullable=False),
     sa.Column("answers", JsonText, nullable=False, server_default="{}"),
@@ -125,7 +114,7 @@ aid_requests = community_table(
     sa.Column("opened_at", Timestamp, nullable=False),
     sa.Column("expires_at", Timestamp, nullable=False),
     sa.Column("state", sa.Text, nullable=False),
-    sa.Column("current_offer_id", sa.Integer, sa.ForeignKey("aid_offers.id", ondelete="SET NULL")),
+    reference("current_offer_id", "aid_offers.id", ondelete="SET NULL", nullable=True),
     sa.Column("asked_at", Timestamp),
     sa.Index("aid_requests_by_community", "community_id", "category"),
     sa.Index("aid_requests_by_member", "member_id"),
@@ -134,20 +123,8 @@ aid_requests = community_table(
 
 aid_attempts = schema_table(
     "aid_attempts",
-    sa.Column(
-        "request_id",
-        sa.Integer,
-        sa.ForeignKey("aid_requests.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    sa.Column(
-        "offer_id",
-        sa.Integer,
-        sa.ForeignKey("aid_offers.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    reference("request_id", "aid_requests.id", primary_key=True),
+    reference("offer_id", "aid_offers.id", primary_key=True),
     sa.Column("outcome", sa.Text, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
     sa.Index("aid_attempts_by_offer", "offer_id"),

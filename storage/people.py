@@ -14,7 +14,7 @@ from sqlalchemy.engine import Row
 
 from bot.identity import Account, Person
 from storage.members import members
-from storage.sql import SqlRepo, Timestamp, schema_table
+from storage.sql import SqlRepo, Timestamp, reference, schema_table
 
 people = schema_table(
     "people",
@@ -26,9 +26,7 @@ accounts = schema_table(
     "accounts",
     sa.Column("platform", sa.Text, primary_key=True),
     sa.Column("user_ref", sa.Text, primary_key=True),
-    sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
-    ),
+    reference("person_id", "people.id"),
     sa.Index("accounts_by_person", "person_id"),
 )
 

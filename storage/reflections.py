@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from storage.sql import Flag, SqlRepo, Timestamp, community_table, member_column, record
+from storage.sql import Flag, SqlRepo, Timestamp, community_table, member_column, record, reference
 
 reflection_prompts = community_table(
     "reflection_prompts",
@@ -43,12 +43,7 @@ reflection_rounds = community_table(
 
 reflections = community_table(
     "reflections",
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("reflection_rounds.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    reference("round_id", "reflection_rounds.id"),
     member_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("shared", Flag, nullable=False, server_default=sa.false()),
