@@ -187,17 +187,26 @@ _PARTS_OF_ONE = {
 _INSERT = {table: sa.insert(table) for table in (proposals, *_PARTS)}
 _SAVE = sa.update(proposals).where(proposals.c.id == sa.bindparam("proposal"))
 # A part's columns other than its keys: each is the record's field of the same name.
-_PART_FIELDS = {
-    table: tuple(c.name for c in table.columns if c.name not in ("id", "proposal_id"))
-    for table in _PARTS
+# The columns a save writes from a record's fields of the same names: a part's all but its
+# keys; the header's all but its keys and what never changes (creation and origin).
+_FIELDS = {
+    proposals: tuple(
+        c.name
+        for c in proposals.columns
+        if c.name not in ("id", "community_id", "number", "created_at", "origin")
+    ),
+    **{
+        table: tuple(c.name for c in table.columns if c.name not in ("id", "proposal_id"))
+        for table in _PARTS
+    },
 }
 
 
-def _part_row(table: sa.Table, record: Any) -> dict[str, Any]:
-    """A new part's row: its record's fields, enums by their stored value."""
+def _values(table: sa.Table, record: Any) -> dict[str, Any]:
+    """The `_FIELDS` of `table` read from `record`, enums by their stored value."""
     return {
         name: value.value if isinstance(value := getattr(record, name), Enum) else value
-        for name in _PART_FIELDS[table]
+        for name in _FIELDS[table]
     }
 
 
@@ -291,31 +300,6 @@ def _proposal(r: Sequence[Any]) -> Proposal:
         origin=origin,
         id=id_,
     )
-
-
-def _header(proposal: Proposal) -> dict[str, Any]:
-    """The header columns a save rewrites (community, number, creation and origin never change)."""
-    return {
-        "title": proposal.title,
-        "author": proposal.author,
-        "author_id": proposal.author_id,
-        "author_name": proposal.author_name,
-        "state": proposal.state.value,
-        "state_since": proposal.state_since,
-        "incubation_until": proposal.incubation_until,
-        "stage": proposal.stage,
-        "consent_until": proposal.consent_until,
-        "round": proposal.round,
-        "parked_until": proposal.parked_until,
-        "park_reason": proposal.park_reason,
-        "last_raised_at": proposal.last_raised_at,
-        "hidden": proposal.hidden,
-        "hidden_reason": proposal.hidden_reason,
-        "merged_into": proposal.merged_into,
-        "nudges": proposal.nudges,
-        "quiet_since": proposal.quiet_since,
-        "resting_since": proposal.resting_since,
-    }
 
 
 def _chosen(community_id: int, states: Collection[State] | None) -> dict[str, Any]:
@@ -468,7 +452,7 @@ class SqlProposals(SqlRepo):
         if proposal.id is None:
             raise LookupError("save a proposal that was added")
         pid = proposal.id
-        await self.db.change(_SAVE, {"proposal": pid, **_header(proposal)})
+        await self.db.change(_SAVE, {"proposal": pid, **_values(proposals, proposal)})
         for table, records in (
             (proposal_versions, proposal.versions),
             (proposal_contributions, proposal.contributions),
@@ -479,7 +463,7 @@ class SqlProposals(SqlRepo):
             for record in records:
                 if record.id is None:
                     record.id = await self.db.insert(
-                        _INSERT[table], {"proposal_id": pid, **_part_row(table, record)}
+                        _INSERT[table], {"proposal_id": pid, **_values(table, record)}
                     )
 
     # -- personal data ---------------------------------------------------------------------
