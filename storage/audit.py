@@ -14,25 +14,16 @@ import sqlalchemy as sa
 
 from bot import stored_phrases
 from bot.domain import AuditEntry
-from storage.audit_export import audit_row
-from storage.sql import SqlRepo, Timestamp, metadata
+from storage.sql import SqlRepo, Timestamp, community_table, member_column
 
-audit_log = sa.Table(
+audit_log = community_table(
     "audit_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("at", Timestamp, nullable=False),
-    sa.Column("actor_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("actor_id", ondelete="SET NULL"),
     sa.Column("actor_name", sa.Text, nullable=False),
     sa.Column("action", sa.Text, nullable=False),  # the sentence of an entry from before keys
     sa.Column("subject", sa.Text, nullable=False, server_default=""),
-    sa.Column("subject_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("subject_id", ondelete="SET NULL"),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     # 0015. The parameters are stored_phrases' own JSON (phrases and moments tagged), so plain
     # text here: JsonText would encode them a second time.
@@ -69,6 +60,14 @@ def _audit(row: Sequence[Any]) -> AuditEntry:
         legacy_action=action,
         legacy_reason=reason,
     )
+
+
+def _export_row(entry: AuditEntry) -> dict[str, Any]:
+    """How an audit entry appears in /mydata."""
+    phrase = entry.phrase
+    if phrase is None:  # written before entries were keys: its own sentence, as it was
+        return {"when": entry.at, "action": entry.legacy_action, "subject": entry.subject}
+    return {"when": entry.at, "action": phrase}
 
 
 class SqlAudit(SqlRepo):
@@ -123,7 +122,7 @@ class SqlAudit(SqlRepo):
             .where(sa.or_(audit_log.c.actor_id == member_id, audit_log.c.subject_id == member_id))
             .order_by(audit_log.c.id)
         )
-        return [audit_row(_audit(row)) for row in rows]
+        return [_export_row(_audit(row)) for row in rows]
 
     async def erase_member(self, member_id: int) -> int:
         # The governance record stays public; only the link to the person goes.

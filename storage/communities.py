@@ -14,12 +14,11 @@ import sqlalchemy as sa
 
 from bot.domain import Community, CommunityLink
 from storage.members import members
-from storage.sql import JsonText, Timestamp, metadata
+from storage.sql import JsonText, Timestamp, community_column, schema_table
 from storage.sqlite_cache import CachedRepo, copy_community, copy_link
 
-communities = sa.Table(
+communities = schema_table(
     "communities",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("timezone", sa.Text, nullable=False),
@@ -35,17 +34,11 @@ sa.Index(
     postgresql_where=communities.c.paused_since.is_not(None),
 )
 
-community_links = sa.Table(
+community_links = schema_table(
     "community_links",
-    metadata,
     sa.Column("platform", sa.Text, nullable=False, primary_key=True),
     sa.Column("community_ref", sa.Text, nullable=False, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    community_column(),
     sa.Column("main_channel", sa.Text),
     sa.Column("channels", JsonText, nullable=False, server_default="{}"),
 )

@@ -8,18 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Conversation
-from storage.sql import JsonText, SqlRepo, SqlSession, insert_on_conflict, metadata
+from storage.sql import (
+    JsonText,
+    SqlRepo,
+    SqlSession,
+    insert_on_conflict,
+    member_column,
+    schema_table,
+)
 
-conversations = sa.Table(
+conversations = schema_table(
     "conversations",
-    metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    member_column(primary_key=True),
     sa.Column("flow", sa.Text, nullable=False),
     sa.Column("state", JsonText, nullable=False, server_default="{}"),
 )

@@ -16,19 +16,11 @@ from sqlalchemy.sql.base import Executable
 
 from bot.domain import Member
 from bot.roles import Role
-from storage.sql import Timestamp, metadata
+from storage.sql import Timestamp, community_table
 from storage.sqlite_cache import CachedRepo
 
-members = sa.Table(
+members = community_table(
     "members",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("platform", sa.Text, nullable=False),
     sa.Column("user_ref", sa.Text, nullable=False),
     sa.Column("display_name", sa.Text, nullable=False),
@@ -51,32 +43,27 @@ sa.Index("members_by_person", members.c.person_id)  # 0017
 
 # The statements a command may run, built once (see SqlSession on `params`); the rare ones
 # (an operator's or /forgetme's) are built where they are used.
-_FIND = sa.select(members).where(
-    members.c.community_id == sa.bindparam("b_community"),
+_IN_COMMUNITY = members.c.community_id == sa.bindparam("b_community")
+_PRESENT = members.c.left_at.is_(None)
+_ACCOUNT = (
     members.c.platform == sa.bindparam("b_platform"),
     members.c.user_ref == sa.bindparam("b_user"),
 )
+_FIND = sa.select(members).where(_IN_COMMUNITY, *_ACCOUNT)
 _GET = sa.select(members).where(members.c.id == sa.bindparam("b_id"))
 _ADD = sa.insert(members)
 _SAVE = sa.update(members).where(members.c.id == sa.bindparam("b_id"))
-_ACTIVE = (
-    sa.select(members)
-    .where(members.c.community_id == sa.bindparam("b_community"), members.c.left_at.is_(None))
-    .order_by(members.c.id)
-)
+_ACTIVE = sa.select(members).where(_IN_COMMUNITY, _PRESENT).order_by(members.c.id)
 _GRANTED = (
     sa.select(members)
-    .where(
-        members.c.community_id == sa.bindparam("b_community"),
-        members.c.granted_role.is_not(None),
-    )
+    .where(_IN_COMMUNITY, members.c.granted_role.is_not(None))
     .order_by(members.c.display_name)
 )
 _BY_NAME = (
     sa.select(members)
     .where(
-        members.c.community_id == sa.bindparam("b_community"),
-        members.c.left_at.is_(None),
+        _IN_COMMUNITY,
+        _PRESENT,
         sa.or_(
             sa.func.lower(members.c.display_name) == sa.func.lower(sa.bindparam("b_name")),
             members.c.user_ref == sa.bindparam("b_name"),
@@ -84,15 +71,7 @@ _BY_NAME = (
     )
     .order_by(members.c.id)
 )
-_MEMBERSHIPS = (
-    sa.select(members)
-    .where(
-        members.c.platform == sa.bindparam("b_platform"),
-        members.c.user_ref == sa.bindparam("b_user"),
-        members.c.left_at.is_(None),
-    )
-    .order_by(members.c.id)
-)
+_MEMBERSHIPS = sa.select(members).where(*_ACCOUNT, _PRESENT).order_by(members.c.id)
 
 
 def _member(row: Sequence[Any]) -> Member:
@@ -192,7 +171,7 @@ class SqlMembers(CachedRepo):
             .where(
                 members.c.platform == platform,
                 members.c.granted_role.is_not(None),
-                members.c.left_at.is_(None),
+                _PRESENT,
             )
             .order_by(members.c.id)
         )

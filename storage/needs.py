@@ -38,40 +38,19 @@ from storage.sql import (
     JsonText,
     SqlRepo,
     Timestamp,
+    community_column,
+    community_table,
     insert_on_conflict,
-    metadata,
+    member_column,
+    reference,
+    schema_table,
     upsert,
 )
 
 _ZERO = sa.text("0")
-
-
-def _community_id() -> sa.Column[int]:
-    return sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _member_id(*, primary_key: bool = False) -> sa.Column[int]:
-    return sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        nullable=False,
-        primary_key=primary_key,
-        autoincrement=False,
-    )
-
-
-checkin_rounds = sa.Table(
+checkin_rounds = community_table(
     "checkin_rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
+    member_column("owner_id", nullable=True),
     sa.Column("opened_at", Timestamp, nullable=False),
     sa.Column("closes_at", Timestamp, nullable=False),
     sa.Column("closed_at", Timestamp),
@@ -86,34 +65,20 @@ checkin_rounds = sa.Table(
     sa.Index("checkin_rounds_by_community", "community_id", "closed_at", "opened_at"),
 )
 
-checkin_invitations = sa.Table(
+checkin_invitations = schema_table(
     "checkin_invitations",
-    metadata,
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    _member_id(primary_key=True),
+    reference("round_id", "checkin_rounds.id", primary_key=True),
+    member_column(primary_key=True),
     sa.Column("invited_at", Timestamp, nullable=False),
     sa.Column("reminded_at", Timestamp),
     sa.Column("unreachable_at", Timestamp),
     sa.Index("checkin_invitations_by_member", "member_id"),
 )
 
-checkin_answers = sa.Table(
+checkin_answers = schema_table(
     "checkin_answers",
-    metadata,
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("checkin_rounds.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    _member_id(primary_key=True),
+    reference("round_id", "checkin_rounds.id", primary_key=True),
+    member_column(primary_key=True),
     sa.Column("answered_at", Timestamp, nullable=False),
     sa.Column("answers", JsonText, nullable=False, server_default="{}"),
     sa.Column("hands", JsonText, nullable=False, server_default="[]"),
@@ -123,19 +88,15 @@ checkin_answers = sa.Table(
     sa.Index("checkin_answers_by_member", "member_id"),
 )
 
-checkin_pauses = sa.Table(
+checkin_pauses = schema_table(
     "checkin_pauses",
-    metadata,
-    _member_id(primary_key=True),
+    member_column(primary_key=True),
     sa.Column("until", Timestamp),
 )
 
-aid_offers = sa.Table(
+aid_offers = community_table(
     "aid_offers",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    _member_id(),
+    member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("public", Flag, nullable=False, server_default=sa.false()),
@@ -145,57 +106,34 @@ aid_offers = sa.Table(
     sa.Index("aid_offers_by_member", "member_id"),
 )
 
-aid_requests = sa.Table(
+aid_requests = community_table(
     "aid_requests",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community_id(),
-    _member_id(),
+    member_column(),
     sa.Column("category", sa.Text, nullable=False),
     sa.Column("details", sa.Text, nullable=False, server_default=""),
     sa.Column("opened_at", Timestamp, nullable=False),
     sa.Column("expires_at", Timestamp, nullable=False),
     sa.Column("state", sa.Text, nullable=False),
-    sa.Column("current_offer_id", sa.Integer, sa.ForeignKey("aid_offers.id", ondelete="SET NULL")),
+    reference("current_offer_id", "aid_offers.id", ondelete="SET NULL", nullable=True),
     sa.Column("asked_at", Timestamp),
     sa.Index("aid_requests_by_community", "community_id", "category"),
     sa.Index("aid_requests_by_member", "member_id"),
     sa.Index("aid_requests_by_offer", "current_offer_id"),
 )
 
-aid_attempts = sa.Table(
+aid_attempts = schema_table(
     "aid_attempts",
-    metadata,
-    sa.Column(
-        "request_id",
-        sa.Integer,
-        sa.ForeignKey("aid_requests.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    sa.Column(
-        "offer_id",
-        sa.Integer,
-        sa.ForeignKey("aid_offers.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    reference("request_id", "aid_requests.id", primary_key=True),
+    reference("offer_id", "aid_offers.id", primary_key=True),
     sa.Column("outcome", sa.Text, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
     sa.Index("aid_attempts_by_offer", "offer_id"),
 )
 
 # Aggregates only: counts is [[category, waiting, helped], ...] and names nobody.
-request_snapshots = sa.Table(
+request_snapshots = schema_table(
     "request_snapshots",
-    metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    community_column(primary_key=True),
     sa.Column("day", Day, primary_key=True),
     sa.Column("taken_at", Timestamp, nullable=False),
     sa.Column("threshold", sa.Integer, nullable=False),

@@ -11,11 +11,12 @@ from sqlalchemy.engine import Row
 from bot.domain import OutboxMessage
 from bot.markup import plain
 from bot.replies import Reply, moved_reply, reply_from_dict, reply_to_dict
-from storage.sql import JsonText, SqlRepo, Timestamp, metadata
+from storage.communities import paused_places
+from storage.members import members
+from storage.sql import JsonText, SqlRepo, Timestamp, schema_table
 
-outbox = sa.Table(
+outbox = schema_table(
     "outbox",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("platform", sa.Text, nullable=False),
@@ -31,26 +32,13 @@ outbox = sa.Table(
     sa.Index("outbox_by_person", "platform", "user_ref"),
 )
 
-# Lightweight references to tables other modules own (storage/communities.py, members);
-# the lead unifies them with those modules' Tables at merge.
-_communities = sa.table("communities", sa.column("id"), sa.column("paused_since"))
-_links = sa.table(
-    "community_links", sa.column("platform"), sa.column("community_ref"), sa.column("community_id")
-)
-_members = sa.table("members", sa.column("id"), sa.column("platform"), sa.column("user_ref"))
-
 # The place a message goes to, read from its reply. JsonText is text on every engine, so
 # PostgreSQL will need a cast to JSON here when it arrives.
 _place = sa.type_coerce(outbox.c.reply, sa.JSON)[("target", "community_ref")].as_string()
 
 
 # Waiting messages for the places of paused communities are held, not sent.
-_PAUSED_PLACES = (
-    sa.select(_links.c.platform, _links.c.community_ref)
-    .join(_communities, _communities.c.id == _links.c.community_id)
-    .where(_communities.c.paused_since.is_not(None))
-)
-_NOT_HELD = sa.tuple_(outbox.c.platform, _place).not_in(_PAUSED_PLACES)
+_NOT_HELD = sa.tuple_(outbox.c.platform, _place).not_in(paused_places())
 _MESSAGE = (outbox.c.id, outbox.c.reply, outbox.c.attempts)
 
 # Statements are built once and run with params: building one costs more than running it.
@@ -114,18 +102,18 @@ _SET_REPLY = (
     .values(reply=sa.bindparam("new_reply", type_=JsonText))
 )
 _OF_MEMBER = sa.and_(
-    _members.c.platform == outbox.c.platform, _members.c.user_ref == outbox.c.user_ref
+    members.c.platform == outbox.c.platform, members.c.user_ref == outbox.c.user_ref
 )
 _MEMBER_MESSAGES = (
     sa.select(outbox.c.created_at, *_MESSAGE)
-    .join(_members, _OF_MEMBER)
-    .where(_members.c.id == sa.bindparam("member_id"))
+    .join(members, _OF_MEMBER)
+    .where(members.c.id == sa.bindparam("member_id"))
     .order_by(outbox.c.id)
 )
 _ERASE = sa.delete(outbox).where(
     sa.tuple_(outbox.c.platform, outbox.c.user_ref).in_(
-        sa.select(_members.c.platform, _members.c.user_ref).where(
-            _members.c.id == sa.bindparam("member_id")
+        sa.select(members.c.platform, members.c.user_ref).where(
+            members.c.id == sa.bindparam("member_id")
         )
     )
 )

@@ -13,34 +13,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from bot.identity import Account, Person
-from storage.sql import SqlRepo, Timestamp, metadata
+from storage.members import members
+from storage.sql import SqlRepo, Timestamp, reference, schema_table
 
-people = sa.Table(
+people = schema_table(
     "people",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("created_at", Timestamp, nullable=False),
 )
 
-accounts = sa.Table(
+accounts = schema_table(
     "accounts",
-    metadata,
     sa.Column("platform", sa.Text, primary_key=True),
     sa.Column("user_ref", sa.Text, primary_key=True),
-    sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
-    ),
+    reference("person_id", "people.id"),
     sa.Index("accounts_by_person", "person_id"),
-)
-
-# Erasure asks which memberships a person has left. The members table is the members module's
-# to define; a lightweight clause naming the three columns read here keeps this module apart.
-_members = sa.table(
-    "members",
-    sa.column("id", sa.Integer),
-    sa.column("platform", sa.Text),
-    sa.column("user_ref", sa.Text),
-    sa.column("person_id", sa.Integer),
 )
 
 
@@ -91,7 +78,7 @@ class SqlPeople(SqlRepo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         person_id = await self.db.scalar(
-            sa.select(_members.c.person_id).where(_members.c.id == member_id)
+            sa.select(members.c.person_id).where(members.c.id == member_id)
         )
         if person_id is None:
             return []
@@ -102,8 +89,8 @@ class SqlPeople(SqlRepo):
 
     async def erase_member(self, member_id: int) -> int:
         row = await self.db.row(
-            sa.select(_members.c.person_id, _members.c.platform, _members.c.user_ref).where(
-                _members.c.id == member_id
+            sa.select(members.c.person_id, members.c.platform, members.c.user_ref).where(
+                members.c.id == member_id
             )
         )
         if row is None:
@@ -112,7 +99,7 @@ class SqlPeople(SqlRepo):
         erased = 0
         # members.person_id is checked at commit, so the person may go before the member's row.
         if not await self._has_other_member(
-            member_id, _members.c.platform == platform, _members.c.user_ref == user_ref
+            member_id, members.c.platform == platform, members.c.user_ref == user_ref
         ):
             erased += await self.db.change(
                 sa.delete(accounts).where(
@@ -120,7 +107,7 @@ class SqlPeople(SqlRepo):
                 )
             )
         if person_id is not None and not await self._has_other_member(
-            member_id, _members.c.person_id == person_id
+            member_id, members.c.person_id == person_id
         ):
             erased += await self.db.change(
                 sa.delete(accounts).where(accounts.c.person_id == person_id)
@@ -132,8 +119,8 @@ class SqlPeople(SqlRepo):
         """Whether a membership other than this one matches (one row read, as before)."""
         found = await self.db.row(
             sa.select(sa.literal(1))
-            .select_from(_members)
-            .where(*where, _members.c.id != member_id)
+            .select_from(members)
+            .where(*where, members.c.id != member_id)
             .limit(1)
         )
         return found is not None

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from storage.sql import SqlRepo, metadata
+from storage.sql import SqlRepo, schema_table
 
-platform_state = sa.Table(
+platform_state = schema_table(
     "platform_state",
-    metadata,
     sa.Column("platform", sa.Text, primary_key=True),
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),

@@ -7,11 +7,10 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from storage.sql import SqlRepo, Timestamp, insert_on_conflict, metadata
+from storage.sql import SqlRepo, Timestamp, insert_on_conflict, schema_table
 
-processed_events = sa.Table(
+processed_events = schema_table(
     "processed_events",
-    metadata,
     sa.Column("platform", sa.Text, primary_key=True, nullable=False),
     sa.Column("event_ref", sa.Text, primary_key=True, nullable=False),
     sa.Column("seen_at", Timestamp, nullable=False),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from enum import Enum
 from operator import itemgetter
 from typing import Any, cast
 
@@ -30,38 +31,29 @@ from bot.services.proposals.records import (
     voice_of,
 )
 from bot.services.proposals.summaries import Tally, member_record, tally
-from storage.sql import Flag, SqlRepo, Timestamp, metadata
+from storage.sql import (
+    Flag,
+    SqlRepo,
+    Timestamp,
+    community_table,
+    member_column,
+    reference,
+    schema_table,
+)
 
 _ZERO = sa.text("0")
 
 
 def _proposal_id() -> sa.Column[int]:
-    return sa.Column(
-        "proposal_id",
-        sa.Integer,
-        sa.ForeignKey("proposals.id", ondelete="CASCADE"),
-        nullable=False,
-    )
+    return reference("proposal_id", "proposals.id")
 
 
-def _member_id(name: str = "member_id") -> sa.Column[int]:
-    return sa.Column(name, sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL"))
-
-
-proposals = sa.Table(
+proposals = community_table(
     "proposals",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("author", sa.Text, nullable=False),
-    _member_id("author_id"),
+    member_column("author_id", ondelete="SET NULL"),
     sa.Column("author_name", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("state", sa.Text, nullable=False),
@@ -94,9 +86,8 @@ sa.Index(
     postgresql_where=proposals.c.origin != "",
 )
 
-proposal_versions = sa.Table(
+proposal_versions = schema_table(
     "proposal_versions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("number", sa.Integer, nullable=False),
@@ -105,15 +96,14 @@ proposal_versions = sa.Table(
     sa.UniqueConstraint("proposal_id", "number"),
 )
 
-proposal_contributions = sa.Table(
+proposal_contributions = schema_table(
     "proposal_contributions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
@@ -123,27 +113,25 @@ proposal_contributions = sa.Table(
     sa.Index("proposal_contributions_by_voice", "voice"),
 )
 
-proposal_supports = sa.Table(
+proposal_supports = schema_table(
     "proposal_supports",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("at", Timestamp, nullable=False),
     sa.UniqueConstraint("proposal_id", "voice"),
     sa.Index("proposal_supports_by_voice", "voice"),
 )
 
-proposal_positions = sa.Table(
+proposal_positions = schema_table(
     "proposal_positions",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("round", sa.Integer, nullable=False),
     sa.Column("voice", sa.Text, nullable=False),
-    _member_id(),
+    member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("stance", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
@@ -152,14 +140,13 @@ proposal_positions = sa.Table(
     sa.Index("proposal_positions_by_voice", "voice"),
 )
 
-proposal_events = sa.Table(
+proposal_events = schema_table(
     "proposal_events",
-    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("at", Timestamp, nullable=False),
     sa.Column("action", sa.Text, nullable=False),
-    _member_id("actor_id"),
+    member_column("actor_id", ondelete="SET NULL"),
     sa.Column("actor_name", sa.Text, nullable=False, server_default=""),
     sa.Column("automatic", Flag, nullable=False, server_default=sa.false()),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
@@ -200,6 +187,28 @@ _PARTS_OF_ONE = {
 }
 _INSERT = {table: sa.insert(table) for table in (proposals, *_PARTS)}
 _SAVE = sa.update(proposals).where(proposals.c.id == sa.bindparam("proposal"))
+# A part's columns other than its keys: each is the record's field of the same name.
+# The columns a save writes from a record's fields of the same names: a part's all but its
+# keys; the header's all but its keys and what never changes (creation and origin).
+_FIELDS = {
+    proposals: tuple(
+        c.name
+        for c in proposals.columns
+        if c.name not in ("id", "community_id", "number", "created_at", "origin")
+    ),
+    **{
+        table: tuple(c.name for c in table.columns if c.name not in ("id", "proposal_id"))
+        for table in _PARTS
+    },
+}
+
+
+def _values(table: sa.Table, record: Any) -> dict[str, Any]:
+    """The `_FIELDS` of `table` read from `record`, enums by their stored value."""
+    return {
+        name: value.value if isinstance(value := getattr(record, name), Enum) else value
+        for name in _FIELDS[table]
+    }
 
 
 def _counted_parts(
@@ -292,31 +301,6 @@ def _proposal(r: Sequence[Any]) -> Proposal:
         origin=origin,
         id=id_,
     )
-
-
-def _header(proposal: Proposal) -> dict[str, Any]:
-    """The header columns a save rewrites (community, number, creation and origin never change)."""
-    return {
-        "title": proposal.title,
-        "author": proposal.author,
-        "author_id": proposal.author_id,
-        "author_name": proposal.author_name,
-        "state": proposal.state.value,
-        "state_since": proposal.state_since,
-        "incubation_until": proposal.incubation_until,
-        "stage": proposal.stage,
-        "consent_until": proposal.consent_until,
-        "round": proposal.round,
-        "parked_until": proposal.parked_until,
-        "park_reason": proposal.park_reason,
-        "last_raised_at": proposal.last_raised_at,
-        "hidden": proposal.hidden,
-        "hidden_reason": proposal.hidden_reason,
-        "merged_into": proposal.merged_into,
-        "nudges": proposal.nudges,
-        "quiet_since": proposal.quiet_since,
-        "resting_since": proposal.resting_since,
-    }
 
 
 def _chosen(community_id: int, states: Collection[State] | None) -> dict[str, Any]:
@@ -469,78 +453,19 @@ class SqlProposals(SqlRepo):
         if proposal.id is None:
             raise LookupError("save a proposal that was added")
         pid = proposal.id
-        await self.db.change(_SAVE, {"proposal": pid, **_header(proposal)})
-        for version in proposal.versions:
-            if version.id is None:
-                version.id = await self.db.insert(
-                    _INSERT[proposal_versions],
-                    {
-                        "proposal_id": pid,
-                        "number": version.number,
-                        "details": version.details,
-                        "at": version.at,
-                    },
-                )
-        for c in proposal.contributions:
-            if c.id is None:
-                c.id = await self.db.insert(
-                    _INSERT[proposal_contributions],
-                    {
-                        "proposal_id": pid,
-                        "kind": c.kind.value,
-                        "version": c.version,
-                        "voice": c.voice,
-                        "member_id": c.member_id,
-                        "name": c.name,
-                        "text": c.text,
-                        "at": c.at,
-                        "from_objection": c.from_objection,
-                        "merged_from": c.merged_from,
-                    },
-                )
-        for s in proposal.supports:
-            if s.id is None:
-                s.id = await self.db.insert(
-                    _INSERT[proposal_supports],
-                    {
-                        "proposal_id": pid,
-                        "voice": s.voice,
-                        "member_id": s.member_id,
-                        "name": s.name,
-                        "at": s.at,
-                    },
-                )
-        for p in proposal.positions:
-            if p.id is None:
-                p.id = await self.db.insert(
-                    _INSERT[proposal_positions],
-                    {
-                        "proposal_id": pid,
-                        "round": p.round,
-                        "voice": p.voice,
-                        "member_id": p.member_id,
-                        "name": p.name,
-                        "stance": p.stance.value,
-                        "reason": p.reason,
-                        "at": p.at,
-                    },
-                )
-        for e in proposal.events:
-            if e.id is None:
-                e.id = await self.db.insert(
-                    _INSERT[proposal_events],
-                    {
-                        "proposal_id": pid,
-                        "at": e.at,
-                        "action": e.action.value,
-                        "actor_id": e.actor_id,
-                        "actor_name": e.actor_name,
-                        "automatic": e.automatic,
-                        "detail": e.detail,
-                        "state": e.state.value if e.state is not None else None,
-                        "audit": e.audit,
-                    },
-                )
+        await self.db.change(_SAVE, {"proposal": pid, **_values(proposals, proposal)})
+        for table, records in (
+            (proposal_versions, proposal.versions),
+            (proposal_contributions, proposal.contributions),
+            (proposal_supports, proposal.supports),
+            (proposal_positions, proposal.positions),
+            (proposal_events, proposal.events),
+        ):
+            for record in records:
+                if record.id is None:
+                    record.id = await self.db.insert(
+                        _INSERT[table], {"proposal_id": pid, **_values(table, record)}
+                    )
 
     # -- personal data ---------------------------------------------------------------------
 

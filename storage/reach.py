@@ -10,34 +10,26 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage.sql import SqlRepo, Timestamp, insert_on_conflict, metadata
+from storage.sql import (
+    SqlRepo,
+    Timestamp,
+    community_column,
+    insert_on_conflict,
+    member_column,
+    schema_table,
+)
 
-reach_notices = sa.Table(
+reach_notices = schema_table(
     "reach_notices",
-    metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-        nullable=False,
-        autoincrement=False,
-    ),
+    community_column(primary_key=True),
     sa.Column("platform", sa.Text, primary_key=True, nullable=False),
     sa.Column("flow", sa.Text, primary_key=True, nullable=False),
     sa.Column("noticed_at", Timestamp, nullable=False),
 )
 
-private_chats = sa.Table(
+private_chats = schema_table(
     "private_chats",
-    metadata,
-    sa.Column(
-        "member_id",
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    member_column(primary_key=True),
     sa.Column("written_at", Timestamp, nullable=False),
 )
 

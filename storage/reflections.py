@@ -10,25 +10,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
-from storage.sql import Flag, SqlRepo, Timestamp, metadata
+from storage.sql import Flag, SqlRepo, Timestamp, community_table, member_column, record, reference
 
-reflection_prompts = sa.Table(
+reflection_prompts = community_table(
     "reflection_prompts",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("theme", sa.Text),
-    sa.Column("author_id", sa.Integer, sa.ForeignKey("members.id", ondelete="SET NULL")),
+    member_column("author_id", ondelete="SET NULL"),
     sa.Column("suggested", Flag, nullable=False, server_default=sa.false()),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Index("reflection_prompts_by_community", "community_id", "id"),
@@ -36,16 +27,8 @@ reflection_prompts = sa.Table(
     sqlite_autoincrement=True,
 )
 
-reflection_rounds = sa.Table(
+reflection_rounds = community_table(
     "reflection_rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("prompt_key", sa.Text, nullable=False),
     sa.Column("prompt_text", sa.Text, nullable=False),
@@ -58,25 +41,10 @@ reflection_rounds = sa.Table(
     sqlite_autoincrement=True,
 )
 
-reflections = sa.Table(
+reflections = community_table(
     "reflections",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column(
-        "round_id",
-        sa.Integer,
-        sa.ForeignKey("reflection_rounds.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column(
-        "member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False
-    ),
+    reference("round_id", "reflection_rounds.id"),
+    member_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("shared", Flag, nullable=False, server_default=sa.false()),
     sa.Column("written_at", Timestamp, nullable=False),
@@ -88,44 +56,6 @@ reflections = sa.Table(
 _prompts = reflection_prompts
 _rounds = reflection_rounds
 _answers = reflections
-
-
-def _prompt(row: Row[Any]) -> CommunityPrompt:
-    return CommunityPrompt(
-        id=row.id,
-        community_id=row.community_id,
-        text=row.text,
-        theme=row.theme,
-        author_id=row.author_id,
-        suggested=bool(row.suggested),
-        created_at=row.created_at,
-    )
-
-
-def _round(row: Row[Any]) -> ReflectionRound:
-    return ReflectionRound(
-        id=row.id,
-        community_id=row.community_id,
-        number=row.number,
-        prompt_key=row.prompt_key,
-        prompt_text=row.prompt_text,
-        theme=row.theme,
-        cycle=row.cycle,
-        posted_at=row.posted_at,
-        closed_at=row.closed_at,
-    )
-
-
-def _answer(row: Row[Any]) -> Reflection:
-    return Reflection(
-        id=row.id,
-        community_id=row.community_id,
-        round_id=row.round_id,
-        member_id=row.member_id,
-        text=row.text,
-        shared=bool(row.shared),
-        written_at=row.written_at,
-    )
 
 
 class SqlReflectionPrompts(SqlRepo):
@@ -159,7 +89,7 @@ class SqlReflectionPrompts(SqlRepo):
                 _prompts.c.id == prompt_id, _prompts.c.community_id == community_id
             )
         )
-        return _prompt(row) if row else None
+        return record(CommunityPrompt, row) if row else None
 
     async def for_community(self, community_id: int) -> list[CommunityPrompt]:
         rows = await self.db.rows(
@@ -167,7 +97,7 @@ class SqlReflectionPrompts(SqlRepo):
             .where(_prompts.c.community_id == community_id)
             .order_by(_prompts.c.id)
         )
-        return [_prompt(row) for row in rows]
+        return [record(CommunityPrompt, row) for row in rows]
 
     async def remove(self, community_id: int, prompt_id: int) -> bool:
         changed = await self.db.change(
@@ -188,7 +118,7 @@ class SqlReflectionPrompts(SqlRepo):
                 "when": p.created_at,
                 "text": p.text,
             }
-            for p in map(_prompt, rows)
+            for p in (record(CommunityPrompt, row) for row in rows)
         ]
 
     async def erase_member(self, member_id: int) -> int:
@@ -239,7 +169,7 @@ class SqlReflections(SqlRepo):
             .order_by(_rounds.c.number.desc())
             .limit(1)
         )
-        return _round(row) if row else None
+        return record(ReflectionRound, row) if row else None
 
     async def round_by_number(self, community_id: int, number: int) -> ReflectionRound | None:
         row = await self.db.row(
@@ -247,11 +177,11 @@ class SqlReflections(SqlRepo):
                 _rounds.c.community_id == community_id, _rounds.c.number == number
             )
         )
-        return _round(row) if row else None
+        return record(ReflectionRound, row) if row else None
 
     async def get_round(self, round_id: int) -> ReflectionRound | None:
         row = await self.db.row(sa.select(_rounds).where(_rounds.c.id == round_id))
-        return _round(row) if row else None
+        return record(ReflectionRound, row) if row else None
 
     async def close_round(self, round_id: int, now: datetime) -> bool:
         changed = await self.db.change(
@@ -307,7 +237,7 @@ class SqlReflections(SqlRepo):
                 _answers.c.id == reflection_id, _answers.c.community_id == community_id
             )
         )
-        return _answer(row) if row else None
+        return record(Reflection, row) if row else None
 
     async def set_shared(self, reflection_id: int, shared: bool) -> None:
         await self.db.change(
@@ -318,7 +248,7 @@ class SqlReflections(SqlRepo):
         rows = await self.db.rows(
             sa.select(_answers).where(_answers.c.round_id == round_id).order_by(_answers.c.id)
         )
-        return [_answer(row) for row in rows]
+        return [record(Reflection, row) for row in rows]
 
     async def by_member(self, community_id: int, member_id: int) -> list[Reflection]:
         rows = await self.db.rows(
@@ -326,7 +256,7 @@ class SqlReflections(SqlRepo):
             .where(_answers.c.community_id == community_id, _answers.c.member_id == member_id)
             .order_by(_answers.c.id)
         )
-        return [_answer(row) for row in rows]
+        return [record(Reflection, row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self.db.rows(

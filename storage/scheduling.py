@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
 from bot.domain import Job, Schedule
-from storage.sql import JsonText, SqlRepo, Timestamp, insert_on_conflict, metadata
+from storage.communities import paused_community_ids
+from storage.sql import (
+    JsonText,
+    SqlRepo,
+    Timestamp,
+    community_column,
+    community_table,
+    member_column,
+    record,
+    row_of,
+    schema_table,
+    upsert,
+)
 
-schedules = sa.Table(
+schedules = schema_table(
     "schedules",
-    metadata,
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        primary_key=True,
-        nullable=False,
-    ),
+    community_column(primary_key=True),
     sa.Column("kind", sa.Text, primary_key=True, nullable=False),
     sa.Column("weekday", sa.Integer, nullable=False),
     sa.Column("hour", sa.Integer, nullable=False),
@@ -30,37 +33,25 @@ schedules = sa.Table(
     sa.Index("schedules_by_next_run", "next_run"),
 )
 
-jobs = sa.Table(
+jobs = community_table(
     "jobs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("due_at", Timestamp, nullable=False),
     sa.Column("payload", JsonText, nullable=False, server_default="{}"),
-    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id", ondelete="CASCADE")),
+    member_column(nullable=True),
     sa.Index("jobs_by_due", "due_at"),
 )
 
 # Communities whose schedules and jobs are held (Hearth was removed from their place).
-# A lightweight reference until storage/communities.py has its Table (the lead unifies them).
-_communities = sa.table("communities", sa.column("id"), sa.column("paused_since"))
-_PAUSED = sa.select(_communities.c.id).where(_communities.c.paused_since.is_not(None))
+_PAUSED = paused_community_ids()
 
 # Statements are built once and run with params: building one costs more than running it.
-_SCHEDULE = sa.select(schedules).where(
+_ONE_SCHEDULE = (
     schedules.c.community_id == sa.bindparam("community_id"),
     schedules.c.kind == sa.bindparam("kind"),
 )
-_REMOVE_SCHEDULE = sa.delete(schedules).where(
-    schedules.c.community_id == sa.bindparam("community_id"),
-    schedules.c.kind == sa.bindparam("kind"),
-)
+_SCHEDULE = sa.select(schedules).where(*_ONE_SCHEDULE)
+_REMOVE_SCHEDULE = sa.delete(schedules).where(*_ONE_SCHEDULE)
 _SCHEDULES_OF = (
     sa.select(schedules)
     .where(schedules.c.community_id == sa.bindparam("community_id"))
@@ -77,48 +68,16 @@ _SCHEDULES_EARLIEST = sa.select(sa.func.min(schedules.c.next_run)).where(
 )
 
 
-@cache
-def _put_schedule(dialect: str) -> sa.Insert:
-    insert = insert_on_conflict(dialect, schedules)
-    return insert.on_conflict_do_update(
-        index_elements=[schedules.c.community_id, schedules.c.kind],
-        set_={
-            "weekday": insert.excluded.weekday,
-            "hour": insert.excluded.hour,
-            "minute": insert.excluded.minute,
-            "next_run": insert.excluded.next_run,
-        },
-    )
-
-
-def _schedule(row: Row[Any]) -> Schedule:
-    return Schedule(
-        community_id=row.community_id,
-        kind=row.kind,
-        weekday=row.weekday,
-        hour=row.hour,
-        minute=row.minute,
-        next_run=row.next_run,
-    )
-
-
 class SqlSchedules(SqlRepo):
     async def put(self, schedule: Schedule) -> None:
         await self.db.change(
-            _put_schedule(self.db.conn.dialect.name),
-            {
-                "community_id": schedule.community_id,
-                "kind": schedule.kind,
-                "weekday": schedule.weekday,
-                "hour": schedule.hour,
-                "minute": schedule.minute,
-                "next_run": schedule.next_run,
-            },
+            upsert(self.db, schedules, "weekday", "hour", "minute", "next_run"),
+            row_of(schedule, schedules),
         )
 
     async def get(self, community_id: int, kind: str) -> Schedule | None:
         row = await self.db.row(_SCHEDULE, {"community_id": community_id, "kind": kind})
-        return _schedule(row) if row else None
+        return record(Schedule, row) if row else None
 
     async def remove(self, community_id: int, kind: str) -> bool:
         changed = await self.db.change(
@@ -128,11 +87,11 @@ class SqlSchedules(SqlRepo):
 
     async def for_community(self, community_id: int) -> list[Schedule]:
         rows = await self.db.rows(_SCHEDULES_OF, {"community_id": community_id})
-        return [_schedule(row) for row in rows]
+        return [record(Schedule, row) for row in rows]
 
     async def due(self, now: datetime, limit: int) -> list[Schedule]:
         rows = await self.db.rows(_SCHEDULES_DUE, {"now": now, "limit": limit})
-        return [_schedule(row) for row in rows]
+        return [record(Schedule, row) for row in rows]
 
     async def earliest(self) -> datetime | None:
         found: datetime | None = await self.db.scalar(_SCHEDULES_EARLIEST)
@@ -162,17 +121,6 @@ _MEMBER_JOBS = (
 _ERASE_JOBS = sa.delete(jobs).where(jobs.c.member_id == sa.bindparam("member_id"))
 
 
-def _job(row: Row[Any]) -> Job:
-    return Job(
-        id=row.id,
-        community_id=row.community_id,
-        kind=row.kind,
-        due_at=row.due_at,
-        payload=row.payload,
-        member_id=row.member_id,
-    )
-
-
 class SqlJobs(SqlRepo):
     section = "mydata_section_jobs"
 
@@ -200,7 +148,7 @@ class SqlJobs(SqlRepo):
 
     async def due(self, now: datetime, limit: int) -> list[Job]:
         rows = await self.db.rows(_JOBS_DUE, {"now": now, "limit": limit})
-        return [_job(row) for row in rows]
+        return [record(Job, row) for row in rows]
 
     async def remove(self, job_id: int) -> bool:
         return await self.db.change(_REMOVE_JOB, {"job_id": job_id}) > 0
@@ -212,7 +160,7 @@ class SqlJobs(SqlRepo):
     async def pending(self, community_id: int, kind: str | None = None) -> list[Job]:
         params: dict[str, Any] = {"community_id": community_id, "kind": kind}
         rows = await self.db.rows(_JOBS_OF if kind is None else _JOBS_OF_KIND, params)
-        return [_job(row) for row in rows]
+        return [record(Job, row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         rows = await self.db.rows(_MEMBER_JOBS, {"member_id": member_id})

@@ -7,10 +7,10 @@ A repository only ever talks to a `SqlSession`: one unit of work's turn on the c
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +22,8 @@ from sqlalchemy.types import TypeDecorator
 metadata = sa.MetaData()
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+_T = TypeVar("_T")
 
 # Values for a prebuilt statement's bindparams, by name.
 Params = Mapping[str, Any] | None
@@ -41,17 +43,26 @@ def opt_dt(value: str | None) -> datetime | None:
     return dt(value) if value is not None else None
 
 
-class Timestamp(TypeDecorator[datetime]):
+class _EngineForm(TypeDecorator[_T]):
+    """A type with SQLite's storage form (as the files always held it) and a native one on
+    other engines. Subclasses name both and set `cache_ok` (SQLAlchemy reads it per class)."""
+
+    on_sqlite: sa.types.TypeEngine[Any] = sa.Text()
+    elsewhere: sa.types.TypeEngine[Any] = sa.Text()
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        return dialect.type_descriptor(
+            self.on_sqlite if dialect.name == "sqlite" else self.elsewhere
+        )
+
+
+class Timestamp(_EngineForm[datetime]):
     """An aware UTC datetime: fixed-width text on SQLite (text order is time order, and the
     files written before SQLAlchemy read unchanged), TIMESTAMP WITH TIME ZONE elsewhere."""
 
     impl = sa.Text
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.DateTime(timezone=True))
+    elsewhere = sa.DateTime(timezone=True)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
@@ -81,16 +92,12 @@ class Timestamp(TypeDecorator[datetime]):
         return process
 
 
-class Day(TypeDecorator[date]):
+class Day(_EngineForm[date]):
     """A calendar day: ISO text on SQLite (as the files always held it), DATE elsewhere."""
 
     impl = sa.Text
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.Date())
+    elsewhere = sa.Date()
 
     def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
         if value is None:
@@ -103,17 +110,14 @@ class Day(TypeDecorator[date]):
         return date.fromisoformat(value)
 
 
-class Flag(TypeDecorator[bool]):
+class Flag(_EngineForm[bool]):
     """A yes/no: 0/1 INTEGER on SQLite (as the files always held it), BOOLEAN elsewhere.
     Pair it with `server_default=sa.false()` (or `sa.true()`), which each engine spells its way."""
 
     impl = sa.Integer
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.Integer())
-        return dialect.type_descriptor(sa.Boolean())
+    on_sqlite = sa.Integer()
+    elsewhere = sa.Boolean()
 
     def process_bind_param(self, value: bool | None, dialect: Dialect) -> Any:
         if value is None:
@@ -137,6 +141,78 @@ class JsonText(TypeDecorator[Any]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
 
+
+def record(kind: Callable[..., _T], row: Row[Any]) -> _T:
+    """The domain record a row holds, where the row's columns are the record's fields by name
+    (the mapper every such table would otherwise write out field by field)."""
+    return kind(**row._mapping)
+
+
+def row_of(record: object, table: sa.Table) -> dict[str, Any]:
+    """The params writing `record` to `table`, whose columns are its fields by name
+    (the inverse of `record`)."""
+    return {column.name: getattr(record, column.name) for column in table.columns}
+
+
+# -- Columns many tables share ------------------------------------------------------------------
+
+
+def reference(
+    name: str,
+    target: str,
+    *,
+    ondelete: str | None = "CASCADE",
+    nullable: bool = False,
+    primary_key: bool = False,
+) -> sa.Column[int]:
+    """An integer column pointing at `target` ("table.id"). As part of a key it is never a
+    SERIAL of its own: the row it names gives its value."""
+    return sa.Column(
+        name,
+        sa.Integer,
+        sa.ForeignKey(target, ondelete=ondelete),
+        primary_key=primary_key,
+        autoincrement=False if primary_key else "auto",
+        nullable=nullable and not primary_key,
+    )
+
+
+def community_column(*, primary_key: bool = False) -> sa.Column[int]:
+    """The community a row belongs to: it goes when the community goes."""
+    return reference("community_id", "communities.id", primary_key=primary_key)
+
+
+def schema_table(name: str, *items: sa.schema.SchemaItem, **options: Any) -> sa.Table:
+    """A table of the one schema (`metadata`), which Alembic compares whole."""
+    return sa.Table(name, metadata, *items, **options)
+
+
+def community_table(name: str, *items: sa.schema.SchemaItem, **options: Any) -> sa.Table:
+    """A table of a community's numbered records: `id`, then `community_id`, then its own
+    columns and constraints (`items`)."""
+    return schema_table(
+        name,
+        sa.Column("id", sa.Integer, primary_key=True),
+        community_column(),
+        *items,
+        **options,
+    )
+
+
+def member_column(
+    name: str = "member_id",
+    *,
+    ondelete: str = "CASCADE",
+    nullable: bool | None = None,
+    primary_key: bool = False,
+) -> sa.Column[int]:
+    """A member a row is about: the row goes with them (CASCADE), or where it must outlive
+    them, the column forgets who it was (SET NULL, nullable unless said otherwise)."""
+    if nullable is None:
+        nullable = ondelete == "SET NULL"
+    return reference(
+        name, "members.id", ondelete=ondelete, nullable=nullable, primary_key=primary_key
+    )
 
 
 class SqlSession:

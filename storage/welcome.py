@@ -23,49 +23,33 @@ from bot.services.welcome.records import (
     Volunteer,
 )
 from storage import welcome_export as export
-from storage.sql import Flag, SqlRepo, Timestamp, metadata, upsert
-
-
-def _community() -> sa.Column[int]:
-    return sa.Column(
-        "community_id",
-        sa.Integer,
-        sa.ForeignKey("communities.id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
-def _member(name: str = "member_id", *, primary_key: bool = False) -> sa.Column[int]:
-    return sa.Column(
-        name,
-        sa.Integer,
-        sa.ForeignKey("members.id", ondelete="CASCADE"),
-        primary_key=primary_key,
-        autoincrement=False,  # a member's key, never a SERIAL of its own
-        nullable=False,
-    )
-
+from storage.sql import (
+    Flag,
+    SqlRepo,
+    Timestamp,
+    community_column,
+    community_table,
+    member_column,
+    schema_table,
+    upsert,
+)
 
 # -- Tables: they mirror storage/migrations/0004_welcome.sql and 0009_buddy_pauses.sql ---------
 
 # Joins waiting for their public welcome.
-welcome_joins = sa.Table(
+welcome_joins = community_table(
     "welcome_joins",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community(),
-    _member(),
+    member_column(),
     sa.Column("joined_at", Timestamp, nullable=False),
     sa.Column("welcomed_at", Timestamp),
     sa.Index("welcome_joins_by_community", "community_id", "joined_at"),
     sa.Index("welcome_joins_by_member", "member_id"),
 )
 
-welcome_onboardings = sa.Table(
+welcome_onboardings = schema_table(
     "welcome_onboardings",
-    metadata,
-    _member(primary_key=True),
-    _community(),
+    member_column(primary_key=True),
+    community_column(),
     sa.Column("started_at", Timestamp, nullable=False),
     sa.Column("step", sa.Text, nullable=False),
     sa.Column("brings", sa.Text),
@@ -78,12 +62,9 @@ welcome_onboardings = sa.Table(
 )
 
 # What members said they could bring.
-welcome_contributions = sa.Table(
+welcome_contributions = community_table(
     "welcome_contributions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community(),
-    _member(),
+    member_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
@@ -91,21 +72,19 @@ welcome_contributions = sa.Table(
     sa.Index("welcome_contributions_by_member", "member_id"),
 )
 
-welcome_intros = sa.Table(
+welcome_intros = schema_table(
     "welcome_intros",
-    metadata,
-    _member(primary_key=True),
-    _community(),
+    member_column(primary_key=True),
+    community_column(),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("posted_at", Timestamp),
 )
 
-buddy_volunteers = sa.Table(
+buddy_volunteers = schema_table(
     "buddy_volunteers",
-    metadata,
-    _member(primary_key=True),
-    _community(),
+    member_column(primary_key=True),
+    community_column(),
     sa.Column("since", Timestamp, nullable=False),
     sa.Column("active", Flag, nullable=False, server_default=sa.true()),
     # A bare number: a Python "2" would render as the string '2'.
@@ -116,13 +95,10 @@ buddy_volunteers = sa.Table(
     sa.Index("buddy_volunteers_by_community", "community_id", "active"),
 )
 
-buddy_pairings = sa.Table(
+buddy_pairings = community_table(
     "buddy_pairings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    _community(),
-    _member("newcomer_id"),
-    _member("buddy_id"),
+    member_column("newcomer_id"),
+    member_column("buddy_id"),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("greeted_at", Timestamp),
@@ -132,11 +108,10 @@ buddy_pairings = sa.Table(
     sa.Index("buddy_pairings_by_buddy", "buddy_id"),
 )
 
-buddy_requests = sa.Table(
+buddy_requests = schema_table(
     "buddy_requests",
-    metadata,
-    _member(primary_key=True),
-    _community(),
+    member_column(primary_key=True),
+    community_column(),
     sa.Column("requested_at", Timestamp, nullable=False),
     sa.Index("buddy_requests_by_community", "community_id", "requested_at"),
 )
