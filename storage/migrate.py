@@ -43,6 +43,7 @@ def legacy_migrations() -> list[tuple[int, str, str]]:
 def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "alembic"))
+    config.set_main_option("file_template", "%%(rev)s")  # rev ids already carry the words
     return config
 
 
@@ -108,3 +109,35 @@ def _statements(sql: str) -> list[str]:
     """Split a legacy file into statements (they keep one statement per ';'-ended block)."""
     cleaned = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
     return [part.strip() for part in cleaned.split(";") if part.strip()]
+
+
+def new_revision(message: str) -> Path:
+    """Write the next revision: Alembic compares a database at head with the declared tables
+    and writes the operations between them, for a person to read and adjust before committing.
+    Run as `python -m storage.migrate "what changed"`."""
+    import tempfile
+
+    scripts = ScriptDirectory.from_config(_config())
+    number = len(list(scripts.walk_revisions())) + int(BASELINE.split("_", 1)[0])
+    slug = "_".join(message.lower().split())[:40]
+    with tempfile.TemporaryDirectory() as folder:
+        engine = sa.create_engine(f"sqlite:///{folder}/head.db", isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            upgrade(conn)
+            config = _config()
+            config.attributes["connection"] = conn
+            try:
+                made = command.revision(
+                    config, message=message, autogenerate=True, rev_id=f"{number:04d}_{slug}"
+                )
+            finally:
+                config.attributes.pop("connection", None)
+        engine.dispose()
+    assert made is not None and not isinstance(made, list)
+    return Path(made.path)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(new_revision(" ".join(sys.argv[1:]) or "schema change"))

@@ -3,12 +3,15 @@ declares, and opening it again changes nothing."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
@@ -115,3 +118,23 @@ async def test_a_migration_that_fails_leaves_the_file_as_it_was(
         assert _besides_sqlite_quirks(_differences(store)) == []
     finally:
         await store.close()
+
+
+def test_a_new_revision_is_written_from_what_the_tables_declare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = tmp_path / "alembic"
+    shutil.copytree(Path(migrate.__file__).parent / "alembic", scripts)
+    config = Config()
+    config.set_main_option("script_location", str(scripts))
+    config.set_main_option("file_template", "%%(rev)s")
+    monkeypatch.setattr(migrate, "_config", lambda: config)
+    extra = sa.Table("garden_beds", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        written = migrate.new_revision("garden beds")
+    finally:
+        metadata.remove(extra)
+    assert written.name == "0018_garden_beds.py"
+    body = written.read_text(encoding="utf-8")
+    assert "down_revision: str | None = '0017_baseline'" in body
+    assert "op.create_table('garden_beds'" in body
