@@ -25,3 +25,9 @@ class StartupProblem(Exception):
 class PlatformsEnded(Exception):
     """Every platform adapter stopped on its own (e.g. another instance took over its bot):
     one line saying why, and Hearth exits."""
+
+
+class StoreConflict(Exception):
+    """Another process changed what this unit of work read, so the database refused to commit
+    it (PostgreSQL's serializable isolation): nothing of it was kept, and running the whole
+    unit again is safe. SQLite, whose writers take turns, never raises it."""

@@ -423,6 +423,10 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, *, turn: str | None = None) -> UnitOfWork:
+        """A unit of work. Units given the same `turn` (a community, say) run one after
+        another, in every process on the database, instead of side by side: work that would
+        only collide waits rather than being refused (StoreConflict) and run again."""
+        ...
 
     async def close(self) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,7 +16,7 @@ class Settings(BaseSettings):
         env_prefix="HEARTH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    database: str = "hearth.db"  # the SQLite file
+    database: str = "hearth.db"  # a SQLite file, or postgresql://user:password@host/name
     timezone: str = "UTC"  # default for new communities
     language: str = "en"  # default for new communities
     telegram_token: SecretStr | None = None
@@ -46,7 +47,11 @@ class Settings(BaseSettings):
     @classmethod
     def _database_path(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("needs a file path")
+            raise ValueError("needs a file path or a postgresql:// URL")
+        if value.startswith(("postgresql:", "postgres:")):
+            parts = urlsplit(value)
+            if not parts.path.strip("/"):
+                raise ValueError("names no database; write postgresql://user:password@host/name")
         return value
 
     @field_validator("log_level", mode="before")

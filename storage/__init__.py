@@ -9,8 +9,18 @@ from bot.ports import Store
 
 
 async def open_store(database: str | Path, *, exclusive: bool = True) -> Store:
-    """Open and migrate the database named by HEARTH_DATABASE (a SQLite file path), or stop in
-    one line (bot.errors.StartupProblem)."""
-    from storage.sqlite import SqliteStore  # imported here: `bot` must not load SQL at import
+    """Open and migrate the database HEARTH_DATABASE names: a PostgreSQL URL
+    (postgresql://user:password@host/name) or a SQLite file path. Any problem stops start-up
+    in one line (bot.errors.StartupProblem). `exclusive` is SQLite's: one Hearth per file."""
+    # Imported here: `bot` must not load SQL at import.
+    if isinstance(database, str) and is_postgres(database):
+        from storage.postgres import PostgresStore
+
+        return await PostgresStore.open(database)
+    from storage.sqlite import SqliteStore
 
     return await SqliteStore.open(database, exclusive=exclusive)
+
+
+def is_postgres(database: str) -> bool:
+    return database.startswith(("postgresql://", "postgresql+asyncpg://", "postgres://"))

@@ -57,7 +57,7 @@ class SqlConversations(SqlRepo):
     async def put(self, conversation: Conversation) -> None:
         self.written.add(conversation.member_id)
         await self.db.change(
-            _put(self.db.conn.dialect.name),
+            _put(self.db.dialect),
             {
                 "member_id": conversation.member_id,
                 "flow": conversation.flow,

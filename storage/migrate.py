@@ -7,7 +7,8 @@
 - A database already under Alembic gets only the revisions it lacks.
 
 All of it runs in one transaction on the store's own connection, so a migration that fails
-leaves the file as it was and start-up stops with one line.
+leaves the database as it was and start-up stops with one line. PostgreSQL databases are only
+ever made by Alembic (`upgrade_postgres`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,20 @@ def upgrade(conn: sa.Connection) -> None:
     except BaseException:
         conn.exec_driver_sql("ROLLBACK")
         raise
+
+
+# Any number fixed for Hearth: processes starting together migrate one after another.
+_MIGRATION_LOCK = 0x4E4152_7448  # "HEARTH"-ish, within bigint
+
+
+def upgrade_postgres(conn: sa.Connection) -> None:
+    """Migrate a PostgreSQL connection inside the caller's transaction: DDL is transactional
+    there, so a failed revision leaves nothing behind, and the advisory lock makes a second
+    process starting now wait, then find the schema at head."""
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    if _tables(conn) and current(conn) == head():
+        return
+    _run(conn, lambda config: command.upgrade(config, "head"))
 
 
 def _tables(conn: sa.Connection) -> set[str]:

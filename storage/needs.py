@@ -296,7 +296,7 @@ def _of_member(member_id: int) -> dict[str, int]:
 
 class _NeedsRepo(SqlRepo):
     def _insert_new(self, table: sa.Table) -> sa.Executable:
-        return _insert_new(self.db.conn.dialect.name, table)
+        return _insert_new(self.db.dialect, table)
 
 
 # -- Check-ins --------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from bot.domain import OutboxMessage
 from bot.markup import plain
@@ -32,9 +35,31 @@ outbox = schema_table(
     sa.Index("outbox_by_person", "platform", "user_ref"),
 )
 
-# The place a message goes to, read from its reply. JsonText is text on every engine, so
-# PostgreSQL will need a cast to JSON here when it arrives.
-_place = sa.type_coerce(outbox.c.reply, sa.JSON)[("target", "community_ref")].as_string()
+
+class _AsJson(sa.ColumnElement[Any]):
+    """JSON text read as JSON: SQLite's JSON functions take the text as it is, PostgreSQL
+    needs it cast. (A plain CAST would give the text NUMERIC affinity on SQLite.)"""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, column: sa.ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = sa.JSON()
+
+
+@compiles(_AsJson)
+def _as_is(element: _AsJson, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_AsJson, "postgresql")
+def _cast_to_json(element: _AsJson, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.column, **kw)} AS JSON)"
+
+
+# The place a message goes to, read from its reply (JsonText is text on every engine).
+_place = sa.type_coerce(_AsJson(outbox.c.reply), sa.JSON)[("target", "community_ref")].as_string()
 
 
 # Waiting messages for the places of paused communities are held, not sent.
@@ -49,8 +74,10 @@ _PENDING = (
     .order_by(outbox.c.id)
     .limit(sa.bindparam("limit"))
 )
-# One statement under the unit's write lock (BEGIN IMMEDIATE): nobody can claim between the
-# choice and the claim. PostgreSQL will say SELECT ... FOR UPDATE SKIP LOCKED.
+# One statement: on SQLite under the unit's write lock (BEGIN IMMEDIATE), so nobody claims
+# between the choice and the claim; on PostgreSQL the choice locks its rows and passes over
+# rows another process is claiming right now (FOR UPDATE SKIP LOCKED; SQLite has no such
+# clause and leaves it out), so two senders take different messages without waiting.
 _CLAIM = (
     sa.update(outbox)
     .where(
@@ -66,6 +93,7 @@ _CLAIM = (
             )
             .order_by(outbox.c.id)
             .limit(sa.bindparam("batch"))
+            .with_for_update(skip_locked=True)
         )
     )
     .values(claimed_by=sa.bindparam("owner"), claimed_until=sa.bindparam("until", type_=Timestamp))

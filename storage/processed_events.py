@@ -28,7 +28,7 @@ def _claim(dialect: str) -> sa.Insert:
 class SqlProcessedEvents(SqlRepo):
     async def claim(self, platform: str, event_ref: str, now: datetime) -> bool:
         changed = await self.db.change(
-            _claim(self.db.conn.dialect.name),
+            _claim(self.db.dialect),
             {"platform": platform, "event_ref": event_ref, "seen_at": now},
         )
         return changed > 0

@@ -92,13 +92,13 @@ class SqlReach(SqlRepo):
 
     async def note_notice(self, community_id: int, platform: str, flow: str, at: datetime) -> None:
         await self.db.change(
-            _note_notice(self.db.conn.dialect.name),
+            _note_notice(self.db.dialect),
             {"community_id": community_id, "platform": platform, "flow": flow, "noticed_at": at},
         )
 
     async def wrote_privately(self, member_id: int, at: datetime) -> None:
         await self.db.change(
-            _wrote_privately(self.db.conn.dialect.name), {"member_id": member_id, "written_at": at}
+            _wrote_privately(self.db.dialect), {"member_id": member_id, "written_at": at}
         )
 
     async def last_written(self, member_ids: Sequence[int]) -> int | None:

@@ -46,6 +46,10 @@ jobs = community_table(
 _PAUSED = paused_community_ids()
 
 # Statements are built once and run with params: building one costs more than running it.
+# What is due is claimed by reading it: on PostgreSQL the rows read are locked until the unit
+# ends, and other processes pass over them (FOR UPDATE SKIP LOCKED), so each job and each
+# schedule run happens in one process; if that process dies, its transaction ends, the locks go
+# and another takes the work. (SQLite has no such clause: there one process runs the schedule.)
 _ONE_SCHEDULE = (
     schedules.c.community_id == sa.bindparam("community_id"),
     schedules.c.kind == sa.bindparam("kind"),
@@ -62,6 +66,7 @@ _SCHEDULES_DUE = (
     .where(schedules.c.next_run <= sa.bindparam("now"), schedules.c.community_id.not_in(_PAUSED))
     .order_by(schedules.c.next_run, schedules.c.community_id, schedules.c.kind)
     .limit(sa.bindparam("limit"))
+    .with_for_update(of=schedules, skip_locked=True)
 )
 _SCHEDULES_EARLIEST = sa.select(sa.func.min(schedules.c.next_run)).where(
     schedules.c.community_id.not_in(_PAUSED)
@@ -104,6 +109,7 @@ _JOBS_DUE = (
     .where(jobs.c.due_at <= sa.bindparam("now"), jobs.c.community_id.not_in(_PAUSED))
     .order_by(jobs.c.due_at, jobs.c.id)
     .limit(sa.bindparam("limit"))
+    .with_for_update(of=jobs, skip_locked=True)
 )
 _REMOVE_JOB = sa.delete(jobs).where(jobs.c.id == sa.bindparam("job_id"))
 _JOBS_EARLIEST = sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.community_id.not_in(_PAUSED))

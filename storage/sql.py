@@ -7,6 +7,7 @@ A repository only ever talks to a `SqlSession`: one unit of work's turn on the c
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.engine import CursorResult, Dialect, Row
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 
@@ -215,76 +216,50 @@ def member_column(
     )
 
 
-class SqlSession:
-    """One unit of work's use of the store's connection.
+class SqlSession(ABC):
+    """One unit of work's use of a database connection: what every repository talks to.
 
-    The write transaction begins at the first write, so a command that only reads costs no
-    BEGIN/COMMIT, and on SQLite it begins IMMEDIATE: the write lock is taken up front, so two
-    writers never deadlock upgrading a read. Reads before that first write need no transaction
-    of their own: the store lets one unit of work use the connection at a time.
-
-    SQLite runs on the event loop's thread through the standard sqlite3 module: a local call
-    takes microseconds, while a hop to a worker thread per statement cost five times more
-    than the statement (see bench/README or the issue notes).
+    Each engine has its own (storage/sqlite.py, storage/postgres.py); repositories see only
+    these methods and `dialect`, the engine's name for statements spelled per engine.
     """
 
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.writing = False
-
-    # -- Core statements ----------------------------------------------------------------------
+    dialect: str
 
     # `params` fill a prebuilt statement's bindparams: a hot statement built once at import
     # skips the per-call construction and cache-key walk, about half of its cost on SQLite.
 
-    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement, params).all()
+    @abstractmethod
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]: ...
 
-    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
-        return self.conn.execute(statement, params).first()
+    @abstractmethod
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None: ...
 
-    async def scalar(self, statement: Executable, params: Params = None) -> Any:
-        return self.conn.execute(statement, params).scalar()
+    @abstractmethod
+    async def scalar(self, statement: Executable, params: Params = None) -> Any: ...
 
+    @abstractmethod
     async def insert(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT and return the new row's integer primary key."""
-        await self._begin()
-        result = self.conn.execute(statement, params)
-        key = result.inserted_primary_key
-        assert key is not None and key[0] is not None
-        return int(key[0])
 
+    @abstractmethod
     async def change(self, statement: Executable, params: Params = None) -> int:
         """Run an INSERT, UPDATE or DELETE and return how many rows it touched."""
-        await self._begin()
-        return int(self.conn.execute(statement, params).rowcount)
 
+    @abstractmethod
     async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         """A write whose RETURNING rows are wanted, inside this unit's write transaction."""
-        await self._begin()
-        return self.conn.execute(statement, params).all()
 
-    # -- The transaction ----------------------------------------------------------------------
+    @abstractmethod
+    async def commit(self) -> None: ...
 
-    async def _begin(self) -> None:
-        if not self.writing:
-            self._control("BEGIN IMMEDIATE")
-            self.writing = True
+    @abstractmethod
+    async def rollback(self) -> None: ...
 
-    async def commit(self) -> None:
-        if self.writing:
-            self._control("COMMIT")
-            self.writing = False
 
-    async def rollback(self) -> None:
-        if self.writing:
-            self.writing = False
-            self._control("ROLLBACK")
-
-    def _control(self, sql: str) -> None:
-        # Straight to the driver: no result is wanted, and exec_driver_sql's execution context
-        # tripled the cost of every writing command's BEGIN and COMMIT (15 µs against 5).
-        self.conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+def new_key(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None and key[0] is not None
+    return int(key[0])
 
 
 class SqlRepo:
@@ -307,7 +282,7 @@ def upsert(db: SqlSession, table: sa.Table, *update: str) -> Executable:
     """INSERT into `table`, or where its primary key exists already, UPDATE the `update`
     columns from the new row. Core has ON CONFLICT per dialect only (spelled alike on SQLite
     and PostgreSQL), so this picks the session's; run it with every column as a parameter."""
-    return _upsert(db.conn.dialect.name, table, update)
+    return _upsert(db.dialect, table, update)
 
 
 @cache

@@ -15,7 +15,7 @@ from bot.domain import Community, CommunityLink, Member
 from storage.sql import SqlRepo, SqlSession
 
 if TYPE_CHECKING:
-    from storage.sqlite import SqliteUnitOfWork
+    from storage.unit_of_work import SqlUnitOfWork
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -102,7 +102,7 @@ class CachedRepo(SqlRepo):
     """A repository that reads through the store's cache and tells its unit of work what it
     wrote, so the unit can drop those entries now and everything if it rolls back."""
 
-    def __init__(self, db: SqlSession, cache: ContextCache, unit: SqliteUnitOfWork) -> None:
+    def __init__(self, db: SqlSession, cache: ContextCache, unit: SqlUnitOfWork) -> None:
         super().__init__(db)
         self.cache = cache
         self.unit = unit

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.ports import Store
 from storage.sqlite import SqliteStore
+from tests import postgres
 from tests.discord_support import RunningBot, serving_fake
 from tests.fake_discord import FakeDiscord
 from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import World
 from tests.telegram_support import TelegramWorld
+
+ENGINES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +25,11 @@ def _close_fresh_stores() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def world() -> World:
-    return World()
+@pytest.fixture(params=ENGINES)
+async def world(request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    """A test community on each SQL engine: the stories hold on both."""
+    async with engine_store(request.param) as store:
+        yield World(store=store)
 
 
 @pytest.fixture
@@ -38,12 +44,33 @@ async def sqlite_world(sqlite_store: SqliteStore) -> World:
     return World(store=sqlite_store)
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request: pytest.FixtureRequest) -> Store:
-    """The storage ports on each SQL engine, for contract tests that must hold on every one
-    (another engine is another param)."""
-    assert request.param == "sqlite"
-    return fresh_store()
+@pytest.fixture(params=ENGINES)
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """The storage ports on each SQL engine, for tests that must hold on every one."""
+    async with engine_store(request.param) as made:
+        yield made
+
+
+@asynccontextmanager
+async def engine_store(engine: str) -> AsyncIterator[Store]:
+    """A fresh migrated store on `engine`, thrown away afterwards."""
+    if engine == "sqlite":
+        yield fresh_store()
+        return
+    made = await postgres.fresh_pg_store()
+    try:
+        yield made
+    finally:
+        await postgres.discard(made)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """A run that could not test PostgreSQL says so where nobody can miss it."""
+    if postgres.skipped:
+        terminalreporter.section("POSTGRESQL WAS NOT TESTED", sep="!", red=True, bold=True)
+        terminalreporter.line(
+            f"{len(postgres.skipped)} tests were skipped: {postgres.skipped[0]}", red=True
+        )
 
 
 # The platform stories' usual fixtures; a test module with other needs defines its own.

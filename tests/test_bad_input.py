@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.roles import Role
-from storage.sqlite import SqliteStore
-from tests.peek import every_table
+from tests.peek import contents
 from tests.support import World, text, to
 
 NASTY = [
@@ -38,10 +37,8 @@ WORLD.make_admin("mod")
 COMMANDS = [c.name for c in WORLD.hearth.registry.all()]
 
 
-def _snapshot(world: World) -> object:
-    store = world.store
-    assert isinstance(store, SqliteStore)
-    return every_table(store)
+async def _snapshot(world: World) -> object:
+    return await contents(world.store)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,13 +46,13 @@ def _snapshot(world: World) -> object:
 def test_any_arguments_to_any_command_are_handled_kindly(command: str, args: str, who: str) -> None:
     async def run() -> None:
         await WORLD.say(who, "hello")  # the speaker exists, so a refusal must change nothing
-        before = _snapshot(WORLD)
+        before = await _snapshot(WORLD)
         outcomes = WORLD.hearth.outcomes.copy()
         replies = await WORLD.say(who, f"/{command} {args}")
         delta = WORLD.hearth.outcomes - outcomes
         assert delta["error"] == 0, text(replies)
         if delta["refused"]:
-            assert _snapshot(WORLD) == before
+            assert await _snapshot(WORLD) == before
             assert len(replies) == 1 and text(to(replies, who)).strip()
 
     asyncio.run(run())
@@ -66,7 +63,7 @@ async def test_every_moderator_command_is_refused_for_a_member(world: World) -> 
     moderator_only = [c for c in world.hearth.registry.all() if c.role > Role.MEMBER]
     assert moderator_only
     for command in moderator_only:
-        before = _snapshot(world)
+        before = await _snapshot(world)
         replies = await world.say("bob", f"/{command.name}")
         assert f"/{command.name} is for {command.role.label}s" in text(to(replies, "bob"))
-        assert _snapshot(world) == before
+        assert await _snapshot(world) == before

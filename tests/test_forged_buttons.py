@@ -21,8 +21,7 @@ from bot.clock import FakeClock
 from bot.hearth import Defaults
 from bot.ports import Store
 from bot.replies import Reply, Visibility
-from storage.sqlite import SqliteStore
-from tests.peek import every_table
+from tests.peek import contents
 from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import MAIN, PLATFORM, START, World, text, to
 from tests.welcome_support import button, onboard
@@ -152,8 +151,7 @@ async def _button_for(world: World, prefix: str) -> Button:
 
 async def snapshot(store: Store) -> Any:
     """Everything the store holds, to compare before and after a press."""
-    assert isinstance(store, SqliteStore)
-    return every_table(store)
+    return await contents(store)
 
 
 def _presser(pressed_by: str, owner: str) -> str:

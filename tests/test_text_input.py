@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.events import CommandInvoked
 from bot.text_input import clean_name, clean_text, is_blank
 from storage.sqlite import SqliteStore
-from tests.peek import every_table, rows
+from tests.peek import contents, rows
 from tests.support import World, public, text, to
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2062\U000e0041\u3164\u2800\u034f"
@@ -109,7 +109,7 @@ async def test_nul_bell_and_escape_sequences_are_neither_stored_nor_echoed(world
     replies += await world.say("ana", "/proposal 1")
     assert "Bells" in text(replies) and "loud details" in text(replies)
     assert not hidden(text(replies))
-    assert not list(_hidden_in_store(world))
+    assert not await _hidden_in_store(world)
 
 
 async def test_an_unknown_command_is_not_echoed_with_its_escape_sequences(world: World) -> None:
@@ -170,12 +170,8 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _hidden_in_store(world: World) -> Iterator[str]:
-    store = world.store
-    assert isinstance(store, SqliteStore)
-    for value in _strings(every_table(store)):
-        if hidden(value):
-            yield value
+async def _hidden_in_store(world: World) -> list[str]:
+    return [value for value in _strings(await contents(world.store)) if hidden(value)]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,7 +202,7 @@ def test_nothing_typed_into_any_command_is_stored_or_shown_hidden(
         replies += await WORLD.privately(who, answer)  # an answer to whatever was asked
         for reply in replies:
             assert not hidden(reply.text), reply.text
-        assert not list(_hidden_in_store(WORLD))
+        assert not await _hidden_in_store(WORLD)
         store = WORLD.store
         assert isinstance(store, SqliteStore)
         for proposal in rows(store, "SELECT title FROM proposals"):

@@ -25,6 +25,7 @@ from bot.events import (
     Origin,
 )
 from bot.feature import UNEXPECTED_FLOW
+from bot.kernel.conflicts import again_on_conflict
 from bot.kernel.membership import Defaults, command_context
 from bot.kernel.outbox import OutboxPump
 from bot.kernel.registry import FeatureRegistry
@@ -36,6 +37,14 @@ from bot.waiting import awaiting, waiting_flow
 log = logging.getLogger("hearth.core")
 MAX_SUGGESTIONS = 25
 Body = Callable[[CommandContext], Awaitable[None]]
+
+
+def turn_of(origin: Origin) -> str:
+    """Whose events take turns: a community's (what its members do touches its shared
+    records: a round, a digest), and in private each person's own."""
+    if origin.community_ref is not None and not origin.is_private:
+        return f"{origin.platform}:{origin.community_ref}"
+    return f"{origin.platform}:person:{origin.person.user_ref}"
 
 
 class Dispatcher:
@@ -173,59 +182,67 @@ class Dispatcher:
         """Run a body in one unit of work: commit then reply; refuse with nothing changed.
         In a channel, `watch` says whether the asker's replies tell that a flow waits for their
         typed answer: one the command started or "moved", or one that still "waits"."""
-        flows = self.features.flows
-        language = self.defaults.language
-        watching = bool(watch) and not origin.is_private
+        said = [self.defaults.language]  # the asker's language, once known
         try:
-            async with self.store.unit_of_work() as uow:
-                if event_ref and not await uow.events.claim(
-                    origin.platform, event_ref, self.clock.now()
-                ):
-                    self.outcomes["duplicate"] += 1
-                    return []
-                ctx = await self._context(uow, origin)
-                language = ctx.language
-                try:
-                    await body(ctx)
-                except Refusal as refusal:
-                    refused = refusal
-                except Ignored:
-                    refused = None
-                else:
-                    moved = watch == "waits" or ctx.member.id in uow.conversations.written
-                    if watching and moved and await waiting_flow(uow, ctx.member.id, flows):
-                        ctx.replies = awaiting(ctx.replies, origin)
-                    replies = await self.pump.keep_fan_out(uow, origin, ctx.replies)
-                    await uow.commit()
-                    self.outcomes["ok"] += 1
-                    if len(replies) < len(ctx.replies):
-                        await self.pump.filled()
-                    return replies
-            # The unit of work rolled back: the refusal changed nothing but the seen-mark.
-            self.outcomes["refused" if refused else "ignored"] += 1
-            if event_ref:
-                async with self.store.unit_of_work() as uow:
-                    await uow.events.claim(origin.platform, event_ref, self.clock.now())
-                    await uow.commit()
-            if refused is None:
-                return []
-            answer = [
-                self._to_origin(origin, self.catalog.text(refused.key, language, **refused.params))
-            ]
-            if watching and watch == "waits" and not ctx.member_is_new:  # waits as it did
-                async with self.store.unit_of_work() as uow:
-                    if await waiting_flow(uow, ctx.member.id, flows) is not None:
-                        answer = awaiting(answer, origin)
-            return answer
+            return await again_on_conflict(
+                lambda: self._attempt(origin, event_ref, body, watch, said)
+            )
         except Exception:
             error_id = secrets.token_hex(4)
             self.outcomes["error"] += 1
             log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
             return [
                 self._to_origin(
-                    origin, self.catalog.text("unexpected_error", language, error_id=error_id)
+                    origin, self.catalog.text("unexpected_error", said[0], error_id=error_id)
                 )
             ]
+
+    async def _attempt(
+        self, origin: Origin, event_ref: str | None, body: Body, watch: str, said: list[str]
+    ) -> list[Reply]:
+        """One try at `run`; the database may refuse it for a conflict (then nothing stayed)."""
+        flows = self.features.flows
+        watching = bool(watch) and not origin.is_private
+        async with self.store.unit_of_work(turn=turn_of(origin)) as uow:
+            if event_ref and not await uow.events.claim(
+                origin.platform, event_ref, self.clock.now()
+            ):
+                self.outcomes["duplicate"] += 1
+                return []
+            ctx = await self._context(uow, origin)
+            said[0] = ctx.language
+            try:
+                await body(ctx)
+            except Refusal as refusal:
+                refused = refusal
+            except Ignored:
+                refused = None
+            else:
+                moved = watch == "waits" or ctx.member.id in uow.conversations.written
+                if watching and moved and await waiting_flow(uow, ctx.member.id, flows):
+                    ctx.replies = awaiting(ctx.replies, origin)
+                replies = await self.pump.keep_fan_out(uow, origin, ctx.replies)
+                await uow.commit()
+                self.outcomes["ok"] += 1
+                if len(replies) < len(ctx.replies):
+                    await self.pump.filled()
+                return replies
+        # The unit of work rolled back: the refusal changed nothing but the seen-mark.
+        if event_ref:
+            async with self.store.unit_of_work() as uow:
+                await uow.events.claim(origin.platform, event_ref, self.clock.now())
+                await uow.commit()
+        self.outcomes["refused" if refused else "ignored"] += 1
+        if refused is None:
+            return []
+        answer = [
+            self._to_origin(origin, self.catalog.text(refused.key, said[0], **refused.params))
+        ]
+        if watching and watch == "waits" and not ctx.member_is_new:  # waits as it did
+            async with self.store.unit_of_work() as uow:
+                if await waiting_flow(uow, ctx.member.id, flows) is not None:
+                    answer = awaiting(answer, origin)
+        return answer
 
     def _to_origin(self, origin: Origin, body: str) -> Reply:
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL

@@ -10,12 +10,14 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import OutboxMessage
 from bot.events import Origin
+from bot.kernel.conflicts import again_on_conflict
 from bot.ports import Store, UnitOfWork
 from bot.replies import Reply, Visibility
 
@@ -115,11 +117,7 @@ class OutboxPump:
             tried: set[int] = set()
             while not self._stopping:
                 now = self.clock.now()
-                async with self.store.unit_of_work() as uow:
-                    claimed = await uow.outbox.claim(
-                        now, batch=OUTBOX_BATCH, lease=OUTBOX_LEASE, owner=self.sender
-                    )
-                    await uow.commit()
+                claimed = await again_on_conflict(partial(self._claim, now))
                 batch = [m for m in claimed if m.id not in tried]
                 lapse = now + OUTBOX_LEASE - OUTBOX_LEASE_MARGIN
                 handled = 0
@@ -139,17 +137,31 @@ class OutboxPump:
                         )
                         await self._retry_later(message)
                         continue
-                    async with self.store.unit_of_work() as uow:
-                        await uow.outbox.remove(message.id)
-                        await uow.commit()
+                    await again_on_conflict(partial(self._remove, message.id))
                     delivered += 1
                 if handled < len(claimed):  # some still claimed, not sent: for the next try
-                    async with self.store.unit_of_work() as uow:
-                        await uow.outbox.release(self.sender)
-                        await uow.commit()
+                    await again_on_conflict(self._release)
                 if not batch:
                     break
         return delivered
+
+    async def _claim(self, now: datetime) -> list[OutboxMessage]:
+        async with self.store.unit_of_work() as uow:
+            claimed = await uow.outbox.claim(
+                now, batch=OUTBOX_BATCH, lease=OUTBOX_LEASE, owner=self.sender
+            )
+            await uow.commit()
+        return claimed
+
+    async def _remove(self, message_id: int) -> None:
+        async with self.store.unit_of_work() as uow:
+            await uow.outbox.remove(message_id)
+            await uow.commit()
+
+    async def _release(self) -> None:
+        async with self.store.unit_of_work() as uow:
+            await uow.outbox.release(self.sender)
+            await uow.commit()
 
     async def keep(self, replies: Sequence[Reply]) -> None:
         """Replies a platform could not take just now (its servers failing, a timeout) that
@@ -157,6 +169,10 @@ class OutboxPump:
         attempt, so they are retried with the same backoff instead of being lost."""
         if not replies:
             return
+        await again_on_conflict(lambda: self._keep(replies))
+        await self._changed()
+
+    async def _keep(self, replies: Sequence[Reply]) -> None:
         now = self.clock.now()
         async with self.store.unit_of_work() as uow:
             for reply in replies:
@@ -168,9 +184,11 @@ class OutboxPump:
                     reply.target.platform,
                 )
             await uow.commit()
-        await self._changed()
 
     async def _retry_later(self, message: OutboxMessage) -> None:
+        await again_on_conflict(lambda: self._postpone(message))
+
+    async def _postpone(self, message: OutboxMessage) -> None:
         async with self.store.unit_of_work() as uow:
             if message.attempts + 1 >= OUTBOX_MAX_ATTEMPTS:
                 log.error(

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from bot.context import CommunityContext
 from bot.domain import Job, Schedule
+from bot.errors import StoreConflict
 from bot.kernel.background import Background
+from bot.kernel.conflicts import ATTEMPTS
 from bot.kernel.membership import community_context
 from bot.scheduling import next_weekly
 
@@ -34,36 +36,19 @@ class Scheduler(Background):
         effects, so it never fires twice; a run missed while Hearth was down fires once.
         """
         fired = 0
+        conflicts = 0
         while True:
             now = self.clock.now()
-            async with self.store.unit_of_work() as uow:
-                jobs = await uow.jobs.due(now, 1)
-                schedules = await uow.schedules.due(now, 1)
-                if not jobs and not schedules:
-                    break
-                job = jobs[0] if jobs else None
-                schedule = schedules[0] if schedules else None
-                if job and schedule and schedule.next_run < job.due_at:
-                    job = None
-                community_id = job.community_id if job else schedule.community_id  # type: ignore[union-attr]
-                ctx = await community_context(uow, community_id, self.clock, self.catalog)
-                try:
-                    if job is not None:
-                        await self._run_job(ctx, job)
-                    elif schedule is not None:
-                        await self._run_schedule(ctx, schedule)
-                    for reply in ctx.replies:  # decided with the work, so never lost with it
-                        await uow.outbox.add(reply, now)
-                    await uow.commit()
-                    failed = False
-                except Exception:
-                    failed = True
-                    error_id = secrets.token_hex(4)
-                    log.exception(
-                        "scheduled work failed id=%s kind=%s",
-                        error_id,
-                        job.kind if job else schedule.kind if schedule else "?",
-                    )
+            try:
+                job, schedule, failed = await self._run_next(now)
+            except StoreConflict:  # another process changed what it read: it ran nothing
+                conflicts += 1
+                if conflicts == ATTEMPTS:
+                    break  # the timer comes back to it
+                continue
+            conflicts = 0
+            if job is None and schedule is None:
+                break
             if failed:
                 await self._skip_failed(job, schedule)
             else:
@@ -72,6 +57,41 @@ class Scheduler(Background):
         await self.pump.filled()  # retries that fell due
         await self._changed()
         return fired
+
+    async def _run_next(self, now: datetime) -> tuple[Job | None, Schedule | None, bool]:
+        """The next due job or schedule run (the earlier), in its own unit of work, with
+        whether it failed; (None, None, False) when nothing is due."""
+        async with self.store.unit_of_work() as uow:
+            jobs = await uow.jobs.due(now, 1)
+            schedules = await uow.schedules.due(now, 1)
+            if not jobs and not schedules:
+                return None, None, False
+            job = jobs[0] if jobs else None
+            schedule = schedules[0] if schedules else None
+            if job and schedule and schedule.next_run < job.due_at:
+                job = None
+            community_id = job.community_id if job else schedule.community_id  # type: ignore[union-attr]
+            ctx = await community_context(uow, community_id, self.clock, self.catalog)
+            try:
+                if job is not None:
+                    await self._run_job(ctx, job)
+                elif schedule is not None:
+                    await self._run_schedule(ctx, schedule)
+                for reply in ctx.replies:  # decided with the work, so never lost with it
+                    await uow.outbox.add(reply, now)
+                await uow.commit()
+                failed = False
+            except StoreConflict:
+                raise
+            except Exception:
+                failed = True
+                error_id = secrets.token_hex(4)
+                log.exception(
+                    "scheduled work failed id=%s kind=%s",
+                    error_id,
+                    job.kind if job else schedule.kind if schedule else "?",
+                )
+        return job, schedule, failed
 
     async def _run_job(self, ctx: CommunityContext, job: Job) -> None:
         await ctx.uow.jobs.remove(job.id)

@@ -1,0 +1,264 @@
+"""PostgreSQL through SQLAlchemy's asyncio engine on asyncpg: for several Hearth processes on
+one database.
+
+Each unit of work takes a pooled connection of its own and runs SERIALIZABLE: PostgreSQL lets
+units of different processes (and of one process) run side by side and refuses to commit one
+whose reads another changed meanwhile. That refusal is `bot.errors.StoreConflict`; nothing of
+the unit was kept, and the core runs it again. So every unit behaves as if it ran alone, as it
+does on SQLite, without a lock held across processes.
+
+Nothing is cached between units here: another process may change a community at any time, so
+the context cache lives for one unit only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql.base import Executable
+
+from bot.errors import StartupProblem, StoreConflict
+from storage.migrate import upgrade_postgres
+from storage.sql import Params, SqlSession, new_key
+from storage.sqlite_cache import ContextCache
+from storage.unit_of_work import SqlUnitOfWork
+
+log = logging.getLogger("hearth.storage")
+
+_T = TypeVar("_T")
+
+# serialization_failure and deadlock_detected: the unit may simply run again.
+_RETRYABLE = {"40001", "40P01"}
+POOL_SIZE = 8  # connections one process keeps; units beyond that wait their turn
+CONNECT_TIMEOUT = 10.0  # seconds; an unreachable server is one line at start-up, not a hang
+# A unit that holds a transaction open and idle this long (a hung process) is ended by the
+# server, which lets go of its row locks: jobs it held run elsewhere.
+IDLE_IN_TRANSACTION_MS = 60_000
+
+
+def asyncpg_url(database: str) -> sa.URL:
+    """HEARTH_DATABASE as written by people (postgresql://user:pw@host/db) for asyncpg."""
+    url = make_url(database.replace("postgres://", "postgresql://", 1))
+    return url.set(drivername="postgresql+asyncpg")
+
+
+def shown(url: sa.URL) -> str:
+    """The URL for a log line or an error: never its password."""
+    return url.render_as_string(hide_password=True)
+
+
+class PgSession(SqlSession):
+    """A unit of work's statements on its own connection, in one transaction that begins at
+    the first statement (reads and writes of a unit see one snapshot)."""
+
+    dialect = "postgresql"
+
+    def __init__(self) -> None:
+        self.conn: AsyncConnection | None = None
+
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return (await self._execute(statement, params)).all()
+
+    async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
+        return (await self._execute(statement, params)).first()
+
+    async def scalar(self, statement: Executable, params: Params = None) -> Any:
+        return (await self._execute(statement, params)).scalar()
+
+    async def insert(self, statement: Executable, params: Params = None) -> int:
+        return new_key(await self._execute(statement, params))
+
+    async def change(self, statement: Executable, params: Params = None) -> int:
+        return int((await self._execute(statement, params)).rowcount)
+
+    async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
+        return (await self._execute(statement, params)).all()
+
+    async def commit(self) -> None:
+        conn = self.conn
+        if conn is not None and conn.in_transaction():
+            await _translated(_whole(conn.commit()))
+
+    async def rollback(self) -> None:
+        conn = self.conn
+        if conn is not None and conn.in_transaction():
+            await _whole(conn.rollback())
+
+    async def _execute(self, statement: Executable, params: Params) -> sa.CursorResult[Any]:
+        assert self.conn is not None, "a statement outside its unit of work"
+        return await _translated(_whole(self.conn.execute(statement, params)))
+
+
+async def _whole(work: Coroutine[Any, Any, _T]) -> _T:
+    """Run a statement to its end even if the task awaiting it is cancelled (a stop, a
+    timeout): cut off half-way, asyncpg would leave the connection unusable and the unit could
+    not even roll back. The cancellation is raised once the statement is done."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+async def _translated(work: Coroutine[Any, Any, _T]) -> _T:
+    try:
+        return await work
+    except sa.exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in _RETRYABLE:
+            raise StoreConflict(str(error.orig).splitlines()[0]) from error
+        raise
+
+
+class PostgresUnitOfWork(SqlUnitOfWork):
+    """A unit of work on a pooled connection of its own, given back when it ends.
+
+    A unit with a `turn` first waits for it: in this process behind the units before it
+    (so waiting costs no connection), then across processes on a session advisory lock taken
+    before its transaction begins. Taken inside the transaction it would come too late: a
+    serializable transaction's snapshot is fixed by its first statement, the lock's own.
+    """
+
+    def __init__(self, store: PostgresStore, turn: str | None) -> None:
+        self._pg = PgSession()
+        super().__init__(self._pg, ContextCache())
+        self._store = store
+        self._turn = turn
+        self._key = _lock_key(turn) if turn is not None else None
+
+    async def _start(self) -> None:
+        if self._turn is not None:
+            await self._store.turns.acquire(self._turn)
+        try:
+            conn = await self._store.engine.connect()
+            if self._key is not None:
+                try:
+                    await _whole(_driver(conn).execute("SELECT pg_advisory_lock($1)", self._key))
+                except BaseException:
+                    await _whole(conn.close())
+                    raise
+            self._pg.conn = conn
+        except BaseException:
+            if self._turn is not None:
+                self._store.turns.release(self._turn)
+            raise
+
+    async def _finish(self) -> None:
+        conn, self._pg.conn = self._pg.conn, None
+        try:
+            if conn is not None:
+                if self._key is not None:
+                    await self._unlock(conn)
+                await _whole(conn.close())
+        finally:
+            if self._turn is not None:
+                self._store.turns.release(self._turn)
+
+    async def _unlock(self, conn: AsyncConnection) -> None:
+        """Let the next unit in: the transaction has ended (committed or rolled back), so it
+        sees everything this one did. A connection that cannot say so is thrown away, which
+        ends its session and the lock with it."""
+        try:
+            await _whole(_driver(conn).execute("SELECT pg_advisory_unlock($1)", self._key))
+        except Exception:
+            await conn.invalidate()
+            raise
+
+
+def _driver(conn: AsyncConnection) -> Any:
+    """asyncpg's own connection, for what must run outside SQLAlchemy's transaction."""
+    return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+
+
+def _lock_key(turn: str) -> int:
+    """A turn's advisory lock: a signed 64-bit number from its name, the same in every process."""
+    digest = hashlib.blake2b(f"hearth:{turn}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class Turns:
+    """In-process queues of units waiting for the same turn, first come first served."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+
+    async def acquire(self, turn: str) -> None:
+        lock = self._locks.setdefault(turn, asyncio.Lock())
+        self._waiting[turn] = self._waiting.get(turn, 0) + 1
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._left(turn)
+            raise
+
+    def release(self, turn: str) -> None:
+        self._locks[turn].release()
+        self._left(turn)
+
+    def _left(self, turn: str) -> None:
+        self._waiting[turn] -= 1
+        if not self._waiting[turn]:
+            del self._waiting[turn], self._locks[turn]
+
+
+class PostgresStore:
+    """The connection pool of one Hearth process; any number of processes may share the
+    database."""
+
+    def __init__(self, engine: AsyncEngine, url: sa.URL) -> None:
+        self.engine = engine
+        self.url = url
+        self.turns = Turns()
+
+    @classmethod
+    async def open(cls, database: str | sa.URL) -> PostgresStore:
+        """Connect, migrate (one process at a time) and check, or refuse in one line
+        (StartupProblem) with nothing left open."""
+        url = asyncpg_url(database) if isinstance(database, str) else database
+        engine = create_async_engine(
+            url,
+            isolation_level="SERIALIZABLE",
+            pool_size=POOL_SIZE,
+            max_overflow=0,
+            connect_args={
+                "timeout": CONNECT_TIMEOUT,
+                "server_settings": {
+                    "application_name": "hearth",
+                    "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_MS),
+                },
+            },
+        )
+        try:
+            async with engine.connect() as conn:
+                migrating = await conn.execution_options(isolation_level="READ COMMITTED")
+                await migrating.run_sync(upgrade_postgres)
+                await migrating.commit()
+        except BaseException as error:
+            await engine.dispose()
+            if isinstance(error, (sa.exc.DBAPIError, OSError, TimeoutError)):
+                raise _unusable(url, error) from None
+            raise
+        return cls(engine, url)
+
+    def unit_of_work(self, *, turn: str | None = None) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(self, turn)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _unusable(url: sa.URL, error: BaseException) -> StartupProblem:
+    """What an operator can do about a PostgreSQL Hearth cannot use, in one line."""
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0] or type(error).__name__
+    return StartupProblem(
+        f"database {shown(url)} cannot be used ({reason}); check that the server is running,"
+        " the database exists and HEARTH_DATABASE names it with a user that may use it"
+    )
