@@ -39,17 +39,25 @@ def said(messages: Sequence[Sent]) -> str:
 class Worker:
     """One `hearth run` with its own shards, store connection and what its features saw."""
 
-    def __init__(self, fake: FakeDiscord, store: SqliteStore, shards: str) -> None:
+    def __init__(
+        self, fake: FakeDiscord, store: SqliteStore, shards: str, dev_guild: int | None
+    ) -> None:
         self.seen = Observed()
         features = [observer(self.seen), check_in(self.seen), notes(self.seen)]
-        self.bot = RunningBot(fake, store, features, shards=parse_shards(shards))
+        self.bot = RunningBot(
+            fake, store, features, shards=parse_shards(shards), dev_guild=dev_guild
+        )
 
 
 @asynccontextmanager
-async def workers(fake: FakeDiscord, path: Path, *ranges: str) -> AsyncIterator[list[Worker]]:
+async def workers(
+    fake: FakeDiscord, path: Path, *ranges: str, dev_guild: int | None = None
+) -> AsyncIterator[list[Worker]]:
     """Workers on one database file, not started yet; all stopped and closed afterwards."""
     stores = [await SqliteStore.open(path, exclusive=False) for _ in ranges]
-    made = [Worker(fake, store, shards) for store, shards in zip(stores, ranges, strict=True)]
+    made = [
+        Worker(fake, store, shards, dev_guild) for store, shards in zip(stores, ranges, strict=True)
+    ]
     try:
         yield made
     finally:
@@ -97,6 +105,34 @@ async def test_each_worker_serves_its_shards_and_the_one_with_shard_0_the_direct
         await settle(first, second)
         assert (first.seen.notes, second.seen.notes) == (["bring soup"], [])
         assert "Noted: bring soup" in said(fake.dms(ana))
+
+
+async def test_the_development_server_is_synced_by_the_worker_holding_its_shard(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with serving_fake(monkeypatch, guild_shard=(1, 2)) as fake:
+        path = tmp_path / "hearth.db"
+        async with workers(fake, path, "0/2", "1/2", dev_guild=fake.guild_id) as (first, second):
+            await first.bot.start()
+            assert fake.syncs == []  # shard 0 alone does not write another shard's server
+            await second.bot.start()
+            assert [scope for scope, _ in fake.syncs] == [f"guild:{fake.guild_id}"]
+            ana = fake.add_member("Ana")
+            asked = await fake.slash(ana, "privacy")
+            await settle(first, second)
+            assert "Your privacy with Hearth" in said(fake.answers(asked))
+
+
+async def test_a_sharded_worker_without_the_members_intent_says_what_to_enable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with (
+        serving_fake(monkeypatch) as fake,
+        workers(fake, tmp_path / "hearth.db", "0/1") as (worker,),
+    ):
+        fake.members_intent_enabled = False
+        with pytest.raises(ValueError, match="Server Members intent"):
+            await worker.bot.start()
 
 
 async def test_one_worker_with_every_shard_is_ready_once_all_its_shards_are(
