@@ -97,7 +97,13 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
         from adapters.discord import DiscordAdapter
 
         token = settings.discord_token.get_secret_value()
-        adapters.append(DiscordAdapter(token, dev_guild=settings.discord_dev_guild))
+        adapters.append(
+            DiscordAdapter(
+                token,
+                dev_guild=settings.discord_dev_guild,
+                shards=settings.discord_shard_range,
+            )
+        )
     return adapters
 
 

@@ -9,6 +9,7 @@ from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.services.setup import valid_timezone
+from bot.shards import ShardRange, parse_shards
 
 
 class Settings(BaseSettings):
@@ -23,6 +24,7 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = None
     discord_token: SecretStr | None = None
     discord_dev_guild: int | None = None
+    discord_shards: str | None = None  # e.g. "0-1/4": this process runs shards 0 and 1 of 4
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")
@@ -53,6 +55,17 @@ class Settings(BaseSettings):
             if not parts.path.strip("/"):
                 raise ValueError("names no database; write postgresql://user:password@host/name")
         return value
+
+    @field_validator("discord_shards")
+    @classmethod
+    def _shard_range(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return str(parse_shards(value))
+
+    @property
+    def discord_shard_range(self) -> ShardRange | None:
+        return None if self.discord_shards is None else parse_shards(self.discord_shards)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from bot.clock import FakeClock
 from bot.feature import Feature
 from bot.hearth import Hearth
 from bot.ports import Store
+from bot.shards import ShardRange
 from tests.fake_discord import TOKEN, FakeDiscord
 from tests.support import START
 
@@ -26,10 +27,12 @@ DM_INTERVAL = 1.0
 
 
 @asynccontextmanager
-async def serving_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+async def serving_fake(
+    monkeypatch: pytest.MonkeyPatch, *, guild_shard: tuple[int, int] = (0, 1)
+) -> AsyncIterator[FakeDiscord]:
     """The fake Discord, with discord.py's two process-wide addresses pointing at it until the
     block ends (the monkeypatch restores them)."""
-    fake = FakeDiscord()
+    fake = FakeDiscord(guild_shard=guild_shard)
     await fake.start()
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
     monkeypatch.setattr(
@@ -68,6 +71,7 @@ class RunningBot:
         dev_guild: int | None = None,
         defer_after: float = 2.0,
         token: str = TOKEN,
+        shards: ShardRange | None = None,
     ) -> None:
         self.fake = fake
         self.store = store
@@ -75,6 +79,7 @@ class RunningBot:
         self.dev_guild = dev_guild
         self.defer_after = defer_after
         self.token = token
+        self.shards = shards
         self.clock = FakeClock(START)
         self.sleep = FakeSleep()
         self._adapter: DiscordAdapter | None = None
@@ -101,11 +106,19 @@ class RunningBot:
             sleep=self.sleep,
             clock=self.sleep.clock,
             defer_after=self.defer_after,
-            client_options={"guild_ready_timeout": 0.01},
+            client_options=self._client_options(),
+            shards=self.shards,
         )
         hearth.outbox = adapter
         self._hearth, self._adapter = hearth, adapter
         await adapter.start(hearth)
+
+    def _client_options(self) -> dict[str, float]:
+        """No waiting for guilds that never come, nor between the shards' IDENTIFYs."""
+        options = {"guild_ready_timeout": 0.01}
+        if self.shards is not None:
+            options["identify_interval"] = 0.0
+        return options
 
     async def stop(self) -> None:
         if self._adapter is not None:

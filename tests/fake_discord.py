@@ -4,6 +4,11 @@ It keeps one server ("guild") with channels, roles and members, records every me
 sync and interaction response it receives, enforces the intents a client identified with, and
 refuses direct messages to members whose DMs are closed (error 50007) as Discord does. Tests
 drive it like people would: use a slash command, press a button, submit a modal, join.
+
+Shards are honoured as Discord does: a connection that identified as shard [id, count] gets the
+server (READY, GUILD_CREATE) and its events only when the server is on that shard
+(`(guild_id >> 22) % count`), and direct messages only on shard 0. The server can be placed on
+a chosen shard (`guild_shard`); `GET /gateway/bot` recommends `recommended_shards`.
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ class InteractionRecord:
     user_id: int
     kind: int
     callbacks: list[dict[str, Any]] = field(default_factory=list)  # what Hearth answered
+    shards: list[int] = field(default_factory=list)  # the shards whose connection got it
     deleted_original: bool = False
 
     @property
@@ -111,17 +117,32 @@ class InteractionRecord:
 class Session:
     ws: web.WebSocketResponse
     intents: int = 0
+    shard: tuple[int, int] = (0, 1)  # [id, count] as identified; (0, 1) when unsharded
     seq: int = 0
     ready: bool = False
     beats: asyncio.Queue[None] = field(default_factory=asyncio.Queue)
 
 
+def shard_of(guild_id: int, count: int) -> int:
+    """Discord's formula: which shard a server's events go to."""
+    return (guild_id >> 22) % count
+
+
+def _guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The server an event belongs to; None for a direct message."""
+    ref = data.get("id") if event in ("GUILD_CREATE", "GUILD_DELETE") else data.get("guild_id")
+    return int(ref) if ref is not None else None
+
+
 class FakeDiscord:
-    def __init__(self) -> None:
+    def __init__(
+        self, *, guild_shard: tuple[int, int] = (0, 1), recommended_shards: int = 1
+    ) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self.app_id = self.new_id()
         self.bot = self._user(self.app_id, "Hearth", bot=True)
-        self.guild_id = self.new_id()
+        self.guild_id = self._id_on_shard(*guild_shard)
+        self.recommended_shards = recommended_shards
         self.bot_removed = False  # the server removed Hearth (remove_bot)
         self.general = self.new_id()
         self.ideas = self.new_id()
@@ -136,6 +157,7 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.unhandled: list[str] = []
+        self.lookups: list[str] = []  # servers Hearth asked about over REST
         self.dm_channels: dict[int, int] = {}  # DM channel id -> user id
         self._interaction_channels: dict[int, int | None] = {}
         self.sessions: list[Session] = []
@@ -149,6 +171,19 @@ class FakeDiscord:
 
     def new_id(self) -> int:
         return next(self._ids)
+
+    def _id_on_shard(self, shard: int, count: int) -> int:
+        """A new server id whose events go to `shard` of `count`; ids go on after it."""
+        base = self.new_id()
+        found = ((base >> 22) - (base >> 22) % count + shard) << 22
+        found = found if found >= base else found + (count << 22)
+        self._ids = itertools.count(found + 1)
+        return found
+
+    def reaches(self, session: Session, guild_id: int | None) -> bool:
+        """Whether that connection gets a server's events (direct messages: shard 0 only)."""
+        shard, count = session.shard
+        return shard == (0 if guild_id is None else shard_of(guild_id, count))
 
     @staticmethod
     def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -355,22 +390,26 @@ class FakeDiscord:
                 await session.ws.close(code=4004, message=b"Authentication failed.")
                 return
             session.intents = int(data.get("intents", 0))
+            shard, count = data.get("shard") or (0, 1)
+            session.shard = (int(shard), int(count))
             if session.intents & GUILD_MEMBERS and not self.members_intent_enabled:
                 await session.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            here = self.reaches(session, self.guild_id)
             await self._send(
                 session,
                 "READY",
                 {
                     "v": 10,
                     "user": self.bot,
-                    "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                    "guilds": [{"id": str(self.guild_id), "unavailable": True}] if here else [],
                     "session_id": "fake-session",
                     "resume_gateway_url": self.gateway_url,
                     "application": {"id": str(self.app_id), "flags": 0},
+                    "shard": list(session.shard),
                 },
             )
-            if session.intents & GUILDS:
+            if here and session.intents & GUILDS:
                 guild = self.guild_payload()
                 if not session.intents & GUILD_MEMBERS:  # only the bot itself without the intent
                     guild["members"] = [self.members[self.app_id]]
@@ -399,12 +438,20 @@ class FakeDiscord:
         await session.ws.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: dict[str, Any], needs: int = 0) -> int:
-        """Send an event to every connected client whose intents allow it; how many got it."""
+        """Send an event to every connected client whose intents allow it, on its server's
+        shard (a direct message's on shard 0); how many got it."""
         count = 0
+        guild_id = _guild_of(event, data)
         for session in self.sessions:
-            if session.ready and (session.intents & needs) == needs:
+            if (
+                session.ready
+                and (session.intents & needs) == needs
+                and self.reaches(session, guild_id)
+            ):
                 await self._send(session, event, data)
                 count += 1
+                if event == "INTERACTION_CREATE":
+                    self.interactions[int(data["id"])].shards.append(session.shard[0])
         return count
 
     async def roundtrip(self) -> None:
@@ -475,6 +522,8 @@ class FakeDiscord:
         got = 0
         for session in self.sessions:
             if not session.ready or not session.intents & GUILD_MESSAGES:
+                continue
+            if not self.reaches(session, self.guild_id):
                 continue
             readable = mentioned or session.intents & MESSAGE_CONTENT
             await self._send(
@@ -748,6 +797,25 @@ class FakeDiscord:
         match (method, parts):
             case ("GET", ["users", "@me"]):
                 return json_response(self.bot)
+            case ("GET", ["gateway", "bot"]):
+                return json_response(
+                    {
+                        "url": self.gateway_url,
+                        "shards": self.recommended_shards,
+                        "session_start_limit": {
+                            "total": 1000,
+                            "remaining": 1000,
+                            "reset_after": 0,
+                            "max_concurrency": 1,
+                        },
+                    }
+                )
+            case ("GET", ["guilds", guild]) if int(guild) == self.guild_id:
+                self.lookups.append(f"GET guild {guild}")
+                return json_response(self.guild_payload())
+            case ("GET", ["guilds", guild, "channels"]) if int(guild) == self.guild_id:
+                self.lookups.append(f"GET channels {guild}")
+                return json_response([self._channel(self.general), self._channel(self.ideas)])
             case ("GET", ["oauth2", "applications", "@me"]):
                 return json_response(
                     {

@@ -35,6 +35,12 @@ from adapters.discord.places import (
 )
 from adapters.discord.render import NO_MENTIONS, to_discord
 from adapters.discord.sending import Send, send_reply
+from adapters.discord.sharding import (
+    IDENTIFY_INTERVAL,
+    make_client,
+    syncs_here,
+    warn_if_too_few,
+)
 from adapters.discord.slash import PLATFORM, install_commands, sync_if_changed
 from bot.errors import StartupProblem
 from bot.events import (
@@ -50,6 +56,7 @@ from bot.events import (
 )
 from bot.hearth import Hearth
 from bot.replies import Reply, Target, Visibility, settle_removal
+from bot.shards import ShardRange
 
 log = logging.getLogger("hearth.discord")
 
@@ -88,9 +95,11 @@ class DiscordAdapter:
         defer_after: float = DEFAULT_DEFER_AFTER,
         client_options: dict[str, Any] | None = None,
         ready_timeout: float = DEFAULT_READY_TIMEOUT,
+        shards: ShardRange | None = None,
     ) -> None:
         self._token = token
         self.dev_guild = dev_guild
+        self.shards = shards
         self._pacer = Pacer(dm_interval, sleep=sleep, clock=clock)
         self._defer_after = defer_after
         self._client_options = dict(client_options or {})
@@ -131,14 +140,20 @@ class DiscordAdapter:
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self, hearth: Hearth) -> None:
-        """Log in, sync the slash commands if they changed, and wait until the gateway is ready."""
+        """Log in, sync the slash commands if they changed, and wait until the gateway is ready
+        (with shards: every shard of this process)."""
         self._hearth = hearth
-        options: dict[str, Any] = {"chunk_guilds_at_startup": False, **self._client_options}
+        options: dict[str, Any] = {
+            "chunk_guilds_at_startup": False,
+            "intents": intents(),
+            "allowed_mentions": NO_MENTIONS,
+            **self._client_options,
+        }
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
         logging.getLogger("discord").setLevel(logging.WARNING)  # Hearth logs what matters
-        client = HearthClient(self, intents=intents(), allowed_mentions=NO_MENTIONS, **options)
+        client = make_client(self, self.shards, options)
         self._client = client
-        self._places = Places(client, hearth)
+        self._places = Places(client, hearth, self.shards)
         hearth.channel_directories[PLATFORM] = self._places
         self._interactions = Interactions(hearth, self._places, self, defer_after=self._defer_after)
         client.answers = self._interactions
@@ -156,17 +171,18 @@ class DiscordAdapter:
         except BaseException:
             await client.close()
             raise
+        if self.shards is not None and self.shards.holds_direct_messages:
+            await warn_if_too_few(client, self.shards)
         self._gateway = asyncio.create_task(client.connect(), name="hearth-discord-gateway")
         ready = asyncio.create_task(client.wait_until_ready())
-        await asyncio.wait(
-            {ready, self._gateway}, timeout=self._ready_timeout, return_when=FIRST_COMPLETED
-        )
+        patience = self._ready_patience()
+        await asyncio.wait({ready, self._gateway}, timeout=patience, return_when=FIRST_COMPLETED)
         if not ready.done():
             ready.cancel()
             if not self._gateway.done():  # discord.py keeps retrying an unreachable gateway
                 await client.close()
                 raise StartupProblem(
-                    f"Discord's gateway did not answer within {self._ready_timeout:.0f} seconds;"
+                    f"Discord's gateway did not answer within {patience:.0f} seconds;"
                     " check this machine's network connection, then start Hearth again"
                 )
             problem = None if self._gateway.cancelled() else self._gateway.exception()
@@ -179,14 +195,24 @@ class DiscordAdapter:
             raise RuntimeError("the Discord gateway closed before it was ready") from problem
         self._worker = asyncio.create_task(self._send_queued(), name="hearth-discord-dms")
 
+    def _ready_patience(self) -> float:
+        """Shards of one process identify one after another, IDENTIFY_INTERVAL apart."""
+        later_shards = len(self.shards.ids) - 1 if self.shards is not None else 0
+        return self._ready_timeout + IDENTIFY_INTERVAL * later_shards
+
     async def setup(self, client: HearthClient) -> None:
-        """Called by the client once logged in: generate the slash commands, sync on change."""
+        """Called by the client once logged in: generate the slash commands, sync on change.
+        Every process answers every command; with shards only one writes them to Discord
+        (sharding.syncs_here: shard 0's process for the global ones)."""
         guild = discord.Object(self.dev_guild) if self.dev_guild else None
         answers = self.interactions
         install_commands(
             client.tree, self.hearth.registry.all(), answers.on_slash, answers.suggest, guild
         )
         client.tree.error(answers.on_tree_error)
+        if not syncs_here(self.shards, guild):
+            log.info("slash commands are synced by another process (shards %s)", self.shards)
+            return
         application_id = client.application_id or 0
         await sync_if_changed(client.tree, self.hearth.store, application_id, guild)
 
@@ -238,7 +264,7 @@ class DiscordAdapter:
 
     async def post(self, reply: Reply) -> None:
         guild_id = snowflake(reply.target.community_ref)
-        channel_id = self.places.channel_id(reply.target)
+        channel_id = await self.places.channel_id(reply.target)
         if channel_id is None:
             log.warning("no channel to post in guild=%s; a public message was dropped", guild_id)
             return
@@ -332,7 +358,7 @@ class DiscordAdapter:
         flow = flow if _FLOW.fullmatch(flow) else ""
         community_ref = refused.target.community_ref
         guild_id = snowflake(community_ref)
-        channel_id = self.places.channel_id(Target(PLATFORM, community_ref, where))
+        channel_id = await self.places.channel_id(Target(PLATFORM, community_ref, where))
         if channel_id is None:
             log.warning("no channel to offer undelivered messages in guild=%s", guild_id)
             return

@@ -1,10 +1,18 @@
 """Who and where, in the core's terms: people with their platform facts, servers as communities,
-channels and threads, and the server a direct message belongs to (the core remembers which)."""
+channels and threads, and the server a direct message belongs to (the core remembers which).
+
+With shards (adapters/discord/sharding.py) a process's cache holds only the servers on its own
+shards: the channel of a server on another process's shard is looked up over REST (and kept a
+few minutes), and a DM is never placed from the cache alone, which sees only some servers.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import replace
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import discord
 
@@ -12,6 +20,9 @@ from adapters.discord.slash import PLATFORM
 from bot.events import Origin, Person
 from bot.hearth import Hearth
 from bot.replies import Target
+from bot.shards import ShardRange
+
+log = logging.getLogger("hearth.discord")
 
 _CHANNEL_MENTION = re.compile(r"^<#(\d{1,20})>$")
 
@@ -50,10 +61,32 @@ def place(channel: object, channel_id: int | None) -> tuple[str | None, str | No
     return (str(channel_id) if channel_id is not None else None), None
 
 
+REMOTE_FOR = 300.0  # seconds a server looked up over REST is trusted (its main channel, names)
+TEXT_CHANNEL = 0
+
+
+@dataclass(frozen=True)
+class RemoteServer:
+    """What posting needs of a server on another process's shard."""
+
+    system_channel: int | None
+    text_channels: list[tuple[str, int]]  # (lower-case name, id) in the server's order
+    looked_up: float
+
+
 class Places:
-    def __init__(self, client: discord.Client, hearth: Hearth) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        hearth: Hearth,
+        shards: ShardRange | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
         self.hearth = hearth
+        self.shards = shards
+        self._clock = clock
+        self._remote: dict[int, RemoteServer] = {}
 
     # -- the ChannelDirectory port ------------------------------------------------------------
 
@@ -127,17 +160,21 @@ class Places:
         known = await self.hearth.community_for_private(PLATFORM, str(user_id))
         if known is not None:
             return known
+        if self.shards is not None and not self.shards.is_every_shard:
+            return None  # the cache sees only this process's servers: "the only one" is unknown
         guilds = self.client.guilds
         shared = [g for g in guilds if g.get_member(user_id) is not None]
         if len(shared) == 1:
             return str(shared[0].id)
         return None
 
-    def channel_id(self, target: Target) -> int | None:
+    async def channel_id(self, target: Target) -> int | None:
         """A thread or channel id, a `<#id>` mention or a `#name`; else the server's system
         channel or the first text channel Hearth may write in."""
         guild_id = snowflake(target.community_ref)
         guild = self.client.get_guild(guild_id) if guild_id else None
+        if guild is None and guild_id is not None and self._on_other_shard(guild_id):
+            return await self._remote_channel_id(guild_id, target)
         for ref in (target.thread_ref, target.channel_ref):
             if not ref:
                 continue
@@ -157,3 +194,50 @@ class Places:
             if channel.permissions_for(guild.me).send_messages:
                 return channel.id
         return None
+
+    def _on_other_shard(self, guild_id: int) -> bool:
+        return self.shards is not None and not self.shards.holds_guild(guild_id)
+
+    async def _remote_channel_id(self, guild_id: int, target: Target) -> int | None:
+        """As `channel_id`, for a server this process has no cache of: its channels over REST.
+        Without the cache's permissions, the first text channel is a guess Discord may refuse
+        (logged by the sender) when the server has no system channel."""
+        refs = [r for r in (target.thread_ref, target.channel_ref) if r]
+        for ref in refs:
+            found = snowflake(ref)
+            if found is not None:
+                return found
+        server = await self._remote_server(guild_id)
+        if server is None:
+            return None
+        for ref in refs:
+            wanted = ref.strip().lstrip("#").lower()
+            for name, channel_id in server.text_channels:
+                if name == wanted:
+                    return channel_id
+        if server.system_channel is not None:
+            return server.system_channel
+        return server.text_channels[0][1] if server.text_channels else None
+
+    async def _remote_server(self, guild_id: int) -> RemoteServer | None:
+        known = self._remote.get(guild_id)
+        if known is not None and self._clock() - known.looked_up < REMOTE_FOR:
+            return known
+        try:
+            data = await self.client.http.get_guild(guild_id)
+            channels = await self.client.http.get_all_guild_channels(guild_id)
+        except discord.HTTPException as error:
+            log.warning("could not look up guild=%s code=%s", guild_id, error.code)
+            return known
+        text = sorted(
+            (c for c in channels if c.get("type") == TEXT_CHANNEL),
+            key=lambda c: (c.get("position", 0), int(c["id"])),
+        )
+        system = data.get("system_channel_id")
+        server = RemoteServer(
+            int(system) if system is not None else None,
+            [(str(c.get("name", "")).lower(), int(c["id"])) for c in text],
+            self._clock(),
+        )
+        self._remote[guild_id] = server
+        return server
