@@ -135,12 +135,17 @@ class TelegramAdapter:
         if self._base_url:
             builder = builder.base_url(self._base_url)
         app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        if self._webhook is not None:  # a taken port stops start-up before Telegram is asked
+            await self._listen(app, self._webhook)
         self._application = app
         try:
             await app.initialize()  # calls getMe
         except BaseException as failed:
             for transport in transports:  # PTB leaves them open when initialize fails
                 await transport.shutdown()
+            if self._receiver is not None:
+                await self._receiver.close()
+                self._receiver = None
             if isinstance(failed, InvalidToken):  # its message quotes the token: never show it
                 raise TelegramStartFailed(
                     "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
@@ -171,27 +176,33 @@ class TelegramAdapter:
         self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
 
+    async def _listen(
+        self, app: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+    ) -> None:
+        receiver = WebhookReceiver(app, webhook.secret, finish_grace=self._webhook_grace)
+        try:
+            await receiver.open(webhook.host, webhook.port)  # answers 503 until it takes posts
+        except WebhookBindFailed as failed:
+            raise TelegramStartFailed(str(failed)) from None
+        self._receiver = receiver
+
     async def _take_posts(
         self, app: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
     ) -> None:
-        """Listen first, then tell Telegram where to post: every worker of the bot sets the
+        """Take posts, then tell Telegram where to send them: every worker of the bot sets the
         same webhook, which is harmless. Stopping leaves it set for the workers still up."""
+        assert self._receiver is not None
         await app.start()
-        receiver = self._receiver = WebhookReceiver(
-            app, webhook.secret, finish_grace=self._webhook_grace
-        )
+        self._receiver.take_posts()
         try:
-            await receiver.open(webhook.host, webhook.port)
             await app.bot.set_webhook(
                 webhook.url,
                 secret_token=webhook.secret,
                 allowed_updates=list(ALLOWED_UPDATES),
                 max_connections=WEBHOOK_CONNECTIONS,
             )
-        except (WebhookBindFailed, TelegramError) as failed:
+        except TelegramError as failed:
             await self.stop()
-            if isinstance(failed, WebhookBindFailed):
-                raise TelegramStartFailed(str(failed)) from None
             reason = failed.message.replace(self._token, "***")
             raise TelegramStartFailed(
                 f"Telegram refused HEARTH_TELEGRAM_WEBHOOK_URL ({reason}); check the URL, or"
@@ -201,7 +212,7 @@ class TelegramAdapter:
             "Telegram adapter taking updates for @%s on a webhook (listening on %s:%d)",
             self.session.username,
             webhook.host,
-            receiver.port,
+            self._receiver.port,
         )
 
     async def ended(self) -> str:

@@ -21,6 +21,8 @@ import asyncio
 import hmac
 import json
 import logging
+import os
+import socket
 from typing import Any
 
 from aiohttp import web
@@ -53,6 +55,7 @@ class WebhookReceiver:
         self._finish_grace = finish_grace
         self._handlers: set[asyncio.Task[bool]] = set()
         self._failed: set[int] = set()  # id() of updates in hand whose handler raised
+        self._taking = False  # until the Application runs, posts are answered 503
         self._stopping = False
         self._runner: web.AppRunner | None = None
         self.port = 0  # the port bound, once open (a listen port of 0 picks a free one)
@@ -69,13 +72,21 @@ class WebhookReceiver:
             await site.start()
         except OSError as error:
             await runner.cleanup()
+            if isinstance(error, socket.gaierror) or not error.errno:
+                reason = error.strerror or str(error)  # a host name that does not resolve
+            else:
+                reason = os.strerror(error.errno)  # asyncio words it at length
             raise WebhookBindFailed(
-                f"could not listen on {host}:{port} for Telegram's updates ({error.strerror});"
+                f"could not listen on {host}:{port} for Telegram's updates ({reason});"
                 " check HEARTH_TELEGRAM_WEBHOOK_LISTEN (is another program using that port?)"
             ) from None
         self._runner = runner
         sockets = getattr(site._server, "sockets", None) or ()
         self.port = int(sockets[0].getsockname()[1]) if sockets else port
+
+    def take_posts(self) -> None:
+        """The Application runs: handle what Telegram posts from now on."""
+        self._taking = True
 
     async def close(self) -> None:
         """Refuse new posts (503), let the updates in hand finish for a while, then close.
@@ -93,8 +104,8 @@ class WebhookReceiver:
     # -- one post -------------------------------------------------------------------------
 
     async def _post(self, request: web.Request) -> web.Response:
-        if self._stopping:
-            return web.Response(status=503, text="stopping")
+        if self._stopping or not self._taking:
+            return web.Response(status=503, text="not taking updates")
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             log.warning(
