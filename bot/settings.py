@@ -75,7 +75,7 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_webhook_url")
     @classmethod
-    def _webhook_url(cls, value: str | None) -> str | None:
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
         value = value.strip()
@@ -87,10 +87,11 @@ class Settings(BaseSettings):
             host = None
         if not host or parts.scheme not in ("https", "http"):
             raise ValueError(f"{value!r} is not a URL; use the public https URL Telegram posts to")
-        if parts.scheme == "http" and not _is_loopback(host):
+        own_server = bool((info.data.get("telegram_base_url") or "").strip())
+        if parts.scheme == "http" and not (_is_loopback(host) or own_server):
             raise ValueError(
-                "Telegram posts updates only to an https URL; use https:// (http:// is accepted"
-                " for this machine alone, for tests)"
+                "Telegram posts updates only to an https URL; use https:// (http:// works only"
+                " on this machine, or with your own Bot API server in HEARTH_TELEGRAM_BASE_URL)"
             )
         return value
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -111,6 +112,9 @@ async def test_a_members_command_is_answered_before_telegram_hears_200(
     assert fake.webhook["url"] == PUBLIC_URL and fake.webhook["secret_token"] == SECRET
     assert "chat_member" in fake.allowed
     assert not any(method == "getUpdates" for method, _ in fake.calls)
+    assert kitchen.adapter is not None
+    info = await kitchen.adapter.application.bot.get_webhook_info()
+    assert (info.url, info.max_connections, info.pending_update_count) == (PUBLIC_URL, 40, 0)
 
 
 async def test_a_post_without_the_right_secret_is_refused_and_changes_nothing(
@@ -231,6 +235,14 @@ async def test_polling_again_after_a_webhook_removes_the_webhook_first(
 # -- settings and start-up --------------------------------------------------------------------
 
 
+def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.chdir(folder)  # no .env
+    for key in [k for k in os.environ if k.startswith("HEARTH_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.mark.parametrize(
     ("env", "line"),
     [
@@ -251,7 +263,8 @@ async def test_polling_again_after_a_webhook_removes_the_webhook_first(
                 "HEARTH_TELEGRAM_WEBHOOK_SECRET": SECRET,
             },
             "setting HEARTH_TELEGRAM_WEBHOOK_URL: Telegram posts updates only to an https URL;"
-            " use https:// (http:// is accepted for this machine alone, for tests)",
+            " use https:// (http:// works only on this machine, or with your own Bot API server"
+            " in HEARTH_TELEGRAM_BASE_URL)",
         ),
         (
             {
@@ -267,27 +280,99 @@ async def test_polling_again_after_a_webhook_removes_the_webhook_first(
 def test_webhook_settings_that_cannot_work_stop_start_up_in_one_line(
     env: dict[str, str], line: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # no .env
-    for key in [k for k in os.environ if k.startswith("HEARTH_")]:
-        monkeypatch.delenv(key)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    settings_from(env, monkeypatch, tmp_path)
     with pytest.raises(SettingsProblem) as problem:
         load_settings()
     assert str(problem.value) == line
     assert SECRET not in line
 
 
-def test_webhook_settings_that_work() -> None:
-    local = {"HEARTH_TELEGRAM_WEBHOOK_SECRET": SECRET, "HEARTH_TELEGRAM_WEBHOOK_LISTEN": "[::1]:9"}
-    os.environ.update(local, HEARTH_TELEGRAM_WEBHOOK_URL="http://127.0.0.1:8443/tg")
-    try:
-        found = load_settings().webhook()
-    finally:
-        for key in (*local, "HEARTH_TELEGRAM_WEBHOOK_URL"):
-            del os.environ[key]
-    assert found == Webhook("http://127.0.0.1:8443/tg", "::1", 9, SECRET)
+@pytest.mark.parametrize(
+    ("env", "webhook"),
+    [
+        ({}, None),
+        (
+            {"HEARTH_TELEGRAM_WEBHOOK_URL": PUBLIC_URL, "HEARTH_TELEGRAM_WEBHOOK_SECRET": SECRET},
+            Webhook(PUBLIC_URL, "0.0.0.0", 8443, SECRET),
+        ),
+        (
+            {
+                "HEARTH_TELEGRAM_WEBHOOK_URL": "http://127.0.0.1:8443/tg",
+                "HEARTH_TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "HEARTH_TELEGRAM_WEBHOOK_LISTEN": "[::1]:9",
+            },
+            Webhook("http://127.0.0.1:8443/tg", "::1", 9, SECRET),
+        ),
+        (
+            {
+                "HEARTH_TELEGRAM_BASE_URL": "http://bot-api.lan:8081",
+                "HEARTH_TELEGRAM_WEBHOOK_URL": "http://worker.lan:8443/tg",
+                "HEARTH_TELEGRAM_WEBHOOK_SECRET": SECRET,
+            },
+            Webhook("http://worker.lan:8443/tg", "0.0.0.0", 8443, SECRET),
+        ),
+    ],
+)
+def test_webhook_settings_that_work(
+    env: dict[str, str], webhook: Webhook | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings_from(env, monkeypatch, tmp_path)
+    found = load_settings().webhook()
+    assert found == webhook
     assert SECRET not in repr(found)
+
+
+def hearth_env(fake: FakeBotApi, folder: Path, listen: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HEARTH_")}
+    env.update(
+        HEARTH_TELEGRAM_TOKEN=TOKEN,
+        HEARTH_TELEGRAM_BASE_URL=fake.base_url,
+        HEARTH_DATABASE=str(folder / "hearth.db"),
+        HEARTH_TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
+        HEARTH_TELEGRAM_WEBHOOK_SECRET=SECRET,
+        HEARTH_TELEGRAM_WEBHOOK_LISTEN=listen,
+    )
+    return env
+
+
+async def test_hearth_run_takes_updates_on_a_webhook_until_sigint(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    group = fake.group(-1001000000001, "Kitchen")
+    bob = fake.user(12, "Bob")
+    fake.set_status(group, bob, "member")
+    with socket.socket() as probe:  # a free port for the worker
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path / "stderr.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=hearth_env(fake, tmp_path, f"127.0.0.1:{port}"),
+            stderr=log,
+        )
+        try:
+            await fake.wait_for(lambda: fake.webhook is not None, 30)
+            fake.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+            update = await fake.say(bob, "/help", chat=group)
+            await delivered(fake, update)
+            process.send_signal(signal.SIGINT)
+            code = await asyncio.wait_for(process.wait(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+    logs = log_path.read_text(encoding="utf-8")
+    assert code == 0, logs
+    assert "Here is what you can use" in fake.sent[-1].text
+    assert "taking updates for @hearth_test_bot on a webhook" in logs
+    assert TOKEN.split(":")[1] not in logs and SECRET not in logs
+    assert fake.webhook is not None  # left set for the other workers
 
 
 async def test_a_listen_address_in_use_stops_start_up_in_one_line(
@@ -297,15 +382,7 @@ async def test_a_listen_address_in_use_stops_start_up_in_one_line(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {key: value for key, value in os.environ.items() if not key.startswith("HEARTH_")}
-        env.update(
-            HEARTH_TELEGRAM_TOKEN=TOKEN,
-            HEARTH_TELEGRAM_BASE_URL=fake.base_url,
-            HEARTH_DATABASE=str(tmp_path / "hearth.db"),
-            HEARTH_TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
-            HEARTH_TELEGRAM_WEBHOOK_SECRET=SECRET,
-            HEARTH_TELEGRAM_WEBHOOK_LISTEN=f"127.0.0.1:{port}",
-        )
+        env = hearth_env(fake, tmp_path, f"127.0.0.1:{port}")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
