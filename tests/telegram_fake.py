@@ -636,8 +636,9 @@ class FakeBotApi:
             self._queue.clear()
         if "allowed_updates" in params:
             self.allowed = set(params["allowed_updates"]) or set(DEFAULT_UPDATES)
+        if self.webhook is None or self.webhook["max_connections"] != connections:
+            self._connections = asyncio.Semaphore(connections)  # another worker's: unchanged
         self.webhook = {"url": url, "secret_token": secret, "max_connections": connections}
-        self._connections = asyncio.Semaphore(connections)
         if self._deliverer is None or self._deliverer.done():
             self._deliverer = asyncio.create_task(self._deliver_all())
         return True

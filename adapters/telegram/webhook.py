@@ -115,6 +115,8 @@ class WebhookReceiver:
         update = await self._update(request)
         if update is None:
             return web.Response(status=400, text="not a Telegram update")
+        if self._stopping:  # began while the body was read: close() no longer waits for it
+            return web.Response(status=503, text="not taking updates")
         # Tasks start in the order they are made: each person's updates reach their queue in
         # the order they arrived. Handling goes on even if Telegram hangs up meanwhile.
         task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")
@@ -131,7 +133,7 @@ class WebhookReceiver:
         try:
             data = json.loads(await request.read())
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                return None
+                raise ValueError("no update_id")
             return Update.de_json(data, self._app.bot)
         except Exception:  # whatever a malformed body makes the parser raise
             log.warning("refused a webhook post that is not a Telegram update")
