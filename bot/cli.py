@@ -92,7 +92,9 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
         from adapters.telegram import TelegramAdapter
 
         token = settings.telegram_token.get_secret_value()
-        adapters.append(TelegramAdapter(token, base_url=settings.telegram_base_url))
+        adapters.append(
+            TelegramAdapter(token, base_url=settings.telegram_base_url, webhook=settings.webhook())
+        )
     if settings.discord_token is not None:
         from adapters.discord import DiscordAdapter
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.services.setup import valid_timezone
@@ -22,6 +25,10 @@ class Settings(BaseSettings):
     language: str = "en"  # default for new communities
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None
+    telegram_webhook_url: str | None = None  # unset: Hearth polls Telegram itself
+    telegram_webhook_listen: str = "0.0.0.0:8443"  # where this worker takes Telegram's posts
+    # the secret_token Telegram sends with each post: shared by every worker of one bot
+    telegram_webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     discord_token: SecretStr | None = None
     discord_dev_guild: int | None = None
     discord_shards: str | None = None  # e.g. "0-1/4": this process runs shards 0 and 1 of 4
@@ -72,10 +79,98 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_token", "discord_token", mode="before")
+    @field_validator(
+        "telegram_token",
+        "discord_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            host = None
+        if not host or parts.scheme not in ("https", "http"):
+            raise ValueError(f"{value!r} is not a URL; use the public https URL Telegram posts to")
+        own_server = bool((info.data.get("telegram_base_url") or "").strip())
+        if parts.scheme == "http" and not (_is_loopback(host) or own_server):
+            raise ValueError(
+                "Telegram posts updates only to an https URL; use https:// (http:// works only"
+                " on this machine, or with your own Bot API server in HEARTH_TELEGRAM_BASE_URL)"
+            )
+        return value
+
+    @field_validator("telegram_webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        listen_address(value)
+        return value.strip()
+
+    @field_validator("telegram_webhook_secret", mode="after")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("telegram_webhook_url"):
+                raise ValueError(
+                    "required with HEARTH_TELEGRAM_WEBHOOK_URL: choose 1 to 256 characters of"
+                    " A-Z, a-z, 0-9, _ and -, the same for every worker of this bot"
+                )
+            return None
+        if not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1 to 256 characters of A-Z, a-z, 0-9, _ and - (as Telegram does)")
+        return value
+
+    def webhook(self) -> Webhook | None:
+        """The webhook settings when Telegram should post updates here; None to poll."""
+        if self.telegram_webhook_url is None or self.telegram_webhook_secret is None:
+            return None
+        host, port = listen_address(self.telegram_webhook_listen)
+        return Webhook(
+            self.telegram_webhook_url, host, port, self.telegram_webhook_secret.get_secret_value()
+        )
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts a bot's updates, where this worker listens, and the shared secret."""
+
+    url: str
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets) as a host and a port; ValueError in one line."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{value!r} is not host:port; use for example 0.0.0.0:8443")
+    return host, int(port)
 
 
 class SettingsProblem(Exception):

@@ -20,7 +20,15 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
 - a group upgraded to a supergroup (`upgrade()`) answers a send to its old id with 400 and
   `parameters.migrate_to_chat_id`; its two service messages come from `migration_notices()`;
 - a group that removed the bot (`bot_membership()`, which also sends `my_chat_member`)
-  answers a send with 403.
+  answers a send with 403;
+- `setWebhook` turns on delivery by POST: each update goes as JSON, with the secret token in
+  its header, to the webhook URL (or to `webhook_targets`, spread round-robin over several
+  workers), up to `max_connections` at once; one not answered 200 is sent again after
+  `retry_delay`, to the next target, at most `max_attempts` times in all. While a webhook is
+  set getUpdates answers 409; `deleteWebhook` turns polling back on. Like a local Bot API
+  server, it accepts an http:// webhook on this machine; elsewhere only https://;
+- `hold(method)` keeps the next call of a method waiting until released, to catch a worker in
+  the middle of handling an update.
 """
 
 from __future__ import annotations
@@ -34,7 +42,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "4242:TEST-token-for-the-fake"
@@ -54,6 +64,12 @@ _JSON_FIELDS = {
     "protect_content",
     "drop_pending_updates",
 }
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete"
+    " the webhook first"
+)
 _INT_FIELDS = {
     "chat_id",
     "user_id",
@@ -63,6 +79,7 @@ _INT_FIELDS = {
     "timeout",
     "message_id",
     "cache_time",
+    "max_connections",
 }
 _TAGS = {
     "b": "bold",
@@ -179,6 +196,25 @@ class Sent:
         raise AssertionError(f"no button {label!r} in {self.labels}")
 
 
+@dataclass(frozen=True)
+class Post:
+    """One webhook delivery attempt: the update, where it went, and the HTTP status (None when
+    no answer came: refused, cut off, timed out)."""
+
+    update_id: int
+    target: str
+    status: int | None
+    sent: int  # messages the bot had sent when the answer came
+
+
+@dataclass
+class Held:
+    """A call kept waiting by `hold()`: `reached` once it arrives; `release` lets it go on."""
+
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 @dataclass
 class Chat:
     id: int
@@ -235,6 +271,22 @@ class FakeBotApi:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self._holds: dict[str, Held] = {}
+        self._held: list[Held] = []
+        # Webhook delivery (setWebhook); see the module's docstring.
+        self.webhook: dict[str, Any] | None = None
+        self._targets: list[str] = []
+        self.retry_delay = 0.05  # seconds before an update not answered 200 is sent again
+        self.max_attempts = 5
+        self.post_timeout = 30.0
+        self.posts: list[Post] = []
+        self.delivered: Counter[int] = Counter()  # update id -> times answered 200
+        self.given_up: list[dict[str, Any]] = []  # updates never answered 200
+        self._connections = asyncio.Semaphore(40)
+        self._rounds = itertools.count()
+        self._deliverer: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._client: aiohttp.ClientSession | None = None
 
     # -- the server -----------------------------------------------------------------------
 
@@ -254,9 +306,36 @@ class FakeBotApi:
 
     async def close(self) -> None:
         self._closing = True
+        for held in self._held:
+            held.release.set()
         await self._notify()  # release every pending long poll
+        for task in (self._deliverer, *self._deliveries):
+            if task is not None:
+                task.cancel()
+        await asyncio.gather(
+            *(t for t in (self._deliverer, *self._deliveries) if t), return_exceptions=True
+        )
+        if self._client is not None:
+            await self._client.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @property
+    def webhook_targets(self) -> list[str]:
+        """Where posts go instead of the webhook's URL (the workers behind a proxy); a new list
+        starts with its first target. Only this machine is ever posted to."""
+        return self._targets
+
+    @webhook_targets.setter
+    def webhook_targets(self, targets: list[str]) -> None:
+        self._targets = list(targets)
+        self._rounds = itertools.count()
+
+    def hold(self, method: str) -> Held:
+        """Keep the next call of `method` waiting until `release` is set (or the fake closes)."""
+        held = self._holds[method.lower()] = Held()
+        self._held.append(held)
+        return held
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -280,6 +359,10 @@ class FakeBotApi:
             params = await self._params(request)
             self.calls.append((method, params))
             await self._notify()  # a long poll may wait a while: its call counts from now
+            held = self._holds.pop(method.lower(), None)
+            if held is not None:
+                held.reached.set()
+                await held.release.wait()
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -531,13 +614,127 @@ class FakeBotApi:
     async def _api_getme(self, params: dict[str, Any]) -> Any:
         return self.bot
 
-    async def _api_deletewebhook(self, params: dict[str, Any]) -> Any:
+    # -- webhook delivery -----------------------------------------------------------------
+
+    async def _api_setwebhook(self, params: dict[str, Any]) -> Any:
+        url = params.get("url") or ""
+        if not url:
+            return await self._api_deletewebhook(params)  # an empty URL removes the webhook
+        parts = urlsplit(url)
+        local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+        if parts.scheme != "https" and not local:
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        connections = params.get("max_connections", 40)
+        if not isinstance(connections, int) or not 1 <= connections <= 100:
+            raise ApiError(400, "Bad Request: bad webhook: invalid max_connections")
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        if "allowed_updates" in params:
+            self.allowed = set(params["allowed_updates"]) or set(DEFAULT_UPDATES)
+        if self.webhook is None or self.webhook["max_connections"] != connections:
+            self._connections = asyncio.Semaphore(connections)  # another worker's: unchanged
+        self.webhook = {"url": url, "secret_token": secret, "max_connections": connections}
+        if self._deliverer is None or self._deliverer.done():
+            self._deliverer = asyncio.create_task(self._deliver_all())
         return True
+
+    async def _api_deletewebhook(self, params: dict[str, Any]) -> Any:
+        if params.get("drop_pending_updates"):
+            self._queue.clear()
+        self.webhook = None
+        return True
+
+    async def _api_getwebhookinfo(self, params: dict[str, Any]) -> Any:
+        hook = self.webhook or {}
+        info: dict[str, Any] = {
+            "url": hook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._queue) + len(self._deliveries),
+        }
+        if hook:
+            info.update(
+                max_connections=hook["max_connections"], allowed_updates=sorted(self.allowed)
+            )
+        return info
+
+    async def _deliver_all(self) -> None:
+        """While a webhook is set, post every queued update (in order, up to max_connections
+        at once); each delivery sends its update again until it is answered 200."""
+        while True:
+            async with self._changed:
+                await self._changed.wait_for(
+                    lambda: self._closing or self.webhook is None or bool(self._queue)
+                )
+            if self._closing or self.webhook is None:
+                return
+            queued, self._queue = self._queue, []
+            for update in queued:
+                self._replayed.discard(update["update_id"])
+                kind = next(key for key in update if key != "update_id")
+                if kind not in self.allowed or not self._may_see(kind, update[kind]):
+                    self.dropped.append(update)
+                    continue
+                task = asyncio.create_task(self._deliver(update))
+                self._deliveries.add(task)
+                task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        first = next(self._rounds)
+        for attempt in range(self.max_attempts):
+            if attempt:
+                await asyncio.sleep(self.retry_delay)
+            hook = self.webhook
+            if hook is None:  # polling again: getUpdates hands it out
+                self._queue.append(update)
+                await self._notify()
+                return
+            targets = self.webhook_targets or [hook["url"]]
+            target = targets[(first + attempt) % len(targets)]
+            async with self._connections:
+                status = await self._post(target, update, hook.get("secret_token"))
+            self.posts.append(Post(update["update_id"], target, status, len(self.sent)))
+            self.handed_out[update["update_id"]] += 1
+            if status == 200:
+                self.delivered[update["update_id"]] += 1
+                await self._notify()
+                return
+            await self._notify()
+        self.given_up.append(update)
+        await self._notify()
+
+    async def _post(self, target: str, update: dict[str, Any], secret: str | None) -> int | None:
+        if urlsplit(target).hostname not in ("127.0.0.1", "localhost"):
+            return None  # a test fake never leaves this machine: as if nobody answered
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        headers = {SECRET_HEADER: secret} if secret else {}
+        try:
+            async with self._client.post(
+                target,
+                json=update,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.post_timeout),
+            ) as response:
+                await response.read()
+                return response.status
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+
+    def answered(self, update: dict[str, Any], status: int | None) -> int:
+        """How many posts of this update were answered with `status`."""
+        return sum(p.update_id == update["update_id"] and p.status == status for p in self.posts)
 
     async def _api_getupdates(self, params: dict[str, Any]) -> Any:
         raise AssertionError("answered by _get_updates")
 
     async def _get_updates(self, params: dict[str, Any], request: web.Request) -> Any:
+        if self.webhook is not None:
+            raise ApiError(409, _WEBHOOK_ACTIVE)
         if self.conflicting:
             raise ApiError(409, _CONFLICT)
         offset = params.get("offset")

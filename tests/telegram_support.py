@@ -21,6 +21,7 @@ from bot.clock import FakeClock
 from bot.feature import Feature
 from bot.hearth import Defaults, Hearth
 from bot.ports import Store
+from bot.settings import Webhook
 from bot.simulation import advance
 from tests.stores import fresh_store
 from tests.support import START
@@ -38,6 +39,8 @@ class TelegramWorld:
     ) -> None:
         self.fake = fake or FakeBotApi()
         self.request_timeout = 5.0  # seconds PTB waits for the fake (fault tests shorten it)
+        self.webhook: Webhook | None = None  # set before start() to take posts instead of polling
+        self.webhook_grace = 10.0  # seconds a stopping worker gives the updates in hand
         self.clock = FakeClock(START)
         self.store: Store = store or fresh_store()
         self.features = features or []
@@ -74,6 +77,8 @@ class TelegramWorld:
             pacing=Pacing(overall_per_second=10_000, group_per_minute=10_000, sleep=self._sleep),
             poll_timeout=5,
             request_timeout=self.request_timeout,
+            webhook=self.webhook,
+            webhook_grace=self.webhook_grace,
         )
         await adapter.start(self.hearth)
         self.hearth.outbox = adapter

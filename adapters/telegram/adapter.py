@@ -1,4 +1,5 @@
-"""The Telegram adapter: python-telegram-bot's Application, polling, started by `hearth run`.
+"""The Telegram adapter: python-telegram-bot's Application, started by `hearth run`; it polls
+(intake.py), or with a webhook configured takes the updates Telegram posts (webhook.py).
 
 A group (or supergroup) is a community: its chat id is the community_ref and the main
 channel_ref; a forum topic is a thread. See incoming.py for how updates become core events,
@@ -7,6 +8,7 @@ outgoing.py for how replies reach people, and pacing.py for Telegram's rate limi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -29,15 +31,18 @@ from adapters.telegram.presence import Presence
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session
 from adapters.telegram.transport import Transport, failure_kind
+from adapters.telegram.webhook import FINISH_GRACE, WebhookBindFailed, WebhookReceiver
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.roles import Role
+from bot.settings import Webhook
 
 log = logging.getLogger("hearth.telegram")
 
 # chat_member updates only come when asked for; they are half of how joins are seen.
 ALLOWED_UPDATES = ("message", "callback_query", "chat_member", "my_chat_member")
 MAX_COMMANDS = 100  # Telegram's limit per menu
+WEBHOOK_CONNECTIONS = 40  # posts Telegram makes at once, over all workers (its default)
 
 
 class TelegramStartFailed(ValueError):
@@ -67,6 +72,8 @@ class TelegramAdapter:
         monotonic: Callable[[], float] = time.monotonic,
         poll_timeout: float = 10.0,
         request_timeout: float = 5.0,
+        webhook: Webhook | None = None,
+        webhook_grace: float = FINISH_GRACE,
     ) -> None:
         self._token = token
         self._base_url = api_base_url(base_url)
@@ -81,12 +88,22 @@ class TelegramAdapter:
         self._session: Session | None = None
         self._outgoing: Outgoing | None = None
         self._intake: Intake | None = None
+        self._webhook = webhook
+        self._webhook_grace = webhook_grace
+        self._receiver: WebhookReceiver | None = None
 
     @property
     def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         if self._application is None:
             raise RuntimeError("the Telegram adapter has not been started")
         return self._application
+
+    @property
+    def webhook_port(self) -> int:
+        """The port this worker takes Telegram's posts on (a listen port of 0 picks one)."""
+        if self._receiver is None:
+            raise RuntimeError("the Telegram adapter takes no webhook posts")
+        return self._receiver.port
 
     @property
     def session(self) -> Session:
@@ -118,12 +135,17 @@ class TelegramAdapter:
         if self._base_url:
             builder = builder.base_url(self._base_url)
         app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        if self._webhook is not None:  # a taken port stops start-up before Telegram is asked
+            await self._listen(app, self._webhook)
         self._application = app
         try:
             await app.initialize()  # calls getMe
         except BaseException as failed:
             for transport in transports:  # PTB leaves them open when initialize fails
                 await transport.shutdown()
+            if self._receiver is not None:
+                await self._receiver.close()
+                self._receiver = None
             if isinstance(failed, InvalidToken):  # its message quotes the token: never show it
                 raise TelegramStartFailed(
                     "Telegram refused HEARTH_TELEGRAM_TOKEN; check the token @BotFather gave you"
@@ -144,6 +166,9 @@ class TelegramAdapter:
         await menus.sync()  # before polling: every group's administrators see theirs at once
         hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
         Presence(session).register(app)  # moved, removed or added again
+        if self._webhook is not None:
+            await self._take_posts(app, self._webhook)
+            return
         await app.bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
         await app.start()
         # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
@@ -151,9 +176,51 @@ class TelegramAdapter:
         self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
 
+    async def _listen(
+        self, app: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+    ) -> None:
+        receiver = WebhookReceiver(app, webhook.secret, finish_grace=self._webhook_grace)
+        try:
+            await receiver.open(webhook.host, webhook.port)  # answers 503 until it takes posts
+        except WebhookBindFailed as failed:
+            raise TelegramStartFailed(str(failed)) from None
+        self._receiver = receiver
+
+    async def _take_posts(
+        self, app: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
+    ) -> None:
+        """Take posts, then tell Telegram where to send them: every worker of the bot sets the
+        same webhook, which is harmless. Stopping leaves it set for the workers still up."""
+        assert self._receiver is not None
+        await app.start()
+        self._receiver.take_posts()
+        try:
+            await app.bot.set_webhook(
+                webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                max_connections=WEBHOOK_CONNECTIONS,
+            )
+        except TelegramError as failed:
+            await self.stop()
+            reason = failed.message.replace(self._token, "***")
+            raise TelegramStartFailed(
+                f"Telegram refused HEARTH_TELEGRAM_WEBHOOK_URL ({reason}); check the URL, or"
+                " unset it to poll instead"
+            ) from None
+        log.info(
+            "Telegram adapter taking updates for @%s on a webhook (listening on %s:%d)",
+            self.session.username,
+            webhook.host,
+            self._receiver.port,
+        )
+
     async def ended(self) -> str:
         """Wait until the adapter stopped taking updates on its own (another instance polls
-        this bot); why, in one line."""
+        this bot); why, in one line. Taking webhook posts never ends on its own."""
+        if self._receiver is not None:
+            never: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            return await never
         if self._intake is None:
             raise RuntimeError("the Telegram adapter has not been started")
         return f"Telegram: {await self._intake.ended()}"
@@ -169,6 +236,9 @@ class TelegramAdapter:
         if self._intake is not None:
             await self._intake.stop()  # confirms exactly the updates handled to Telegram
             self._intake = None
+        if self._receiver is not None:
+            await self._receiver.close()  # answers 200 exactly for the updates handled
+            self._receiver = None
         if app.running:
             await app.stop()
         await app.shutdown()
