@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_dev_guild: int | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http_listen: str | None = None  # host:port of /healthz and /metrics; unset: no HTTP server
 
     @field_validator("timezone")
     @classmethod
@@ -49,6 +50,16 @@ class Settings(BaseSettings):
             raise ValueError("needs a file path")
         return value
 
+    @field_validator("http_listen", mode="before")
+    @classmethod
+    def _host_and_port(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        host, port = listen_address(value)
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -58,6 +69,17 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets, `[::1]:9464`) as a host and a port number."""
+    host, colon, port = text.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") if host.startswith("[") else host
+    if not colon or not host or not port.isdigit() or int(port) > 65535 or " " in host:
+        raise ValueError(
+            f"{text!r} is not host:port; use an address and a port such as 127.0.0.1:9464"
+        )
+    return host, int(port)
 
 
 class SettingsProblem(Exception):

@@ -179,6 +179,16 @@ class DiscordAdapter:
             raise RuntimeError("the Discord gateway closed before it was ready") from problem
         self._worker = asyncio.create_task(self._send_queued(), name="hearth-discord-dms")
 
+    @property
+    def connected(self) -> bool:
+        """The gateway said it is ready, its socket is open (not reconnecting) and the client is
+        not closed (read by /healthz)."""
+        client, gateway = self._client, self._gateway
+        if client is None or gateway is None or gateway.done():
+            return False
+        socket_open = client.ws is not None and client.ws.open
+        return client.is_ready() and socket_open and not client.is_closed()
+
     async def setup(self, client: HearthClient) -> None:
         """Called by the client once logged in: generate the slash commands, sync on change."""
         guild = discord.Object(self.dev_guild) if self.dev_guild else None

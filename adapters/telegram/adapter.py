@@ -151,6 +151,11 @@ class TelegramAdapter:
         self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
 
+    @property
+    def connected(self) -> bool:
+        """Started, polling, and not ended on its own (read by /healthz)."""
+        return self._intake is not None and self._intake.connected
+
     async def ended(self) -> str:
         """Wait until the adapter stopped taking updates on its own (another instance polls
         this bot); why, in one line."""
