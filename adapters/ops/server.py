@@ -3,6 +3,9 @@ adapters for as long as `hearth run` serves."""
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -44,12 +47,21 @@ class OpsServer:
             await site.start()
         except OSError as error:
             await self._runner.cleanup()
-            reason = error.strerror or str(error)
-            raise StartupProblem(
-                f"HEARTH_HTTP_LISTEN {self.host}:{self.requested_port} cannot be used ({reason});"
-                " stop what listens there or choose another address"
-            ) from None
+            raise self._unusable(error) from None
         self._site = site
+
+    def _unusable(self, error: OSError) -> StartupProblem:
+        where = f"HEARTH_HTTP_LISTEN {self.host}:{self.requested_port} cannot be used"
+        if error.errno == errno.EADDRINUSE:
+            return StartupProblem(
+                f"{where} (address already in use); stop what listens there or choose another"
+                " port"
+            )
+        if isinstance(error, socket.gaierror) or error.errno is None:
+            reason = error.strerror or str(error)  # e.g. a host name that does not resolve
+        else:
+            reason = os.strerror(error.errno).lower()  # asyncio's own text repeats the address
+        return StartupProblem(f"{where} ({reason}); choose an address of this machine")
 
     async def stop(self) -> None:
         await self._runner.cleanup()
