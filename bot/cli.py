@@ -107,24 +107,24 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
     from bot.clock import SystemClock
     from bot.runtime import serve
 
-    listen = listen_address(settings.http_listen) if settings.http_listen else None
-    metrics = None
-    if listen is not None:  # the web and Prometheus code load only when asked for
+    ops = None
+    if settings.http_listen:  # the web and Prometheus code load only when asked for
         from adapters.ops import Metrics
 
-        metrics = Metrics()
-    instrument = metrics.timed if metrics is not None else None
+        ops = (listen_address(settings.http_listen), Metrics())
+    instrument = ops[1].timed if ops is not None else None
     async with (
         running_hearth(
             settings.database, clock=SystemClock(), defaults=defaults, instrument=instrument
         ) as hearth,
         contextlib.AsyncExitStack() as beside,
     ):
-        if listen is not None and metrics is not None:  # first: a taken port stops start-up
+        if ops is not None:  # before the platforms: an address in use stops start-up at once
             from adapters.ops import operations_endpoints
 
+            (host, port), metrics = ops
             await beside.enter_async_context(
-                operations_endpoints(*listen, hearth, adapters, metrics)
+                operations_endpoints(host, port, hearth, adapters, metrics)
             )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

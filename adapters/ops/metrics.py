@@ -157,6 +157,9 @@ class TimedStore:
         self.inner = store
         self._observe = observe
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # whatever else an engine's store offers
+
     def unit_of_work(self) -> UnitOfWork:
         return _TimedUnit(self.inner.unit_of_work(), self._observe)
 
