@@ -6,7 +6,7 @@ database; tests build theirs on a copied template store with `build_hearth`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -79,12 +79,15 @@ async def running_hearth(
     clock: Clock,
     defaults: Defaults | None = None,
     outbox: Outbox | None = None,
+    instrument: Callable[[Store], Store] | None = None,
 ) -> AsyncIterator[Hearth]:
-    """Hearth on the database `database` names; the store closes however the block ends."""
+    """Hearth on the database `database` names; the store closes however the block ends.
+    `instrument` may wrap the store Hearth is handed (e.g. to time its units of work)."""
     from storage import open_store
 
     store = await open_store(database)
     try:
-        yield build_hearth(store=store, clock=clock, defaults=defaults, outbox=outbox)
+        served = instrument(store) if instrument is not None else store
+        yield build_hearth(store=served, clock=clock, defaults=defaults, outbox=outbox)
     finally:
         await store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -14,7 +15,7 @@ from bot.commands import Command
 from bot.errors import PlatformsEnded, StartupProblem
 from bot.hearth import Defaults
 from bot.runtime import Adapter
-from bot.settings import Settings, SettingsProblem, load_settings
+from bot.settings import Settings, SettingsProblem, listen_address, load_settings
 
 log = logging.getLogger("hearth")
 
@@ -114,7 +115,25 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
     from bot.clock import SystemClock
     from bot.runtime import serve
 
-    async with running_hearth(settings.database, clock=SystemClock(), defaults=defaults) as hearth:
+    ops = None
+    if settings.http_listen:  # the web and Prometheus code load only when asked for
+        from adapters.ops import Metrics
+
+        ops = (listen_address(settings.http_listen), Metrics())
+    instrument = ops[1].timed if ops is not None else None
+    async with (
+        running_hearth(
+            settings.database, clock=SystemClock(), defaults=defaults, instrument=instrument
+        ) as hearth,
+        contextlib.AsyncExitStack() as beside,
+    ):
+        if ops is not None:  # before the platforms: an address in use stops start-up at once
+            from adapters.ops import operations_endpoints
+
+            (host, port), metrics = ops
+            await beside.enter_async_context(
+                operations_endpoints(host, port, hearth, adapters, metrics)
+            )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signame in ("SIGINT", "SIGTERM"):

@@ -338,6 +338,11 @@ class OutboxRepository(PersonalData, Protocol):
         for a paused community."""
         ...
 
+    async def depth(self) -> int:
+        """How many messages wait to be sent, due or retried later, claimed or not; those held
+        for a paused community are not counted (they wait for it, not for a sender)."""
+        ...
+
     async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
         """Waiting messages for a place that got a new id go to the new id; how many."""
         ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -40,11 +41,31 @@ class EndsOnItsOwn(Protocol):
         ...
 
 
+@runtime_checkable
+class Connects(Protocol):
+    @property
+    def connected(self) -> bool:
+        """Taking events from its platform right now (read by /healthz; never blocks)."""
+        ...
+
+
+def connected(adapter: Adapter) -> bool:
+    """An adapter that cannot tell is connected while it runs."""
+    return adapter.connected if isinstance(adapter, Connects) else True
+
+
 class Router:
-    """The Outbox of a running Hearth: hands each reply to its platform's adapter."""
+    """The Outbox of a running Hearth: hands each reply to its platform's adapter.
+
+    Every message the outbox sends passes here one by one, so this is where they are counted
+    by platform for /metrics: `sent` once its adapter took it, `refused` when the adapter
+    raised (the pump retries it later) or no adapter serves its platform. Plain counters: the
+    operations endpoints read them, the core knows nothing of Prometheus."""
 
     def __init__(self, adapters: Sequence[Adapter]) -> None:
         self.adapters = {adapter.platform: adapter for adapter in adapters}
+        self.sent: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
 
     async def deliver(self, replies: Sequence[Reply]) -> None:
         by_platform: dict[str, list[Reply]] = {}
@@ -56,8 +77,14 @@ class Router:
                 log.warning(
                     "no adapter for platform=%s; %d replies kept back", platform, len(batch)
                 )
+                self.refused[platform] += len(batch)
                 continue
-            await adapter.deliver(batch)
+            try:
+                await adapter.deliver(batch)
+            except Exception:
+                self.refused[platform] += len(batch)
+                raise
+            self.sent[platform] += len(batch)
 
 
 async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event) -> None:

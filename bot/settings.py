@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     discord_dev_guild: int | None = None
     discord_shards: str | None = None  # e.g. "0-1/4": this process runs shards 0 and 1 of 4
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http_listen: str | None = None  # host:port of /healthz and /metrics; unset: no HTTP server
 
     @field_validator("timezone")
     @classmethod
@@ -73,6 +74,16 @@ class Settings(BaseSettings):
     @property
     def discord_shard_range(self) -> ShardRange | None:
         return None if self.discord_shards is None else parse_shards(self.discord_shards)
+
+    @field_validator("http_listen", mode="before")
+    @classmethod
+    def _host_and_port(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        host, port = listen_address(value)
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -115,7 +126,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_webhook_listen")
     @classmethod
     def _listen(cls, value: str) -> str:
-        listen_address(value)
+        listen_address(value, "0.0.0.0:8443")
         return value.strip()
 
     @field_validator("telegram_webhook_secret", mode="after")
@@ -164,12 +175,13 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def listen_address(value: str) -> tuple[str, int]:
-    """`host:port` (an IPv6 host in brackets) as a host and a port; ValueError in one line."""
+def listen_address(value: str, example: str = "127.0.0.1:9464") -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets, `[::1]:9464`) as a host and a port number;
+    ValueError in one line, with `example` as what to write instead."""
     host, colon, port = value.strip().rpartition(":")
     host = host.removeprefix("[").removesuffix("]")
-    if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise ValueError(f"{value!r} is not host:port; use for example 0.0.0.0:8443")
+    if not colon or not host or " " in host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{value!r} is not host:port; use for example {example}")
     return host, int(port)
 
 

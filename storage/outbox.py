@@ -121,6 +121,7 @@ _MAY_GO = sa.case(
     else_=outbox.c.next_attempt_at,
 )
 _EARLIEST = sa.select(sa.func.min(_MAY_GO)).where(_NOT_HELD)
+_DEPTH = sa.select(sa.func.count()).select_from(outbox).where(_NOT_HELD)
 _AT_PLACE = sa.select(*_MESSAGE).where(
     outbox.c.platform == sa.bindparam("platform"), _place == sa.bindparam("place")
 )
@@ -190,6 +191,9 @@ class SqlOutbox(SqlRepo):
     async def earliest(self) -> datetime | None:
         found: datetime | None = await self.db.scalar(_EARLIEST)
         return found
+
+    async def depth(self) -> int:
+        return int(await self.db.scalar(_DEPTH))
 
     async def move_place(self, platform: str, old_ref: str, new_ref: str) -> int:
         rows = await self.db.rows(_AT_PLACE, {"platform": platform, "place": old_ref})

@@ -104,3 +104,17 @@ def test_an_unreachable_telegram_stops_start_up_in_one_line(tmp_path: Path) -> N
     line = _one_line(_run(tmp_path, _telegram_offline()))
     assert line.startswith("hearth: could not reach the Telegram Bot API")
     assert "HEARTH_TELEGRAM_BASE_URL" in line and "not-a-real-token" not in line
+
+
+def test_a_listen_address_in_use_stops_start_up_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        env = {**_telegram_offline(), "HEARTH_HTTP_LISTEN": f"127.0.0.1:{port}"}
+        line = _one_line(_run(tmp_path, env))
+    # Checked before any platform is contacted (this Telegram is unreachable).
+    assert line == (
+        f"hearth: HEARTH_HTTP_LISTEN 127.0.0.1:{port} cannot be used (address already in use);"
+        " stop what listens there or choose another port"
+    )

@@ -260,3 +260,23 @@ async def test_a_stopping_pump_lets_go_and_a_failed_message_waits_unclaimed(stor
     async with store.unit_of_work() as uow:
         waiting = await uow.outbox.pending(NOW + timedelta(seconds=30), 10)
     assert {m.id: m.attempts for m in waiting} == {ids[1]: 1, ids[2]: 0}
+
+
+async def test_the_outbox_depth_counts_what_waits_except_for_paused_places(store: Store) -> None:
+    cid = await _community(store)
+    ids = await _outbox_with(store, 3)  # all for the place g1
+    async with store.unit_of_work() as uow:
+        assert await uow.outbox.depth() == 3
+        await uow.outbox.add(Reply("Later", Target("test", "g2"), Visibility.PUBLIC), NOW)
+        await uow.outbox.postpone(ids[0], NOW + timedelta(hours=1))  # retried later: waits
+        await uow.outbox.remove(ids[1])  # sent
+        await uow.commit()
+    await _claim(store, "pump-a", NOW)  # claimed, not yet sent: waits
+    async with store.unit_of_work() as uow:
+        assert await uow.outbox.depth() == 3
+        community = await uow.communities.get(cid)
+        community.paused_since = NOW  # Hearth was removed from g1: its messages are held
+        await uow.communities.save(community)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.outbox.depth() == 1

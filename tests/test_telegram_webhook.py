@@ -42,11 +42,11 @@ class FlakyStore:
         self.inner = inner
         self.failures = 0
 
-    def unit_of_work(self) -> UnitOfWork:
+    def unit_of_work(self, *, turn: str | None = None) -> UnitOfWork:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("the database is out of reach")
-        return self.inner.unit_of_work()
+        return self.inner.unit_of_work(turn=turn)
 
     async def close(self) -> None:
         await self.inner.close()

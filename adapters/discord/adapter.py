@@ -200,6 +200,16 @@ class DiscordAdapter:
         later_shards = len(self.shards.ids) - 1 if self.shards is not None else 0
         return self._ready_timeout + IDENTIFY_INTERVAL * later_shards
 
+    @property
+    def connected(self) -> bool:
+        """The gateway said it is ready, its socket is open (not reconnecting) and the client is
+        not closed (read by /healthz)."""
+        client, gateway = self._client, self._gateway
+        if client is None or gateway is None or gateway.done():
+            return False
+        socket_open = client.ws is not None and client.ws.open
+        return client.is_ready() and socket_open and not client.is_closed()
+
     async def setup(self, client: HearthClient) -> None:
         """Called by the client once logged in: generate the slash commands, sync on change.
         Every process answers every command; with shards only one writes them to Discord

@@ -215,6 +215,14 @@ class TelegramAdapter:
             self._receiver.port,
         )
 
+    @property
+    def connected(self) -> bool:
+        """Started and taking updates: polling and not ended on its own, or taking the
+        webhook's posts (read by /healthz)."""
+        if self._receiver is not None:
+            return self._receiver.taking
+        return self._intake is not None and self._intake.connected
+
     async def ended(self) -> str:
         """Wait until the adapter stopped taking updates on its own (another instance polls
         this bot); why, in one line. Taking webhook posts never ends on its own."""

@@ -72,12 +72,19 @@ class Intake:
         self._handlers: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._stopping = False  # PTB's request path may turn a cancellation into TimedOut
+        self._failing = False  # the last poll could not reach Telegram
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     @property
     def offset(self) -> int | None:
         """The getUpdates offset that confirms what was handled, and nothing else."""
         return self._offset
+
+    @property
+    def connected(self) -> bool:
+        """Polling, and the last poll reached Telegram (for /healthz)."""
+        polling = self._poller is not None and not self._poller.done()
+        return polling and not self._ended.done() and not self._failing
 
     def start(self) -> None:
         self._poller = asyncio.create_task(self._poll(), name="hearth-telegram-intake")
@@ -133,6 +140,7 @@ class Intake:
                 if self._stopping:
                     return
                 failures += 1
+                self._failing = True
                 if failures == 1:
                     log.warning("could not fetch Telegram updates (%s)", failure_kind(error))
                 await asyncio.sleep(min(2.0 ** (failures - 1), LONGEST_BACKOFF))
@@ -140,6 +148,7 @@ class Intake:
             if failures:
                 log.info("fetching Telegram updates again")
                 failures = 0
+                self._failing = False
             self._sent_offset = offset
             if self._stopping:
                 return  # what came back is not taken: it stays unconfirmed

@@ -84,6 +84,11 @@ class WebhookReceiver:
         sockets = getattr(site._server, "sockets", None) or ()
         self.port = int(sockets[0].getsockname()[1]) if sockets else port
 
+    @property
+    def taking(self) -> bool:
+        """Posts are being taken (started, not stopping)."""
+        return self._taking and not self._stopping
+
     def take_posts(self) -> None:
         """The Application runs: handle what Telegram posts from now on."""
         self._taking = True
