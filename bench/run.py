@@ -85,6 +85,24 @@ async def core_throughput(count: int = 20_000) -> list[Row]:
     ]
 
 
+async def core_throughput_postgres(count: int = 5_000) -> list[Row]:
+    """The same mix on PostgreSQL (the tests' own server, on a unix socket), one process."""
+    from tests import postgres
+
+    url = await postgres.fresh_database()
+    try:
+        plain = url.render_as_string(hide_password=False)
+        async with running_hearth(plain, clock=FakeClock(START)) as hearth:
+            errors, rate, p50, p99 = await _timed_mix(hearth, count)
+    finally:
+        await postgres.give_back(url)
+    return [
+        Row("core: mixed commands/s (PostgreSQL)", f"{rate:,.0f}", "-", True),
+        Row("core: p50 / p99 latency (PostgreSQL)", f"{p50:.2f} / {p99:.2f} ms", "-", True),
+        Row("core: unexpected errors (PostgreSQL)", str(errors), "0", errors == 0),
+    ]
+
+
 async def _timed_mix(hearth: Hearth, count: int) -> tuple[int, float, float, float]:
     """(unexpected errors, commands/s, p50 ms, p99 ms) over `count` mixed commands."""
     if "propose" in hearth.registry.commands:
@@ -178,6 +196,7 @@ async def scale_start_up(communities: int = 1000, members: int = 100) -> list[Ro
 
 BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [
     core_throughput,
+    core_throughput_postgres,
     *telegram.BENCHMARKS,
     scale_start_up,
 ]

@@ -6,7 +6,7 @@ database starts one server for the test process on a unix socket in a short fold
 durability switched off, since a test database is thrown away. `HEARTH_TEST_POSTGRES_URL` may
 name a server of your own instead (a superuser URL, e.g. postgresql://postgres@localhost/postgres).
 
-Each test gets a database of its own at the schema's head; afterwards it is emptied (TRUNCATE)
+Each test gets a database of its own at the schema's head; afterwards it is emptied
 and handed to the next test, so the migrations run once per database, not once per test.
 
 When no server can be had, the tests that need one are skipped with the reason, and the run
@@ -111,10 +111,17 @@ async def fresh_database() -> sa.URL:
 
 async def give_back(url: sa.URL) -> None:
     """Empty a test's database for the next test: emptying takes a fraction of what making
-    one costs (CREATE DATABASE checkpoints, about half a second)."""
+    one costs (CREATE DATABASE checkpoints, about half a second), and DELETE of a few rows
+    a tenth of TRUNCATE's file work. Ids start again at 1, as the stories expect."""
     conn = await _admin(url)
     try:
-        await conn.execute(f"TRUNCATE {', '.join(_TABLES)} RESTART IDENTITY CASCADE")
+        sequences = await conn.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        await conn.execute(
+            "".join(f"DELETE FROM {name};" for name in reversed(_TABLES))
+            + "".join(f"ALTER SEQUENCE {row[0]} RESTART;" for row in sequences)
+        )
     finally:
         await conn.close()
     _free.append(url)
