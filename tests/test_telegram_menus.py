@@ -4,8 +4,11 @@ sent again while nothing changed. The real python-telegram-bot against the fake 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from bot.commands import Args
 from bot.context import CommandContext
@@ -15,10 +18,22 @@ from bot.feature import Feature
 from bot.ports import Store
 from bot.roles import Role
 from bot.services.moderators import Granted, granted_on
+from tests.conftest import ENGINES, engine_store
 from tests.telegram_support import GROUP_ID, TelegramWorld, texts
 
 ADMINISTRATORS = {"type": "all_chat_administrators"}
 DEFAULT = {"type": "default"}
+
+
+@pytest.fixture(params=ENGINES)
+async def tg(request: pytest.FixtureRequest) -> AsyncIterator[TelegramWorld]:
+    """On both engines: on PostgreSQL every statement waits on the network, so a stop lands
+    in the middle of a menu check if anything lets it."""
+    async with engine_store(request.param) as store:
+        world = TelegramWorld(store=store)
+        await world.start()
+        yield world
+        await world.close()
 
 
 def bobs_menu(tg: TelegramWorld) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from bot.ports import Store
 from bot.roles import Role
 from bot.services.moderators import granted_on
 
+STOP_GRACE = 5.0  # seconds a stopping adapter waits for a menu check under way
 log = logging.getLogger("hearth.telegram.menus")
 
 DEFAULT = "default"
@@ -143,8 +144,16 @@ class Menus:
                 log.exception("checking the command menus failed; will check after the next event")
 
     async def stop(self) -> None:
+        """Let a check under way finish (for a while) rather than cut it off: cut off between
+        setting a menu and saving what was set, the menu would be set again after a restart.
+        (On PostgreSQL every statement is a real wait, so a cancel would land there.)"""
+        self._dirty = False  # no further round
         task = self._catching_up
-        if task is not None and not task.done():
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
+        except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
