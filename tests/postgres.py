@@ -44,13 +44,15 @@ _numbers = itertools.count()
 skipped: list[str] = []  # tests that ran without PostgreSQL, for the end-of-run warning
 
 
-def server() -> Server:
-    """The tests' PostgreSQL, started on first use; skips (or fails, when required) the
-    calling test if there is none."""
+async def server() -> Server:
+    """The tests' PostgreSQL, started (and connected to) on first use; skips (or fails, when
+    required) the calling test if there is none."""
     global _server, _unavailable
     if _server is None and _unavailable is None:
         try:
-            _server = _start()
+            found = _start()
+            await (await _admin(found.admin)).close()
+            _server = found
         except Exception as error:
             _unavailable = f"{type(error).__name__}: {error}".splitlines()[0]
     if _server is None:
@@ -93,7 +95,7 @@ async def _admin(url: sa.URL) -> asyncpg.Connection:
 
 async def fresh_database() -> sa.URL:
     """An empty database at the schema's head, for this test alone."""
-    found = server()
+    found = await server()
     if _free:
         return _free.pop()
     name = f"hearth_{os.getpid()}_{next(_numbers)}"
