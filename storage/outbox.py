@@ -98,9 +98,9 @@ _SENDER_ALIVE = sa.exists().where(
     .select_from(sa.table("pg_database"))
     .where(sa.literal_column("datname") == sa.func.current_database())
     .scalar_subquery(),
-    sa.cast(_locks.c.classid, sa.BigInteger).op("<<")(sa.literal_column("32")).op("|")(
-        sa.cast(_locks.c.objid, sa.BigInteger)
-    )
+    sa.cast(_locks.c.classid, sa.BigInteger)
+    .op("<<")(sa.literal_column("32"))
+    .op("|")(sa.cast(_locks.c.objid, sa.BigInteger))
     == sa.func.hashtextextended(sa.literal(SENDER_LOCK) + outbox.c.claimed_by, 0),
 )
 
