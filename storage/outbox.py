@@ -162,6 +162,22 @@ _MAY_GO = sa.case(
     else_=outbox.c.next_attempt_at,
 )
 _EARLIEST = sa.select(sa.func.min(_MAY_GO)).where(_NOT_HELD)
+# On PostgreSQL a dead sender's claim holds nothing; a live one's is looked at again by
+# `look_again` (when given), since its process may die meanwhile.
+_LOOK_AGAIN = sa.bindparam("look_again", type_=Timestamp)
+_MAY_GO_PG = sa.case(
+    (
+        sa.and_(outbox.c.claimed_until > outbox.c.next_attempt_at, _SENDER_ALIVE),
+        sa.func.greatest(
+            outbox.c.next_attempt_at,
+            sa.func.least(
+                outbox.c.claimed_until, sa.func.coalesce(_LOOK_AGAIN, outbox.c.claimed_until)
+            ),
+        ),
+    ),
+    else_=outbox.c.next_attempt_at,
+)
+_EARLIEST_PG = sa.select(sa.func.min(_MAY_GO_PG)).where(_NOT_HELD)
 _DEPTH = sa.select(sa.func.count()).select_from(outbox).where(_NOT_HELD)
 _AT_PLACE = sa.select(*_MESSAGE).where(
     outbox.c.platform == sa.bindparam("platform"), _place == sa.bindparam("place")
@@ -231,8 +247,11 @@ class SqlOutbox(SqlRepo):
     async def postpone(self, message_id: int, until: datetime) -> None:
         await self.db.change(_POSTPONE, {"message_id": message_id, "until": until})
 
-    async def earliest(self) -> datetime | None:
-        found: datetime | None = await self.db.scalar(_EARLIEST)
+    async def earliest(self, look_again: datetime | None = None) -> datetime | None:
+        if self.db.dialect == "postgresql":
+            found: datetime | None = await self.db.scalar(_EARLIEST_PG, {"look_again": look_again})
+        else:
+            found = await self.db.scalar(_EARLIEST)
         return found
 
     async def depth(self) -> int:

@@ -124,7 +124,12 @@ async def test_a_dead_processes_claims_go_to_another_at_once(
     survivor = World(store=survivor_store, clock=clock)
     survivor.hearth.outbox = platform = Platform()
     assert await survivor.hearth.flush_outbox() == 0  # its process lives: the claim holds
+    look_again = clock.now() + timedelta(seconds=2)
+    async with survivor_store.unit_of_work() as uow:  # the timer looks again that soon
+        assert await uow.outbox.earliest(look_again=look_again) == look_again
     assert await _end_the_session_holding(survivor_store, dying.hearth.pump.sender) == 1
+    async with survivor_store.unit_of_work() as uow:
+        assert await uow.outbox.earliest(look_again=look_again) == clock.now()
     assert await survivor.hearth.flush_outbox() > 0  # at once: the clock has not moved
 
     assert first_questions(crashed.delivered + platform.delivered) == EVERYONE
