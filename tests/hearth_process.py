@@ -24,6 +24,7 @@ from bot.events import CommandInvoked, MessagePosted, Origin, Person
 from storage import open_store
 from tests.telegram_fake import TOKEN, FakeBotApi
 
+ROOT = Path(__file__).resolve().parent.parent
 GROUP_ID = -1001000000001
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -46,8 +47,10 @@ class HearthProcess:
         database: str | None = None,
         settings: dict[str, str] | None = None,
         name: str = "run",
+        module: str = "bot",
     ) -> None:
         self.fake = fake
+        self.module = module  # run as `python -m module run`
         self.folder = folder
         self.database = folder / "hearth.db"
         self.database_url = database
@@ -65,6 +68,8 @@ class HearthProcess:
             HEARTH_LOG_LEVEL="INFO",
             **self.settings,
         )
+        if self.module != "bot":  # a module of this checkout that is not installed (bench)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         return env
 
     @property
@@ -76,7 +81,7 @@ class HearthProcess:
         self.runs += 1
         with self.log_path(self.runs).open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.folder, env=self.env(), stderr=log
+                sys.executable, "-m", self.module, "run", cwd=self.folder, env=self.env(), stderr=log
             )
 
     def log_path(self, run: int) -> Path:
@@ -116,7 +121,9 @@ class Workers:
     them round-robin, as a proxy in front of them would, and re-sends to the next one an update
     a worker did not answer 200 (refused, killed, stopping)."""
 
-    def __init__(self, fake: FakeBotApi, folder: Path, database: str, count: int) -> None:
+    def __init__(
+        self, fake: FakeBotApi, folder: Path, database: str, count: int, *, module: str = "bot"
+    ) -> None:
         self.fake = fake
         ports = [free_port() for _ in range(count)]
         self.urls = [f"http://127.0.0.1:{port}/telegram" for port in ports]
@@ -126,6 +133,7 @@ class Workers:
                 folder,
                 database=database,
                 name=f"worker{n}-",
+                module=module,
                 settings={
                     "HEARTH_TELEGRAM_WEBHOOK_URL": self.urls[0],  # the proxy's, in real life
                     "HEARTH_TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
