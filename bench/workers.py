@@ -16,21 +16,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from bench.rows import Row
 from bot.app import build_hearth
 from bot.clock import SystemClock
 from bot.events import CommandInvoked, MessagePosted, Origin, Person
 from storage import open_store
+from storage.postgres import PostgresStore
 from tests.hearth_process import Workers
 from tests.telegram_fake import Chat, FakeBotApi
 
-GROUPS = 8
+GROUPS = 16
 MEMBERS = 12  # in each group
 TITLES = ("Tool library", "Shared meals on Sundays", "A quiet room")
 SAVED = "Your offer for food is saved"
@@ -116,8 +121,47 @@ def _duplicates_and_unanswered(
     return duplicates, unanswered
 
 
-async def _run(workers_count: int, count: int, folder: Path) -> tuple[float, int, int]:
-    """(updates/s, duplicates, unanswered) for `count` updates over `workers_count` workers."""
+@dataclass
+class Result:
+    rate: float  # updates/s
+    duplicates: int
+    unanswered: int
+    cpu: dict[str, float]  # CPU seconds over the measured run: fake, workers, PostgreSQL
+    seconds: float
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc); 0 once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _backends(store: PostgresStore) -> list[int]:
+    """The PostgreSQL server processes serving this database (the workers' connections)."""
+    async with store.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        return [pid for (pid,) in rows]
+
+
+def _snapshot(workers: Workers, backends: list[int]) -> dict[str, float]:
+    return {
+        "fake": _cpu_seconds(os.getpid()),
+        "workers": sum(_cpu_seconds(p.pid) for p in workers.processes),
+        "PostgreSQL": sum(_cpu_seconds(pid) for pid in backends),
+    }
+
+
+async def _run(workers_count: int, count: int, folder: Path) -> Result:
+    """`count` updates over `workers_count` workers on a fresh database."""
     from tests import postgres
 
     url = await postgres.fresh_database()
@@ -126,8 +170,11 @@ async def _run(workers_count: int, count: int, folder: Path) -> tuple[float, int
     fake.retry_delay = 0.2
     communities = [Community(fake, n) for n in range(GROUPS)]
     await fake.start()
-    workers = Workers(fake, folder / f"{workers_count}", plain, workers_count, module="bench.worker")
     (folder / f"{workers_count}").mkdir()
+    workers = Workers(
+        fake, folder / f"{workers_count}", plain, workers_count, module="bench.worker"
+    )
+    looking = await PostgresStore.open(url)
     try:
         await _seed(plain, communities)
         await workers.start()
@@ -137,40 +184,59 @@ async def _run(workers_count: int, count: int, folder: Path) -> tuple[float, int
         await fake.wait_for(lambda: len(fake.delivered) == len(warm), 120)
         messages = _workload(fake, communities, count)
         before, since = len(fake.delivered), len(fake.sent)
+        first = _snapshot(workers, await _backends(looking))
         started = time.perf_counter()
         for message in messages:
             await fake.push("message", message)
         await fake.wait_for(lambda: len(fake.delivered) == before + count, 600)
         elapsed = time.perf_counter() - started
+        last = _snapshot(workers, await _backends(looking))
         duplicates, unanswered = _duplicates_and_unanswered(fake, messages, since)
         await workers.stop()
     finally:
         await workers.ensure_gone()
         await fake.close()
+        await looking.close()
         await postgres.give_back(url)
-    return count / elapsed, duplicates, unanswered
+    cpu = {part: last[part] - first.get(part, 0.0) for part in last}
+    return Result(count / elapsed, duplicates, unanswered, cpu, elapsed)
+
+
+def _cpu_row(label: str, result: Result, count: int) -> Row:
+    """Where the CPU went, in ms per update, and how much of the machine was busy."""
+    parts = ", ".join(
+        f"{part} {seconds * 1000 / count:.1f}" for part, seconds in result.cpu.items()
+    )
+    busy = sum(result.cpu.values()) / result.seconds
+    cores = os.cpu_count() or 1
+    return Row(
+        f"workers: CPU ms/update, {label} ({parts})", f"{busy:.1f} of {cores} cores", "-", True
+    )
 
 
 async def two_workers(count: int = 1_600) -> list[Row]:
     for name in ("aiohttp", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as folder:
-        one, dup_one, lost_one = await _run(1, count, Path(folder))
-        two, dup_two, lost_two = await _run(2, count, Path(folder))
-    ratio = two / one
-    duplicates = dup_one + dup_two
-    unanswered = lost_one + lost_two
+        one = await _run(1, count, Path(folder))
+        two = await _run(2, count, Path(folder))
+    ratio = two.rate / one.rate
+    duplicates = one.duplicates + two.duplicates
+    unanswered = one.unanswered + two.unanswered
     where = f"{count:,} webhook updates, {GROUPS} groups, PostgreSQL"
     return [
-        Row(f"workers: 1 worker, {where}", f"{one:,.0f} updates/s", "-", True),
-        Row("workers: 2 workers, the same", f"{two:,.0f} updates/s", "-", True),
+        Row(f"workers: 1 worker, {where}", f"{one.rate:,.0f} updates/s", "-", True),
+        Row("workers: 2 workers, the same", f"{two.rate:,.0f} updates/s", "-", True),
         Row("workers: 2 workers / 1 worker", f"{ratio:.2f}", ">= 1.7", ratio >= 1.7),
         Row("workers: duplicate answers (both runs)", str(duplicates), "0", duplicates == 0),
         Row("workers: unanswered updates (both runs)", str(unanswered), "0", unanswered == 0),
+        _cpu_row("1 worker", one, count),
+        _cpu_row("2 workers", two, count),
     ]
 
 
 if __name__ == "__main__":
     import sys
+
     for row in asyncio.run(two_workers(int(sys.argv[1]) if len(sys.argv) > 1 else 1_600)):
         print(f"{row.name:<60} {row.figure:>18} {row.goal:>8} {'yes' if row.met else 'NO'}")

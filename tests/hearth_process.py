@@ -81,7 +81,10 @@ class HearthProcess:
         self.runs += 1
         with self.log_path(self.runs).open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", self.module, "run", cwd=self.folder, env=self.env(), stderr=log
+                *(sys.executable, "-m", self.module, "run"),
+                cwd=self.folder,
+                env=self.env(),
+                stderr=log,
             )
 
     def log_path(self, run: int) -> Path:
@@ -122,7 +125,14 @@ class Workers:
     a worker did not answer 200 (refused, killed, stopping)."""
 
     def __init__(
-        self, fake: FakeBotApi, folder: Path, database: str, count: int, *, module: str = "bot"
+        self,
+        fake: FakeBotApi,
+        folder: Path,
+        database: str,
+        count: int,
+        *,
+        module: str = "bot",
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.fake = fake
         ports = [free_port() for _ in range(count)]
@@ -138,6 +148,7 @@ class Workers:
                     "HEARTH_TELEGRAM_WEBHOOK_URL": self.urls[0],  # the proxy's, in real life
                     "HEARTH_TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
                     "HEARTH_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                    **(settings or {}),
                 },
             )
             for n, port in enumerate(ports)
