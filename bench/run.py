@@ -198,7 +198,7 @@ BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [
     core_throughput,
     core_throughput_postgres,
     *telegram.BENCHMARKS,
-    workers.two_workers,
+    *workers.BENCHMARKS,
     scale_start_up,
 ]
 

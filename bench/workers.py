@@ -4,8 +4,8 @@ posted through the webhook fake to one worker, then to two, and what each did wi
 The workers are real processes (tests/hearth_process.py) on a fresh database of the tests'
 PostgreSQL; the fake Bot API runs here, in the benchmark's own process, and posts every update
 as Telegram would (up to 40 at once, round-robin over the workers). The updates come from
-members of several groups, as a bot serving many communities gets them: one community's units
-of work take turns across workers by design, so a single busy group would not spread.
+members of several groups, as a bot serving many communities gets them: 32 groups, then 8. One
+community's units of work take turns, across workers too, so few busy groups spread less.
 
 Figures: updates/s from the first post until every update was answered 200; the ratio of two
 workers to one; and duplicates, answers beyond one per update (each command is told apart by
@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from storage.postgres import PostgresStore
 from tests.hearth_process import Workers
 from tests.telegram_fake import Chat, FakeBotApi
 
-GROUPS = 16
+MANY_GROUPS, FEW_GROUPS = 32, 8
 MEMBERS = 12  # in each group
 TITLES = ("Tool library", "Shared meals on Sundays", "A quiet room")
 SAVED = "Your offer for food is saved"
@@ -160,15 +161,15 @@ def _snapshot(workers: Workers, backends: list[int]) -> dict[str, float]:
     }
 
 
-async def _run(workers_count: int, count: int, folder: Path) -> Result:
-    """`count` updates over `workers_count` workers on a fresh database."""
+async def _run(workers_count: int, count: int, groups: int, folder: Path) -> Result:
+    """`count` updates from `groups` groups over `workers_count` workers on a fresh database."""
     from tests import postgres
 
     url = await postgres.fresh_database()
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
     fake = FakeBotApi()
     fake.retry_delay = 0.2
-    communities = [Community(fake, n) for n in range(GROUPS)]
+    communities = [Community(fake, n) for n in range(groups)]
     await fake.start()
     (folder / f"{workers_count}").mkdir()
     workers = Workers(
@@ -178,7 +179,7 @@ async def _run(workers_count: int, count: int, folder: Path) -> Result:
     try:
         await _seed(plain, communities)
         await workers.start()
-        warm = _workload(fake, communities, 8 * GROUPS, "Warm-up")
+        warm = _workload(fake, communities, 8 * groups, "Warm-up")
         for message in warm:
             await fake.push("message", message)
         await fake.wait_for(lambda: len(fake.delivered) == len(warm), 120)
@@ -214,29 +215,48 @@ def _cpu_row(label: str, result: Result, count: int) -> Row:
     )
 
 
-async def two_workers(count: int = 1_600) -> list[Row]:
+async def two_workers(count: int = 1_600, groups: int = MANY_GROUPS) -> list[Row]:
     for name in ("aiohttp", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as folder:
-        one = await _run(1, count, Path(folder))
-        two = await _run(2, count, Path(folder))
+        one = await _run(1, count, groups, Path(folder))
+        two = await _run(2, count, groups, Path(folder))
     ratio = two.rate / one.rate
     duplicates = one.duplicates + two.duplicates
     unanswered = one.unanswered + two.unanswered
-    where = f"{count:,} webhook updates, {GROUPS} groups, PostgreSQL"
+    where = f"{groups} groups"
     return [
-        Row(f"workers: 1 worker, {where}", f"{one.rate:,.0f} updates/s", "-", True),
-        Row("workers: 2 workers, the same", f"{two.rate:,.0f} updates/s", "-", True),
-        Row("workers: 2 workers / 1 worker", f"{ratio:.2f}", ">= 1.7", ratio >= 1.7),
-        Row("workers: duplicate answers (both runs)", str(duplicates), "0", duplicates == 0),
-        Row("workers: unanswered updates (both runs)", str(unanswered), "0", unanswered == 0),
-        _cpu_row("1 worker", one, count),
-        _cpu_row("2 workers", two, count),
+        Row(
+            f"workers: 1 worker, {count:,} webhook updates from {where}",
+            f"{one.rate:,.0f} updates/s",
+            "-",
+            True,
+        ),
+        Row(
+            f"workers: 2 workers on one PostgreSQL, {where}",
+            f"{two.rate:,.0f} updates/s",
+            "-",
+            True,
+        ),
+        Row(f"workers: 2 workers / 1 worker, {where}", f"{ratio:.2f}", ">= 1.7", ratio >= 1.7),
+        Row(f"workers: duplicate answers, {where}", str(duplicates), "0", duplicates == 0),
+        Row(f"workers: unanswered updates, {where}", str(unanswered), "0", unanswered == 0),
+        _cpu_row(f"1 worker, {where}", one, count),
+        _cpu_row(f"2 workers, {where}", two, count),
     ]
+
+
+async def two_workers_few_groups() -> list[Row]:
+    """The same with few groups: one group's units take turns, across workers too."""
+    return await two_workers(groups=FEW_GROUPS)
+
+
+BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [two_workers, two_workers_few_groups]
 
 
 if __name__ == "__main__":
     import sys
 
-    for row in asyncio.run(two_workers(int(sys.argv[1]) if len(sys.argv) > 1 else 1_600)):
+    groups = int(sys.argv[2]) if len(sys.argv) > 2 else MANY_GROUPS
+    for row in asyncio.run(two_workers(int(sys.argv[1]) if len(sys.argv) > 1 else 1_600, groups)):
         print(f"{row.name:<60} {row.figure:>18} {row.goal:>8} {'yes' if row.met else 'NO'}")
