@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import telegram
+from bench import telegram, workers
 from bench.rows import Row
 from bot.app import running_hearth
 from bot.clock import FakeClock, SystemClock
@@ -198,6 +198,7 @@ BENCHMARKS: list[Callable[[], Awaitable[list[Row]]]] = [
     core_throughput,
     core_throughput_postgres,
     *telegram.BENCHMARKS,
+    *workers.BENCHMARKS,
     scale_start_up,
 ]
 

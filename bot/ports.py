@@ -304,7 +304,8 @@ class OutboxRepository(PersonalData, Protocol):
     They are written in the same transaction as the work that decided them, so a crash never
     loses one, and removed one by one as they are delivered, so a restart does not resend. A
     sender claims what it is about to send, so two senders on one database never send the same
-    message; a claim lapses after its lease, so a dead sender's messages still go out.
+    message; a claim lapses after its lease, or at once when its sender's process is gone and
+    the engine can tell (PostgreSQL), so a dead sender's messages still go out.
     """
 
     async def add(self, reply: Reply, now: datetime) -> int: ...
@@ -333,9 +334,10 @@ class OutboxRepository(PersonalData, Protocol):
         """Try again at `until`: one more attempt counted, and no longer claimed by anyone."""
         ...
 
-    async def earliest(self) -> datetime | None:
+    async def earliest(self, look_again: datetime | None = None) -> datetime | None:
         """When the next message may be claimed: due, not held under a running lease, and not
-        for a paused community."""
+        for a paused community. Where other processes send too, one holding a claim may die,
+        which gives its messages back at once: then the answer is `look_again` at the latest."""
         ...
 
     async def depth(self) -> int:

@@ -74,31 +74,72 @@ _PENDING = (
     .order_by(outbox.c.id)
     .limit(sa.bindparam("limit"))
 )
-# One statement: on SQLite under the unit's write lock (BEGIN IMMEDIATE), so nobody claims
-# between the choice and the claim; on PostgreSQL the choice locks its rows and passes over
-# rows another process is claiming right now (FOR UPDATE SKIP LOCKED; SQLite has no such
-# clause and leaves it out), so two senders take different messages without waiting.
-_CLAIM = (
-    sa.update(outbox)
-    .where(
-        outbox.c.id.in_(
-            sa.select(outbox.c.id)
-            .where(
-                outbox.c.next_attempt_at <= sa.bindparam("now"),
-                sa.or_(
-                    outbox.c.claimed_until.is_(None),
-                    outbox.c.claimed_until <= sa.bindparam("now"),
-                ),
-                _NOT_HELD,
-            )
-            .order_by(outbox.c.id)
-            .limit(sa.bindparam("batch"))
-            .with_for_update(skip_locked=True)
-        )
-    )
-    .values(claimed_by=sa.bindparam("owner"), claimed_until=sa.bindparam("until", type_=Timestamp))
-    .returning(*_MESSAGE)
+# The name of an outbox sender's advisory lock on PostgreSQL: this prefix and the sender's name
+# (held by storage/postgres.py while its process lives).
+SENDER_LOCK = "hearth-sender:"
+_locks = sa.table(
+    "pg_locks",
+    sa.column("locktype"),
+    sa.column("database"),
+    sa.column("classid"),
+    sa.column("objid"),
+    sa.column("objsubid"),
+    sa.column("granted"),
 )
+# A bigint advisory lock shows in pg_locks as its high 32 bits (classid) and its low 32 bits
+# (objid), both unsigned oids, with objsubid 1. Shifted back together in a bigint they give
+# the key with its sign (a shift does not check for overflow).
+_SENDER_ALIVE = sa.exists().where(
+    _locks.c.locktype == "advisory",
+    _locks.c.granted,
+    _locks.c.objsubid == 1,
+    _locks.c.database
+    == sa.select(sa.literal_column("oid"))
+    .select_from(sa.table("pg_database"))
+    .where(sa.literal_column("datname") == sa.func.current_database())
+    .scalar_subquery(),
+    sa.cast(_locks.c.classid, sa.BigInteger)
+    .op("<<")(sa.literal_column("32"))
+    .op("|")(sa.cast(_locks.c.objid, sa.BigInteger))
+    == sa.func.hashtextextended(sa.literal(SENDER_LOCK) + outbox.c.claimed_by, 0),
+)
+
+
+def _claim(*free: sa.ColumnElement[bool]) -> sa.Update:
+    """One statement: on SQLite under the unit's write lock (BEGIN IMMEDIATE), so nobody claims
+    between the choice and the claim; on PostgreSQL the choice locks its rows and passes over
+    rows another process is claiming right now (FOR UPDATE SKIP LOCKED; SQLite has no such
+    clause and leaves it out), so two senders take different messages without waiting.
+    A message is free when it is not claimed, its claim's lease is over, or any of `free`."""
+    return (
+        sa.update(outbox)
+        .where(
+            outbox.c.id.in_(
+                sa.select(outbox.c.id)
+                .where(
+                    outbox.c.next_attempt_at <= sa.bindparam("now"),
+                    sa.or_(
+                        outbox.c.claimed_until.is_(None),
+                        outbox.c.claimed_until <= sa.bindparam("now"),
+                        *free,
+                    ),
+                    _NOT_HELD,
+                )
+                .order_by(outbox.c.id)
+                .limit(sa.bindparam("batch"))
+                .with_for_update(skip_locked=True)
+            )
+        )
+        .values(
+            claimed_by=sa.bindparam("owner"), claimed_until=sa.bindparam("until", type_=Timestamp)
+        )
+        .returning(*_MESSAGE)
+    )
+
+
+_CLAIM = _claim()
+# On PostgreSQL also the messages of a sender whose process is gone: its lock went with it.
+_CLAIM_PG = _claim(sa.not_(_SENDER_ALIVE))
 _RELEASE = (
     sa.update(outbox)
     .where(outbox.c.claimed_by == sa.bindparam("owner"))
@@ -121,6 +162,22 @@ _MAY_GO = sa.case(
     else_=outbox.c.next_attempt_at,
 )
 _EARLIEST = sa.select(sa.func.min(_MAY_GO)).where(_NOT_HELD)
+# On PostgreSQL a dead sender's claim holds nothing; a live one's is looked at again by
+# `look_again` (when given), since its process may die meanwhile.
+_LOOK_AGAIN = sa.bindparam("look_again", type_=Timestamp)
+_MAY_GO_PG = sa.case(
+    (
+        sa.and_(outbox.c.claimed_until > outbox.c.next_attempt_at, _SENDER_ALIVE),
+        sa.func.greatest(
+            outbox.c.next_attempt_at,
+            sa.func.least(
+                outbox.c.claimed_until, sa.func.coalesce(_LOOK_AGAIN, outbox.c.claimed_until)
+            ),
+        ),
+    ),
+    else_=outbox.c.next_attempt_at,
+)
+_EARLIEST_PG = sa.select(sa.func.min(_MAY_GO_PG)).where(_NOT_HELD)
 _DEPTH = sa.select(sa.func.count()).select_from(outbox).where(_NOT_HELD)
 _AT_PLACE = sa.select(*_MESSAGE).where(
     outbox.c.platform == sa.bindparam("platform"), _place == sa.bindparam("place")
@@ -174,8 +231,10 @@ class SqlOutbox(SqlRepo):
     async def claim(
         self, now: datetime, *, batch: int, lease: timedelta, owner: str
     ) -> list[OutboxMessage]:
+        await self.db.hold_claims(owner)
+        claim = _CLAIM_PG if self.db.dialect == "postgresql" else _CLAIM
         rows = await self.db.returning(
-            _CLAIM, {"now": now, "batch": batch, "owner": owner, "until": now + lease}
+            claim, {"now": now, "batch": batch, "owner": owner, "until": now + lease}
         )
         return sorted((_message(row) for row in rows), key=lambda m: m.id)
 
@@ -188,8 +247,11 @@ class SqlOutbox(SqlRepo):
     async def postpone(self, message_id: int, until: datetime) -> None:
         await self.db.change(_POSTPONE, {"message_id": message_id, "until": until})
 
-    async def earliest(self) -> datetime | None:
-        found: datetime | None = await self.db.scalar(_EARLIEST)
+    async def earliest(self, look_again: datetime | None = None) -> datetime | None:
+        if self.db.dialect == "postgresql":
+            found: datetime | None = await self.db.scalar(_EARLIEST_PG, {"look_again": look_again})
+        else:
+            found = await self.db.scalar(_EARLIEST)
         return found
 
     async def depth(self) -> int:

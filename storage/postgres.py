@@ -26,6 +26,7 @@ from sqlalchemy.sql.base import Executable
 
 from bot.errors import StartupProblem, StoreConflict
 from storage.migrate import upgrade_postgres
+from storage.outbox import SENDER_LOCK
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
 from storage.unit_of_work import SqlUnitOfWork
@@ -36,7 +37,7 @@ _T = TypeVar("_T")
 
 # serialization_failure and deadlock_detected: the unit may simply run again.
 _RETRYABLE = {"40001", "40P01"}
-POOL_SIZE = 8  # connections one process keeps; units beyond that wait their turn
+POOL_SIZE = 8  # connections one process keeps for units; more wait their turn
 CONNECT_TIMEOUT = 10.0  # seconds; an unreachable server is one line at start-up, not a hang
 # A unit that holds a transaction open and idle this long (a hung process) is ended by the
 # server, which lets go of its row locks: jobs it held run elsewhere.
@@ -60,8 +61,12 @@ class PgSession(SqlSession):
 
     dialect = "postgresql"
 
-    def __init__(self) -> None:
+    def __init__(self, store: PostgresStore) -> None:
         self.conn: AsyncConnection | None = None
+        self._store = store
+
+    async def hold_claims(self, owner: str) -> None:
+        await self._store.hold_claims(owner)
 
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         return (await self._execute(statement, params)).all()
@@ -127,7 +132,7 @@ class PostgresUnitOfWork(SqlUnitOfWork):
     """
 
     def __init__(self, store: PostgresStore, turn: str | None) -> None:
-        self._pg = PgSession()
+        self._pg = PgSession(store)
         super().__init__(self._pg, ContextCache())
         self._store = store
         self._turn = turn
@@ -211,12 +216,37 @@ class Turns:
 
 class PostgresStore:
     """The connection pool of one Hearth process; any number of processes may share the
-    database."""
+    database.
+
+    While it is open, one connection of the pool holds a session advisory lock for each outbox
+    sender of this process (`hold_claims`). PostgreSQL ends the session of a process that
+    died, and its locks with it: the claim statement (storage/outbox.py) takes the messages
+    of a sender whose lock is gone at once, not after their lease.
+    """
 
     def __init__(self, engine: AsyncEngine, url: sa.URL) -> None:
         self.engine = engine
         self.url = url
         self.turns = Turns()
+        self._holder: AsyncConnection | None = None
+        self._held: set[str] = set()
+        self._holding = asyncio.Lock()
+
+    async def hold_claims(self, owner: str) -> None:
+        """Hold `owner`'s sender lock until this store closes (taken once, then free)."""
+        if owner in self._held:
+            return
+        async with self._holding:
+            if owner in self._held:
+                return
+            if self._holder is None:
+                self._holder = await self.engine.connect()
+            await _whole(
+                _driver(self._holder).execute(
+                    "SELECT pg_advisory_lock(hashtextextended($1, 0))", SENDER_LOCK + owner
+                )
+            )
+            self._held.add(owner)
 
     @classmethod
     async def open(cls, database: str | sa.URL) -> PostgresStore:
@@ -226,7 +256,7 @@ class PostgresStore:
         engine = create_async_engine(
             url,
             isolation_level="SERIALIZABLE",
-            pool_size=POOL_SIZE,
+            pool_size=POOL_SIZE + 1,  # and one that holds the senders' locks
             max_overflow=0,
             connect_args={
                 "timeout": CONNECT_TIMEOUT,
@@ -252,6 +282,10 @@ class PostgresStore:
         return PostgresUnitOfWork(self, turn)
 
     async def close(self) -> None:
+        holder, self._holder = self._holder, None
+        if holder is not None:  # its session ends, and with it the senders' locks
+            await holder.invalidate()
+            await holder.close()
         await self.engine.dispose()
 
 

@@ -255,6 +255,11 @@ class SqlSession(ABC):
     @abstractmethod
     async def rollback(self) -> None: ...
 
+    async def hold_claims(self, owner: str) -> None:
+        """Before `owner` claims anything: make its claims last while this process lives.
+        One process per SQLite file needs nothing; PostgreSQL holds a lock for it."""
+        return None
+
 
 def new_key(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key

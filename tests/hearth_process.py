@@ -1,7 +1,9 @@
-"""`hearth run` as a real process against the fake Bot API, for tests that kill it.
+"""`hearth run` as a real process against the fake Bot API, for tests that kill it: one process
+polling on a SQLite file, or several workers on one PostgreSQL database taking Telegram's posts
+on webhooks (`Workers`).
 
-The community is seeded beforehand through the core itself (a fake clock, the same SQLite
-file), so the process finds real data and real due work when it starts.
+The community is seeded beforehand through the core itself (a fake clock, the same database),
+so the processes find real data and real due work when they start.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,20 +21,41 @@ from typing import Any
 from bot.app import build_hearth
 from bot.clock import FakeClock, SystemClock
 from bot.events import CommandInvoked, MessagePosted, Origin, Person
-from storage.sqlite import SqliteStore
+from storage import open_store
 from tests.telegram_fake import TOKEN, FakeBotApi
 
+ROOT = Path(__file__).resolve().parent.parent
 GROUP_ID = -1001000000001
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class HearthProcess:
-    """One `hearth run` after another on the same database; stderr of each kept in a file."""
+WEBHOOK_SECRET = "workers_webhook-Secret42"
 
-    def __init__(self, fake: FakeBotApi, folder: Path) -> None:
+
+class HearthProcess:
+    """One `hearth run` after another on the same database; stderr of each kept in a file.
+
+    By default on a SQLite file in `folder`; `database` may name a PostgreSQL URL instead, and
+    `settings` adds HEARTH_ settings (a webhook, say); `name` tells the logs of several apart.
+    """
+
+    def __init__(
+        self,
+        fake: FakeBotApi,
+        folder: Path,
+        *,
+        database: str | None = None,
+        settings: dict[str, str] | None = None,
+        name: str = "run",
+        module: str = "bot",
+    ) -> None:
         self.fake = fake
+        self.module = module  # run as `python -m module run`
         self.folder = folder
         self.database = folder / "hearth.db"
+        self.database_url = database
+        self.settings = settings or {}
+        self.name = name
         self.runs = 0
         self.process: asyncio.subprocess.Process | None = None
 
@@ -39,20 +64,31 @@ class HearthProcess:
         env.update(
             HEARTH_TELEGRAM_TOKEN=TOKEN,
             HEARTH_TELEGRAM_BASE_URL=self.fake.base_url.removesuffix("/bot"),
-            HEARTH_DATABASE=str(self.database),
+            HEARTH_DATABASE=self.database_url or str(self.database),
             HEARTH_LOG_LEVEL="INFO",
+            **self.settings,
         )
+        if self.module != "bot":  # a module of this checkout that is not installed (bench)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         return env
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     async def start(self) -> None:
         self.runs += 1
         with self.log_path(self.runs).open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.folder, env=self.env(), stderr=log
+                *(sys.executable, "-m", self.module, "run"),
+                cwd=self.folder,
+                env=self.env(),
+                stderr=log,
             )
 
     def log_path(self, run: int) -> Path:
-        return self.folder / f"run{run}.log"
+        return self.folder / f"{self.name}{run}.log"
 
     def logs(self, run: int | None = None) -> str:
         return self.log_path(run or self.runs).read_text(encoding="utf-8")
@@ -75,6 +111,73 @@ class HearthProcess:
             await self.process.wait()
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a worker to take."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Workers:
+    """`count` `hearth run` workers of one bot on one PostgreSQL database, each taking
+    Telegram's posts on a loopback port of its own, with one shared secret; the fake posts to
+    them round-robin, as a proxy in front of them would, and re-sends to the next one an update
+    a worker did not answer 200 (refused, killed, stopping)."""
+
+    def __init__(
+        self,
+        fake: FakeBotApi,
+        folder: Path,
+        database: str,
+        count: int,
+        *,
+        module: str = "bot",
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        self.fake = fake
+        ports = [free_port() for _ in range(count)]
+        self.urls = [f"http://127.0.0.1:{port}/telegram" for port in ports]
+        self.processes = [
+            HearthProcess(
+                fake,
+                folder,
+                database=database,
+                name=f"worker{n}-",
+                module=module,
+                settings={
+                    "HEARTH_TELEGRAM_WEBHOOK_URL": self.urls[0],  # the proxy's, in real life
+                    "HEARTH_TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+                    "HEARTH_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                    **(settings or {}),
+                },
+            )
+            for n, port in enumerate(ports)
+        ]
+
+    async def start(self, bound: float = 30.0) -> None:
+        """Start them all and wait until each took its port and set the webhook."""
+        self.fake.webhook_targets = self.urls
+        before = self.webhooks_set()
+        for process in self.processes:
+            await process.start()
+        await self.fake.wait_for(lambda: self.webhooks_set() >= before + len(self.processes), bound)
+
+    def webhooks_set(self) -> int:
+        return sum(method.lower() == "setwebhook" for method, _ in self.fake.calls)
+
+    def by_pid(self, pid: int) -> HearthProcess:
+        return next(p for p in self.processes if p.pid == pid)
+
+    async def stop(self) -> list[int]:
+        """SIGINT to each still running: their exit codes."""
+        running = [p for p in self.processes if p.process and p.process.returncode is None]
+        return list(await asyncio.gather(*(p.stop() for p in running)))
+
+    async def ensure_gone(self) -> None:
+        for process in self.processes:
+            await process.ensure_gone()
+
+
 def origin(user: dict[str, Any], *, admin: bool = False) -> Origin:
     """What the Telegram adapter makes of a message from `user` in the group."""
     person = Person(
@@ -85,23 +188,25 @@ def origin(user: dict[str, Any], *, admin: bool = False) -> Origin:
 
 
 async def seed(
-    database: Path,
+    database: Path | str,
     members: list[dict[str, Any]],
     admin: dict[str, Any],
     *,
     schedule: str | None = None,
+    schedules: Sequence[str] = (),
 ) -> None:
-    """Members who have spoken in the group a week ago and, if given, a weekly schedule of that
-    kind whose first run was an hour later: it is overdue, so it fires when Hearth starts."""
-    store = await SqliteStore.open(database)
+    """Members who have spoken in the group a week ago and, if given, weekly schedules of those
+    kinds whose first run was an hour later: they are overdue, so they fire when Hearth starts.
+    `database` is a SQLite file or a PostgreSQL URL."""
+    store = await open_store(database)
     clock = FakeClock(SystemClock().now() - timedelta(days=8))
     hearth = build_hearth(store=store, clock=clock)
     try:
         for user in members:
             await hearth.handle(MessagePosted(origin(user, admin=user is admin), "hello"))
-        if schedule is not None:
+        for kind in (*([schedule] if schedule else []), *schedules):
             due = clock.now() + timedelta(hours=1)
-            when = f"{schedule} {WEEKDAYS[due.weekday()]} {due:%H:%M}"
+            when = f"{kind} {WEEKDAYS[due.weekday()]} {due:%H:%M}"
             await hearth.handle(CommandInvoked(origin(admin, admin=True), "schedule", when))
         assert hearth.outcomes["refused"] == hearth.outcomes["error"] == 0, hearth.outcomes
     finally:

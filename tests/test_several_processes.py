@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bot.clock import FakeClock
 from bot.errors import StoreConflict
 from bot.kernel.outbox import OUTBOX_LEASE
 from bot.ports import Store, UnitOfWork
+from storage.outbox import SENDER_LOCK
 from storage.postgres import PostgresStore
 from tests import postgres
 from tests.peek import contents
@@ -70,6 +72,65 @@ async def test_a_dead_senders_messages_go_out_once_its_lease_is_over(store: Stor
     assert await survivor.hearth.flush_outbox() == 0  # the dead one's claim still holds
     clock.advance(OUTBOX_LEASE)
     assert await survivor.hearth.flush_outbox() > 0
+
+    assert first_questions(crashed.delivered + platform.delivered) == EVERYONE
+
+
+async def _sender_whose_lock_key(store: PostgresStore, negative: bool) -> str:
+    """A sender name whose advisory lock key has its sign (and each half's top bit) as asked:
+    pg_locks shows the key as two unsigned halves, which the claim must put back together."""
+    async with store.engine.connect() as conn:
+        for n in range(100):
+            name = f"dying-{n}"
+            key = await conn.scalar(
+                sa.text("SELECT hashtextextended(:name, 0)"), {"name": SENDER_LOCK + name}
+            )
+            low_top = bool(key & 0x80000000)
+            if (key < 0) == negative and low_top == negative:
+                return name
+    raise AssertionError("no such sender name among 100")
+
+
+async def _end_the_session_holding(store: PostgresStore, sender: str) -> int:
+    """Terminate the connection holding `sender`'s lock, as PostgreSQL does when its process
+    dies; the lock is found by its two halves, the other way round from the claim."""
+    async with store.engine.connect() as conn:
+        ended = await conn.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND objsubid = 1"
+                " AND classid = ((hashtextextended(:lock, 0) >> 32) & 4294967295)::oid"
+                " AND objid = (hashtextextended(:lock, 0) & 4294967295)::oid"
+            ),
+            {"lock": SENDER_LOCK + sender},
+        )
+        await conn.commit()
+    return int(ended)
+
+
+@pytest.mark.parametrize("negative", [False, True], ids=["positive-key", "negative-key"])
+async def test_a_dead_processes_claims_go_to_another_at_once(
+    processes: list[PostgresStore], negative: bool
+) -> None:
+    clock = FakeClock(START)
+    survivor_store, dying_store = processes
+    await _round_in_the_outbox(survivor_store, clock)
+    dying = World(store=dying_store, clock=clock)
+    dying.hearth.pump.sender = await _sender_whose_lock_key(dying_store, negative)
+    dying.hearth.outbox = crashed = Platform(die_after=3)
+    with pytest.raises(Crash):  # three sent, the rest of its batch still claimed
+        await dying.hearth.flush_outbox()
+
+    survivor = World(store=survivor_store, clock=clock)
+    survivor.hearth.outbox = platform = Platform()
+    assert await survivor.hearth.flush_outbox() == 0  # its process lives: the claim holds
+    look_again = clock.now() + timedelta(seconds=2)
+    async with survivor_store.unit_of_work() as uow:  # the timer looks again that soon
+        assert await uow.outbox.earliest(look_again=look_again) == look_again
+    assert await _end_the_session_holding(survivor_store, dying.hearth.pump.sender) == 1
+    async with survivor_store.unit_of_work() as uow:
+        assert await uow.outbox.earliest(look_again=look_again) == clock.now()
+    assert await survivor.hearth.flush_outbox() > 0  # at once: the clock has not moved
 
     assert first_questions(crashed.delivered + platform.delivered) == EVERYONE
 

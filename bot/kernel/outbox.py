@@ -29,6 +29,9 @@ OUTBOX_MAX_ATTEMPTS = 12
 # A claimed batch is sent well within its lease; past LEASE - MARGIN the rest is let go first.
 OUTBOX_LEASE = timedelta(minutes=5)
 OUTBOX_LEASE_MARGIN = timedelta(minutes=1)
+# Where other processes send too, this often the timer looks whether one holding claims died
+# (its messages are then due at once), while any claim is held.
+OUTBOX_LOOK_AGAIN = timedelta(seconds=2)
 
 
 class Outbox(Protocol):

@@ -13,6 +13,7 @@ from bot.errors import StoreConflict
 from bot.kernel.background import Background
 from bot.kernel.conflicts import ATTEMPTS
 from bot.kernel.membership import community_context
+from bot.kernel.outbox import OUTBOX_LOOK_AGAIN
 from bot.scheduling import next_weekly
 
 log = logging.getLogger("hearth.core")
@@ -21,12 +22,15 @@ log = logging.getLogger("hearth.core")
 class Scheduler(Background):
     async def next_due(self) -> datetime | None:
         async with self.store.unit_of_work() as uow:
-            outbox = await uow.outbox.earliest()
+            outbox = await uow.outbox.earliest(look_again=self.clock.now() + OUTBOX_LOOK_AGAIN)
             candidates = [await uow.jobs.earliest(), await uow.schedules.earliest(), outbox]
         if self.pump.in_background and outbox is not None and outbox <= self.clock.now():
-            # The pump is delivering it, and re-arms the timer when it is done; waking for it
-            # now would only spin the timer through a long fan-out.
+            # The pump delivers it, and re-arms the timer when it is done; waking for it now
+            # would only spin the timer through a long fan-out. An idle pump is woken: what
+            # came due may be another process's claims, given back when it died.
             candidates.pop()
+            if not self.pump.flushing:
+                await self.pump.filled()
         return min((t for t in candidates if t), default=None)
 
     async def run_due(self) -> int:
