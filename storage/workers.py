@@ -183,8 +183,11 @@ class PgSoleRole:
         self._key = _role_key(name)
         self._conn: asyncpg.Connection | None = None
         self._gone = asyncio.Event()  # the held connection ended
+        self._lost = False  # held once and lost: a worker whose session ended lets others first
 
     async def take(self) -> None:
+        if self._lost:
+            await asyncio.sleep(2 * RETRY)
         while True:
             conn = None
             try:
@@ -215,6 +218,7 @@ class PgSoleRole:
             except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 break
         self._conn = None
+        self._lost = True
         conn.terminate()
         return "its database session ended"
 

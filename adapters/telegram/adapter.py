@@ -43,6 +43,9 @@ log = logging.getLogger("hearth.telegram")
 # chat_member updates only come when asked for; they are half of how joins are seen.
 ALLOWED_UPDATES = ("message", "callback_query", "chat_member", "my_chat_member")
 MAX_COMMANDS = 100  # Telegram's limit per menu
+# Seconds a worker that took over polling answers a 409 by asking again: the previous poller
+# (which lost its turn, may still be finishing its updates) may make one last call.
+TAKEOVER_GRACE = FINISH_GRACE + 5.0
 WEBHOOK_CONNECTIONS = 40  # posts Telegram makes at once, over all workers (its default)
 
 
@@ -101,6 +104,11 @@ class TelegramAdapter:
         """Before start: pace sends within the bot's limits together with its other workers,
         and (when polling) poll only while no other worker does."""
         self._workers = workers
+
+    @property
+    def polling(self) -> bool:
+        """This worker polls Telegram now (with several workers, one of them does)."""
+        return self._intake is not None
 
     @property
     def bot_id(self) -> str:
@@ -198,9 +206,16 @@ class TelegramAdapter:
         self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
 
-    def _intake_for(self, app: Application[Any, Any, Any, Any, Any, Any]) -> Intake:
+    def _intake_for(
+        self, app: Application[Any, Any, Any, Any, Any, Any], *, taking_over: bool = False
+    ) -> Intake:
         # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
-        return Intake(app, poll_timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        return Intake(
+            app,
+            poll_timeout=self._poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            conflict_grace=TAKEOVER_GRACE if taking_over else 0.0,
+        )
 
     async def _poll_in_turn(
         self, app: Application[Any, Any, Any, Any, Any, Any], role: SoleRole
@@ -218,7 +233,7 @@ class TelegramAdapter:
                 await taking
             finally:
                 taking.cancel()
-            intake = self._intake = self._intake_for(app)
+            intake = self._intake = self._intake_for(app, taking_over=True)
             intake.start()
             log.info("worker %s polls Telegram for @%s", worker, username)
             lost = asyncio.create_task(role.lost())
