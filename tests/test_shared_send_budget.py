@@ -49,7 +49,8 @@ async def test_two_workers_moments_keep_every_window(database: sa.URL) -> None:
     second = await _moments(database, SECOND.key)
     assert len(tenth) == 3 and len(second) == 30  # each key keeps its last `most` moments
     assert second == sorted(second)  # first come, first served
-    assert all(b - a >= 0.1 - 1e-9 for a, b in zip(second, second[3:]))  # 3 in any tenth
+    # no more than 3 in any tenth (to a microsecond: epoch seconds in a double)
+    assert all(b - a >= 0.1 - 1e-6 for a, b in zip(second, second[3:], strict=False))
     assert tenth[-1] == second[-1]
 
 
