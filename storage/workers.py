@@ -28,6 +28,7 @@ import os
 import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import sqlalchemy as sa
@@ -251,14 +252,17 @@ class PgWorkers:
 
 
 @asynccontextmanager
-async def shared_by_workers(database: str | sa.URL) -> AsyncIterator[Workers | None]:
+async def shared_by_workers(database: str | Path | sa.URL) -> AsyncIterator[Workers | None]:
     """What several workers on `database` share; None on SQLite (one worker per file)."""
     from storage import is_postgres
 
-    if isinstance(database, str) and not is_postgres(database):
+    if isinstance(database, sa.URL):
+        url = database
+    elif isinstance(database, str) and is_postgres(database):
+        url = asyncpg_url(database)
+    else:  # a SQLite file: one worker, which keeps its limits and roles itself
         yield None
         return
-    url = asyncpg_url(database) if isinstance(database, str) else database
     workers = PgWorkers(url)
     try:
         yield workers

@@ -7,6 +7,7 @@ and only one of them polls at a time.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -155,8 +156,9 @@ async def _handled_once(fake: FakeBotApi, user: dict[str, Any], workers: list[Wo
 
 
 async def test_one_worker_polls_and_another_takes_over_when_its_session_ends(
-    database: sa.URL, fake: FakeBotApi
+    database: sa.URL, fake: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="hearth.telegram")
     workers = [await _worker(database, fake) for _ in range(2)]
     try:
         await fake.wait_for(lambda: len(_pollers(workers)) == 1)
@@ -173,6 +175,10 @@ async def test_one_worker_polls_and_another_takes_over_when_its_session_ends(
         for worker in workers:
             await worker.stop()
     assert fake.overlapping_polls == 0  # never two pollers at once
+    said = [r.getMessage() for r in caplog.records if r.name == "hearth.telegram"]
+    assert sum("polls Telegram for @" in line for line in said) == 2  # who polls, each time
+    assert any("stopped polling Telegram" in line for line in said)
+    assert not any(TOKEN in line for line in said)
 
 
 async def test_a_stopped_pollers_turn_passes_to_the_next_worker(
