@@ -125,7 +125,10 @@ class Pacer(BaseRateLimiter[None]):
         await self._pace(endpoint, data)
         failures = 0
         while True:
-            await self._open.wait()
+            if not self._open.is_set():  # its moment passed during a 429's pause: a new one,
+                await self._open.wait()  # or every request held back would go out at once
+                await self._pace(endpoint, data)
+                continue
             try:
                 return await callback(*args, **kwargs)
             except NetworkError as error:
@@ -152,3 +155,4 @@ class Pacer(BaseRateLimiter[None]):
                     await self.pacing.sleep(delay)
                 finally:
                     self._open.set()
+                await self._pace(endpoint, data)  # the try again counts against the limits too
