@@ -133,6 +133,7 @@ async def fanout(members: int, per_second: int) -> None:
         first, last = fake.sent_at[sent[0]], fake.sent_at[sent[-1]]
         return {
             "openings": len(sent),
+            "sends": sum(first <= at <= last for at in fake.sent_at),  # answers to /help too
             "seconds": last - first,
             "too_many": fake.too_many,
             "help": latencies,

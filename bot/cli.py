@@ -113,7 +113,7 @@ def _configured_adapters(settings: Settings) -> list[Adapter]:
 async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]) -> None:
     from bot.app import running_hearth
     from bot.clock import SystemClock
-    from bot.runtime import serve
+    from bot.runtime import SharesWithWorkers, serve
 
     ops = None
     if settings.http_listen:  # the web and Prometheus code load only when asked for
@@ -134,6 +134,15 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
             await beside.enter_async_context(
                 operations_endpoints(host, port, hearth, adapters, metrics)
             )
+        from storage.workers import shared_by_workers
+
+        # Several workers on one PostgreSQL database send within one limit per bot, and only
+        # one of them polls Telegram; on SQLite (one worker) the adapters keep both themselves.
+        workers = await beside.enter_async_context(shared_by_workers(settings.database))
+        if workers is not None:
+            for adapter in adapters:
+                if isinstance(adapter, SharesWithWorkers):
+                    adapter.share(workers)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signame in ("SIGINT", "SIGTERM"):

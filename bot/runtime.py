@@ -19,6 +19,7 @@ from bot.errors import PlatformsEnded
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.timer import Timer
+from bot.workers import Workers
 
 log = logging.getLogger("hearth.runtime")
 PUMP_GRACE = 10.0  # seconds a clean shutdown waits for the message being delivered
@@ -46,6 +47,13 @@ class Connects(Protocol):
     @property
     def connected(self) -> bool:
         """Taking events from its platform right now (read by /healthz; never blocks)."""
+        ...
+
+
+@runtime_checkable
+class SharesWithWorkers(Protocol):
+    def share(self, workers: Workers) -> None:
+        """Before start: keep the bot's send limits (and roles) with its other workers."""
         ...
 
 

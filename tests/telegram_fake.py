@@ -15,6 +15,11 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
   below N, and an update not confirmed is returned again by the next call;
 - `conflict()` makes getUpdates answer 409, as when another poller uses the same token;
 - a callback query is answered at most once; `flood()` makes the next calls answer 429;
+- `limit()` makes it count the bot's messages like Telegram: past `per_second` sends in any
+  second, or `group_per_minute` in one group in any minute, a send answers 429 (counted in
+  `too_many`);
+- a second getUpdates while one is waiting ends the first with 409, as Telegram does when two
+  pollers use one token (counted in `overlapping_polls`);
 - `deleteMessage` in a group removes someone else's message only when the bot is an
   administrator with the "Delete messages" right (`Chat.withheld` takes rights away);
 - a group upgraded to a supergroup (`upgrade()`) answers a send to its old id with 400 and
@@ -38,7 +43,8 @@ import contextlib
 import itertools
 import json
 import re
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +104,17 @@ _HTML = re.compile(
     r"|([<>&])"
 )
 _ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_PACED = ("send", "copyMessage", "forwardMessage", "editMessage")
+
+
+@dataclass
+class _Poll:
+    """A getUpdates call waiting; `ended` when a newer one took its place."""
+
+    request: web.Request
+    ended: bool = False
+
+
 _CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance"
     " is running"
@@ -267,6 +284,12 @@ class FakeBotApi:
         self._callbacks: dict[str, bool] = {}  # query id -> answered
         self._floods: dict[str, list[int]] = {}
         self.conflicting = False  # another poller holds this token: getUpdates answers 409
+        self.limits: tuple[int, int] | None = None  # sends per second, per group and minute
+        self.too_many = 0  # sends answered 429 for going over the limits
+        self._arrivals: deque[float] = deque()  # when each accepted message send arrived
+        self._group_arrivals: dict[int, deque[float]] = {}
+        self.overlapping_polls = 0  # getUpdates calls made while another was waiting
+        self._polls: list[_Poll] = []  # long polls waiting
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -374,6 +397,7 @@ class FakeBotApi:
                     f"Too Many Requests: retry after {seconds}",
                     {"retry_after": seconds},
                 )
+            self._count_send(method, params)
             result = await (
                 self._get_updates(params, request)
                 if method.lower() == "getupdates"
@@ -505,6 +529,34 @@ class FakeBotApi:
         self._queue.append(update)
         self._replayed.add(update["update_id"])
         await self._notify()
+
+    def limit(self, per_second: int = 30, group_per_minute: int = 20) -> None:
+        """Count the bot's sends like Telegram and answer 429 past these limits."""
+        self.limits = (per_second, group_per_minute)
+
+    def _count_send(self, method: str, params: dict[str, Any]) -> None:
+        if self.limits is None or not method.startswith(_PACED):
+            return
+        per_second, group_per_minute = self.limits
+        now = time.monotonic()
+        while self._arrivals and self._arrivals[0] <= now - 1.0:
+            self._arrivals.popleft()
+        chat = params.get("chat_id")
+        group = (
+            self._group_arrivals.setdefault(chat, deque())
+            if isinstance(chat, int) and chat < 0
+            else None
+        )
+        while group and group[0] <= now - 60.0:
+            group.popleft()
+        if len(self._arrivals) >= per_second or (
+            group is not None and len(group) >= group_per_minute
+        ):
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._arrivals.append(now)
+        if group is not None:
+            group.append(now)
 
     def flood(self, method: str, retry_after: int, times: int = 1) -> None:
         """The next `times` calls of `method` answer 429 with this retry_after."""
@@ -760,16 +812,29 @@ class FakeBotApi:
             self._queue = kept
             return kept
 
-        if not ready() and timeout > 0 and not self._closing:
-            async with self._changed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(
-                            lambda: self._closing or self.conflicting or bool(ready())
-                        ),
-                        timeout,
-                    )
-        if self.conflicting:
+        for waiting in self._polls:
+            transport = waiting.request.transport
+            if not waiting.ended and transport is not None and not transport.is_closing():
+                self.overlapping_polls += 1  # Telegram ends the waiting one for the newcomer
+                waiting.ended = True
+                await self._notify()
+        poll = _Poll(request)
+        self._polls.append(poll)
+        try:
+            if not ready() and timeout > 0 and not self._closing:
+                async with self._changed:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            self._changed.wait_for(
+                                lambda: (
+                                    self._closing or self.conflicting or poll.ended or bool(ready())
+                                )
+                            ),
+                            timeout,
+                        )
+        finally:
+            self._polls.remove(poll)
+        if self.conflicting or poll.ended:
             raise ApiError(409, _CONFLICT)
         transport = request.transport
         if transport is None or transport.is_closing():

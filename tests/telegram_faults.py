@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +60,6 @@ class FaultyBotApi(FakeBotApi):
         self.faults: list[Fault] = []
         self.blocked: set[int] = set()  # people who blocked the bot after starting it
         self.sent_at: list[float] = []  # perf_counter() of every message shown, as `sent`
-        self.per_second: int | None = None  # a global message rate, as Telegram enforces
-        self.too_many = 0  # 429s answered for going over it
-        self._window: deque[float] = deque()
 
     def fail(self, kind: str, **how: Any) -> Fault:
         fault = Fault(kind, **how)
@@ -89,24 +85,19 @@ class FaultyBotApi(FakeBotApi):
                 return fault
         return None
 
-    def _over_the_rate(self) -> bool:
-        if self.per_second is None:
-            return False
-        now = time.perf_counter()
-        while self._window and self._window[0] <= now - 1.0:
-            self._window.popleft()
-        if len(self._window) >= self.per_second:
-            return True
-        self._window.append(now)
-        return False
+    @property
+    def per_second(self) -> int | None:
+        """A global message rate, as Telegram enforces (429s beyond it count in too_many)."""
+        return self.limits[0] if self.limits is not None else None
+
+    @per_second.setter
+    def per_second(self, rate: int) -> None:
+        self.limit(rate, group_per_minute=1_000_000)
 
     async def _api_sendmessage(self, params: Params) -> Any:
         chat_id = params.get("chat_id")
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if self._over_the_rate():
-            self.too_many += 1
-            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         fault = self._armed("sendMessage", params)
         if fault is None:
             return await self._show(params)

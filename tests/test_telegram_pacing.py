@@ -9,6 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from adapters.telegram.pacing import Pacer, Pacing
+from bot.workers import LocalSendBudget
 
 # PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -105,3 +106,14 @@ async def test_each_window_keeps_a_margin_for_messages_delayed_on_the_way() -> N
     paced = Pacer(Pacing(clock=time.clock, sleep=time.sleep, margin=0.05, overall_per_second=10))
     times = [await send(paced, time, user) for user in range(1, 12)]
     assert times == [pytest.approx(n * 0.105) for n in range(10)] + [pytest.approx(1.05)]
+
+
+async def test_two_workers_sharing_a_budget_keep_to_the_bots_one_limit() -> None:
+    time = FakeTime()
+    shared = LocalSendBudget(time.clock)  # what the database keeps for several workers
+    workers = [
+        Pacer(Pacing(clock=time.clock, sleep=time.sleep, margin=0.0), budget=shared, bot="42")
+        for _ in range(2)
+    ]
+    times = [await send(workers[n % 2], time, user) for n, user in enumerate(range(1, 61))]
+    assert times == [pytest.approx(n // 3 / 10) for n in range(60)]  # as if one worker sent all

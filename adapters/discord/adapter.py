@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import time
@@ -57,6 +58,7 @@ from bot.events import (
 from bot.hearth import Hearth
 from bot.replies import Reply, Target, Visibility, settle_removal
 from bot.shards import ShardRange
+from bot.workers import Workers
 
 log = logging.getLogger("hearth.discord")
 
@@ -136,6 +138,11 @@ class DiscordAdapter:
         if self._client is None:
             raise RuntimeError("the Discord adapter is not started")
         return self._client
+
+    def share(self, workers: Workers) -> None:
+        """Pace DMs with the bot's other workers: Discord counts them per bot."""
+        bot = hashlib.blake2b(self._token.encode(), digest_size=6).hexdigest()  # not the token
+        self._pacer.share(workers.budget, bot)
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Spreading direct messages over time.
 
 Discord quarantines bots that send many DMs in a burst, so a check-in round's fan-out goes out
-at a steady pace instead. The sleep and the clock are injectable so tests run instantly.
+at a steady pace instead. The pace is the bot's: with several workers on PostgreSQL the budget
+handed in (bot.workers) is shared by all of them. The sleep and the clock are injectable so
+tests run instantly.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+
+from bot.workers import Limit, LocalSendBudget, SendBudget
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -27,12 +31,15 @@ class Pacer:
             raise ValueError("the interval cannot be negative")
         self.interval = interval
         self._sleep = sleep
-        self._clock = clock
-        self._next: float | None = None
+        self.budget: SendBudget = LocalSendBudget(clock)
+        self._limit = Limit("discord:dm", 1, interval)
+
+    def share(self, budget: SendBudget, bot: str) -> None:
+        """Count this bot's DMs together with its other workers'."""
+        self.budget = budget
+        self._limit = Limit(f"discord:{bot}:dm", 1, self.interval)
 
     async def wait(self) -> None:
-        now = self._clock()
-        if self._next is not None and self._next > now:
-            await self._sleep(self._next - now)
-            now = max(self._clock(), self._next)
-        self._next = now + self.interval
+        delay = await self.budget.reserve([self._limit])
+        if delay > 0:
+            await self._sleep(delay)

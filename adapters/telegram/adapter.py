@@ -36,12 +36,16 @@ from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.roles import Role
 from bot.settings import Webhook
+from bot.workers import SoleRole, Workers
 
 log = logging.getLogger("hearth.telegram")
 
 # chat_member updates only come when asked for; they are half of how joins are seen.
 ALLOWED_UPDATES = ("message", "callback_query", "chat_member", "my_chat_member")
 MAX_COMMANDS = 100  # Telegram's limit per menu
+# Seconds a worker that took over polling answers a 409 by asking again: the previous poller
+# (which lost its turn, may still be finishing its updates) may make one last call.
+TAKEOVER_GRACE = FINISH_GRACE + 5.0
 WEBHOOK_CONNECTIONS = 40  # posts Telegram makes at once, over all workers (its default)
 
 
@@ -91,6 +95,25 @@ class TelegramAdapter:
         self._webhook = webhook
         self._webhook_grace = webhook_grace
         self._receiver: WebhookReceiver | None = None
+        self._workers: Workers | None = None
+        self._role: SoleRole | None = None  # polling Telegram, one worker of the bot at a time
+        self._in_turn: asyncio.Task[None] | None = None  # polling when this worker's turn comes
+        self._ended: asyncio.Future[str] | None = None  # polling in turn ended on its own
+
+    def share(self, workers: Workers) -> None:
+        """Before start: pace sends within the bot's limits together with its other workers,
+        and (when polling) poll only while no other worker does."""
+        self._workers = workers
+
+    @property
+    def polling(self) -> bool:
+        """This worker polls Telegram now (with several workers, one of them does)."""
+        return self._intake is not None
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's id: the token's first part, which alone grants nothing."""
+        return self._token.partition(":")[0]
 
     @property
     def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -122,12 +145,13 @@ class TelegramAdapter:
             Transport(timeout=self._request_timeout),
             Transport(timeout=self._request_timeout, connections=1),
         )
+        budget = self._workers.budget if self._workers is not None else None
         builder = (
             Application.builder()
             .token(self._token)
             .request(transports[0])
             .get_updates_request(transports[1])
-            .rate_limiter(Pacer(self._pacing))
+            .rate_limiter(Pacer(self._pacing, budget=budget, bot=self.bot_id))
             .concurrent_updates(PerPersonOrder())
             .job_queue(None)  # Hearth has its own scheduler
             .updater(None)  # Hearth polls itself (intake.py)
@@ -171,10 +195,65 @@ class TelegramAdapter:
             return
         await app.bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
         await app.start()
-        # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
-        self._intake = Intake(app, poll_timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        if self._workers is not None:
+            self._ended = asyncio.get_running_loop().create_future()
+            self._role = self._workers.role(f"telegram-poller:{self.bot_id}")
+            self._in_turn = asyncio.create_task(
+                self._poll_in_turn(app, self._role), name="hearth-telegram-turn"
+            )
+            return
+        self._intake = self._intake_for(app)
         self._intake.start()
         log.info("Telegram adapter polling as @%s", session.username)
+
+    def _intake_for(
+        self, app: Application[Any, Any, Any, Any, Any, Any], *, taking_over: bool = False
+    ) -> Intake:
+        # Not PTB's Updater, which confirms updates before they are handled: see intake.py.
+        return Intake(
+            app,
+            poll_timeout=self._poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            conflict_grace=TAKEOVER_GRACE if taking_over else 0.0,
+        )
+
+    async def _poll_in_turn(
+        self, app: Application[Any, Any, Any, Any, Any, Any], role: SoleRole
+    ) -> None:
+        """Poll while this worker holds the bot's poller role; the others only send (their
+        outbox) and wait for the role, which comes free when the poller's session ends."""
+        assert self._workers is not None and self._ended is not None
+        worker, username = self._workers.worker, self.session.username
+        while True:
+            taking = asyncio.create_task(role.take())
+            try:
+                done, _ = await asyncio.wait({taking}, timeout=0.5)
+                if not done:
+                    log.info("worker %s sends for @%s; another worker polls", worker, username)
+                await taking
+            finally:
+                taking.cancel()
+            intake = self._intake = self._intake_for(app, taking_over=True)
+            intake.start()
+            log.info("worker %s polls Telegram for @%s", worker, username)
+            lost = asyncio.create_task(role.lost())
+            ending = asyncio.create_task(intake.ended())
+            try:
+                await asyncio.wait({lost, ending}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                lost.cancel()
+                ending.cancel()
+            if not lost.done() or lost.cancelled():  # another poller outside these workers
+                self._ended.set_result(await intake.ended())  # (or a revoked token)
+                return
+            log.warning(
+                "worker %s stopped polling Telegram for @%s (%s); another worker takes over",
+                worker,
+                username,
+                lost.result(),
+            )
+            self._intake = None
+            await intake.stop()  # confirms exactly the updates handled
 
     async def _listen(
         self, app: Application[Any, Any, Any, Any, Any, Any], webhook: Webhook
@@ -221,6 +300,8 @@ class TelegramAdapter:
         webhook's posts (read by /healthz)."""
         if self._receiver is not None:
             return self._receiver.taking
+        if self._intake is None and self._in_turn is not None:  # another worker polls
+            return not self._in_turn.done()
         return self._intake is not None and self._intake.connected
 
     async def ended(self) -> str:
@@ -229,6 +310,8 @@ class TelegramAdapter:
         if self._receiver is not None:
             never: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             return await never
+        if self._ended is not None:
+            return f"Telegram: {await asyncio.shield(self._ended)}"
         if self._intake is None:
             raise RuntimeError("the Telegram adapter has not been started")
         return f"Telegram: {await self._intake.ended()}"
@@ -241,9 +324,17 @@ class TelegramAdapter:
             with contextlib.suppress(ValueError):
                 self.session.hearth.listeners.remove(self._menus.changed)
             await self._menus.stop()
+        if self._in_turn is not None:
+            self._in_turn.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._in_turn
         if self._intake is not None:
             await self._intake.stop()  # confirms exactly the updates handled to Telegram
             self._intake = None
+        if self._role is not None:  # the next worker may poll now
+            await self._role.give_up()
+            self._role = None
+        self._in_turn = None
         if self._receiver is not None:
             await self._receiver.close()  # answers 200 exactly for the updates handled
             self._receiver = None

@@ -19,7 +19,8 @@ holding a long poll, and it sees at most 100 updates beyond the oldest one still
 
 Another poller on the same token makes Telegram answer 409 Conflict: polling stops at once and
 `ended()` says why in one line; two pollers would otherwise take turns stealing each other's
-updates.
+updates. Only a worker that just took over polling from another worker of the bot (whose last
+poll may still be on its way) lets 409s pass for `conflict_grace` seconds, asking again.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ class Intake:
         *,
         poll_timeout: float,
         allowed_updates: Sequence[str],
+        conflict_grace: float = 0.0,
     ) -> None:
         self._app = app
+        loop = asyncio.get_running_loop()
+        self._conflicts_end_after = loop.time() + conflict_grace
         self._poll_timeout = poll_timeout
         self._allowed = list(allowed_updates)
         self._in_hand: dict[int, bool] = {}  # update id -> finished, oldest first
@@ -125,6 +129,9 @@ class Intake:
                     allowed_updates=self._allowed,
                 )
             except Conflict:
+                if asyncio.get_running_loop().time() < self._conflicts_end_after:
+                    await asyncio.sleep(REPOLL_WHILE_BUSY)  # the previous poller's last poll
+                    continue
                 self._end(ANOTHER_POLLER)
                 return
             except InvalidToken:

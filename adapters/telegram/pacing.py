@@ -10,6 +10,8 @@ that never loses a message. So this is a small `BaseRateLimiter` of its own:
 - across all chats, also at most a tenth of that in any tenth of a second: a long fan-out goes
   out evenly instead of in one-second bursts, so a reply someone is waiting for finds a free
   moment within milliseconds instead of waiting out the rest of a spent second;
+- the counts are the bot's, not the process's: with several workers on PostgreSQL the budget
+  handed in (bot.workers) keeps them in the database, so together they stay within the limits;
 - a `RetryAfter` (HTTP 429) pauses every request for `retry_after` seconds, then the same
   request is sent again, as many times as Telegram asks;
 - a failure that resending cannot turn into a duplicate (see transport.py: Telegram's 5xx, a
@@ -27,8 +29,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from adapters.telegram.transport import failure_kind, may_send_again
+from bot.workers import Limit, LocalSendBudget, SendBudget
 
 log = logging.getLogger("hearth.telegram.pacing")
 _PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
@@ -62,40 +64,6 @@ class Pacing:
         return float(min(self.first_backoff * 2 ** (failures - 1), self.longest_backoff))
 
 
-class _Window:
-    """At most `limit` events in any `period`: reserve the next free moment."""
-
-    def __init__(self, limit: int, period: float) -> None:
-        self.period = period
-        self.times: deque[float] = deque(maxlen=limit)
-
-    def earliest(self, now: float) -> float:
-        when = now
-        if self.times and len(self.times) == self.times.maxlen:
-            when = max(when, self.times[0] + self.period)
-        if self.times:
-            when = max(when, self.times[-1])
-        return when
-
-    def reserve(self, now: float) -> float:
-        when = self.earliest(now)
-        self.times.append(when)
-        return when
-
-
-class _Windows:
-    """Several windows at once: the first moment all of them allow, taken in each."""
-
-    def __init__(self, *windows: _Window) -> None:
-        self.windows = windows
-
-    def reserve(self, now: float) -> float:
-        when = max(window.earliest(now) for window in self.windows)
-        for window in self.windows:
-            window.times.append(when)
-        return when
-
-
 def _group_of(data: dict[str, Any]) -> str | None:
     """Groups and channels have negative ids (or @names); private chats positive ones."""
     chat_id = data.get("chat_id")
@@ -108,13 +76,20 @@ def _group_of(data: dict[str, Any]) -> str | None:
 
 
 class Pacer(BaseRateLimiter[None]):
-    def __init__(self, pacing: Pacing | None = None) -> None:
+    """`budget` keeps the counts: in memory for one worker, or one shared by every worker of
+    the bot (bot.workers); `bot` names the bot in the budget's keys (its id, never the token)."""
+
+    def __init__(
+        self, pacing: Pacing | None = None, *, budget: SendBudget | None = None, bot: str = ""
+    ) -> None:
         self.pacing = pacing or Pacing()
+        self.budget = budget or LocalSendBudget(self.pacing.clock)
         rate, margin = self.pacing.overall_per_second, self.pacing.margin
-        self._overall = _Windows(
-            _Window(rate, 1.0 + margin), _Window(max(1, rate // 10), 0.1 + margin / 10)
+        self._bot = f"telegram:{bot}"
+        self._overall = (
+            Limit(f"{self._bot}:all", rate, 1.0 + margin),
+            Limit(f"{self._bot}:all-tenth", max(1, rate // 10), 0.1 + margin / 10),
         )
-        self._groups: dict[str, _Window] = {}
         self._open = asyncio.Event()
         self._open.set()
 
@@ -124,31 +99,19 @@ class Pacer(BaseRateLimiter[None]):
     async def shutdown(self) -> None:
         return None
 
-    async def _wait_until(self, when: float) -> None:
-        delay = when - self.pacing.clock()
+    async def _wait(self, limits: Sequence[Limit]) -> None:
+        delay = await self.budget.reserve(limits)
         if delay > 0:
             await self.pacing.sleep(delay)
-
-    def _forget_quiet_groups(self) -> None:
-        """Drop the windows of groups silent for a minute, once there are many of them."""
-        if len(self._groups) < 1024:
-            return
-        now = self.pacing.clock()
-        for key in [k for k, w in self._groups.items() if w.times and w.times[-1] < now - 60]:
-            del self._groups[key]
 
     async def _pace(self, endpoint: str, data: dict[str, Any]) -> None:
         if not endpoint.startswith(_PACED_PREFIXES):
             return
         group = _group_of(data)
-        if group is not None:
-            window = self._groups.get(group)
-            if window is None:
-                self._forget_quiet_groups()
-                period = 60.0 + self.pacing.margin
-                window = self._groups[group] = _Window(self.pacing.group_per_minute, period)
-            await self._wait_until(window.reserve(self.pacing.clock()))
-        await self._wait_until(self._overall.reserve(self.pacing.clock()))
+        if group is not None:  # first, so a full group never takes a moment all chats share
+            most, period = self.pacing.group_per_minute, 60.0 + self.pacing.margin
+            await self._wait([Limit(f"{self._bot}:group:{group}", most, period)])
+        await self._wait(self._overall)
 
     async def process_request(
         self,
@@ -162,7 +125,10 @@ class Pacer(BaseRateLimiter[None]):
         await self._pace(endpoint, data)
         failures = 0
         while True:
-            await self._open.wait()
+            if not self._open.is_set():  # its moment passed during a 429's pause: a new one,
+                await self._open.wait()  # or every request held back would go out at once
+                await self._pace(endpoint, data)
+                continue
             try:
                 return await callback(*args, **kwargs)
             except NetworkError as error:
@@ -189,3 +155,4 @@ class Pacer(BaseRateLimiter[None]):
                     await self.pacing.sleep(delay)
                 finally:
                     self._open.set()
+                await self._pace(endpoint, data)  # the try again counts against the limits too

@@ -1,0 +1,67 @@
+"""The send budget several workers share on PostgreSQL keeps every limit over all of them:
+the moments it hands out, on the server's clock, never crowd a window."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+import sqlalchemy as sa
+
+from bot.workers import Limit
+from storage.workers import PgSendBudget
+from tests import postgres
+
+SECOND = Limit("telegram:42:all", 30, 1.0)
+TENTH = Limit("telegram:42:all-tenth", 3, 0.1)
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[sa.URL]:
+    url = await postgres.fresh_database()
+    yield url
+    await postgres.give_back(url)
+
+
+async def _moments(url: sa.URL, key: str) -> list[float]:
+    conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    try:
+        moments: list[float] = await conn.fetchval(
+            "SELECT moments FROM hearth_send_moments WHERE key = $1", key
+        )
+        return moments
+    finally:
+        await conn.close()
+
+
+async def test_two_workers_moments_keep_every_window(database: sa.URL) -> None:
+    workers = [PgSendBudget(database), PgSendBudget(database)]
+    try:
+        delays = await asyncio.gather(*(workers[n % 2].reserve([SECOND, TENTH]) for n in range(45)))
+    finally:
+        for worker in workers:
+            await worker.close()
+
+    assert max(delays) > 1.0  # 45 sends at 30 a second: the last ones wait past the first second
+    tenth = await _moments(database, TENTH.key)
+    second = await _moments(database, SECOND.key)
+    assert len(tenth) == 3 and len(second) == 30  # each key keeps its last `most` moments
+    assert second == sorted(second)  # first come, first served
+    # no more than 3 in any tenth (to a microsecond: epoch seconds in a double)
+    assert all(b - a >= 0.1 - 1e-6 for a, b in zip(second, second[3:], strict=False))
+    assert tenth[-1] == second[-1]
+
+
+async def test_a_full_group_waits_a_minute_without_holding_up_others(database: sa.URL) -> None:
+    budget = PgSendBudget(database)
+    group = Limit("telegram:42:group:-100", 2, 60.0)
+    try:
+        first = [await budget.reserve([group]) for _ in range(3)]
+        other = await budget.reserve([Limit("telegram:42:group:-200", 2, 60.0)])
+    finally:
+        await budget.close()
+    assert first[0] <= 0 and first[1] <= 0  # two at once
+    assert first[2] == pytest.approx(60.0, abs=1.0)  # the third a minute after the first
+    assert other <= 0  # another group is not held up
