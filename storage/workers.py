@@ -45,6 +45,7 @@ from storage.postgres import CONNECT_TIMEOUT, asyncpg_url
 
 log = logging.getLogger("hearth.storage.workers")
 
+ROLE_SESSION = "hearth role"  # the application_name of the sessions that hold or seek a role
 RETRY = 1.0  # seconds between a waiting worker's tries to take a role
 CHECK = 2.0  # seconds between checks that a held role's connection is alive
 CLEAN_EVERY = 1000  # reservations between forgetting quiet keys
@@ -97,9 +98,10 @@ def _dsn(url: sa.URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def _connect(url: sa.URL) -> asyncpg.Connection:
+async def _connect(url: sa.URL, name: str = "hearth") -> asyncpg.Connection:
+    """A connection of its own; `name` is what an operator sees in pg_stat_activity."""
     return await asyncpg.connect(
-        _dsn(url), timeout=CONNECT_TIMEOUT, server_settings={"application_name": "hearth"}
+        _dsn(url), timeout=CONNECT_TIMEOUT, server_settings={"application_name": name}
     )
 
 
@@ -199,7 +201,7 @@ class PgSoleRole:
         while True:
             conn = None
             try:
-                conn = await _connect(self._url)
+                conn = await _connect(self._url, ROLE_SESSION)
                 while True:
                     if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):
                         self._gone.clear()

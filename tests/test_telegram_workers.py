@@ -25,7 +25,7 @@ from bot.events import MessagePosted, Origin, Person
 from bot.hearth import Defaults, Hearth
 from bot.replies import Reply
 from storage.postgres import PostgresStore
-from storage.workers import PgWorkers
+from storage.workers import ROLE_SESSION, PgWorkers
 from tests import postgres
 from tests.telegram_fake import TOKEN, FakeBotApi
 
@@ -142,7 +142,8 @@ async def _end_session_of(url: sa.URL, worker: Worker) -> None:
         ended = await admin.fetchval(
             "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l"
             " JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'hearth'"
+            " WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = $1",
+            ROLE_SESSION,
         )
         assert ended == 1
     finally:
