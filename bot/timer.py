@@ -24,6 +24,8 @@ class Timer:
         self.hearth = hearth
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._armed_for: datetime | None = None
+        self._rearming = False
+        self._again = False
 
     async def start(self) -> None:
         self.scheduler.start()
@@ -32,7 +34,21 @@ class Timer:
         await self.rearm()
 
     async def rearm(self) -> None:
-        due = await self.hearth.next_due()
+        """Look when work is next due and arm for it. Events handled side by side all ask at
+        once; one look runs at a time, and one more after it for all that asked meanwhile
+        (each look is a unit of work: on PostgreSQL a few round trips per event otherwise)."""
+        self._again = True
+        if self._rearming:
+            return
+        self._rearming = True
+        try:
+            while self._again:
+                self._again = False
+                await self._arm(await self.hearth.next_due())
+        finally:
+            self._rearming = False
+
+    async def _arm(self, due: datetime | None) -> None:
         if due == self._armed_for:
             return
         self._armed_for = due
