@@ -28,6 +28,6 @@ class PlatformsEnded(Exception):
 
 
 class StoreConflict(Exception):
-    """Another process changed what this unit of work read, so the database refused to commit
-    it (PostgreSQL's serializable isolation): nothing of it was kept, and running the whole
-    unit again is safe. SQLite, whose writers take turns, never raises it."""
+    """Another unit of work changed a row this one changed too, since this one's snapshot, so the
+    database refused it (PostgreSQL, repeatable read): nothing of it was kept, and running the
+    whole unit again is safe. SQLite, whose writers take turns, never raises it."""

@@ -1,6 +1,6 @@
 """What the workers of one bot share on PostgreSQL (bot.workers): its send budget, and roles
 only one worker holds at a time. Each is on a dedicated connection of its own, in autocommit
-(READ COMMITTED): never inside a unit of work's SERIALIZABLE transaction, which could be
+(READ COMMITTED): never inside a unit of work's REPEATABLE READ transaction, which could be
 refused and run again, and never waiting behind one.
 
 Send budget: each limit key is a row holding the moments taken under it, the last `most` of

@@ -17,8 +17,10 @@ import sqlalchemy as sa
 
 from bot.clock import FakeClock
 from bot.errors import StoreConflict
+from bot.events import CommandInvoked, Origin, Person
 from bot.kernel.outbox import OUTBOX_LEASE
 from bot.ports import Store, UnitOfWork
+from bot.replies import Reply
 from storage.outbox import SENDER_LOCK
 from storage.postgres import PostgresStore
 from tests import postgres
@@ -238,3 +240,28 @@ async def test_members_joining_through_two_processes_at_once_are_all_welcomed_on
     assert set(newcomers) <= names
     rows = await contents(processes[0])
     assert len(rows["members"]) == len(newcomers) + 1
+
+
+async def test_busy_groups_side_by_side_in_two_processes_are_all_answered(
+    processes: list[PostgresStore],
+) -> None:
+    """Many groups' commands at once, half through each process: unrelated groups never make
+    each other fail (each command is answered, none with an unexpected error)."""
+    clock = FakeClock(START)
+    hearths = [World(store=store, clock=clock).hearth for store in processes]
+    events = []
+    for n in range(320):
+        group, who = n % 32, f"m{n % 5}"
+        origin = Origin("test", f"group-{group}", Person(who, who), "#general", f"Group {group}")
+        events.append(CommandInvoked(origin, ("help", "privacy", "proposals")[n % 3], ""))
+    at_once = asyncio.Semaphore(16)
+
+    async def handle(n: int, event: CommandInvoked) -> list[Reply]:
+        async with at_once:
+            return await hearths[n % 2].handle(event)
+
+    answers = await asyncio.gather(*(handle(n, e) for n, e in enumerate(events)))
+
+    assert all(answers)
+    assert sum(h.outcomes["ok"] for h in hearths) == len(events)
+    assert all(h.outcomes["error"] == 0 for h in hearths)

@@ -1,7 +1,7 @@
 """Running a unit of work again when the database refused it for a conflict.
 
-On PostgreSQL, units of work of several processes run side by side; when one read what
-another changed meanwhile, its commit is refused (`StoreConflict`) and nothing of it was kept.
+On PostgreSQL, units of work of several processes run side by side; when one changes what
+another changed meanwhile, it is refused (`StoreConflict`) and nothing of it was kept.
 Everything a unit decides (its writes, its replies) is made inside it, so running the whole
 unit again is safe: it sees the other's change and decides afresh. SQLite never refuses.
 """
