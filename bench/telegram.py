@@ -201,20 +201,24 @@ async def fan_out(members: int = 2_000, per_second: int = 300) -> list[Row]:
                         await pump
                     await adapter.stop()
     rate = (results["openings"] - 1) / results["seconds"]
+    return _fan_out_rows(
+        "fan-out", f"{members:,} check-ins at {per_second}/s allowed", rate, per_second, results
+    )
+
+
+def _fan_out_rows(
+    prefix: str, what: str, rate: float, per_second: int, results: dict[str, Any]
+) -> list[Row]:
+    """A fan-out's figures: its share of the limit, the 429s, and /help's p99 meanwhile."""
     share = rate / per_second
     too_many = int(results["too_many"])
     latencies = sorted(results["help"])
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
     return [
+        Row(f"{prefix}: {what}", f"{rate:,.0f}/s = {share:.0%}", ">= 90%", share >= 0.9),
+        Row(f"{prefix}: 429s from the platform", str(too_many), "0", too_many == 0),
         Row(
-            f"fan-out: {members:,} check-ins at {per_second}/s allowed",
-            f"{rate:,.0f}/s = {share:.0%}",
-            ">= 90%",
-            share >= 0.9,
-        ),
-        Row("fan-out: 429s from the platform", str(too_many), "0", too_many == 0),
-        Row(
-            f"fan-out: /help p99 during it ({len(latencies)} asks)",
+            f"{prefix}: /help p99 during it ({len(latencies)} asks)",
             f"{p99:.0f} ms",
             "< 250 ms",
             p99 < 250,
@@ -267,25 +271,8 @@ async def shared_fan_out(members: int = 2_000, per_second: int = 100) -> list[Ro
     finally:
         await postgres.give_back(url)
     rate = (results["sends"] - 1) / results["seconds"]  # every message counts to Telegram
-    share = rate / per_second
-    too_many = int(results["too_many"])
-    latencies = sorted(results["help"])
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    return [
-        Row(
-            f"shared fan-out: {members:,} check-ins, 2 workers, {per_second}/s for the bot",
-            f"{rate:,.0f}/s = {share:.0%}",
-            ">= 90%",
-            share >= 0.9,
-        ),
-        Row("shared fan-out: 429s from the platform", str(too_many), "0", too_many == 0),
-        Row(
-            f"shared fan-out: /help p99 during it ({len(latencies)} asks)",
-            f"{p99:.0f} ms",
-            "< 250 ms",
-            p99 < 250,
-        ),
-    ]
+    what = f"{members:,} check-ins, 2 workers, {per_second}/s for the bot"
+    return _fan_out_rows("shared fan-out", what, rate, per_second, results)
 
 
 async def _stopped(hearth: Hearth, pump: asyncio.Task[None]) -> None:

@@ -13,7 +13,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,23 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 WEBHOOK_SECRET = "workers_webhook-Secret42"
+
+
+@asynccontextmanager
+async def hearth_run(
+    env: dict[str, str], cwd: Path, log_path: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`hearth run` as a process, its stderr in `log_path`; killed if it still runs at the end."""
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stderr=log
+        )
+        try:
+            yield process
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 class HearthProcess:

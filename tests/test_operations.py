@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -29,6 +28,7 @@ from bot.hearth import Hearth
 from bot.replies import Reply, Target, Visibility
 from bot.runtime import Router
 from tests.discord_support import RunningBot, serving_fake
+from tests.hearth_process import hearth_run
 from tests.stores import fresh_store
 from tests.support import START
 from tests.telegram_fake import TOKEN, FakeBotApi
@@ -292,11 +292,8 @@ async def test_hearth_run_serves_health_and_metrics_beside_telegram(tmp_path: Pa
     )
     log_path = tmp_path / "stderr.log"
     base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=log
-        )
-        try:
+    try:
+        async with hearth_run(env, tmp_path, log_path) as process:
             await fake.wait_for(
                 lambda: any(m == "getUpdates" and p.get("timeout") for m, p in fake.calls), 30
             )
@@ -309,11 +306,8 @@ async def test_hearth_run_serves_health_and_metrics_beside_telegram(tmp_path: Pa
                     metrics = await response.text()
             process.send_signal(signal.SIGINT)
             code = await asyncio.wait_for(process.wait(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-            await fake.close()
+    finally:
+        await fake.close()
 
     assert code == 0, log_path.read_text(encoding="utf-8")
     assert status == 200, health

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
+from tests.hearth_process import hearth_run
 from tests.telegram_fake import TOKEN, FakeBotApi
 
 GROUP_ID = -1001000000001
@@ -28,11 +28,8 @@ async def test_hearth_run_serves_telegram_until_sigint(tmp_path: Path) -> None:
         HEARTH_LOG_LEVEL="DEBUG",
     )
     log_path = tmp_path / "stderr.log"
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=log
-        )
-        try:
+    try:
+        async with hearth_run(env, tmp_path, log_path) as process:
             await fake.wait_for(
                 lambda: any(m == "getUpdates" and p.get("timeout") for m, p in fake.calls), 30
             )
@@ -40,11 +37,8 @@ async def test_hearth_run_serves_telegram_until_sigint(tmp_path: Path) -> None:
             await fake.wait_for(lambda: any(s.chat_id == GROUP_ID for s in fake.sent), 30)
             process.send_signal(signal.SIGINT)
             code = await asyncio.wait_for(process.wait(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-            await fake.close()
+    finally:
+        await fake.close()
 
     logs = log_path.read_text(encoding="utf-8")
     assert code == 0, logs

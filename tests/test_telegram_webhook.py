@@ -25,6 +25,7 @@ import pytest
 from bot.ports import Store, UnitOfWork
 from bot.settings import SettingsProblem, Webhook, load_settings
 from storage.sqlite import SqliteStore
+from tests.hearth_process import hearth_run
 from tests.stores import fresh_store
 from tests.telegram_fake import SECRET_HEADER, TOKEN, FakeBotApi
 from tests.telegram_support import TelegramWorld
@@ -345,27 +346,14 @@ async def test_hearth_run_takes_updates_on_a_webhook_until_sigint(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log_path = tmp_path / "stderr.log"
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=hearth_env(fake, tmp_path, f"127.0.0.1:{port}"),
-            stderr=log,
-        )
-        try:
-            await fake.wait_for(lambda: fake.webhook is not None, 30)
-            fake.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
-            update = await fake.say(bob, "/help", chat=group)
-            await delivered(fake, update)
-            process.send_signal(signal.SIGINT)
-            code = await asyncio.wait_for(process.wait(), 30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+    env = hearth_env(fake, tmp_path, f"127.0.0.1:{port}")
+    async with hearth_run(env, tmp_path, log_path) as process:
+        await fake.wait_for(lambda: fake.webhook is not None, 30)
+        fake.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+        update = await fake.say(bob, "/help", chat=group)
+        await delivered(fake, update)
+        process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(process.wait(), 30)
 
     logs = log_path.read_text(encoding="utf-8")
     assert code == 0, logs
