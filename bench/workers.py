@@ -243,6 +243,25 @@ async def two_workers(count: int = 1_600, groups: int = MANY_GROUPS) -> list[Row
         Row(f"workers: unanswered updates, {where}", str(unanswered), "0", unanswered == 0),
         _cpu_row(f"1 worker, {where}", one, count),
         _cpu_row(f"2 workers, {where}", two, count),
+        *_ceiling_rows(one, two, where),
+    ]
+
+
+def _ceiling_rows(one: Result, two: Result, where: str) -> list[Row]:
+    """What bounds the ratio here: one worker with its PostgreSQL and the fake already keeps
+    most of the machine busy, so two can gain at most the cores left; and what a second worker
+    costs, as CPU per update of two against one (1.0 would be no cost at all)."""
+    cores = os.cpu_count() or 1
+    busy_one = sum(one.cpu.values()) / one.seconds
+    cost = sum(two.cpu.values()) / sum(one.cpu.values())
+    return [
+        Row(
+            f"workers: the most 2 could reach on {cores} cores (cores / cores 1 kept busy)",
+            f"{cores / busy_one:.2f}",
+            "-",
+            True,
+        ),
+        Row(f"workers: CPU per update, 2 workers / 1 worker, {where}", f"{cost:.2f}", "-", True),
     ]
 
 

@@ -65,3 +65,19 @@ async def test_a_full_group_waits_a_minute_without_holding_up_others(database: s
     assert first[0] <= 0 and first[1] <= 0  # two at once
     assert first[2] == pytest.approx(60.0, abs=1.0)  # the third a minute after the first
     assert other <= 0  # another group is not held up
+
+
+async def test_a_generous_limit_keeps_only_the_moments_within_its_period(
+    database: sa.URL,
+) -> None:
+    budget = PgSendBudget(database)
+    generous = Limit("telegram:42:all", 1_000_000, 0.2)
+    try:
+        for _ in range(5):
+            assert await budget.reserve([generous]) <= 0
+        await asyncio.sleep(0.3)
+        assert await budget.reserve([generous]) <= 0
+    finally:
+        await budget.close()
+    # the row's size follows the sends made lately, not the limit's million
+    assert len(await _moments(database, generous.key)) == 1
