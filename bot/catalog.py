@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from bot.markup import escape
+from bot.markup import escape, parse
 
 DEFAULT_LANGUAGE = "en"
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
@@ -189,3 +190,56 @@ class Catalog:
         found = self._texts[DEFAULT_LANGUAGE][key]
         forms = [found] if isinstance(found, str) else list(found.values())
         return set().union(*(_field_names(form) for form in forms))
+
+    def problems(self, language: str) -> dict[str, str]:
+        """What a translator should fix in `language`, by key: a text missing (it falls back to
+        English), one English no longer has, other placeholders than English's, other markup
+        (bold, italic and code spans) than English's, or a marker left open."""
+        own = self._texts.get(language, {})
+        english = self._texts[DEFAULT_LANGUAGE]
+        found: dict[str, str] = {}
+        for key in sorted(set(english) | set(own)):
+            if key not in own:
+                found[key] = "missing (English is shown instead)"
+            elif key not in english:
+                found[key] = "not an English key (a typo, or a text English no longer has)"
+            else:
+                problem = _difference(english[key], own[key])
+                if problem:
+                    found[key] = problem
+        return found
+
+
+def _forms(text: Text) -> list[str]:
+    return [text] if isinstance(text, str) else list(text.values())
+
+
+def _spans(template: str) -> tuple[int, int, int, bool]:
+    """Bold, italic and code spans of a template, and whether a marker is left open."""
+    filled = re.sub(r"\{\w+\}", "x", template)
+    spans = parse(filled)
+    counts = Counter(span.style for span in spans)
+    stray = any(("**" in s.text or "`" in s.text) for s in spans if s.style == "")
+    return counts["bold"], counts["italic"], counts["code"], stray
+
+
+def _difference(english: Text, own: Text) -> str:
+    wanted = set().union(*(_field_names(form) for form in _forms(english)))
+    for form in _forms(own):
+        extra = _field_names(form) - wanted
+        if extra:
+            return f"placeholders English does not have: {', '.join(sorted(extra))}"
+    if isinstance(english, dict) != isinstance(own, dict):
+        return "plural forms where English has one text, or the other way round"
+    have = set().union(*(_field_names(form) for form in _forms(own)))
+    lacking = wanted - have - {"count"}  # a plural form may say the count in words
+    if lacking:
+        return f"placeholders left out: {', '.join(sorted(lacking))}"
+    reference = _spans(_forms(english)[-1] if isinstance(english, str) else english["other"])
+    for form in _forms(own):
+        spans = _spans(form)
+        if spans[3]:
+            return "a ** or ` marker is left open"
+        if spans[:3] != reference[:3]:
+            return "other markup than English (bold, italic or code spans)"
+    return ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from bot.catalog import Phrase
+
 
 class Role(IntEnum):
     MEMBER = 1
@@ -13,6 +15,16 @@ class Role(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+    @property
+    def called(self) -> Phrase:
+        """The role's name in the reader's language ("moderator")."""
+        return Phrase(f"role_{self.label}")
+
+    @property
+    def everyone_called(self) -> Phrase:
+        """The role's name for everyone who has it ("moderators")."""
+        return Phrase(f"roles_{self.label}")
 
 
 def decide_role(*, is_platform_owner: bool, is_platform_admin: bool, granted: Role | None) -> Role:

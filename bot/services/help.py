@@ -29,7 +29,7 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
             ctx.say(
                 "help_list",
                 commands=Markup("\n".join(lines)),
-                role=ctx.role.label,
+                role=ctx.role.called,
                 support=care.support_part(ctx, ctx.language),
             )
             return
@@ -50,7 +50,7 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
             usage=Markup(f"`{Usage(command).localize(ctx.catalog, ctx.language)}`"),
             description=command.description,
             params=Markup(params or ctx.text("help_no_params", ctx.language)),
-            role=command.role.label,
+            roles=command.role.everyone_called,
         )
 
     return feature

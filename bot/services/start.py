@@ -32,7 +32,7 @@ def start_feature(registry: CommandRegistry, resumes: Mapping[str, str]) -> Feat
             ctx.say("start_hello", community=ctx.community.name)
             return
         if ctx.role < command.role:
-            raise Refusal("needs_role", command=command.name, role=command.role.label)
+            raise Refusal("needs_role", command=command.name, roles=command.role.everyone_called)
         await command.handler(ctx, parse_text(command, rest))
 
     return feature
