@@ -118,7 +118,9 @@ class Dispatcher:
             if command is None:
                 raise Refusal("unknown_command", command=event.name)
             if ctx.role < command.role:
-                raise Refusal("needs_role", command=command.name, roles=command.role.everyone_called)
+                raise Refusal(
+                    "needs_role", command=command.name, roles=command.role.everyone_called
+                )
             ctx.confidential = event.confidential
             if event.options is not None:
                 args = check_args(command, event.options)
