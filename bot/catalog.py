@@ -113,7 +113,7 @@ class Catalog:
     def __init__(self, texts: Mapping[str, Mapping[str, Text]]) -> None:
         if DEFAULT_LANGUAGE not in texts:
             raise CatalogError(f"the catalog has no '{DEFAULT_LANGUAGE}' texts")
-        self._texts = texts
+        self._texts = {language: dict(own) for language, own in texts.items()}
 
     @classmethod
     def load(cls, root: Path = PROMPTS_DIR) -> Catalog:
@@ -132,6 +132,15 @@ class Catalog:
             if lang_texts:
                 texts[lang_dir.name] = lang_texts
         return cls(texts)
+
+    def bring(self, texts: Mapping[str, str]) -> None:
+        """English texts a feature from outside prompts/ brings along (a plugin's, a test's);
+        another language says them in English until it has its own."""
+        english = self._texts[DEFAULT_LANGUAGE]
+        for key, text in texts.items():
+            if english.get(key, text) != text:
+                raise CatalogError(f"text '{key}' is already in the catalog, with other words")
+            english[key] = text
 
     @property
     def languages(self) -> list[str]:

@@ -11,6 +11,7 @@ import signal
 import sys
 from datetime import UTC, datetime
 
+from bot.catalog import DEFAULT_LANGUAGE, Catalog
 from bot.commands import Command
 from bot.errors import PlatformsEnded, StartupProblem
 from bot.hearth import Defaults
@@ -48,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Print every command: name, description, parameters and minimum role.",
     )
     commands.add_argument("--json", action="store_true", help="print as JSON")
+    commands.add_argument(
+        "--language", default=DEFAULT_LANGUAGE, metavar="CODE", help="in this language (default en)"
+    )
+    texts = sub.add_parser(
+        "texts",
+        help="check a language's texts for translators",
+        description="List the texts a language lacks (shown in English meanwhile) or that differ"
+        " from English in placeholders or markup. Exits 1 when there is something to fix.",
+    )
+    texts.add_argument("--missing", metavar="CODE", required=True, help="the language, e.g. es")
     return parser
 
 
@@ -62,21 +73,39 @@ def _configure_logging(settings: Settings) -> None:
     logging.getLogger("alembic").setLevel(quiet)
 
 
-def _print_commands(as_json: bool) -> None:
+def _print_commands(as_json: bool, language: str) -> None:
     from bot.app import running_hearth
     from bot.clock import SystemClock
 
-    async def declared() -> list[Command]:
+    async def declared() -> tuple[list[Command], Catalog]:
         # The features declare their commands as they install, on a Hearth with a store.
         async with running_hearth(":memory:", clock=SystemClock()) as hearth:
-            return hearth.registry.all()
+            return hearth.registry.all(), hearth.catalog
 
-    commands = asyncio.run(declared())
+    commands, catalog = asyncio.run(declared())
     if as_json:
-        print(json.dumps([c.to_json() for c in commands], indent=2, ensure_ascii=False))
+        found = [c.to_json(catalog, language) for c in commands]
+        print(json.dumps(found, indent=2, ensure_ascii=False))
         return
     for command in commands:
-        print(f"{command.usage():<48} {command.role.label:<10} {command.description}")
+        said = command.describe(catalog, language)
+        print(f"{command.usage():<48} {command.role.label:<10} {said}")
+
+
+def _check_texts(language: str) -> int:
+    """`hearth texts --missing es`: what a translator still has to do, one key a line."""
+    catalog = Catalog.load()
+    if language not in catalog.languages:
+        known = ", ".join(catalog.languages)
+        print(f"hearth: there is no prompts/{language}/ yet (languages: {known})", file=sys.stderr)
+        return 2
+    problems = catalog.problems(language)
+    for key, problem in problems.items():
+        print(f"{key}: {problem}")
+    english = catalog.keys()
+    ready = sum(1 for key in english if key not in problems)
+    print(f"{language}: {ready} of {len(english)} texts ready", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _start_time(text: str | None) -> datetime | None:
@@ -155,9 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    if args.command == "texts":
+        return _check_texts(args.missing)
     if args.command == "commands":
         try:
-            _print_commands(args.json)
+            _print_commands(args.json, args.language)
         except ValueError as problem:  # e.g. a broken reflection deck, named with file and line
             print(f"hearth: {problem}", file=sys.stderr)
             return 2

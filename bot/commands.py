@@ -47,7 +47,6 @@ Suggest = Callable[["CommandContext", str], Awaitable[Sequence[Suggestion]]]
 class Param:
     name: str
     type: ParamType
-    description: str
     required: bool = False
     choices: tuple[str, ...] = ()
     suggest: Suggest | None = field(default=None, compare=False)
@@ -55,6 +54,10 @@ class Param:
     def usage(self) -> str:
         shown = "|".join(self.choices) if self.type is ParamType.CHOICE else self.name
         return f"<{shown}>" if self.required else f"[{shown}]"
+
+    def describe(self, command: str, catalog: Catalog, language: str | None) -> str:
+        """What the option is for, in the reader's language (menus and /help)."""
+        return catalog.text(f"command_{command}_{self.name}", language)
 
     def label(self, command: str, catalog: Catalog, language: str | None) -> str:
         """The option in words, from the catalog: 'proposal number', never 'number'."""
@@ -113,8 +116,10 @@ Handler = Callable[["CommandContext", Args], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Command:
+    """A command as declared once; what it is for is the catalog's `command_<name>` text, and
+    each option's `command_<name>_<option>`, so every surface says it in its reader's language."""
+
     name: str
-    description: str
     role: Role
     handler: Handler
     params: tuple[Param, ...] = ()
@@ -123,17 +128,24 @@ class Command:
     def usage(self) -> str:
         return " ".join([f"/{self.name}", *(p.usage() for p in self.params)])
 
-    def to_json(self) -> dict[str, Any]:
+    def describe(self, catalog: Catalog, language: str | None) -> str:
+        return catalog.text(f"command_{self.name}", language)
+
+    def description_keys(self) -> list[str]:
+        """The catalog texts this command needs: its own and each option's."""
+        return [f"command_{self.name}", *(f"command_{self.name}_{p.name}" for p in self.params)]
+
+    def to_json(self, catalog: Catalog, language: str | None = None) -> dict[str, Any]:
         return {
             "name": self.name,
-            "description": self.description,
+            "description": self.describe(catalog, language),
             "role": self.role.label,
             "params": [
                 {
                     "name": p.name,
                     "type": p.type.value,
                     "required": p.required,
-                    "description": p.description,
+                    "description": p.describe(self.name, catalog, language),
                     **({"choices": list(p.choices)} if p.choices else {}),
                     **({"suggested": True} if p.suggest else {}),
                 }
@@ -151,8 +163,6 @@ class CommandRegistry:
             raise ValueError(f"command name {command.name!r} is not [a-z0-9_]{{1,32}}")
         if command.name in self.commands:
             raise ValueError(f"command /{command.name} is declared twice")
-        if len(command.description) > 100 or not command.description:
-            raise ValueError(f"/{command.name}: the description must be 1-100 characters")
         for position, param in enumerate(command.params):
             if param.type is ParamType.TEXT and position != len(command.params) - 1:
                 raise ValueError(f"/{command.name}: a text parameter must come last")

@@ -68,7 +68,7 @@ class CommunityContext:
         **params: Any,
     ) -> None:
         """A private message to one member, in their language."""
-        body = self.text(key, member.language, **params)
+        body = self.text(key, member.speaks, **params)
         self.replies.append(
             Reply(
                 body,
@@ -122,7 +122,7 @@ class CommandContext(CommunityContext):
 
     @property
     def language(self) -> str:
-        return self.member.language or self.community.language
+        return self.member.speaks or self.community.language
 
     @property
     def in_confidence(self) -> bool:

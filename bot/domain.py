@@ -53,10 +53,20 @@ class Member:
     unreachable_since: datetime | None = None
     # The person this membership belongs to (bot/identity.py); every stored member has one.
     person_id: int | None = None
+    # The language their platform last reported (Telegram's language_code, Discord's locale),
+    # when the catalog has it; their own choice (`language`, /language) comes first.
+    reported_language: str | None = None
+    timezone: str | None = None  # their own (/timezone); the community's when None
 
     @property
     def active(self) -> bool:
         return self.left_at is None
+
+    @property
+    def speaks(self) -> str | None:
+        """The language to use with them: their choice, else their platform's; None leaves it
+        to the community's default."""
+        return self.language or self.reported_language
 
 
 @dataclass(frozen=True)

@@ -46,17 +46,26 @@ class Feature:
     # A flow (Reply.resume) -> the command line that starts it again, for `/start <flow>`.
     resumes: dict[str, str] = field(default_factory=dict)
     reports: dict[str, ReportHandler] = field(default_factory=dict)
+    # English texts of a feature from outside prompts/ (a plugin's, a test's), by catalog key;
+    # Hearth's own features keep theirs in prompts/<language>/.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def command(
         self,
         name: str,
-        description: str,
         *params: Param,
         role: Role = Role.MEMBER,
+        about: str | None = None,
     ) -> Callable[[CommandHandler], CommandHandler]:
+        """Declare a command; what it and each option are for are the catalog's
+        `command_<name>` and `command_<name>_<option>` texts (`about` brings the first along,
+        for a feature outside prompts/)."""
+        if about is not None:
+            self.texts[f"command_{name}"] = about
+
         def register(handler: CommandHandler) -> CommandHandler:
             self.commands.append(
-                Command(name, description, role, handler, tuple(params), self.name)
+                Command(name, role, handler, tuple(params), self.name)
             )
             return handler
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from bot.catalog import Catalog
+from bot.catalog import Catalog, CatalogError
 from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.commands import Suggestion
@@ -72,6 +72,11 @@ class Hearth:
             self.install(feature)
 
     def install(self, feature: Feature) -> None:
+        self.catalog.bring(feature.texts)
+        for command in feature.commands:
+            lacking = [key for key in command.description_keys() if not self.catalog.has(key)]
+            if lacking:  # every surface describes a command from the catalog
+                raise CatalogError(f"/{command.name} has no text {lacking[0]!r} in prompts/en")
         self.features.install(feature)
 
     @property

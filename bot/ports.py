@@ -86,7 +86,8 @@ class MemberRepository(PersonalData, Protocol):
         platform: str,
         user_ref: str,
         display_name: str,
-        language: str | None,
+        language: str | None = None,
+        reported_language: str | None = None,
         now: datetime,
     ) -> Member: ...
 

@@ -42,6 +42,17 @@ def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> s
     return _formatted(when, ctx.text(key, lang), ctx.tz, lang)
 
 
+def autonym(code: str) -> str:
+    """A language as its speakers name it, with its code: "español (es)", "Deutsch (de)"."""
+    name = locale_for(code).get_display_name(locale_for(code)) or code
+    return f"{name} ({code})"
+
+
+def available(codes: list[str]) -> str:
+    """Languages to choose from, each in its own words."""
+    return ", ".join(autonym(code) for code in codes)
+
+
 def duration(length: timedelta, language: str = "en") -> str:
     """'3 days', '1 day and 12 hours', '45 minutes': exact, in words."""
     minutes = max(0, int(length.total_seconds() // 60))

@@ -36,6 +36,8 @@ members = community_table(
         sa.ForeignKey("people.id", deferrable=True, initially="DEFERRED"),
     ),
     sa.UniqueConstraint("community_id", "platform", "user_ref"),
+    sa.Column("reported_language", sa.Text),  # 0018
+    sa.Column("timezone", sa.Text),  # 0018
 )
 sa.Index("members_by_platform_user", members.c.platform, members.c.user_ref)  # 0006
 sa.Index("members_by_person", members.c.person_id)  # 0017
@@ -77,7 +79,7 @@ _MEMBERSHIPS = sa.select(members).where(*_ACCOUNT, _PRESENT).order_by(members.c.
 def _member(row: Sequence[Any]) -> Member:
     # In the table's column order: unpacking costs a twentieth of a Row's attributes.
     (id_, community_id, platform, user_ref, name, language, role, joined_at, left_at, unreachable,
-     person_id) = row  # fmt: skip
+     person_id, reported, timezone) = row  # fmt: skip
     return Member(
         id=id_,
         community_id=community_id,
@@ -90,6 +92,8 @@ def _member(row: Sequence[Any]) -> Member:
         left_at=left_at,
         unreachable_since=unreachable,
         person_id=person_id,
+        reported_language=reported,
+        timezone=timezone,
     )
 
 
@@ -117,7 +121,8 @@ class SqlMembers(CachedRepo):
         platform: str,
         user_ref: str,
         display_name: str,
-        language: str | None,
+        language: str | None = None,
+        reported_language: str | None = None,
         now: datetime,
     ) -> Member:
         self.unit.touched_cache()
@@ -132,10 +137,12 @@ class SqlMembers(CachedRepo):
                 "language": language,
                 "joined_at": now,
                 "person_id": person.id,
+                "reported_language": reported_language,
             },
         )
         member = Member(new_id, community_id, platform, user_ref, display_name, now, language)
         member.person_id = person.id
+        member.reported_language = reported_language
         return member
 
     async def get(self, member_id: int) -> Member:
@@ -153,6 +160,8 @@ class SqlMembers(CachedRepo):
                 "b_id": member.id,
                 "display_name": member.display_name,
                 "language": member.language,
+                "reported_language": member.reported_language,
+                "timezone": member.timezone,
                 "granted_role": int(role) if role is not None else None,
                 "left_at": member.left_at,
                 "unreachable_since": member.unreachable_since,
@@ -188,6 +197,8 @@ class SqlMembers(CachedRepo):
                 members.c.display_name,
                 members.c.platform,
                 members.c.language,
+                members.c.reported_language,
+                members.c.timezone,
                 members.c.joined_at,
                 members.c.granted_role,
             ).where(members.c.id == member_id)
@@ -200,6 +211,8 @@ class SqlMembers(CachedRepo):
                 "name": row.display_name,
                 "platform": row.platform,
                 "language": row.language or "",
+                "reported_language": row.reported_language or "",
+                "timezone": row.timezone or "",
                 "joined": row.joined_at,
                 "granted_role": role.label if role else "",
             }

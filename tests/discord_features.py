@@ -65,7 +65,7 @@ def check_in(seen: Observed) -> Feature:
     """A private question with buttons, sent by a job (resume="test"), like a check-in round."""
     feature = Feature("test_checkin")
 
-    @feature.command("test_round", "Send everyone the test question.", role=Role.MODERATOR)
+    @feature.command("test_round", about="Send everyone the test question.", role=Role.MODERATOR)
     async def start_round(ctx: CommandContext, args: Args) -> None:
         await ctx.uow.jobs.add(community_id=ctx.community.id, kind="test_ask", due_at=ctx.now)
         ctx.answer("Round queued.")
@@ -75,11 +75,11 @@ def check_in(seen: Observed) -> Feature:
         for member in await ctx.uow.members.active(ctx.community.id):
             _private(ctx, member, HOW_ARE_YOU, CHOICES)
 
-    @feature.command("test", "Answer the test question here.")
+    @feature.command("test", about="Answer the test question here.")
     async def ask_here(ctx: CommandContext, args: Args) -> None:
         ctx.answer(HOW_ARE_YOU, choices=CHOICES)
 
-    @feature.command("test_many", "Choose among many.")
+    @feature.command("test_many", about="Choose among many.")
     async def many(ctx: CommandContext, args: Args) -> None:
         options = tuple(Choice(f"Option {n}", f"test:option{n}") for n in range(1, 8))
         ctx.answer("Which one?", choices=options)
@@ -101,7 +101,7 @@ def notes(seen: Observed) -> Feature:
     suggestions while typing."""
     feature = Feature("test_notes")
 
-    @feature.command("test_note", "Start a note.")
+    @feature.command("test_note", about="Start a note.")
     async def start_note(ctx: CommandContext, args: Args) -> None:
         await ctx.uow.conversations.put(Conversation(ctx.member.id, "test_note", {}))
         ctx.answer("What would you like to note?")
@@ -112,16 +112,16 @@ def notes(seen: Observed) -> Feature:
         seen.notes.append(text)
         ctx.answer(f"Noted: {escape(text)}")
 
-    @feature.command("test_announce", "Announce something in the proposals channel.")
+    @feature.command("test_announce", about="Announce something in the proposals channel.")
     async def announce(ctx: CommandContext, args: Args) -> None:
         _public(ctx, "proposals", "A new proposal is incubating.")
         ctx.answer("Announced.")
 
-    @feature.command("test_shout", "Say something to the whole channel.")
+    @feature.command("test_shout", about="Say something to the whole channel.")
     async def shout(ctx: CommandContext, args: Args) -> None:
         _public(ctx, "announcements", "Soup is ready!")
 
-    @feature.command("test_slow", "Take a while to answer.")
+    @feature.command("test_slow", about="Take a while to answer.")
     async def slow(ctx: CommandContext, args: Args) -> None:
         await seen.gate.wait()
         ctx.answer("Finally done.")
@@ -134,10 +134,12 @@ def notes(seen: Observed) -> Feature:
             if typed.lower() in title.lower() or typed.lstrip("#") in str(n)
         ]
 
+    feature.texts["command_test_show_number"] = "Which proposal"
+
     @feature.command(
         "test_show",
-        "Show a proposal.",
-        Param("number", ParamType.INTEGER, "Which proposal", required=True, suggest=proposals),
+        Param("number", ParamType.INTEGER, required=True, suggest=proposals),
+        about="Show a proposal.",
     )
     async def show(ctx: CommandContext, args: Args) -> None:
         ctx.answer(f"Proposal {args.integer('number')}.")

@@ -16,9 +16,7 @@ def legacy_database(path: Path, upto: int) -> sqlite3.Connection:
     """
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
-    db.execute(
-        f"CREATE TABLE {LEGACY_TABLE} (number INTEGER PRIMARY KEY, name TEXT NOT NULL)"
-    )
+    db.execute(f"CREATE TABLE {LEGACY_TABLE} (number INTEGER PRIMARY KEY, name TEXT NOT NULL)")
     for number, name, sql in legacy_migrations():
         if number > upto:
             break

@@ -54,9 +54,7 @@ async def contents(store: Store) -> dict[str, list[dict[str, Any]]]:
         return {
             table.name: [
                 dict(row._mapping)
-                for row in await session.rows(
-                    sa.select(table).order_by(*table.primary_key.columns)
-                )
+                for row in await session.rows(sa.select(table).order_by(*table.primary_key.columns))
             ]
             for table in metadata.sorted_tables
         }

@@ -81,7 +81,7 @@ async def test_slash_commands_are_synced_from_the_declarations_and_not_again_unc
     synced = {c["name"]: c for c in payload}
     assert synced.keys() == declared.keys()
     mods = synced["mods"]
-    assert mods["description"] == declared["mods"].description
+    assert mods["description"] == "List, add or remove Hearth moderators."
     assert int(mods["default_member_permissions"]) == 32  # manage_guild: hidden from members
     assert mods["contexts"] == [0]  # servers only
     action, person = mods["options"]
@@ -96,7 +96,7 @@ async def test_slash_commands_are_synced_from_the_declarations_and_not_again_unc
     assert len(fake.syncs) == 1  # nothing changed, nothing sent
 
     bot.features.append(Feature("extra"))
-    bot.features[0].command("extra", "A command added later.")(_nothing)
+    bot.features[0].command("extra", about="A command added later.")(_nothing)
     await bot.restart()
     assert len(fake.syncs) == 2 and "extra" in {c["name"] for c in fake.syncs[1][1]}
 

@@ -39,7 +39,7 @@ async def test_an_unexpected_error_is_logged_with_an_id_and_nothing_is_kept(
 ) -> None:
     broken = Feature("broken")
 
-    @broken.command("explode", "Write something, then fail.")
+    @broken.command("explode", about="Write something, then fail.")
     async def explode(ctx: CommandContext, args: Args) -> None:
         await ctx.audit_action("audit_welcome_changed")
         raise RuntimeError("boom")
@@ -58,7 +58,9 @@ async def test_an_unexpected_error_is_logged_with_an_id_and_nothing_is_kept(
 async def test_a_refusal_rolls_back_earlier_writes_of_the_same_command(world: World) -> None:
     strict = Feature("strict")
 
-    @strict.command("halfway", "Write, then refuse.", Param("n", ParamType.INTEGER, "n"))
+    strict.texts["command_halfway_n"] = "n"
+
+    @strict.command("halfway", Param("n", ParamType.INTEGER), about="Write, then refuse.")
     async def halfway(ctx: CommandContext, args: Args) -> None:
         await ctx.audit_action("audit_welcome_changed")
         from bot.errors import Refusal
@@ -91,7 +93,7 @@ async def test_a_conversation_routes_the_next_message_to_its_flow(world: World) 
 
     echo = Feature("echo")
 
-    @echo.command("ask", "Ask a question and wait for the answer.")
+    @echo.command("ask", about="Ask a question and wait for the answer.")
     async def ask(ctx: CommandContext, args: Args) -> None:
         await ctx.uow.conversations.put(Conversation(ctx.member.id, "echo", {"asked": True}))
         ctx.answer("What is your favourite soup?")

@@ -134,7 +134,7 @@ def test_a_new_revision_is_written_from_what_the_tables_declare(
         written = migrate.new_revision("garden beds")
     finally:
         metadata.remove(extra)
-    assert written.name == "0018_garden_beds.py"
+    assert written.name == "0019_garden_beds.py"
     body = written.read_text(encoding="utf-8")
-    assert "down_revision: str | None = '0017_baseline'" in body
+    assert "down_revision: str | None = '0018_member_language_timezone'" in body
     assert "op.create_table('garden_beds'" in body

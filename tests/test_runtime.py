@@ -46,7 +46,7 @@ class FakeAdapter:
 async def test_a_job_queued_by_a_command_fires_in_real_time_through_the_adapter() -> None:
     soon = Feature("soon")
 
-    @soon.command("soon", "Queue a job for a moment from now.")
+    @soon.command("soon", about="Queue a job for a moment from now.")
     async def queue(ctx: CommandContext, args: Args) -> None:
         await ctx.uow.jobs.add(
             community_id=ctx.community.id, kind="ping", due_at=ctx.now + timedelta(milliseconds=50)

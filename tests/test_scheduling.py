@@ -86,7 +86,7 @@ async def test_one_off_jobs_run_in_time_order_and_a_failing_one_does_not_block(
     ran: list[str] = []
     jobs = Feature("jobs")
 
-    @jobs.command("later", "Queue two jobs and a broken one.")
+    @jobs.command("later", about="Queue two jobs and a broken one.")
     async def later(ctx: CommandContext, args: Args) -> None:
         cid = ctx.community.id
         await ctx.uow.jobs.add(

@@ -228,9 +228,7 @@ async def test_members_joining_through_two_processes_at_once_are_all_welcomed_on
     await worlds[0].say("ana", "hello")
     newcomers = [f"n{n:02d}" for n in range(24)]
 
-    answers = await asyncio.gather(
-        *(worlds[n % 2].join(name) for n, name in enumerate(newcomers))
-    )
+    answers = await asyncio.gather(*(worlds[n % 2].join(name) for n, name in enumerate(newcomers)))
 
     assert all(answers)  # everyone was answered (none met an unexpected error)
     assert all(world.hearth.outcomes["error"] == 0 for world in worlds)

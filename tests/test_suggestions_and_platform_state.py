@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.catalog import Catalog
 from bot.commands import Args, Param, ParamType, Suggestion
 from bot.context import CommandContext
 from bot.feature import Feature
@@ -25,16 +26,18 @@ def _suggesting_feature() -> Feature:
     async def handler(ctx: CommandContext, args: Args) -> None:
         return None
 
-    feature.command("pick", "Pick.", Param("what", ParamType.WORD, "What", suggest=names))(handler)
+    feature.command("pick", Param("what", ParamType.WORD, suggest=names), about="Pick.")(handler)
     feature.command(
         "modpick",
-        "Pick, for moderators.",
-        Param("what", ParamType.WORD, "What", suggest=names),
+        Param("what", ParamType.WORD, suggest=names),
         role=Role.MODERATOR,
+        about="Pick, for moderators.",
     )(handler)
-    feature.command("oops", "Pick badly.", Param("what", ParamType.WORD, "What", suggest=broken))(
+    feature.command("oops", Param("what", ParamType.WORD, suggest=broken), about="Pick badly.")(
         handler
     )
+    for name in ("pick", "modpick", "oops"):
+        feature.texts[f"command_{name}_what"] = "What"
     return feature
 
 
@@ -60,7 +63,9 @@ async def test_suggestions_write_nothing_and_respect_the_role() -> None:
 
 def test_declarations_say_which_parameters_suggest() -> None:
     feature = _suggesting_feature()
-    assert feature.commands[0].to_json()["params"][0]["suggested"] is True
+    catalog = Catalog.load()
+    catalog.bring(feature.texts)
+    assert feature.commands[0].to_json(catalog)["params"][0]["suggested"] is True
 
 
 async def test_platform_state_is_kept_per_platform_and_key(store: Store) -> None:

@@ -139,5 +139,5 @@ def _tidy_feature() -> Feature:
     async def tidy(ctx: CommandContext, args: Args) -> None:
         ctx.say("help_intro")
 
-    feature.command("tidy", "Tidy up.")(tidy)
+    feature.command("tidy", about="Tidy up.")(tidy)
     return feature

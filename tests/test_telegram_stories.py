@@ -31,8 +31,10 @@ class Nudger:
     def __init__(self) -> None:
         self.unreachable: list[str] = []
         self.feature = Feature("nudger")
-        self.feature.command("nudge", "Send yourself a private nudge.")(self.nudge)
-        self.feature.command("announce", "Post a note in the proposals channel.")(self.announce)
+        self.feature.command("nudge", about="Send yourself a private nudge.")(self.nudge)
+        self.feature.command("announce", about="Post a note in the proposals channel.")(
+            self.announce
+        )
         self.feature.on_unreachable["nudge"] = self.missed
         self.feature.resumes["nudge"] = "nudge"
 

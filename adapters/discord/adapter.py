@@ -43,6 +43,7 @@ from adapters.discord.sharding import (
     warn_if_too_few,
 )
 from adapters.discord.slash import PLATFORM, install_commands, sync_if_changed
+from adapters.discord.translator import CatalogTranslator
 from bot.errors import StartupProblem
 from bot.events import (
     Event,
@@ -223,9 +224,17 @@ class DiscordAdapter:
         (sharding.syncs_here: shard 0's process for the global ones)."""
         guild = discord.Object(self.dev_guild) if self.dev_guild else None
         answers = self.interactions
+        catalog, base = self.hearth.catalog, self.hearth.defaults.language
         install_commands(
-            client.tree, self.hearth.registry.all(), answers.on_slash, answers.suggest, guild
+            client.tree,
+            self.hearth.registry.all(),
+            answers.on_slash,
+            answers.suggest,
+            guild,
+            catalog,
+            base,
         )
+        await client.tree.set_translator(CatalogTranslator(catalog, base))
         client.tree.error(answers.on_tree_error)
         if not syncs_here(self.shards, guild):
             log.info("slash commands are synced by another process (shards %s)", self.shards)

@@ -18,6 +18,8 @@ from typing import Any, Optional, Union
 import discord
 from discord import app_commands
 
+from adapters.discord.translator import DESCRIPTION_LIMIT
+from bot.catalog import Catalog
 from bot.commands import Command, Param, ParamType, Suggestion
 from bot.ports import Store
 from bot.roles import Role
@@ -27,7 +29,6 @@ log = logging.getLogger("hearth.discord")
 PLATFORM = "discord"
 MAX_COMMANDS = 100  # Discord's limit of chat-input commands per scope
 MAX_CHOICES = 25  # more fixed choices than this are offered through autocomplete
-DESCRIPTION_LIMIT = 100
 
 SlashHandler = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
 SuggestHandler = Callable[[discord.Interaction, str, str, str], Awaitable[list[Suggestion]]]
@@ -96,15 +97,28 @@ def _autocomplete(
     return complete
 
 
+def _described(key: str, catalog: Catalog, language: str) -> app_commands.locale_str:
+    """A description in the tree's base language, with its catalog key for the translator."""
+    text = catalog.text(key, language)[:DESCRIPTION_LIMIT] or "…"
+    return app_commands.locale_str(text, key=key)
+
+
 def build_command(
-    command: Command, on_slash: SlashHandler, suggest: SuggestHandler
+    command: Command,
+    on_slash: SlashHandler,
+    suggest: SuggestHandler,
+    catalog: Catalog,
+    language: str,
 ) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
         await on_slash(interaction, command.name, values)
 
     callback.__signature__ = _signature(command)  # type: ignore[attr-defined]
     callback.__name__ = f"slash_{command.name}"
-    descriptions = {p.name: p.description[:DESCRIPTION_LIMIT] or "…" for p in command.params}
+    descriptions = {
+        p.name: _described(f"command_{command.name}_{p.name}", catalog, language)
+        for p in command.params
+    }
     if descriptions:
         app_commands.describe(**descriptions)(callback)
     fixed = {
@@ -125,7 +139,9 @@ def build_command(
         app_commands.default_permissions(manage_guild=True)(callback)
     app_commands.guild_only()(callback)
     return app_commands.Command(
-        name=command.name, description=command.description[:DESCRIPTION_LIMIT], callback=callback
+        name=command.name,
+        description=_described(f"command_{command.name}", catalog, language),
+        callback=callback,
     )
 
 
@@ -135,21 +151,29 @@ def install_commands(
     on_slash: SlashHandler,
     suggest: SuggestHandler,
     guild: discord.abc.Snowflake | None,
+    catalog: Catalog,
+    language: str,
 ) -> None:
     if len(commands) > MAX_COMMANDS:
         raise ValueError(
             f"Discord allows {MAX_COMMANDS} slash commands; Hearth declares {len(commands)}"
         )
     for command in commands:
-        tree.add_command(build_command(command, on_slash, suggest), guild=guild)
+        tree.add_command(build_command(command, on_slash, suggest, catalog, language), guild=guild)
 
 
-def tree_digest(tree: app_commands.CommandTree[Any], guild: discord.abc.Snowflake | None) -> str:
-    """A hash of exactly what a sync would send."""
-    payload = sorted(
-        (command.to_dict(tree) for command in tree.get_commands(guild=guild)),
-        key=lambda entry: str(entry["name"]),
-    )
+async def tree_digest(
+    tree: app_commands.CommandTree[Any], guild: discord.abc.Snowflake | None
+) -> str:
+    """A hash of exactly what a sync would send, localizations included."""
+    translator = tree.translator
+    entries = [
+        await command.get_translated_payload(tree, translator)
+        if translator is not None
+        else command.to_dict(tree)
+        for command in tree.get_commands(guild=guild)
+    ]
+    payload = sorted(entries, key=lambda entry: str(entry["name"]))
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -164,7 +188,7 @@ async def sync_if_changed(
     before; Discord rate-limits command writes, so restarts with nothing changed send nothing."""
     scope = f"guild:{guild.id}" if guild else "global"
     key = f"command_tree:{application_id}:{scope}"
-    digest = tree_digest(tree, guild)
+    digest = await tree_digest(tree, guild)
     async with store.unit_of_work() as uow:
         if await uow.platform_state.get(PLATFORM, key) == digest:
             log.info("slash commands unchanged scope=%s; not syncing", scope)

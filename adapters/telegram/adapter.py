@@ -186,7 +186,8 @@ class TelegramAdapter:
         self._outgoing = Outgoing(session, self.topics, self.chats)
         incoming = Incoming(session, People(self.admins), self._outgoing, self.chats, self.topics)
         incoming.register(app)
-        menus = self._menus = Menus(app.bot, hearth.store, self._menu)
+        languages, default = hearth.catalog.languages, hearth.defaults.language
+        menus = self._menus = Menus(app.bot, hearth.store, self._menu, languages, default)
         await menus.sync()  # before polling: every group's administrators see theirs at once
         hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
         Presence(session).register(app)  # moved, removed or added again
@@ -357,11 +358,13 @@ class TelegramAdapter:
 
     # -- command menus and group administrators -------------------------------------------
 
-    def _menu(self, most: Role) -> list[BotCommand]:
-        """Every core command up to a role, from the core's own declarations."""
+    def _menu(self, most: Role, language: str) -> list[BotCommand]:
+        """Every core command up to a role, from the core's own declarations, described in a
+        language (Telegram allows 256 characters; the catalog keeps them within Discord's 100)."""
+        hearth = self.session.hearth
         commands = [
-            BotCommand(c.name, c.description)
-            for c in self.session.hearth.registry.all()
+            BotCommand(c.name, c.describe(hearth.catalog, language))
+            for c in hearth.registry.all()
             if c.role <= most
         ]
         if len(commands) > MAX_COMMANDS:

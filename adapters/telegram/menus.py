@@ -8,8 +8,11 @@ administrator of a quiet group sees the moderator commands from the first minute
 group having to say anything first. A group's own menu is set only for a moderator granted with
 /mods, whom Telegram cannot know as one; it is deleted when they are removed or leave.
 
-Each menu's commands are hashed in platform_state, so a restart (or a re-check after any event)
-with nothing changed sends nothing to Telegram.
+Every menu is set once in the bot's default language (for everyone whose Telegram language has
+no menu of its own) and once per other language of the catalog (`language_code`), so a person
+whose Telegram is in German reads German descriptions. Each menu's commands are hashed in
+platform_state, so a restart (or a re-check after any event) with nothing changed sends nothing
+to Telegram.
 """
 
 from __future__ import annotations
@@ -42,12 +45,18 @@ log = logging.getLogger("hearth.telegram.menus")
 
 DEFAULT = "default"
 ADMINISTRATORS = "all_chat_administrators"
-Menu = Callable[[Role], list[BotCommand]]
+Menu = Callable[[Role, str], list[BotCommand]]  # up to a role, in a language
 
 
-def _scope(key: str) -> BotCommandScope:
-    """The scope a state key stands for: 'default', 'all_chat_administrators',
-    'chat_member:<chat>:<user>' or (left by older versions) 'chat_administrators:<chat>'."""
+def _scope(key: str) -> tuple[BotCommandScope, str | None]:
+    """The scope and language a state key stands for: 'default', 'all_chat_administrators',
+    'chat_member:<chat>:<user>' or (left by older versions) 'chat_administrators:<chat>',
+    then '@<language>' for a language's own menu."""
+    where, _, language = key.partition("@")
+    return _scope_of(where), language or None
+
+
+def _scope_of(key: str) -> BotCommandScope:
     kind, _, rest = key.partition(":")
     if kind == DEFAULT:
         return BotCommandScopeDefault()
@@ -65,10 +74,14 @@ def _digest(commands: list[BotCommand]) -> str:
 
 
 class Menus:
-    def __init__(self, bot: Bot, store: Store, menu: Menu) -> None:
+    def __init__(
+        self, bot: Bot, store: Store, menu: Menu, languages: list[str], default: str
+    ) -> None:
         self._bot = bot
         self._store = store
         self._menu = menu
+        self._languages = [language for language in languages if language != default]
+        self._default = default
         self._key = f"command_menus:{bot.id}"
         self._lock = asyncio.Lock()
         self._failed: set[tuple[str, str]] = set()  # tried once this run; again after a restart
@@ -77,10 +90,15 @@ class Menus:
         self._catching_up: asyncio.Task[None] | None = None
 
     async def _wanted(self) -> dict[str, list[BotCommand]]:
-        wanted = {DEFAULT: self._menu(Role.MEMBER), ADMINISTRATORS: self._menu(Role.MODERATOR)}
+        scopes = {DEFAULT: Role.MEMBER, ADMINISTRATORS: Role.MODERATOR}
         for granted in await granted_on(self._store, PLATFORM):
             key = f"chat_member:{granted.community_ref}:{granted.user_ref}"
-            wanted[key] = self._menu(max(granted.role, Role.MODERATOR))
+            scopes[key] = max(granted.role, Role.MODERATOR)
+        wanted: dict[str, list[BotCommand]] = {}
+        for key, role in scopes.items():
+            wanted[key] = self._menu(role, self._default)
+            for language in self._languages:
+                wanted[f"{key}@{language}"] = self._menu(role, language)
         return wanted
 
     async def _legacy(self) -> dict[str, str]:
@@ -107,8 +125,9 @@ class Menus:
                 if known.get(key) == digest or (key, digest) in self._failed:
                     continue
                 calls += 1
+                scope, language = _scope(key)
                 try:
-                    await self._bot.set_my_commands(commands, scope=_scope(key))
+                    await self._bot.set_my_commands(commands, scope=scope, language_code=language)
                 except TelegramError as error:
                     self._failed.add((key, digest))
                     log.warning("could not set a command menu scope=%s: %s", key, error)
@@ -116,8 +135,9 @@ class Menus:
                 done[key] = digest
             for key in sorted(known.keys() - wanted.keys()):
                 calls += 1
+                scope, language = _scope(key)
                 with contextlib.suppress(TelegramError):  # gone already (a group left, say)
-                    await self._bot.delete_my_commands(scope=_scope(key))
+                    await self._bot.delete_my_commands(scope=scope, language_code=language)
                 del done[key]
             if never_stored or done != known:
                 async with self._store.unit_of_work() as uow:

@@ -79,18 +79,26 @@ async def command_context(
     person = origin.person
     member = await uow.members.find(community.id, origin.platform, person.user_ref)
     is_new = member is None
+    reported = person.language if person.language in catalog.languages else None
     if member is None:
         member = await uow.members.add(
             community_id=community.id,
             platform=origin.platform,
             user_ref=person.user_ref,
             display_name=person.display_name or catalog.text("nameless_member", community.language),
-            language=person.language if person.language in catalog.languages else None,
+            reported_language=reported,
             now=clock.now(),
         )
-    elif person.display_name and member.display_name != person.display_name:
-        member.display_name = person.display_name
-        await uow.members.save(member)
+    else:
+        renamed = bool(person.display_name) and member.display_name != person.display_name
+        # A platform that says nothing (a Discord message, the console) changes nothing; one
+        # that reports a language the catalog lacks leaves the community's default to speak.
+        relearned = person.language is not None and member.reported_language != reported
+        if renamed or relearned:
+            member.display_name = person.display_name or member.display_name
+            if person.language is not None:
+                member.reported_language = reported
+            await uow.members.save(member)
     role = decide_role(
         is_platform_owner=person.is_platform_owner,
         is_platform_admin=person.is_platform_admin,

@@ -22,8 +22,7 @@ MAX_ENTRIES = 50
 
 @feature.command(
     "audit",
-    "Show the latest moderator actions and automatic changes.",
-    Param("count", ParamType.INTEGER, f"How many entries (1-{MAX_ENTRIES})"),
+    Param("count", ParamType.INTEGER),
 )
 async def show_audit(ctx: CommandContext, args: Args) -> None:
     count = args.integer("count")

@@ -17,14 +17,14 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
 
     @feature.command(
         "help",
-        "List the commands you can use, or explain one.",
-        Param("command", ParamType.WORD, "A command to explain, e.g. checkin"),
+        Param("command", ParamType.WORD),
     )
     async def show_help(ctx: CommandContext, args: Args) -> None:
         wanted = args.text("command")
         if wanted is None:
             lines = [
-                f"`/{c.name}` — {escape(c.description)}" for c in registry_of.for_role(ctx.role)
+                f"`/{c.name}` — {escape(c.describe(ctx.catalog, ctx.language))}"
+                for c in registry_of.for_role(ctx.role)
             ]
             ctx.say(
                 "help_list",
@@ -41,14 +41,14 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
                 "help_param_required" if p.required else "help_param",
                 ctx.language,
                 label=Label(command.name, p),
-                description=p.description,
+                description=p.describe(command.name, ctx.catalog, ctx.language),
             )
             for p in command.params
         )
         ctx.say(
             "help_command",
             usage=Markup(f"`{Usage(command).localize(ctx.catalog, ctx.language)}`"),
-            description=command.description,
+            description=command.describe(ctx.catalog, ctx.language),
             params=Markup(params or ctx.text("help_no_params", ctx.language)),
             roles=command.role.everyone_called,
         )

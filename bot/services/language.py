@@ -1,4 +1,5 @@
-"""/language: a member chooses the language Hearth uses with them privately."""
+"""/language: a member chooses the language Hearth uses with them (private messages, replies to
+them and their buttons); without a choice, the one their platform reports, else the community's."""
 
 from __future__ import annotations
 
@@ -6,20 +7,17 @@ from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
+from bot.wording import autonym, available
 
 feature = Feature("language")
 
 
-@feature.command(
-    "language",
-    "Choose the language Hearth speaks to you in.",
-    Param("code", ParamType.WORD, "A language code such as en, or 'default'"),
-)
+@feature.command("language", Param("code", ParamType.WORD))
 async def language(ctx: CommandContext, args: Args) -> None:
     code = args.text("code")
-    languages = ", ".join(ctx.catalog.languages)
+    languages = available(ctx.catalog.languages)
     if code is None:
-        ctx.say("language_current", language=ctx.language, languages=languages)
+        ctx.say("language_current", language=autonym(ctx.language), languages=languages)
         return
     code = code.lower()
     if code == "default":
@@ -29,4 +27,4 @@ async def language(ctx: CommandContext, args: Args) -> None:
     else:
         raise Refusal("language_unknown", value=code, languages=languages)
     await ctx.uow.members.save(ctx.member)
-    ctx.say("language_set", language=ctx.language)
+    ctx.say("language_set", language=autonym(ctx.language))

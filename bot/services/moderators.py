@@ -36,9 +36,8 @@ async def find_member(ctx: CommandContext, name: str) -> Member:
 
 @feature.command(
     "mods",
-    "List, add or remove Hearth moderators.",
-    Param("action", ParamType.CHOICE, "list, add or remove", choices=("list", "add", "remove")),
-    Param("person", ParamType.MEMBER, "The member to add or remove"),
+    Param("action", ParamType.CHOICE, choices=("list", "add", "remove")),
+    Param("person", ParamType.MEMBER),
     role=Role.MODERATOR,
 )
 async def mods(ctx: CommandContext, args: Args) -> None:

@@ -23,14 +23,12 @@ CHECKINS, BUDDY, OFF = "checkins", "buddy", "off"
 
 @feature.command(
     "pause",
-    "Pause check-ins or buddy requests (e.g. /pause buddy 2w); /pause off resumes everything.",
     Param(
         "what",
         ParamType.CHOICE,
-        "checkins, buddy, or off to resume everything",
         choices=(CHECKINS, BUDDY, OFF),
     ),
-    Param("until", ParamType.WORD, "A date like 2026-04-01 or a span like 2w; default: open-ended"),
+    Param("until", ParamType.WORD),
 )
 async def pause(ctx: CommandContext, args: Args) -> None:
     what = args.text("what")

@@ -21,12 +21,12 @@ from bot.wording import moment
 feature = Feature("privacy")
 
 
-@feature.command("privacy", "What Hearth keeps about you, who can see it, and your rights.")
+@feature.command("privacy")
 async def privacy(ctx: CommandContext, args: Args) -> None:
     ctx.say("privacy_text")
 
 
-@feature.command("mydata", "Everything Hearth holds about you, sent to you privately.")
+@feature.command("mydata")
 async def mydata(ctx: CommandContext, args: Args) -> None:
     sections = []
     for repository in ctx.uow.personal_data():
@@ -88,7 +88,7 @@ def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -
     )
 
 
-@feature.command("forgetme", "Erase everything Hearth holds about you (asks first).")
+@feature.command("forgetme")
 async def forgetme(ctx: CommandContext, args: Args) -> None:
     member_id = ctx.member.id
     ctx.say(

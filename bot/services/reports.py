@@ -42,9 +42,8 @@ def report_feature(kinds: Mapping[str, ReportHandler]) -> Feature:
 
     @feature.command(
         "report",
-        "Aggregate reports for moderators, over a recent period.",
-        Param("kind", ParamType.CHOICE, "Which report", choices=known),
-        Param("period", ParamType.WORD, "How far back, e.g. 30d or 4w (default 30 days)"),
+        Param("kind", ParamType.CHOICE, choices=known),
+        Param("period", ParamType.WORD),
         role=Role.MODERATOR,
     )
     async def report(ctx: CommandContext, args: Args) -> None:

@@ -35,9 +35,8 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
 
     @feature.command(
         "schedule",
-        "List, set or clear the community's weekly schedules.",
-        Param("kind", ParamType.CHOICE, "Which schedule", choices=known),
-        Param("when", ParamType.TEXT, "A day and local time like 'mon 18:00', or 'off'"),
+        Param("kind", ParamType.CHOICE, choices=known),
+        Param("when", ParamType.TEXT),
         role=Role.MODERATOR,
     )
     async def schedule(ctx: CommandContext, args: Args) -> None:

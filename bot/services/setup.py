@@ -14,6 +14,7 @@ from bot.feature import Feature, SetupKey
 from bot.markup import escape
 from bot.roles import Role
 from bot.scheduling import next_weekly
+from bot.wording import autonym, available
 
 feature = Feature("setup")
 MAX_NAME = 80
@@ -80,13 +81,13 @@ async def _change_timezone(ctx: CommandContext, value: str) -> None:
 
 
 async def _show_language(ctx: CommunityContext) -> str:
-    return ctx.community.language
+    return autonym(ctx.community.language)
 
 
 async def _change_language(ctx: CommandContext, value: str) -> None:
     code = value.strip().lower()
     if code not in ctx.catalog.languages:
-        raise Refusal("setup_bad_language", value=value, languages=", ".join(ctx.catalog.languages))
+        raise Refusal("setup_bad_language", value=value, languages=available(ctx.catalog.languages))
     ctx.community.language = code
 
 
@@ -154,9 +155,8 @@ def setup_feature(keys: dict[str, SetupKey]) -> Feature:
 
     @command_feature.command(
         "setup",
-        "Show or change this community's settings.",
-        Param("key", ParamType.WORD, "What to change: " + ", ".join(keys)),
-        Param("value", ParamType.TEXT, "The new value"),
+        Param("key", ParamType.WORD),
+        Param("value", ParamType.TEXT),
         role=Role.MODERATOR,
     )
     async def setup(ctx: CommandContext, args: Args) -> None:

@@ -21,8 +21,7 @@ def start_feature(registry: CommandRegistry, resumes: Mapping[str, str]) -> Feat
 
     @feature.command(
         "start",
-        "Start a private chat with Hearth, or pick up where you left off.",
-        Param("flow", ParamType.WORD, "What to pick up again, e.g. onboarding"),
+        Param("flow", ParamType.WORD),
     )
     async def start(ctx: CommandContext, args: Args) -> None:
         line = resumes.get((args.text("flow") or "").lower(), "")

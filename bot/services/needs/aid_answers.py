@@ -145,9 +145,9 @@ async def _requester_answered(
         offerer,
         "aid_introduced_offerer",
         name=ctx.member.display_name,
-        category=config.category_label(ctx, request.category, offerer.language),
+        category=config.category_label(ctx, request.category, offerer.speaks),
         details=Markup(
-            " " + ctx.text("aid_their_words", offerer.language, details=request.details)
+            " " + ctx.text("aid_their_words", offerer.speaks, details=request.details)
             if request.details
             else ""
         ),

@@ -131,7 +131,7 @@ async def seek(ctx: CommunityContext, request: AidRequest, *, tell_if_none: bool
         ctx.tell(
             requester,
             "aid_nobody_left",
-            category=config.category_label(ctx, request.category, requester.language),
+            category=config.category_label(ctx, request.category, requester.speaks),
         )
     return Sought.NOBODY
 
@@ -179,11 +179,11 @@ async def _ask_offerer(ctx: CommunityContext, request: AidRequest, offer: Offer)
     ctx.tell(
         offerer,
         "aid_offerer_question",
-        category=config.category_label(ctx, request.category, offerer.language),
+        category=config.category_label(ctx, request.category, offerer.speaks),
         what=offer.what,
         choices=(
-            Choice(ctx.text("aid_yes_help", offerer.language), f"aid:o:{request.id}:y"),
-            Choice(ctx.text("aid_no_help", offerer.language), f"aid:o:{request.id}:n"),
+            Choice(ctx.text("aid_yes_help", offerer.speaks), f"aid:o:{request.id}:y"),
+            Choice(ctx.text("aid_no_help", offerer.speaks), f"aid:o:{request.id}:n"),
         ),
         resume=OFFERER_RESUME,
     )
@@ -209,10 +209,10 @@ async def ask_requester(ctx: CommunityContext, request: AidRequest, offer: Offer
     ctx.tell(
         requester,
         "aid_requester_question",
-        category=config.category_label(ctx, request.category, requester.language),
+        category=config.category_label(ctx, request.category, requester.speaks),
         what=offer.what,
         choices=tuple(
-            Choice(ctx.text(label, requester.language), f"aid:r:{request.id}:{answer}:{offer.id}")
+            Choice(ctx.text(label, requester.speaks), f"aid:r:{request.id}:{answer}:{offer.id}")
             for label, answer in buttons
         ),
     )
@@ -264,7 +264,7 @@ async def expire(ctx: CommunityContext, job: Job) -> None:
     ctx.tell(
         requester,
         "aid_request_expired",
-        category=config.category_label(ctx, request.category, requester.language),
+        category=config.category_label(ctx, request.category, requester.speaks),
     )
 
 

@@ -38,15 +38,13 @@ def category_text(ctx: CommandContext, category: str) -> str:
 
 @feature.command(
     "offer",
-    "Offer a hand to others, e.g. /offer food I cook extra on Sundays.",
     Param(
         "category",
         ParamType.WORD,
-        "The kind of help, e.g. food or other",
         required=True,
         suggest=config.suggest_category,
     ),
-    Param("what", ParamType.TEXT, "What you could offer, in a line", required=True),
+    Param("what", ParamType.TEXT, required=True),
 )
 async def offer_command(ctx: CommandContext, args: Args) -> None:
     kind = args.text("category") or ""
@@ -82,11 +80,9 @@ async def _not_offered_yet(ctx: CommandContext, category: str, what: str) -> Non
 
 @feature.command(
     "offers",
-    "Your offers (withdraw or share them), or public offers in a category.",
     Param(
         "category",
         ParamType.WORD,
-        "Show public offers in this category",
         suggest=config.suggest_category,
     ),
 )

@@ -25,14 +25,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @feature.command(
     "need",
-    "Ask privately for a hand, e.g. /need food; /need done when it is met.",
     Param(
         "category",
         ParamType.WORD,
-        "The kind of help, e.g. food, or 'done'",
         suggest=config.suggest_category,
     ),
-    Param("details", ParamType.TEXT, "A few words, shared only once you are introduced"),
+    Param("details", ParamType.TEXT),
 )
 async def need_command(ctx: CommandContext, args: Args) -> None:
     wanted = args.text("category")

@@ -87,8 +87,7 @@ async def scheduled(ctx: CommunityContext) -> None:
 
 @feature.command(
     "checkin",
-    "Check in privately on how you're doing; moderators: /checkin now starts a round.",
-    Param("now", ParamType.CHOICE, "Moderators: start a round for everyone now", choices=("now",)),
+    Param("now", ParamType.CHOICE, choices=("now",)),
 )
 async def checkin(ctx: CommandContext, args: Args) -> None:
     if args.text("now"):
@@ -170,7 +169,7 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
         if conversation and in_round(conversation, checkin_round):
             state = conversation.state
         await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
-        preface = ctx.text("checkin_reminder", member.language, closes=closes)
+        preface = ctx.text("checkin_reminder", member.speaks, closes=closes)
         await ask(ctx, member, checkin_round, state, preface)
         invitation.reminded_at = ctx.now
         invitation.unreachable_at = None  # a refused reminder marks it again

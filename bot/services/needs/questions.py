@@ -50,7 +50,7 @@ async def start(
 ) -> None:
     state = state_for(checkin_round, "need", index=0)
     await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
-    preface = ctx.text(intro, member.language, **params)
+    preface = ctx.text(intro, member.speaks, **params)
     await ask(ctx, member, checkin_round, state, preface, privately=True)
 
 
@@ -69,7 +69,7 @@ async def ask(
     button: then the next question comes where they are, seen by them only (on Discord, that is
     how a member whose private messages are closed still gets through the check-in).
     """
-    language = member.language
+    language = member.speaks
     step = state["step"]
     if step == "need":
         need = checkin_round.needs[state["index"]]
@@ -105,7 +105,7 @@ async def _choices(
     ctx: CommunityContext, member: Member, checkin_round: CheckinRound, state: dict[str, Any]
 ) -> tuple[Choice, ...]:
     """The buttons of a step; typing a number picks the button with that number."""
-    language = member.language
+    language = member.speaks
     prefix = f"ci:{checkin_round.id}"
     step = state["step"]
 

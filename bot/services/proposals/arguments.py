@@ -41,7 +41,6 @@ def number_of(args: Args, name: str = "number") -> int:
 NUMBER = Param(
     "number",
     ParamType.INTEGER,
-    "The proposal's number, e.g. 3",
     required=True,
     suggest=open_proposals,
 )

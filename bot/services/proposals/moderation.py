@@ -53,12 +53,10 @@ def install_moderation(feature: Feature) -> None:
 
     @feature.command(
         "park",
-        "Park a proposal past incubation (or resting), with a reason and a date to revisit it.",
         NUMBER,
         Param(
             "reason",
             ParamType.TEXT,
-            "The reason, optionally ending 'revisit 2026-05-01' or '6w'",
             required=True,
         ),
         role=Role.MODERATOR,
@@ -73,9 +71,8 @@ def install_moderation(feature: Feature) -> None:
 
     @feature.command(
         "adopt",
-        "Record an adoption when the consent round has no standing objection.",
         NUMBER,
-        Param("note", ParamType.TEXT, "A note for the record", required=True),
+        Param("note", ParamType.TEXT, required=True),
         role=Role.MODERATOR,
     )
     async def adopt(ctx: CommandContext, args: Args) -> None:
@@ -86,9 +83,8 @@ def install_moderation(feature: Feature) -> None:
 
     @feature.command(
         "hide",
-        "Hide an abusive proposal's text (it stays in the audit log).",
         NUMBER,
-        Param("reason", ParamType.TEXT, "Why: this goes to the public audit log", required=True),
+        Param("reason", ParamType.TEXT, required=True),
         role=Role.MODERATOR,
     )
     async def hide(ctx: CommandContext, args: Args) -> None:
@@ -99,12 +95,10 @@ def install_moderation(feature: Feature) -> None:
 
     @feature.command(
         "merge",
-        "Link a duplicate proposal into another; builds and support carry over.",
         NUMBER,
         Param(
             "into",
             ParamType.INTEGER,
-            "The proposal that carries on",
             required=True,
             suggest=open_proposals,
         ),

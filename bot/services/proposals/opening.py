@@ -23,11 +23,9 @@ def install_opening(feature: Feature) -> None:
 
     @feature.command(
         "propose",
-        "Open a proposal: a title, then | and the details (or: from answer 7).",
         Param(
             "title_and_details",
             ParamType.TEXT,
-            "Title | details (e.g. Garden | Use the empty lot…), or: from answer 7",
             required=True,
         ),
     )
@@ -70,8 +68,7 @@ def install_opening(feature: Feature) -> None:
 
     @feature.command(
         "proposals",
-        "List proposals with what each needs next.",
-        Param("state", ParamType.CHOICE, "Which ones (default: open)", choices=LIST_FILTERS),
+        Param("state", ParamType.CHOICE, choices=LIST_FILTERS),
     )
     async def list_proposals(ctx: CommandContext, args: Args) -> None:
         wanted = args.text("state") or "open"
@@ -84,9 +81,7 @@ def install_opening(feature: Feature) -> None:
         lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
         ctx.say("proposal_list", which=wanted, count=len(found), lines=Markup("\n".join(lines)))
 
-    @feature.command(
-        "proposal", "Show one proposal: versions, builds, positions, history.", ANY_NUMBER
-    )
+    @feature.command("proposal", ANY_NUMBER)
     async def show_proposal(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, args.integer("number"))
         if p.hidden:

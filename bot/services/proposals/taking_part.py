@@ -12,12 +12,11 @@ from bot.services.proposals.records import Kind, Stance
 from bot.services.proposals.texts import when
 
 
-def _contribution_command(feature: Feature, kind: Kind, description: str) -> None:
+def _contribution_command(feature: Feature, kind: Kind) -> None:
     @feature.command(
         kind.value,
-        description,
         NUMBER,
-        Param("text", ParamType.TEXT, f"Your {kind.value}", required=True),
+        Param("text", ParamType.TEXT, required=True),
     )
     async def contribute(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, number_of(args))
@@ -30,14 +29,11 @@ def _contribution_command(feature: Feature, kind: Kind, description: str) -> Non
         ctx.say(f"proposal_{kind.value}_added", number=p.number)
 
 
-def _position_command(
-    feature: Feature, name: str, stance: Stance, description: str, hint: str
-) -> None:
+def _position_command(feature: Feature, name: str, stance: Stance) -> None:
     @feature.command(
         name,
-        description,
         NUMBER,
-        Param("reason", ParamType.TEXT, hint, required=stance is Stance.OBJECT),
+        Param("reason", ParamType.TEXT, required=stance is Stance.OBJECT),
     )
     async def take_position(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, number_of(args))
@@ -52,12 +48,10 @@ def _position_command(
 def install_taking_part(feature: Feature) -> None:
     """Contributions, support, revisions, positions and withdrawal."""
 
-    _contribution_command(feature, Kind.BUILD, "Add a “yes, and…” to an incubating proposal.")
-    _contribution_command(
-        feature, Kind.CONCERN, "Raise a concern about an incubating proposal: say what about."
-    )
+    _contribution_command(feature, Kind.BUILD)
+    _contribution_command(feature, Kind.CONCERN)
 
-    @feature.command("support", "Show support for an incubating proposal.", NUMBER)
+    @feature.command("support", NUMBER)
     async def support(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, number_of(args))
         actor = actor_of(ctx)
@@ -66,9 +60,8 @@ def install_taking_part(feature: Feature) -> None:
 
     @feature.command(
         "revise",
-        "Give your proposal a new version (the old ones stay in its history).",
         NUMBER,
-        Param("details", ParamType.TEXT, "The new details", required=True),
+        Param("details", ParamType.TEXT, required=True),
     )
     async def revise(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, number_of(args))
@@ -78,33 +71,14 @@ def install_taking_part(feature: Feature) -> None:
         )
         ctx.say("proposal_revised", number=p.number, version=p.version.number)
 
-    _position_command(
-        feature,
-        "consent",
-        Stance.CONSENT,
-        "Consent to a proposal in its consent round.",
-        "Anything to add",
-    )
-    _position_command(
-        feature,
-        "standaside",
-        Stance.STAND_ASIDE,
-        "Stand aside: you won't block it, but you won't take part.",
-        "Why, if you like",
-    )
-    _position_command(
-        feature,
-        "object",
-        Stance.OBJECT,
-        "Object, with the reason and what would resolve it.",
-        "Your reason and what would resolve it",
-    )
+    _position_command(feature, "consent", Stance.CONSENT)
+    _position_command(feature, "standaside", Stance.STAND_ASIDE)
+    _position_command(feature, "object", Stance.OBJECT)
 
     @feature.command(
         "withdraw",
-        "Withdraw your own proposal.",
         NUMBER,
-        Param("reason", ParamType.TEXT, "Why, if you like"),
+        Param("reason", ParamType.TEXT),
     )
     async def withdraw(ctx: CommandContext, args: Args) -> None:
         p = await load(ctx, number_of(args))

@@ -66,8 +66,7 @@ async def shared_reflection_text(uow: UnitOfWork, member: Member, reflection_id:
 def install_answers(feature: Feature) -> None:
     @feature.command(
         "reflect",
-        "Answer the current reflection prompt (start with 'shared' or 'private' to choose).",
-        Param("text", ParamType.TEXT, "Your reflection; begin with 'shared' or 'private'"),
+        Param("text", ParamType.TEXT),
     )
     async def reflect(ctx: CommandContext, args: Args) -> None:
         raw = args.text("text")
@@ -150,8 +149,7 @@ def install_answers(feature: Feature) -> None:
 
     @feature.command(
         "reflection",
-        "Read a shared answer in full, a round's shared answers, or list your own.",
-        Param("which", ParamType.TEXT, "An answer number, or 'round N'; nothing lists yours"),
+        Param("which", ParamType.TEXT),
     )
     async def reflection(ctx: CommandContext, args: Args) -> None:
         which = (args.text("which") or "").strip().lower()

@@ -71,8 +71,7 @@ def _describe(ctx: CommandContext, prompt: CommunityPrompt, author: str | None) 
 def install_community_prompts(feature: Feature, deck: Deck) -> None:
     @feature.command(
         "prompt_add",
-        "Add a reflection prompt [theme]; or 'list', or 'remove <id> [reason]'.",
-        Param("text", ParamType.TEXT, "The prompt (a theme may end it), 'list' or 'remove <id>'"),
+        Param("text", ParamType.TEXT),
         role=Role.MODERATOR,
     )
     async def prompt_add(ctx: CommandContext, args: Args) -> None:
@@ -106,8 +105,7 @@ def install_community_prompts(feature: Feature, deck: Deck) -> None:
 
     @feature.command(
         "suggest_prompt",
-        "Suggest a reflection prompt; it joins the community's deck at once.",
-        Param("text", ParamType.TEXT, "Your prompt; a theme may end it", required=True),
+        Param("text", ParamType.TEXT, required=True),
     )
     async def suggest_prompt(ctx: CommandContext, args: Args) -> None:
         text, theme = await _checked_text(ctx, deck, args.text("text") or "")
@@ -182,7 +180,7 @@ async def _remove(ctx: CommandContext, deck: Deck, target: str, reason: str) -> 
                 key=prompt.key,
                 text=prompt.text,
                 reason=Markup(
-                    ctx.text("prompt_removed_reason", author.language, reason=reason)
+                    ctx.text("prompt_removed_reason", author.speaks, reason=reason)
                     if reason
                     else ""
                 ),

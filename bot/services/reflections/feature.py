@@ -51,7 +51,7 @@ def reflections_feature(deck: Deck) -> Feature:
             closed=posted.closed.number if posted.closed else "",
         )
 
-    @feature.command("reflect_now", "Post the next reflection prompt now.", role=Role.MODERATOR)
+    @feature.command("reflect_now", role=Role.MODERATOR)
     async def reflect_now(ctx: CommandContext, args: Args) -> None:
         current = await ctx.uow.reflections.latest_round(ctx.community.id)
         if current is None or not current.is_open or await ctx.uow.reflections.answers(current.id):

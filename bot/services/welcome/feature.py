@@ -28,7 +28,7 @@ from bot.services.welcome.onboarding import (
 )
 from bot.services.welcome.pairing import CLOSE, NUDGE, RESUME
 from bot.services.welcome.report import welcome_report
-from bot.services.welcome.volunteering import MAX_LIMIT, buddy
+from bot.services.welcome.volunteering import buddy
 
 
 def welcome_feature() -> Feature:
@@ -39,21 +39,17 @@ def welcome_feature() -> Feature:
     feature.on_leave.append(left)
     feature.command(
         "welcome_set",
-        "Show, change or reset the public welcome for newcomers.",
-        Param("text", ParamType.TEXT, "The new welcome using {name} and {community}, or 'reset'"),
+        Param("text", ParamType.TEXT),
         role=Role.MODERATOR,
     )(welcome_set)
     feature.flow(FLOW)(answered)
     feature.choice("onb")(onboarding_pressed)
-    feature.command("welcome", "Go through the welcome questions, or pick up where you left off.")(
-        welcome
-    )
+    feature.command("welcome")(welcome)
     feature.on_unreachable[FLOW] = onboarding_unreachable
     feature.resumes[FLOW] = "welcome"  # a deep link's `/start onboarding` picks it up again
     feature.command(
         "intro",
-        "Introduce yourself; it is posted in the welcome channel once you confirm.",
-        Param("text", ParamType.TEXT, "A few words about you", required=True),
+        Param("text", ParamType.TEXT, required=True),
     )(intro)
     feature.choice("intro")(intro_pressed)
     feature.job(FOLLOWUP)(follow_up)
@@ -70,14 +66,12 @@ def buddies_feature() -> Feature:
     feature.job(PAUSE_END)(pause_ended)
     feature.command(
         "buddy",
-        "Volunteer to show newcomers around, stop, or see your buddy pairings.",
         Param(
             "action",
             ParamType.CHOICE,
-            "on (the default), off or status",
             choices=("on", "off", "status"),
         ),
-        Param("limit", ParamType.INTEGER, f"With on: newcomers at once (1-{MAX_LIMIT}, default 2)"),
+        Param("limit", ParamType.INTEGER),
     )(buddy)
     feature.choice("bud")(pressed)
     feature.job(NUDGE)(nudge)

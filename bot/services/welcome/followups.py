@@ -37,8 +37,8 @@ async def follow_up(ctx: CommunityContext, job: Job) -> None:
         return
     first = job.payload.get("index", 0) == 0
     choices = [
-        Choice(ctx.text("followup_button_good", member.language), f"fup:good:{member.id}"),
-        Choice(ctx.text("followup_button_hand", member.language), f"fup:hand:{member.id}"),
+        Choice(ctx.text("followup_button_good", member.speaks), f"fup:good:{member.id}"),
+        Choice(ctx.text("followup_button_hand", member.speaks), f"fup:hand:{member.id}"),
     ]
     # Whoever has not named anything they could bring yet is invited again, gently.
     invite = not await contributions(ctx.uow, ctx.community.id, member.id) and not (
@@ -46,13 +46,13 @@ async def follow_up(ctx: CommunityContext, job: Job) -> None:
     )
     if invite:
         choices.append(
-            Choice(ctx.text("followup_button_bring", member.language), f"fup:bring:{member.id}")
+            Choice(ctx.text("followup_button_bring", member.speaks), f"fup:bring:{member.id}")
         )
     ctx.tell(
         member,
         "followup_first" if first else "followup_again",
         community=ctx.community.name,
-        bring=Markup(ctx.text("followup_bring_invite", member.language) if invite else ""),
+        bring=Markup(ctx.text("followup_bring_invite", member.speaks) if invite else ""),
         choices=tuple(choices),
     )
 

@@ -22,11 +22,11 @@ MAX_ANSWER = 1000
 
 
 def _button(ctx: CommunityContext, member: Member, step: str, answer: str, label: str) -> Choice:
-    return Choice(ctx.text(label, member.language), f"onb:{step}:{answer}:{member.id}")
+    return Choice(ctx.text(label, member.speaks), f"onb:{step}:{answer}:{member.id}")
 
 
 def _question(ctx: CommunityContext, member: Member, step: Step) -> tuple[str, tuple[Choice, ...]]:
-    language = member.language
+    language = member.speaks
     if step is Step.BRINGS:
         return ctx.text("onboarding_ask_brings", language), (
             _button(ctx, member, step.value, "skip", "onboarding_button_skip"),
@@ -72,10 +72,10 @@ async def begin(
     about = ctx.community.settings.get("about")
     intro = ctx.text(
         "onboarding_intro" if onboarding.step is Step.BRINGS else "onboarding_resume",
-        member.language,
+        member.speaks,
         community=ctx.community.name,
         about=Markup(
-            ctx.text("onboarding_about", member.language, about=str(about)) if about else ""
+            ctx.text("onboarding_about", member.speaks, about=str(about)) if about else ""
         ),
     )
     question, choices = _question(ctx, member, onboarding.step)
@@ -86,7 +86,7 @@ async def _advance(
     ctx: CommandContext, onboarding: Onboarding, answer: str, text: str | None = None
 ) -> None:
     """Take one answer ('text', 'skip', 'unsure', 'yes' or 'no') and ask what comes next."""
-    member, language = ctx.member, ctx.member.language
+    member, language = ctx.member, ctx.member.speaks
     step = onboarding.step
     if step is Step.BRINGS:
         onboarding.brings = text
@@ -117,7 +117,7 @@ async def _advance(
 
 
 async def _finish(ctx: CommandContext, onboarding: Onboarding, *, wants_buddy: bool) -> None:
-    member, language = ctx.member, ctx.member.language
+    member, language = ctx.member, ctx.member.speaks
     onboarding.wants_buddy = wants_buddy
     onboarding.step = Step.DONE
     onboarding.completed_at = ctx.now
@@ -144,7 +144,7 @@ def _normal(text: str) -> str:
 
 def _means(ctx: CommandContext, text: str, key: str) -> bool:
     """Whether a typed answer is one of the catalog's words for a button (e.g. "not sure")."""
-    return _normal(text) in {_normal(w) for w in ctx.text(key, ctx.member.language).split(",")}
+    return _normal(text) in {_normal(w) for w in ctx.text(key, ctx.member.speaks).split(",")}
 
 
 async def answered(ctx: CommandContext, message: str) -> None:
@@ -168,7 +168,7 @@ async def answered(ctx: CommandContext, message: str) -> None:
             await _advance(ctx, onboarding, "no")
         else:
             question, choices = _question(ctx, ctx.member, Step.BUDDY)
-            hint = ctx.text("onboarding_buddy_yes_or_no", ctx.member.language)
+            hint = ctx.text("onboarding_buddy_yes_or_no", ctx.member.speaks)
             _send(ctx, ctx.member, onboarding, [hint, question], choices)
     elif onboarding.step is Step.CONTRIBUTES and _means(ctx, text, "onboarding_unsure_words"):
         await _advance(ctx, onboarding, "unsure")
@@ -222,7 +222,7 @@ async def onboarding_unreachable(ctx: CommunityContext, member: Member) -> None:
             continue
         ctx.replies.append(
             Reply(
-                ctx.text("onboarding_unreachable", member.language, name=member.display_name),
+                ctx.text("onboarding_unreachable", member.speaks, name=member.display_name),
                 Target(
                     link.platform,
                     link.community_ref,

@@ -61,8 +61,8 @@ async def find_buddy(ctx: CommunityContext, newcomer: Member) -> Member | None:
 
 def buddy_choices(ctx: CommunityContext, buddy: Member, pairing: Pairing) -> tuple[Choice, ...]:
     return (
-        Choice(ctx.text("buddy_button_hello", buddy.language), f"bud:hello:{pairing.id}"),
-        Choice(ctx.text("buddy_button_pass", buddy.language), f"bud:pass:{pairing.id}"),
+        Choice(ctx.text("buddy_button_hello", buddy.speaks), f"bud:hello:{pairing.id}"),
+        Choice(ctx.text("buddy_button_pass", buddy.speaks), f"bud:pass:{pairing.id}"),
     )
 
 
