@@ -22,6 +22,7 @@ from bot.services import (
     pause,
     privacy,
     setup,
+    timezone,
 )
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
@@ -55,6 +56,7 @@ def build_hearth(
             audit.feature,
             privacy.feature,
             language.feature,
+            timezone.feature,
             reflections_feature(load_deck()),
             welcome_feature(),
             buddies_feature(),

@@ -64,9 +64,7 @@ class Feature:
             self.texts[f"command_{name}"] = about
 
         def register(handler: CommandHandler) -> CommandHandler:
-            self.commands.append(
-                Command(name, role, handler, tuple(params), self.name)
-            )
+            self.commands.append(Command(name, role, handler, tuple(params), self.name))
             return handler
 
         return register

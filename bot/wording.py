@@ -1,5 +1,6 @@
-"""How moments and durations read to people: one format everywhere, in the community's timezone
-and the reader's language (patterns from the catalog, plural rules and unit names from Babel)."""
+"""How moments and durations read to people: one format everywhere, in the reader's language
+(patterns from the catalog, plural rules, day and unit names from Babel) and in the community's
+timezone, or, in a private chat with a member who set their own (/timezone), in theirs."""
 
 from __future__ import annotations
 
@@ -7,24 +8,57 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime, format_timedelta, get_day_names
 from babel.lists import format_list
 from babel.units import format_unit
 
 from bot.catalog import locale_for
-from bot.context import CommunityContext
+from bot.context import CommandContext, CommunityContext
+from bot.domain import Member
 
 _UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
 
 
-def moment(ctx: CommunityContext, when: datetime | None, language: str | None = None) -> str:
-    """'Fri 6 Mar, 17:30' in the community's timezone; the year only when it is not this one."""
+def zone_of(
+    ctx: CommunityContext, reader: Member | None = None, *, in_community_time: bool = False
+) -> ZoneInfo:
+    """Whose clock a moment is read on: `reader`'s own timezone when they set one (pass a
+    reader only for what they read privately: `private_reader`); else, and always for what
+    runs for everyone (`in_community_time`), the community's."""
+    if not in_community_time and reader is not None and reader.timezone:
+        return _zone(reader.timezone)
+    return ctx.tz
+
+
+def private_reader(ctx: CommunityContext) -> Member | None:
+    """The asker, when the answer goes to their private chat: they read it on their clock."""
+    if isinstance(ctx, CommandContext) and ctx.origin.is_private:
+        return ctx.member
+    return None
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def moment(
+    ctx: CommunityContext,
+    when: datetime | None,
+    language: str | None = None,
+    *,
+    reader: Member | None = None,
+    in_community_time: bool = False,
+) -> str:
+    """'Fri 6 Mar, 17:30' on the reader's clock (see zone_of); the year only when it is not
+    this one."""
     if when is None:
         return "—"
     lang = language or ctx.community.language
-    this_year = ctx.local(when).year == ctx.local(ctx.now).year
+    tz = zone_of(ctx, reader, in_community_time=in_community_time)
+    this_year = when.astimezone(tz).year == ctx.now.astimezone(tz).year
     pattern = ctx.text("date_format" if this_year else "date_format_other_year", lang)
-    return _formatted(when, pattern, ctx.tz, lang)
+    return _formatted(when, pattern, tz, lang)
 
 
 @lru_cache(maxsize=4096)
@@ -35,11 +69,17 @@ def _formatted(when: datetime, pattern: str, tz: ZoneInfo, language: str) -> str
 
 
 def day(ctx: CommunityContext, when: datetime, language: str | None = None) -> str:
-    """'Fri 6 Mar' (with the year when it is not this one), for reports that cover days."""
+    """'Fri 6 Mar' (with the year when it is not this one), for reports that cover days: a
+    community's days, on its clock."""
     lang = language or ctx.community.language
     this_year = ctx.local(when).year == ctx.local(ctx.now).year
     key = "day_format" if this_year else "day_format_other_year"
     return _formatted(when, ctx.text(key, lang), ctx.tz, lang)
+
+
+def weekday_name(weekday: int, language: str) -> str:
+    """'Monday', 'lunes', 'Montag' (0 is Monday, as in datetime)."""
+    return str(get_day_names("wide", locale=locale_for(language))[weekday])
 
 
 def autonym(code: str) -> str:

@@ -47,13 +47,17 @@ class World:
         self.store: Store = store or fresh_store()
         self.outbox = RecordingOutbox()
         self.admins: set[str] = set()
+        self.languages: dict[str, str] = {}  # what each person's platform reports, if anything
         self.hearth: Hearth = build_hearth(
             store=self.store, clock=self.clock, defaults=Defaults(), outbox=self.outbox
         )
 
     def origin(self, who: str, where: str | None = MAIN) -> Origin:
         person = Person(
-            user_ref=who.lower(), display_name=who, is_platform_admin=who.lower() in self.admins
+            user_ref=who.lower(),
+            display_name=who,
+            is_platform_admin=who.lower() in self.admins,
+            language=self.languages.get(who.lower()),
         )
         return Origin(PLATFORM, COMMUNITY, person, where, community_name="Test community")
 

@@ -252,6 +252,12 @@ class Chat:
         }
 
 
+def _menu_key(params: dict[str, Any]) -> str:
+    """A menu is set per scope and language (`language_code`, or none)."""
+    scope = params.get("scope") or {"type": "default"}
+    return json.dumps([scope, params.get("language_code") or None], sort_keys=True)
+
+
 class FakeBotApi:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
@@ -855,6 +861,9 @@ class FakeBotApi:
         return chat is not None and chat.statuses.get(BOT_ID) == "administrator"
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> Any:
+        language = params.get("language_code")
+        if language and not re.fullmatch(r"[a-z]{2}", str(language)):
+            raise ApiError(400, "Bad Request: invalid language code specified")
         commands = params.get("commands")
         if not isinstance(commands, list) or len(commands) > 100:
             raise ApiError(400, "Bad Request: too many commands")
@@ -863,25 +872,34 @@ class FakeBotApi:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        scope = params.get("scope") or {"type": "default"}
-        self.menus[json.dumps(scope, sort_keys=True)] = commands
+        self.menus[_menu_key(params)] = commands
         return True
 
-    def menu(self, scope: dict[str, Any]) -> list[str]:
-        found = self.menus.get(json.dumps(scope, sort_keys=True), [])
-        return [command["command"] for command in found]
+    def menu(self, scope: dict[str, Any], language: str | None = None) -> list[str]:
+        """The commands of a scope's menu, for one language (`language_code`) or for everyone
+        whose language has none of its own (None)."""
+        return [command["command"] for command in self.menu_described(scope, language)]
+
+    def menu_described(
+        self, scope: dict[str, Any], language: str | None = None
+    ) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = self.menus.get(
+            _menu_key({"scope": scope, "language_code": language}), []
+        )
+        return found
 
     async def _api_deletemycommands(self, params: dict[str, Any]) -> Any:
-        scope = params.get("scope") or {"type": "default"}
-        self.menus.pop(json.dumps(scope, sort_keys=True), None)
+        self.menus.pop(_menu_key(params), None)
         return True
 
-    def menu_calls(self) -> list[tuple[str, dict[str, Any]]]:
-        """setMyCommands and deleteMyCommands so far, each with its scope."""
+    def menu_calls(self, language: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """setMyCommands and deleteMyCommands so far for one language (None: the menus for
+        every language without its own), each with its scope."""
         return [
             (method, params.get("scope") or {"type": "default"})
             for method, params in self.calls
             if method in ("setMyCommands", "deleteMyCommands")
+            and (params.get("language_code") or None) == language
         ]
 
     def _group(self, params: dict[str, Any]) -> Chat:

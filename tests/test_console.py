@@ -42,7 +42,7 @@ def test_the_foundation_script_runs_as_a_piped_console(tmp_path: Path) -> None:
     )
     out = result.stdout
     assert "timezone is now Europe/Berlin" in out
-    assert "every fri at 17:30 (Europe/Berlin), next on Fri 6 Mar, 17:30" in out
+    assert "every Friday at 17:30 (Europe/Berlin), next on Fri 6 Mar, 17:30" in out
     # The schedule fired exactly once during the week that passed.
     assert len(_blocks(out, "[#general]\nReflection round #")) == 1
     # bob is a plain member: refused, and the schedule is still there afterwards.

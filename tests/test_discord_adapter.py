@@ -89,6 +89,16 @@ async def test_slash_commands_are_synced_from_the_declarations_and_not_again_unc
     assert [c["value"] for c in action["choices"]] == ["list", "add", "remove"]
     assert (person["name"], person["type"]) == ("person", 6)  # a member picker
     assert person["description"] == "The member to add or remove"
+    # Spanish and German Discords read the same commands in their own words.
+    localized = mods["description_localizations"]
+    assert (
+        localized["es-ES"]
+        == localized["es-419"]
+        == ("Lista, añade o quita personas del equipo de moderación de Hearth.")
+    )
+    assert localized["de"] == "Die Hearth-Moderation anzeigen, Leute hinzufügen oder entfernen."
+    assert "en-US" not in localized  # English is the base text itself
+    assert person["description_localizations"]["de"] == "Das Mitglied zum Hinzufügen oder Entfernen"
     assert synced["audit"]["options"][0]["type"] == 4  # an integer
     assert synced["help"]["default_member_permissions"] is None  # everyone sees it
 

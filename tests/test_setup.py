@@ -38,9 +38,12 @@ async def test_channels_are_set_per_role(world: World) -> None:
 async def test_unknown_setting_and_language_are_refused(world: World) -> None:
     world.make_admin("ana")
     assert "settings are: name" in text(await world.say("ana", "/setup colour blue"))
-    assert "Available: English (en)" in text(await world.say("ana", "/setup language xx"))
+    refused = text(await world.say("ana", "/setup language xx"))
+    assert "Available: Deutsch (de), English (en), español (es)" in refused
 
 
 async def test_member_chooses_their_own_language(world: World) -> None:
     assert "speaking English (en)" in text(await world.say("bob", "/language"))
-    assert "Available: English (en)" in text(await world.say("bob", "/language tlh"))
+    assert "Available: Deutsch (de), English (en), español (es)" in text(
+        await world.say("bob", "/language tlh")
+    )

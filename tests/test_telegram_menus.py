@@ -54,6 +54,24 @@ async def test_administrators_see_moderator_commands_before_their_group_says_any
     ]
 
 
+async def test_each_language_gets_its_own_menu_and_an_unchanged_one_is_not_sent_again(
+    tg: TelegramWorld,
+) -> None:
+    for language, words in (("es", "Pide una mano en privado"), ("de", "Privat um Hilfe bitten")):
+        assert [scope for _, scope in tg.fake.menu_calls(language)] == [DEFAULT, ADMINISTRATORS]
+        described = {
+            c["command"]: c["description"] for c in tg.fake.menu_described(DEFAULT, language)
+        }
+        assert set(described) == set(tg.fake.menu(DEFAULT))  # the same commands
+        assert words in described["need"]  # in that language's words
+    english = {c["command"]: c["description"] for c in tg.fake.menu_described(DEFAULT)}
+    assert english["need"].startswith("Ask privately for a hand")
+
+    before = {language: len(tg.fake.menu_calls(language)) for language in ("es", "de")}
+    await tg.restart()
+    assert {language: len(tg.fake.menu_calls(language)) for language in ("es", "de")} == before
+
+
 async def test_a_restart_with_unchanged_commands_sends_nothing_again(tg: TelegramWorld) -> None:
     await tg.say(tg.bob, "hello")
     before = len(tg.fake.menu_calls())

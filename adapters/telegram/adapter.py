@@ -88,6 +88,9 @@ class TelegramAdapter:
         self.topics = Topics()
         self.chats = PrivateChats()
         self._menus: Menus | None = None
+        # Menus by role and language: the commands and texts are fixed once Hearth has started,
+        # and the menus are looked at after every event.
+        self._menu_cache: dict[tuple[Role, str], list[BotCommand]] = {}
         self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._session: Session | None = None
         self._outgoing: Outgoing | None = None
@@ -187,6 +190,7 @@ class TelegramAdapter:
         incoming = Incoming(session, People(self.admins), self._outgoing, self.chats, self.topics)
         incoming.register(app)
         languages, default = hearth.catalog.languages, hearth.defaults.language
+        self._menu_cache.clear()
         menus = self._menus = Menus(app.bot, hearth.store, self._menu, languages, default)
         await menus.sync()  # before polling: every group's administrators see theirs at once
         hearth.listeners.append(menus.changed)  # a moderator granted or removed with /mods
@@ -361,6 +365,9 @@ class TelegramAdapter:
     def _menu(self, most: Role, language: str) -> list[BotCommand]:
         """Every core command up to a role, from the core's own declarations, described in a
         language (Telegram allows 256 characters; the catalog keeps them within Discord's 100)."""
+        cached = self._menu_cache.get((most, language))
+        if cached is not None:
+            return cached
         hearth = self.session.hearth
         commands = [
             BotCommand(c.name, c.describe(hearth.catalog, language))
@@ -369,7 +376,8 @@ class TelegramAdapter:
         ]
         if len(commands) > MAX_COMMANDS:
             log.warning("more than %d commands; the menu shows the first ones", MAX_COMMANDS)
-        return commands[:MAX_COMMANDS]
+        shown = self._menu_cache[(most, language)] = commands[:MAX_COMMANDS]
+        return shown
 
     async def _fetch_admins(self, chat_id: int) -> dict[int, str] | None:
         try:

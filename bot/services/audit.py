@@ -13,7 +13,7 @@ from bot.domain import AuditEntry
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
-from bot.wording import moment
+from bot.wording import moment, private_reader
 
 feature = Feature("audit")
 DEFAULT_ENTRIES = 10
@@ -37,7 +37,7 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     former = ctx.text("former_member", ctx.language)
     lines = []
     for entry in entries:
-        when = moment(ctx, entry.at, ctx.language)
+        when = moment(ctx, entry.at, ctx.language, reader=private_reader(ctx))
         line = f"{when} · **{escape(entry.actor_name or former)}** {_what(ctx, entry)}"
         reason = _reason(ctx, entry)
         if reason:
@@ -65,7 +65,7 @@ def _in_time(ctx: CommandContext, params: Mapping[str, Any]) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, datetime) or value is None:
-            value = moment(ctx, value, ctx.language)
+            value = moment(ctx, value, ctx.language, reader=private_reader(ctx))
         elif isinstance(value, Phrase):
             value = Phrase(value.key, **_in_time(ctx, value.params))
         shown[name] = value

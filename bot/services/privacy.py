@@ -59,7 +59,7 @@ def _shown(ctx: CommandContext, value: Any) -> str:
     """A stored value as a person reads it: moments in the community's time, and internal
     words (a job's kind, a conversation's flow) described by the catalog."""
     if isinstance(value, datetime):
-        return escape(moment(ctx, value, ctx.language))
+        return escape(moment(ctx, value, ctx.language, reader=ctx.member))
     if isinstance(value, Phrase):
         return ctx.text(value.key, ctx.language, **_in_time(ctx, value.params))
     key = f"mydata_value_{value}"

@@ -12,17 +12,19 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.roles import Role
 from bot.scheduling import WEEKDAYS, next_weekly, parse_weekly
-from bot.wording import moment
+from bot.wording import moment, weekday_name
 
 
-def describe(ctx: CommunityContext, schedule: Schedule) -> Markup:
+def describe(ctx: CommunityContext, schedule: Schedule, language: str) -> Markup:
+    """A schedule in the community's own timezone, which it names: it runs for everyone."""
     return Markup(
         ctx.text(
             "schedule_line",
+            language,
             kind=schedule.kind,
-            day=WEEKDAYS[schedule.weekday],
+            day=weekday_name(schedule.weekday, language),
             time=f"{schedule.hour:02d}:{schedule.minute:02d}",
-            next=moment(ctx, schedule.next_run),
+            next=moment(ctx, schedule.next_run, language, in_community_time=True),
             timezone=ctx.community.timezone,
         )
     )
@@ -43,7 +45,7 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
         kind = args.text("kind")
         if kind is None:
             schedules = await ctx.uow.schedules.for_community(ctx.community.id)
-            lines = [describe(ctx, s) for s in schedules]
+            lines = [describe(ctx, s, ctx.language) for s in schedules]
             ctx.say(
                 "schedule_list",
                 schedules=Markup("\n".join(lines) or ctx.text("schedule_none", ctx.language)),
@@ -56,7 +58,7 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
             if current is None:
                 ctx.say("schedule_kind_unset", kind=kind)
             else:
-                ctx.say("schedule_kind_is", line=describe(ctx, current))
+                ctx.say("schedule_kind_is", line=describe(ctx, current, ctx.language))
             return
         if when.lower() == "off":
             if not await ctx.uow.schedules.remove(ctx.community.id, kind):
@@ -74,7 +76,7 @@ def schedule_feature(kinds: Iterable[str]) -> Feature:
             next_weekly(weekday, hour, minute, ctx.community.timezone, ctx.now),
         )
         await ctx.uow.schedules.put(new)
-        line = describe(ctx, new)
+        line = describe(ctx, new, ctx.language)
         await ctx.audit_action(
             "audit_schedule_set", kind=kind, reason=f"{WEEKDAYS[weekday]} {hour:02d}:{minute:02d}"
         )

@@ -63,7 +63,9 @@ async def _show_timezone(ctx: CommunityContext) -> str:
     return ctx.community.timezone
 
 
-async def _change_timezone(ctx: CommandContext, value: str) -> None:
+def checked_timezone(value: str) -> str:
+    """A timezone as typed, in its canonical spelling; a refusal naming a better choice for
+    an abbreviation, or the form to use for anything else unknown."""
     abbreviation = value.strip().upper()
     if abbreviation in AMBIGUOUS_ZONES:
         example = AMBIGUOUS_ZONES[abbreviation]
@@ -71,6 +73,11 @@ async def _change_timezone(ctx: CommandContext, value: str) -> None:
     found = valid_timezone(value)
     if found is None:
         raise Refusal("setup_bad_timezone", value=value)
+    return found
+
+
+async def _change_timezone(ctx: CommandContext, value: str) -> None:
+    found = checked_timezone(value)
     ctx.community.timezone = found
     # Every schedule keeps its local weekday and time in the new zone.
     for schedule in await ctx.uow.schedules.for_community(ctx.community.id):

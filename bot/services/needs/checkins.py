@@ -58,7 +58,8 @@ async def open_round(ctx: CommunityContext, started_by: str) -> CheckinRound | N
         if await ctx.uow.checkins.pause(member.id) is not None:
             await ctx.uow.checkins.clear_pause(member.id)  # it has run out: nothing to keep
         await ctx.uow.checkins.invite(checkin_round.id, member.id, ctx.now)
-        await start(ctx, member, checkin_round, "checkin_intro_round", closes=closes)
+        own_closes = when(ctx, checkin_round.closes_at, member.speaks, member)
+        await start(ctx, member, checkin_round, "checkin_intro_round", closes=own_closes)
     delay = config.reminder_delay(community)
     payload = {"round": checkin_round.id}
     if delay < length:
@@ -108,7 +109,8 @@ async def checkin(ctx: CommandContext, args: Args) -> None:
         found = await ctx.uow.checkins.open_personal(ctx.community.id, ctx.member.id)
         checkin_round = found or await _personal_round(ctx)
         intro = "checkin_intro_personal"
-    await start(ctx, ctx.member, checkin_round, intro, closes=when(ctx, checkin_round.closes_at))
+    closes = when(ctx, checkin_round.closes_at, ctx.member.speaks, ctx.member)
+    await start(ctx, ctx.member, checkin_round, intro, closes=closes)
     if not ctx.origin.is_private:
         ctx.confirm_private("checkin_sent_privately")
 
@@ -154,7 +156,6 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
     checkin_round = await ctx.uow.checkins.get_round(int(job.payload["round"]))
     if checkin_round is None or not checkin_round.is_open:
         return
-    closes = when(ctx, checkin_round.closes_at)
     for invitation in await ctx.uow.checkins.invitations(checkin_round.id):
         if invitation.reminded_at:
             continue
@@ -169,6 +170,7 @@ async def remind(ctx: CommunityContext, job: Job) -> None:
         if conversation and in_round(conversation, checkin_round):
             state = conversation.state
         await ctx.uow.conversations.put(Conversation(member.id, FLOW, state))
+        closes = when(ctx, checkin_round.closes_at, member.speaks, member)
         preface = ctx.text("checkin_reminder", member.speaks, closes=closes)
         await ask(ctx, member, checkin_round, state, preface)
         invitation.reminded_at = ctx.now

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from bot import wording
 from bot.commands import Suggestion
 from bot.context import CommandContext, CommunityContext
-from bot.domain import Community
+from bot.domain import Community, Member
 from bot.errors import Refusal
 from bot.feature import SetupKey
 from bot.numbers import whole_number
@@ -143,9 +143,15 @@ def threshold(community: Community) -> int:
     return max(MIN_THRESHOLD, int(community.settings.get("privacy_threshold", DEFAULT_THRESHOLD)))
 
 
-def format_when(ctx: CommunityContext, moment: datetime) -> str:
-    """A moment in the community's time, short enough for a phone: 'Thu 5 Mar, 18:00'."""
-    return wording.moment(ctx, moment)
+def format_when(
+    ctx: CommunityContext,
+    moment: datetime,
+    language: str | None = None,
+    reader: Member | None = None,
+) -> str:
+    """A moment short enough for a phone, 'Thu 5 Mar, 18:00', in the reader's language and
+    on their clock (see wording.zone_of)."""
+    return wording.moment(ctx, moment, language, reader=reader)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -16,7 +16,7 @@ from bot.services.needs import snapshot as needs_snapshot
 from bot.services.needs.privacy import Cell, Kind, RoundView, report_view, view_requests
 from bot.services.needs.records import CheckinRound
 from bot.services.reports import report_period
-from bot.wording import day, moment
+from bot.wording import day, moment, private_reader
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
@@ -98,17 +98,17 @@ async def requests_part(ctx: CommandContext, threshold: int) -> Markup:
     """The latest daily count of open requests, never a live one (see snapshot.py)."""
     snapshot = await ctx.uow.request_snapshots.latest(ctx.community.id)
     if snapshot is None:
-        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language)
+        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language, reader=private_reader(ctx))
         return Markup(ctx.text("needs_report_requests_first", ctx.language, when=when))
     lines = [
         ctx.text(
             "needs_report_requests_heading",
             ctx.language,
-            when=moment(ctx, snapshot.taken_at, ctx.language),
+            when=moment(ctx, snapshot.taken_at, ctx.language, reader=private_reader(ctx)),
         )
     ]
     if threshold > snapshot.threshold:  # counted under a lower one: shown again once recounted
-        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language)
+        when = moment(ctx, await needs_snapshot.plan(ctx), ctx.language, reader=private_reader(ctx))
         lines.append(ctx.text("needs_report_requests_hidden", ctx.language, when=when))
         return Markup("\n".join(lines))
     views = view_requests(snapshot.counts, snapshot.threshold, snapshot.members)

@@ -10,6 +10,7 @@ from bot.errors import Refusal
 from bot.services.needs.config import format_when
 from bot.services.welcome.pairing import own_open_pairings, place_waiting
 from bot.services.welcome.records import Volunteer
+from bot.wording import private_reader
 
 PAUSE_END = "buddy_pause_end"
 
@@ -72,5 +73,7 @@ def pause_note(ctx: CommandContext, volunteer: Volunteer) -> str:
     if volunteer.paused_until is None:
         return ctx.text("buddy_paused_open_note", ctx.language)
     return ctx.text(
-        "buddy_paused_until_note", ctx.language, until=format_when(ctx, volunteer.paused_until)
+        "buddy_paused_until_note",
+        ctx.language,
+        until=format_when(ctx, volunteer.paused_until, ctx.language, private_reader(ctx)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import CommandContext
 from bot.services.reports import report_period
 from bot.services.welcome.records import PairingStatus
-from bot.wording import moment
+from bot.wording import moment, private_reader
 
 
 async def welcome_report(ctx: CommandContext, period: str | None) -> None:
@@ -15,7 +15,7 @@ async def welcome_report(ctx: CommandContext, period: str | None) -> None:
     volunteers = await uow.buddies.volunteers(community_id)
     ctx.say(
         "welcome_report",
-        since=moment(ctx, since, ctx.language),
+        since=moment(ctx, since, ctx.language, reader=private_reader(ctx)),
         joins=await uow.welcome.count_joins(community_id, since),
         completed=await uow.welcome.count_completed(community_id, since),
         pairings=len(pairings),
