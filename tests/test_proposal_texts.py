@@ -27,6 +27,7 @@ def keys_in_code() -> set[str]:
             if not key.endswith("_")
         }
     found |= {f"proposal_state_{s.value}" for s in State}
+    found |= {"proposal_filter_open", "proposal_filter_all"}  # /proposals' own filters
     found |= {f"proposal_did_{a.value}" for a in Action} | {"proposal_did_adopted_by_hand"}
     for kind in Kind:
         found |= {

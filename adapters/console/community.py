@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
+from datetime import UTC
 from typing import TextIO
 
+from babel.dates import format_datetime
+
+from bot.catalog import locale_for
 from bot.clock import FakeClock
 from bot.events import (
     ChoicePressed,
@@ -121,9 +125,9 @@ class ConsoleCommunity:
                 self._say("console_how_far")
                 return True
             await advance(self.hearth, self.clock, delta)
-            self._say("console_time_now", time=f"{self.clock.now():%a %Y-%m-%d %H:%M}")
+            self._say("console_time_now", time=self._clock_shown())
         elif verb == "time":
-            self._say("console_time", time=f"{self.clock.now():%a %Y-%m-%d %H:%M}")
+            self._say("console_time", time=self._clock_shown())
         else:
             self._say("console_unknown", control=text)
         return True
@@ -184,9 +188,21 @@ class ConsoleCommunity:
             return [reply.target.user_ref]
         return []
 
+    def _clock_shown(self) -> str:
+        """The simulated clock (UTC), its weekday in the console's language."""
+        return format_datetime(
+            self.clock.now(), "EEE yyyy-MM-dd HH:mm", tzinfo=UTC, locale=locale_for(self._language)
+        )
+
+    @property
+    def _language(self) -> str:
+        """The console's own notes speak the operator's language (HEARTH_LANGUAGE); what the
+        community says follows its members' and its own."""
+        return self.hearth.defaults.language
+
     def _say(self, key: str, /, **params: str | int) -> None:
-        self.out.write(plain(self.hearth.catalog.text(key, None, **params)) + "\n\n")
+        self.out.write(plain(self.hearth.catalog.text(key, self._language, **params)) + "\n\n")
         self.out.flush()
 
     def banner(self) -> str:
-        return plain(self.hearth.catalog.text("console_banner"))
+        return plain(self.hearth.catalog.text("console_banner", self._language))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalog import Markup
+from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext
 from bot.errors import Refusal
@@ -74,12 +74,17 @@ def install_opening(feature: Feature) -> None:
         wanted = args.text("state") or "open"
         states = None if wanted == "all" else UNDECIDED if wanted == "open" else {State(wanted)}
         found = await ctx.uow.proposals.tallies(ctx.community.id, states)
+        which = Phrase(
+            f"proposal_filter_{wanted}"
+            if states is None or wanted == "open"
+            else f"proposal_state_{wanted}"
+        )
         if not found:
-            ctx.say("proposal_list_empty", which=wanted)
+            ctx.say("proposal_list_empty", which=which)
             return
         rules = rules_of(ctx.community)
         lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
-        ctx.say("proposal_list", which=wanted, count=len(found), lines=Markup("\n".join(lines)))
+        ctx.say("proposal_list", which=which, count=len(found), lines=Markup("\n".join(lines)))
 
     @feature.command("proposal", ANY_NUMBER)
     async def show_proposal(ctx: CommandContext, args: Args) -> None:
