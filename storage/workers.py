@@ -21,7 +21,7 @@ Why a shared budget rather than one elected sender per bot: with a webhook every
 the updates it takes, and an elected sender would have to take every answer over from the
 others (another hop through the database, and one process as the bottleneck of all sends),
 while a reservation costs one round trip of about a millisecond on a local server (two workers
-fanning out 2,000 check-ins reach 94% of a 100/s limit with no 429, answers to /help
+fanning out 2,000 check-ins reach 95% of a 100/s limit with no 429, answers to /help
 meanwhile in under 75 ms at p99: `make bench`).
 
 Roles: a session advisory lock per role (keyed by its name) on the role's connection. The
