@@ -25,6 +25,8 @@ from bot.markup import escape, parse
 DEFAULT_LANGUAGE = "en"
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# libyaml's loader where PyYAML was built with it: a tenth of the pure-Python one's time.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(Exception):
@@ -117,21 +119,15 @@ class Catalog:
 
     @classmethod
     def load(cls, root: Path = PROMPTS_DIR) -> Catalog:
-        texts: dict[str, dict[str, Text]] = {}
-        for lang_dir in sorted(p for p in root.iterdir() if _LANGUAGE.match(p.name)):
-            lang_texts: dict[str, Text] = {}
-            for file in sorted(lang_dir.glob("*.yaml")):
-                data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-                texts_section = data.get("texts", {}) if isinstance(data, dict) else None
-                if not isinstance(texts_section, dict):
-                    raise CatalogError(f"{file}: expected a mapping under 'texts'")
-                for key, value in texts_section.items():
-                    if key in lang_texts:
-                        raise CatalogError(f"{file}: text '{key}' is defined twice")
-                    lang_texts[key] = _checked(file, key, value)
-            if lang_texts:
-                texts[lang_dir.name] = lang_texts
-        return cls(texts)
+        """The catalog in `root`; the files are parsed once for as long as they stay unchanged
+        (each Hearth gets a catalog of its own, the parsing of three languages is shared)."""
+        files = sorted(
+            file
+            for lang_dir in root.iterdir()
+            if _LANGUAGE.match(lang_dir.name)
+            for file in lang_dir.glob("*.yaml")
+        )
+        return cls(_parsed(tuple((file, file.stat().st_mtime_ns) for file in files)))
 
     def bring(self, texts: Mapping[str, str]) -> None:
         """English texts a feature from outside prompts/ brings along (a plugin's, a test's);
@@ -252,3 +248,20 @@ def _difference(english: Text, own: Text) -> str:
         if spans[:3] != reference[:3]:
             return "other markup than English (bold, italic or code spans)"
     return ""
+
+
+@lru_cache(maxsize=8)
+def _parsed(files: tuple[tuple[Path, int], ...]) -> dict[str, dict[str, Text]]:
+    """Every text of these files by language (the folder's name) and key."""
+    texts: dict[str, dict[str, Text]] = {}
+    for file, _ in files:
+        lang_texts = texts.setdefault(file.parent.name, {})
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        texts_section = data.get("texts", {}) if isinstance(data, dict) else None
+        if not isinstance(texts_section, dict):
+            raise CatalogError(f"{file}: expected a mapping under 'texts'")
+        for key, value in texts_section.items():
+            if key in lang_texts:
+                raise CatalogError(f"{file}: text '{key}' is defined twice")
+            lang_texts[key] = _checked(file, key, value)
+    return {language: own for language, own in texts.items() if own}
