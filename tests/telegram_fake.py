@@ -450,6 +450,16 @@ class FakeBotApi:
         self.users[user_id] = found
         return found
 
+    def started_group(self, chat_id: int, count: int) -> list[dict[str, Any]]:
+        """A group "Kitchen" of `count` members (ids from 100, Member0 its creator), each of whom
+        has started the bot, so a private message reaches every one."""
+        group = self.group(chat_id, "Kitchen")
+        people = [self.user(100 + n, f"Member{n}") for n in range(count)]
+        for person in people:
+            self.set_status(group, person, "creator" if person is people[0] else "member")
+            self.started.add(person["id"])
+        return people
+
     def group(
         self, chat_id: int, title: str, *, forum: bool = False, kind: str = "supergroup"
     ) -> Chat:

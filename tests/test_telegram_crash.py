@@ -50,11 +50,7 @@ def opening_of(fake: FaultyBotApi, person: dict[str, Any]) -> Sent:
 
 def a_group(fake: FaultyBotApi) -> list[dict[str, Any]]:
     """40 members who have all started the bot; the first one created the group."""
-    group = fake.group(GROUP_ID, "Kitchen")
-    people = [fake.user(100 + n, f"Member{n}") for n in range(MEMBERS)]
-    for person in people:
-        fake.set_status(group, person, "creator" if person is people[0] else "member")
-        fake.started.add(person["id"])
+    people = fake.started_group(GROUP_ID, MEMBERS)
     return people
 
 

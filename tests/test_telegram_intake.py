@@ -34,11 +34,7 @@ def offer_text(n: int) -> str:
 
 
 def members(fake: FakeBotApi) -> list[dict[str, Any]]:
-    group = fake.group(GROUP_ID, "Kitchen")
-    people = [fake.user(100 + n, f"Member{n}") for n in range(MEMBERS)]
-    for person in people:
-        fake.set_status(group, person, "creator" if person is people[0] else "member")
-        fake.started.add(person["id"])
+    people = fake.started_group(GROUP_ID, MEMBERS)
     return people
 
 

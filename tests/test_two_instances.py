@@ -110,11 +110,7 @@ async def test_a_second_hearth_on_the_same_database_stops_at_once_and_the_first_
     tmp_path: Path,
 ) -> None:
     fake = FakeBotApi()
-    group = fake.group(GROUP_ID, "Kitchen")
-    people = [fake.user(100 + n, f"Member{n}") for n in range(MEMBERS)]
-    for person in people:
-        fake.set_status(group, person, "creator" if person is people[0] else "member")
-        fake.started.add(person["id"])
+    people = fake.started_group(GROUP_ID, MEMBERS)
     await fake.start()
     hearth = HearthProcess(fake, tmp_path)
     await seed(hearth.database, people, people[0], schedule="checkin")

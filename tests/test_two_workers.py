@@ -45,11 +45,7 @@ async def kitchen(tmp_path: Path) -> AsyncIterator[Kitchen]:
     url = await postgres.fresh_database()
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
     fake = FakeBotApi()
-    group = fake.group(GROUP_ID, "Kitchen")
-    people = [fake.user(100 + n, f"Member{n}") for n in range(MEMBERS)]
-    for person in people:
-        fake.set_status(group, person, "creator" if person is people[0] else "member")
-        fake.started.add(person["id"])
+    people = fake.started_group(GROUP_ID, MEMBERS)
     await fake.start()
     await seed(plain, people, people[0], schedules=("checkin", "reflection"))
     workers = Workers(fake, tmp_path, plain, 2)
