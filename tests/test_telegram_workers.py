@@ -23,6 +23,7 @@ from bot.app import build_hearth
 from bot.clock import SystemClock
 from bot.events import MessagePosted, Origin, Person
 from bot.hearth import Defaults, Hearth
+from bot.kernel import outbox
 from bot.replies import Reply
 from storage.postgres import PostgresStore
 from storage.workers import ROLE_SESSION, PgWorkers
@@ -31,7 +32,9 @@ from tests.telegram_fake import TOKEN, FakeBotApi
 
 GROUP = -1001000000001
 RATE = 100  # sends a second, the bot's limit here (Telegram's is 30: a shorter test)
-MEMBERS = 240  # more than one outbox batch (100), so both workers take some
+MEMBERS = 240
+BATCH = 10  # messages a pump claims at once here: 24 batches, so each worker takes turns
+# claiming (with the real 100 one worker could hold the whole round before the other looked)
 
 
 @dataclass
@@ -111,8 +114,9 @@ def _openings(fake: FakeBotApi) -> Counter[int]:
 
 
 async def test_two_workers_fan_out_a_round_within_the_bots_one_limit(
-    database: sa.URL, fake: FakeBotApi
+    database: sa.URL, fake: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(outbox, "OUTBOX_BATCH", BATCH)
     workers = [await _worker(database, fake) for _ in range(2)]
     try:
         await _members_known(workers[0].hearth)
