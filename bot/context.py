@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.domain import Community, CommunityLink, Member
 from bot.events import Origin
 from bot.ports import UnitOfWork
-from bot.replies import Choice, Reply, SourceMessage, Target, Visibility
+from bot.replies import Attachment, Choice, Reply, SourceMessage, Target, Visibility
 from bot.roles import Role
 
 
@@ -43,7 +43,14 @@ class CommunityContext:
         return self.catalog.text(key, language or self.community.language, **params)
 
     def announce(
-        self, channel_role: str, key: str, /, *, choices: tuple[Choice, ...] = (), **params: Any
+        self,
+        channel_role: str,
+        key: str,
+        /,
+        *,
+        choices: tuple[Choice, ...] = (),
+        files: tuple[Attachment, ...] = (),
+        **params: Any,
     ) -> None:
         """Post publicly in the community's channel for that role, on every platform it spans."""
         body = self.text(key, **params)
@@ -54,6 +61,7 @@ class CommunityContext:
                     Target(link.platform, link.community_ref, link.channel_for(channel_role)),
                     Visibility.PUBLIC,
                     choices,
+                    files=files,
                 )
             )
 
@@ -65,6 +73,7 @@ class CommunityContext:
         *,
         choices: tuple[Choice, ...] = (),
         resume: str | None = None,
+        files: tuple[Attachment, ...] = (),
         **params: Any,
     ) -> None:
         """A private message to one member, in their language."""
@@ -76,6 +85,7 @@ class CommunityContext:
                 Visibility.PRIVATE,
                 choices,
                 resume,
+                files=files,
             )
         )
 
@@ -143,13 +153,17 @@ class CommandContext(CommunityContext):
         *,
         choices: tuple[Choice, ...] = (),
         confidential: bool = False,
+        files: tuple[Attachment, ...] = (),
         **params: Any,
     ) -> None:
         """Answer the person where they asked: privately in a private chat, else only to them.
         A confidential answer (their private words, a promise that only they see it) is never
         shown where others read, even on a platform without replies only the asker sees."""
         self.answer(
-            self.text(key, self.language, **params), choices=choices, confidential=confidential
+            self.text(key, self.language, **params),
+            choices=choices,
+            confidential=confidential,
+            files=files,
         )
 
     def words_seen(
@@ -174,6 +188,7 @@ class CommandContext(CommunityContext):
         confirms_private: bool = False,
         only_if: SourceMessage | None = None,
         confidential: bool = False,
+        files: tuple[Attachment, ...] = (),
     ) -> None:
         origin = self.origin
         visibility = Visibility.PRIVATE if origin.is_private else Visibility.EPHEMERAL
@@ -192,6 +207,7 @@ class CommandContext(CommunityContext):
                 confirms_private=confirms_private,
                 only_if=only_if,
                 confidential=confidential,
+                files=files,
             )
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
@@ -39,6 +40,21 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (an export, a chart); `alt` says what it holds for people who
+    cannot see it, and surfaces without files (the console) say where they put it."""
+
+    name: str  # a plain file name, shown to the person: "proposals.zip"
+    media_type: str  # "application/zip", "image/png", "application/json"
+    data: bytes
+    alt: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     target: Target
@@ -58,6 +74,7 @@ class Reply:
     # For the asker, in a channel: a flow now waits for their typed answer (bot/waiting.py),
     # so a platform that needs a way to type it there (Discord's answer button) offers one.
     awaits_answer: bool = False
+    files: tuple[Attachment, ...] = ()
 
 
 def asks_removal(replies: Sequence[Reply]) -> bool:
@@ -90,6 +107,10 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         "confirms_private": reply.confirms_private,
         "only_if": reply.only_if.value if reply.only_if else None,
         "confidential": reply.confidential,
+        "files": [
+            [f.name, f.media_type, base64.b64encode(f.data).decode("ascii"), f.alt]
+            for f in reply.files
+        ],
     }
 
 
@@ -103,4 +124,8 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         confirms_private=bool(data.get("confirms_private", False)),
         only_if=SourceMessage(data["only_if"]) if data.get("only_if") else None,
         confidential=bool(data.get("confidential", False)),
+        files=tuple(
+            Attachment(name, media_type, base64.b64decode(encoded), alt)
+            for name, media_type, encoded, alt in data.get("files", ())
+        ),
     )
