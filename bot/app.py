@@ -32,6 +32,7 @@ from bot.services.reports import report_feature
 from bot.services.schedules import schedule_feature
 from bot.services.setup import setup_feature
 from bot.services.start import start_feature
+from bot.services.web import WebEntrance, web_feature
 from bot.services.welcome import buddies_feature, welcome_feature
 
 
@@ -43,6 +44,7 @@ def build_hearth(
     defaults: Defaults | None = None,
     outbox: Outbox | None = None,
 ) -> Hearth:
+    entrance = WebEntrance()
     hearth = Hearth(
         store=store,
         clock=clock,
@@ -63,8 +65,10 @@ def build_hearth(
             pause.feature,
             proposals_feature(),
             *needs_features,
+            web_feature(entrance),
         ],
     )
+    hearth.web = entrance
     # These describe what the others installed, so they come last.
     hearth.install(setup_feature(hearth.setup_keys))
     hearth.install(schedule_feature(hearth.schedules))

@@ -9,6 +9,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.catalog import DEFAULT_LANGUAGE, Catalog
@@ -163,6 +164,17 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
             await beside.enter_async_context(
                 operations_endpoints(host, port, hearth, adapters, metrics)
             )
+        web = settings.web()
+        announce: Callable[[], None] | None = None
+        if web is not None:  # before the platforms too, for the same reason
+            from adapters.web import web_pages
+
+            pages = await beside.enter_async_context(
+                web_pages(hearth, *web, url=settings.web_url, adapters=adapters)
+            )
+
+            def announce() -> None:
+                log.info("web pages at %s", pages.home)
         from storage.workers import shared_by_workers
 
         # Several workers on one PostgreSQL database send within one limit per bot, and only
@@ -176,7 +188,7 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
         loop = asyncio.get_running_loop()
         for signame in ("SIGINT", "SIGTERM"):
             loop.add_signal_handler(getattr(signal, signame), stop.set)
-        await serve(hearth, adapters, stop)
+        await serve(hearth, adapters, stop, on_started=announce)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,7 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "console":
             start = _start_time(args.start)
-            asyncio.run(run_console(args.db or settings.database, defaults, start=start))
+            asyncio.run(
+                run_console(
+                    args.db or settings.database,
+                    defaults,
+                    start=start,
+                    web=settings.web(),
+                    web_url=settings.web_url,
+                )
+            )
             return 0
         configured = _configured_adapters(settings)
         if not configured:
@@ -213,7 +233,15 @@ def main(argv: list[str] | None = None) -> int:
                 "No platform token is configured (HEARTH_TELEGRAM_TOKEN, HEARTH_DISCORD_TOKEN):"
                 " starting the console community."
             )
-            asyncio.run(run_console(settings.database, defaults, notice=notice))
+            asyncio.run(
+                run_console(
+                    settings.database,
+                    defaults,
+                    notice=notice,
+                    web=settings.web(),
+                    web_url=settings.web_url,
+                )
+            )
             return 0
         asyncio.run(_serve(settings, defaults, configured))
         return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, CatalogError
 from bot.channels import ChannelDirectory
@@ -25,6 +26,9 @@ from bot.ports import Store
 from bot.reach import Reach
 from bot.replies import Reply
 from bot.text_input import clean_origin
+
+if TYPE_CHECKING:
+    from bot.services.web import WebEntrance
 
 __all__ = ["Defaults", "Hearth", "Membership", "Outbox"]
 
@@ -46,6 +50,8 @@ class Hearth:
         self.defaults = defaults or Defaults()
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         self.channel_directories: dict[str, ChannelDirectory] = {}  # by platform
+        # Where the web pages are, once served (the composition root installs the feature).
+        self.web: WebEntrance | None = None
         self.features = f = FeatureRegistry()
         # The tables features fill, under the names callers know them by (shared, not copied).
         self.registry = f.commands

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         RequestSnapshotRepository,
     )
     from bot.services.proposals.port import ProposalRepository
+    from bot.services.web.port import WebLoginRepository
     from bot.services.welcome.port import BuddyRepository, WelcomeRepository
 
 
@@ -413,6 +414,9 @@ class UnitOfWork(Protocol):
 
     @property
     def request_snapshots(self) -> RequestSnapshotRepository: ...
+
+    @property
+    def web_logins(self) -> WebLoginRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

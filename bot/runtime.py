@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.errors import PlatformsEnded
@@ -95,8 +95,15 @@ class Router:
             self.sent[platform] += len(batch)
 
 
-async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event) -> None:
-    """Start the adapters and the timer, run until `stop` is set, then shut down cleanly."""
+async def serve(
+    hearth: Hearth,
+    adapters: Sequence[Adapter],
+    stop: asyncio.Event,
+    *,
+    on_started: Callable[[], None] | None = None,
+) -> None:
+    """Start the adapters and the timer, run until `stop` is set, then shut down cleanly;
+    `on_started` is called once all have started (a start-up failure never calls it)."""
     hearth.outbox = Router(adapters)
     hearth.deliver_in_background = True
     timer = Timer(hearth)
@@ -109,6 +116,8 @@ async def serve(hearth: Hearth, adapters: Sequence[Adapter], stop: asyncio.Event
             log.info("adapter started platform=%s", adapter.platform)
         pump = asyncio.create_task(hearth.pump_outbox(), name="hearth-outbox")
         await timer.start()
+        if on_started is not None:
+            on_started()
         await _until_stopped(started, stop)
     finally:
         timer.stop()

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     discord_shards: str | None = None  # e.g. "0-1/4": this process runs shards 0 and 1 of 4
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http_listen: str | None = None  # host:port of /healthz and /metrics; unset: no HTTP server
+    # The community's web page and the moderators' dashboard; "off" serves none. Port 0 takes
+    # any free port (tests); several workers on one machine share a port (SO_REUSEPORT).
+    web_address: str | None = "127.0.0.1:8470"
+    # The address people open, when a reverse proxy serves the pages (https://hearth.example.org);
+    # unset: http://<HEARTH_WEB_ADDRESS>.
+    web_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -84,6 +90,41 @@ class Settings(BaseSettings):
             return None
         host, port = listen_address(value)
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @field_validator("web_address", mode="before")
+    @classmethod
+    def _web_address(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.strip().lower() in ("", "off", "no", "false", "0"):
+            return None
+        host, port = listen_address(value, "127.0.0.1:8470", any_port=True)
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @field_validator("web_url", mode="before")
+    @classmethod
+    def _web_url(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip().rstrip("/")
+        if not value:
+            return None
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            host = None
+        if not host or parts.scheme not in ("https", "http") or parts.query or parts.fragment:
+            raise ValueError(
+                f"{value!r} is not a web address; use the address people open, such as"
+                " https://hearth.example.org"
+            )
+        return value
+
+    def web(self) -> tuple[str, int] | None:
+        """Where the web pages listen, or None when they are off."""
+        return None if self.web_address is None else listen_address(self.web_address, any_port=True)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -175,12 +216,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def listen_address(value: str, example: str = "127.0.0.1:9464") -> tuple[str, int]:
+def listen_address(
+    value: str, example: str = "127.0.0.1:9464", *, any_port: bool = False
+) -> tuple[str, int]:
     """`host:port` (an IPv6 host in brackets, `[::1]:9464`) as a host and a port number;
-    ValueError in one line, with `example` as what to write instead."""
+    ValueError in one line, with `example` as what to write instead. `any_port` admits 0."""
     host, colon, port = value.strip().rpartition(":")
     host = host.removeprefix("[").removesuffix("]")
-    if not colon or not host or " " in host or not port.isdigit() or not 1 <= int(port) <= 65535:
+    lowest = 0 if any_port else 1
+    if (
+        not colon
+        or not host
+        or " " in host
+        or not port.isdigit()
+        or not lowest <= int(port) <= 65535
+    ):
         raise ValueError(f"{value!r} is not host:port; use for example {example}")
     return host, int(port)
 

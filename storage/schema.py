@@ -17,6 +17,7 @@ from storage import (  # noqa: F401  (imported for the tables they define)
     reach,
     reflections,
     scheduling,
+    web,
     welcome,
 )
 from storage.sql import metadata

@@ -27,6 +27,7 @@ from storage.reflections import SqlReflectionPrompts, SqlReflections
 from storage.scheduling import SqlJobs, SqlSchedules
 from storage.sql import SqlSession
 from storage.sqlite_cache import ContextCache
+from storage.web import SqlWebLogins
 from storage.welcome import SqlBuddies, SqlWelcome
 
 
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.offers = SqlOffers(db)
         self.aid_requests = SqlAidRequests(db)
         self.request_snapshots = SqlRequestSnapshots(db)
+        self.web_logins = SqlWebLogins(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:

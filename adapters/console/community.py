@@ -41,6 +41,8 @@ _NAME = re.compile(r"^[\w.-]{1,32}$")
 
 
 class ConsoleCommunity:
+    platform = PLATFORM
+
     def __init__(self, hearth: Hearth, clock: FakeClock, out: TextIO) -> None:
         self.hearth = hearth
         self.clock = clock
@@ -59,6 +61,11 @@ class ConsoleCommunity:
 
     async def has(self, community_ref: str, typed: str) -> bool:
         return "#" + typed.strip().lstrip("#").lower() in self.channels
+
+    # -- the Standing port (the web's check of a moderator) ---------------------------------
+
+    async def standing(self, community_ref: str, user_ref: str) -> Person | None:
+        return Person(user_ref, user_ref, is_platform_admin=user_ref in self.admins)
 
     # -- the Outbox port -------------------------------------------------------------------
 
@@ -200,8 +207,12 @@ class ConsoleCommunity:
         community says follows its members' and its own."""
         return self.hearth.defaults.language
 
+    def note(self, key: str, /, **params: str | int) -> str:
+        """A console note in the operator's language, as plain text."""
+        return plain(self.hearth.catalog.text(key, self._language, **params))
+
     def _say(self, key: str, /, **params: str | int) -> None:
-        self.out.write(plain(self.hearth.catalog.text(key, self._language, **params)) + "\n\n")
+        self.out.write(self.note(key, **params) + "\n\n")
         self.out.flush()
 
     def banner(self) -> str:

@@ -145,6 +145,24 @@ class DiscordAdapter:
         bot = hashlib.blake2b(self._token.encode(), digest_size=6).hexdigest()  # not the token
         self._pacer.share(workers.budget, bot)
 
+    async def standing(self, community_ref: str, user_ref: str) -> Person | None:
+        """The web's check of a moderator: Manage Server, Administrator or owning the server
+        now; None when they are not in it. LookupError for a server this process does not run
+        (another shard's), where only roles granted in Hearth count."""
+        client = self._client
+        guild = client.get_guild(int(community_ref)) if client is not None else None
+        if guild is None:
+            raise LookupError(community_ref)
+        member = guild.get_member(int(user_ref))
+        if member is None:
+            try:
+                member = await guild.fetch_member(int(user_ref))
+            except discord.NotFound:
+                return None
+            except discord.HTTPException as error:
+                raise LookupError(community_ref) from error
+        return member_person(member, guild)
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self, hearth: Hearth) -> None:

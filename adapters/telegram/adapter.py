@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, ChatMember
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
@@ -26,12 +26,13 @@ from adapters.telegram.menus import Menus
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
-from adapters.telegram.people import People
+from adapters.telegram.people import ADMIN_STATUSES, People
 from adapters.telegram.presence import Presence
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session
 from adapters.telegram.transport import Transport, failure_kind
 from adapters.telegram.webhook import FINISH_GRACE, WebhookBindFailed, WebhookReceiver
+from bot.events import Person
 from bot.hearth import Hearth
 from bot.replies import Reply
 from bot.roles import Role
@@ -136,6 +137,24 @@ class TelegramAdapter:
         if self._session is None:
             raise RuntimeError("the Telegram adapter has not been started")
         return self._session
+
+    async def standing(self, community_ref: str, user_ref: str) -> Person | None:
+        """The web's check of a moderator: an administrator or the owner of the group now
+        (its administrator list, kept a few minutes); a group member otherwise, since Hearth
+        learns of leaving from Telegram's own updates."""
+        try:
+            chat_id, user_id = int(community_ref), int(user_ref)
+        except ValueError:
+            return None
+        if self._session is None:
+            raise LookupError(community_ref)  # not started yet: it cannot tell
+        status = (await self.admins.statuses(chat_id)).get(user_id)
+        return Person(
+            user_ref,
+            "",
+            is_platform_admin=status in ADMIN_STATUSES,
+            is_platform_owner=status == ChatMember.OWNER,
+        )
 
     # -- the Adapter protocol -------------------------------------------------------------
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
-from bot.context import CommandContext
-from bot.domain import AuditEntry
+from bot.context import CommandContext, CommunityContext
+from bot.domain import AuditEntry, Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
@@ -34,39 +34,59 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     if not entries:
         ctx.say("audit_empty")
         return
-    former = ctx.text("former_member", ctx.language)
-    lines = []
-    for entry in entries:
-        when = moment(ctx, entry.at, ctx.language, reader=private_reader(ctx))
-        line = f"{when} · **{escape(entry.actor_name or former)}** {_what(ctx, entry)}"
-        reason = _reason(ctx, entry)
-        if reason:
-            line += f" — _{reason}_"
-        lines.append(line)
+    lines = audit_lines(ctx, entries, ctx.language, reader=private_reader(ctx))
     ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
 
 
-def _what(ctx: CommandContext, entry: AuditEntry) -> str:
+def audit_lines(
+    ctx: CommunityContext,
+    entries: Sequence[AuditEntry],
+    language: str,
+    *,
+    reader: Member | None = None,
+) -> list[str]:
+    """Entries as /audit shows them (the web page and the export too): when, who, what, why;
+    moments on `reader`'s clock (the community's when None)."""
+    former = ctx.text("former_member", language)
+    lines = []
+    for entry in entries:
+        when = moment(ctx, entry.at, language, reader=reader)
+        who = escape(entry.actor_name or former)
+        line = f"{when} · **{who}** {audit_what(ctx, entry, language, reader)}"
+        reason = audit_reason(ctx, entry, language, reader)
+        if reason:
+            line += f" — _{reason}_"
+        lines.append(line)
+    return lines
+
+
+def audit_what(
+    ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None = None
+) -> str:
     phrase = entry.phrase
     if phrase is None:  # written before entries were keys: its own sentence, as it was
         return escape(f"{entry.legacy_action} {entry.subject}".strip())
-    return ctx.text(phrase.key, ctx.language, **_in_time(ctx, phrase.params))
+    return ctx.text(phrase.key, language, **_in_time(ctx, phrase.params, language, reader))
 
 
-def _reason(ctx: CommandContext, entry: AuditEntry) -> str:
+def audit_reason(
+    ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None = None
+) -> str:
     reason = entry.params.get("reason", "") if entry.key else entry.legacy_reason
     if isinstance(reason, Phrase):
-        return ctx.text(reason.key, ctx.language, **_in_time(ctx, reason.params))
+        return ctx.text(reason.key, language, **_in_time(ctx, reason.params, language, reader))
     return escape(str(reason)) if reason else ""
 
 
-def _in_time(ctx: CommandContext, params: Mapping[str, Any]) -> dict[str, Any]:
+def _in_time(
+    ctx: CommunityContext, params: Mapping[str, Any], language: str, reader: Member | None
+) -> dict[str, Any]:
     """Stored moments read in the community's time and the reader's language."""
     shown: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, datetime) or value is None:
-            value = moment(ctx, value, ctx.language, reader=private_reader(ctx))
+            value = moment(ctx, value, language, reader=reader)
         elif isinstance(value, Phrase):
-            value = Phrase(value.key, **_in_time(ctx, value.params))
+            value = Phrase(value.key, **_in_time(ctx, value.params, language, reader))
         shown[name] = value
     return shown

@@ -1,0 +1,86 @@
+"""Who may see what on the web: a page re-checks, on every request, that its visitor is a
+moderator of that community now, from Hearth's grants and the platform's word today."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.domain import Community, CommunityLink, Member
+from bot.events import Person
+from bot.ports import UnitOfWork
+from bot.roles import Role, decide_role
+from bot.services.web.port import Standing
+
+PUBLIC_SETTING = "web_public"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A signed-in moderator as this request sees them."""
+
+    community: Community
+    links: list[CommunityLink]
+    member: Member
+    role: Role
+    person: Person  # as the platform describes them now, for commands run from a page
+
+    @property
+    def community_ref(self) -> str:
+        return next(
+            (link.community_ref for link in self.links if link.platform == self.member.platform),
+            "",
+        )
+
+
+class _Gone(Exception):
+    """The platform says the member is not in the place any more."""
+
+
+async def _facts(standing: Standing | None, community_ref: str, member: Member) -> Person | None:
+    """The platform's word on the member now; None when it cannot tell."""
+    if standing is None:
+        return None
+    try:
+        found = await standing.standing(community_ref, member.user_ref)
+    except LookupError:
+        return None
+    if found is None:
+        raise _Gone
+    return found
+
+
+def is_public(community: Community) -> bool:
+    """Whether moderators opened the community's page to everyone (off until they do)."""
+    return bool(community.settings.get(PUBLIC_SETTING, False))
+
+
+async def moderator_now(
+    uow: UnitOfWork, community_id: int, member_id: int, platforms: Mapping[str, Standing]
+) -> Visitor | None:
+    """The visitor when they are still a member and a moderator here; None otherwise (left,
+    forgotten, demoted on the platform or in Hearth, or the community gone)."""
+    try:
+        member = await uow.members.get(member_id)
+        community = await uow.communities.get(community_id)
+    except LookupError:
+        return None
+    if member.community_id != community_id or not member.active:
+        return None
+    links = await uow.communities.links(community_id)
+    place = next((link for link in links if link.platform == member.platform), None)
+    if place is None:
+        return None
+    try:
+        facts = await _facts(platforms.get(member.platform), place.community_ref, member)
+    except _Gone:
+        return None  # the platform says they are no longer there
+    person = facts or Person(member.user_ref, member.display_name)
+    role = decide_role(
+        is_platform_owner=person.is_platform_owner,
+        is_platform_admin=person.is_platform_admin,
+        granted=member.granted_role,
+    )
+    if role < Role.MODERATOR:
+        return None
+    return Visitor(community, links, member, role, person)

@@ -1,0 +1,204 @@
+"""What the web pages ask of Hearth, as plain async calls: the adapter serving them handles
+HTTP, cookies and templates, and never reads the store itself.
+
+Changes made on a page run as the same commands as in chat (`/setup`, `/schedule`), from the
+moderator's private chat, so they meet the same checks, refusals and audit entries."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.catalog import Catalog
+from bot.context import CommunityContext
+from bot.domain import Community, Schedule
+from bot.errors import Refusal
+from bot.events import CommandInvoked, Origin
+from bot.hearth import Hearth
+from bot.kernel.membership import community_context
+from bot.ports import UnitOfWork
+from bot.replies import Reply, Visibility
+from bot.services.audit import audit_lines
+from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.records import State
+from bot.services.proposals.settings import rules_of
+from bot.services.proposals.texts import full_view, list_line
+from bot.services.schedules import describe
+from bot.services.web.access import Visitor, is_public, moderator_now
+from bot.services.web.logins import check_login, use_login
+from bot.services.web.port import Standing
+from bot.services.web.records import LoginGrant
+
+log = logging.getLogger(__name__)
+KEY_PLATFORM = "web"  # platform_state row of the signing key, shared by every worker
+KEY_NAME = "signing_key"
+AUDIT_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    number: int
+    state: State
+    line: str  # in the catalog's markup, as /proposals lists it
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    kind: str
+    schedule: Schedule | None
+    line: str  # as /schedule describes it, empty when unset
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command run from a page answered its asker (shown on the page; empty when the
+    same form was sent before); everything else it said went out as in chat."""
+
+    texts: list[str]
+
+
+class WebSite:
+    def __init__(self, hearth: Hearth, platforms: Mapping[str, Standing]) -> None:
+        self.hearth = hearth
+        self.platforms = platforms
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.hearth.catalog
+
+    async def signing_key(self) -> str:
+        """The key links and sessions are signed with: made once, kept in the database so
+        every worker and every restart agrees on it."""
+        async with self.hearth.store.unit_of_work() as uow:
+            found = await uow.platform_state.get(KEY_PLATFORM, KEY_NAME)
+            if found is not None:
+                return found
+            key = secrets.token_urlsafe(48)
+            await uow.platform_state.put(KEY_PLATFORM, KEY_NAME, key)
+            await uow.commit()
+        async with self.hearth.store.unit_of_work() as uow:  # a racing worker's key wins
+            return await uow.platform_state.get(KEY_PLATFORM, KEY_NAME) or key
+
+    async def sign_in_offer(self, secret: str) -> LoginGrant:
+        """The link's grant if it can still be used (a Refusal otherwise); spends nothing."""
+        async with self.hearth.store.unit_of_work() as uow:
+            return await check_login(uow, secret, self.hearth.clock.now())
+
+    async def sign_in(self, secret: str) -> Visitor:
+        """Spend the link and return its moderator; a Refusal when it cannot be used or
+        they are no longer a moderator there."""
+        async with self.hearth.store.unit_of_work() as uow:
+            grant = await use_login(uow, secret, self.hearth.clock.now())
+            await uow.commit()
+        visitor = await self.visitor(grant.community_id, grant.member_id)
+        if visitor is None:
+            raise Refusal("web_not_moderator")
+        return visitor
+
+    async def visitor(self, community_id: int, member_id: int) -> Visitor | None:
+        async with self.hearth.store.unit_of_work() as uow:
+            return await moderator_now(uow, community_id, member_id, self.platforms)
+
+    async def public_community(self, community_id: int) -> Community | None:
+        """The community when its page is open to everyone; None when closed or unknown."""
+        async with self.hearth.store.unit_of_work() as uow:
+            try:
+                community = await uow.communities.get(community_id)
+            except LookupError:
+                return None
+        return community if is_public(community) else None
+
+    async def _context(self, uow: UnitOfWork, community_id: int) -> CommunityContext:
+        return await community_context(uow, community_id, self.hearth.clock, self.catalog)
+
+    async def proposals(self, community_id: int, language: str) -> list[ProposalLine]:
+        """Every proposal but the hidden, newest first, as /proposals lists them."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            rules = rules_of(ctx.community)
+            found = await uow.proposals.tallies(community_id)
+        return [
+            ProposalLine(p.number, p.state, list_line(ctx, p, rules, language))
+            for p in reversed(found)
+            if not p.hidden
+        ]
+
+    async def proposal(self, community_id: int, number: int, language: str) -> str | None:
+        """One proposal's whole record as /proposal shows it; None when hidden or unknown."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            found: Proposal | None = await uow.proposals.get(community_id, number)
+            if found is None or found.hidden:
+                return None
+            merged = [
+                other
+                for other in await uow.proposals.in_community(community_id, {State.MERGED})
+                if other.merged_into == found.number and not other.hidden
+            ]
+            return full_view(ctx, found, rules_of(ctx.community), merged, language)
+
+    async def audit(self, community_id: int, language: str) -> list[str]:
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            entries = await uow.audit.latest(community_id, AUDIT_SHOWN)
+            return audit_lines(ctx, entries, language)
+
+    async def settings(self, community_id: int) -> list[tuple[str, str]]:
+        """Each setting's name and value as `/setup` shows them."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            return [(name, await key.show(ctx)) for name, key in self.hearth.setup_keys.items()]
+
+    async def schedules(self, community_id: int, language: str) -> list[ScheduleLine]:
+        """Every kind of weekly schedule, with its day and time when set."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            found = {s.kind: s for s in await uow.schedules.for_community(community_id)}
+        return [
+            ScheduleLine(
+                kind,
+                found.get(kind),
+                str(describe(ctx, found[kind], language)) if kind in found else "",
+            )
+            for kind in sorted(self.hearth.schedules)
+        ]
+
+    async def run(self, visitor: Visitor, command: str, text: str, form: str) -> CommandResult:
+        """Run a command as the visitor typed it in their private chat; `form` names this
+        submission, so the same form sent twice changes things once."""
+        member = visitor.member
+        origin = Origin(
+            member.platform,
+            visitor.community_ref,
+            visitor.person,
+            channel_ref=None,
+            community_name=visitor.community.name,
+        )
+        event = CommandInvoked(origin, command, text, event_ref=f"web:{form}")
+        replies = await self.hearth.handle(event)
+        await self._send([r for r in replies if not _to_asker(r, origin)])
+        return CommandResult([r.text for r in replies if _to_asker(r, origin)])
+
+    async def _send(self, batch: Sequence[Reply]) -> None:
+        """What the command said to others (an announcement) goes out as in chat."""
+        if not batch:
+            return
+        outbox = self.hearth.outbox
+        try:
+            if outbox is None:
+                raise RuntimeError("no outbox")
+            await outbox.deliver(batch)
+        except Exception:
+            log.warning("replies of a web command kept for later count=%d", len(batch))
+            await self.hearth.keep(batch)
+
+
+def _to_asker(reply: Reply, origin: Origin) -> bool:
+    target = reply.target
+    return (
+        reply.visibility is not Visibility.PUBLIC
+        and target.platform == origin.platform
+        and target.user_ref == origin.person.user_ref
+    )
