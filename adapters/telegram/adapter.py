@@ -26,7 +26,7 @@ from adapters.telegram.menus import Menus
 from adapters.telegram.ordering import PerPersonOrder
 from adapters.telegram.outgoing import NotDelivered, Outgoing
 from adapters.telegram.pacing import Pacer, Pacing
-from adapters.telegram.people import ADMIN_STATUSES, People
+from adapters.telegram.people import People, person_with_status
 from adapters.telegram.presence import Presence
 from adapters.telegram.private import PrivateChats
 from adapters.telegram.session import PLATFORM, Session
@@ -139,22 +139,22 @@ class TelegramAdapter:
         return self._session
 
     async def standing(self, community_ref: str, user_ref: str) -> Person | None:
-        """The web's check of a moderator: an administrator or the owner of the group now
-        (its administrator list, kept a few minutes); a group member otherwise, since Hearth
-        learns of leaving from Telegram's own updates."""
+        """The web's check of a moderator, asked of Telegram on each page (getChatMember: an
+        administrator or the owner of the group now); None once they left or were removed."""
         try:
             chat_id, user_id = int(community_ref), int(user_ref)
         except ValueError:
             return None
         if self._session is None:
             raise LookupError(community_ref)  # not started yet: it cannot tell
-        status = (await self.admins.statuses(chat_id)).get(user_id)
-        return Person(
-            user_ref,
-            "",
-            is_platform_admin=status in ADMIN_STATUSES,
-            is_platform_owner=status == ChatMember.OWNER,
-        )
+        try:
+            found = await self._session.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as error:
+            log.warning("could not check a member's standing (%s)", failure_kind(error))
+            raise LookupError(community_ref) from error
+        if found.status in (ChatMember.LEFT, ChatMember.BANNED):
+            return None
+        return person_with_status(found.user, found.status)
 
     # -- the Adapter protocol -------------------------------------------------------------
 
