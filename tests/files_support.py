@@ -4,6 +4,7 @@ kind of file arrives. Its sentences are test fixtures, so they are written here.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 
@@ -41,22 +42,23 @@ CHART = Attachment("needs.png", "image/png", png(), CHART_ALT)
 EXPORT = Attachment("export.zip", "application/zip", bytes(range(256)) * 40, EXPORT_ALT)
 
 
-def file_sender() -> Feature:
-    """/test_chart answers the asker with an image where they asked (only them in a channel);
-    /test_export sends a file to the asking moderator's private chat."""
+def file_sender(gate: asyncio.Event | None = None) -> Feature:
+    """/test_chart answers the asker with an image where they asked (only them in a channel),
+    once `gate` opens when one is given (a slow answer); /test_export sends a file to the
+    asking moderator's private chat."""
     feature = Feature("test_files")
 
     @feature.command("test_chart", about="Show the needs chart.", role=Role.MODERATOR)
     async def chart(ctx: CommandContext, args: Args) -> None:
+        if gate is not None:
+            await gate.wait()
         ctx.answer("Needs over the last rounds (the chart has the same figures).", files=(CHART,))
 
     @feature.command("test_export", about="Send me the export.", role=Role.MODERATOR)
     async def export(ctx: CommandContext, args: Args) -> None:
         origin = ctx.origin
         mine = Target(origin.platform, origin.community_ref, user_ref=origin.person.user_ref)
-        ctx.replies.append(
-            Reply("Here is the export.", mine, Visibility.PRIVATE, files=(EXPORT,))
-        )
+        ctx.replies.append(Reply("Here is the export.", mine, Visibility.PRIVATE, files=(EXPORT,)))
         if not origin.is_private:
             ctx.answer(EXPORT_SENT, confirms_private=True)
 

@@ -1,9 +1,9 @@
 """The fake Bot API misbehaving on purpose: server errors, stalls, held requests, people who
 blocked the bot, and a global message rate answered with 429 beyond it.
 
-Each fault is armed for the next matching sendMessage (or sendDocument) calls and says whether Telegram "took"
-the message (showed it to the person) before failing: that is exactly what makes a failure
-ambiguous for the bot, which never sees the difference.
+Each fault is armed for the next matching sendMessage (or sendDocument) calls and says whether
+Telegram "took" the message (showed it to the person) before failing: that is exactly what
+makes a failure ambiguous for the bot, which never sees the difference.
 """
 
 from __future__ import annotations
