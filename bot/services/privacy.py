@@ -1,7 +1,8 @@
 """/privacy, /mydata and /forgetme: a person can see and erase everything Hearth holds on them.
 
 Both walk every repository that declares personal data, so a feature that adds a table adds it
-to these answers by implementing the PersonalData port.
+to these answers by implementing the PersonalData port. /mydata's answer carries the same
+records as `mydata.json`, for a person who wants to keep them or read them with other tools.
 """
 
 from __future__ import annotations
@@ -73,20 +74,20 @@ def _as_json(
 ) -> bytes:
     """The records as data: sections by name (with their title in the reader's language),
     fields by their stored name, moments in ISO 8601 UTC; empty fields left out as in the text."""
+    named: dict[str, dict[str, Any]] = {}
+    for repository, rows in sections:  # two repositories naming one section share it
+        section = named.setdefault(
+            repository.section.removeprefix("mydata_section_"),
+            {"title": plain(ctx.text(repository.section, ctx.language)), "records": []},
+        )
+        section["records"] += [
+            {k: _value(ctx, v) for k, v in row.items() if v not in ("", None)} for row in rows
+        ]
     document = {
         "community": ctx.community.name,
         "exported_at": _iso(ctx.now),
         "language": ctx.language,
-        "sections": {
-            repository.section.removeprefix("mydata_section_"): {
-                "title": plain(ctx.text(repository.section, ctx.language)),
-                "records": [
-                    {k: _value(ctx, v) for k, v in row.items() if v not in ("", None)}
-                    for row in rows
-                ],
-            }
-            for repository, rows in sections
-        },
+        "sections": named,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
