@@ -54,7 +54,8 @@ class OpsServer:
         where = f"HEARTH_HTTP_LISTEN {self.host}:{self.requested_port} cannot be used"
         if error.errno == errno.EADDRINUSE:
             return StartupProblem(
-                f"{where} (address already in use); stop what listens there or choose another port"
+                f"{where} (address already in use); stop what listens there or choose another"
+                " port"
             )
         if isinstance(error, socket.gaierror) or error.errno is None:
             reason = error.strerror or str(error)  # e.g. a host name that does not resolve
