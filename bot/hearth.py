@@ -24,7 +24,7 @@ from bot.kernel.registry import FeatureRegistry
 from bot.kernel.scheduler import Scheduler
 from bot.ports import Store
 from bot.reach import Reach
-from bot.replies import Reply
+from bot.replies import Reply, Target
 from bot.text_input import clean_origin
 
 if TYPE_CHECKING:
@@ -141,6 +141,12 @@ class Hearth:
     async def memberships(self, platform: str, user_ref: str) -> list[Membership]:
         async with self.store.unit_of_work() as uow:  # reads only
             return await membership.memberships(uow, platform, user_ref)
+
+    async def language_for(self, target: Target) -> str:
+        """The language of a reply's reader, for what an adapter adds to it in its own words
+        (the console's note about a saved file)."""
+        async with self.store.unit_of_work() as uow:  # reads only
+            return await membership.reader_language(uow, target, self.defaults.language)
 
     async def community_for_private(self, platform: str, user_ref: str) -> str | None:
         return await self.feedback.community_for_private(platform, user_ref)

@@ -5,6 +5,11 @@ sync and interaction response it receives, enforces the intents a client identif
 refuses direct messages to members whose DMs are closed (error 50007) as Discord does. Tests
 drive it like people would: use a slash command, press a button, submit a modal, join.
 
+Messages with files come as Discord's multipart form (`payload_json` and `files[n]`, each file
+named by an entry of the payload's `attachments`) on every route Hearth sends on: channels,
+DMs, interaction responses and follow-ups; each kept in `Sent.attachments` with its name, bytes
+and description, and shown in the answered message's `attachments`.
+
 Shards are honoured as Discord does: a connection that identified as shard [id, count] gets the
 server (READY, GUILD_CREATE) and its events only when the server is on that shard
 (`(guild_id >> 22) % count`), and direct messages only on shard 0. The server can be placed on
@@ -56,6 +61,21 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     )
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file attached to a message: its name, bytes and description (alt text)."""
+
+    id: int
+    filename: str
+    data: bytes
+    description: str | None
+    content_type: str
+
+
+class FormError(Exception):
+    """A multipart body Discord would refuse (50035 Invalid Form Body)."""
+
+
 @dataclass
 class Sent:
     """One message Hearth sent, however it went out."""
@@ -70,6 +90,7 @@ class Sent:
     recipient: int | None = None  # the user of a DM or the user who used an interaction
     interaction_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    attachments: list[SentFile] = field(default_factory=list)
 
     @property
     def ephemeral(self) -> bool:
@@ -749,9 +770,22 @@ class FakeDiscord:
         return message
 
     def _message_object(self, sent: Sent) -> dict[str, Any]:
-        return self._message_base(
+        message = self._message_base(
             sent.id, sent.channel_id, sent.content, sent.components, sent.flags
         )
+        message["attachments"] = [
+            {
+                "id": str(file.id),
+                "filename": file.filename,
+                "size": len(file.data),
+                "url": f"{self.api_base}/attachments/{file.id}/{file.filename}",
+                "proxy_url": f"{self.api_base}/attachments/{file.id}/{file.filename}",
+                "content_type": file.content_type,
+                **({"description": file.description} if file.description else {}),
+            }
+            for file in sent.attachments
+        ]
+        return message
 
     def _record(
         self,
@@ -762,7 +796,9 @@ class FakeDiscord:
         recipient: int | None = None,
         interaction_id: int | None = None,
         flags: int | None = None,
+        uploads: dict[int, tuple[str, bytes, str]] | None = None,
     ) -> Sent:
+        attachments = self._attached(body, uploads or {})
         sent = Sent(
             id=self.new_id(),
             via=via,
@@ -774,21 +810,71 @@ class FakeDiscord:
             recipient=recipient,
             interaction_id=interaction_id,
             payload=body,
+            attachments=attachments,
         )
         self.sent.append(sent)
         return sent
 
+    def _attached(
+        self, body: dict[str, Any], uploads: dict[int, tuple[str, bytes, str]]
+    ) -> list[SentFile]:
+        """The payload's `attachments`, each with the `files[n]` part its id names; every
+        uploaded part must be named by one, as Discord requires."""
+        files: list[SentFile] = []
+        named = body.get("attachments") or []
+        for entry in named:
+            index = int(entry["id"])
+            if index not in uploads:
+                raise FormError(f"attachments.{index}: no files[{index}] in the request")
+            filename, data, content_type = uploads[index]
+            if entry.get("filename", filename) != filename:
+                raise FormError(f"attachments.{index}.filename differs from the upload")
+            description = entry.get("description")
+            if description is not None and len(description) > 1024:
+                raise FormError(f"attachments.{index}.description is too long")
+            files.append(SentFile(self.new_id(), filename, data, description, content_type))
+        if len(files) != len(uploads):
+            raise FormError("a file was uploaded without an attachments entry")
+        if len(files) > 10:
+            raise FormError("at most 10 files per message")
+        return files
+
     async def _rest(self, request: web.Request) -> web.Response:
         try:
             return await self._route(request)
+        except FormError as problem:
+            return json_response(
+                {"message": "Invalid Form Body", "code": 50035, "errors": str(problem)}, 400
+            )
         finally:
             await self._note_change()
+
+    @staticmethod
+    async def _body(request: web.Request) -> tuple[Any, dict[int, tuple[str, bytes, str]]]:
+        """JSON, or Discord's multipart form: `payload_json` plus the files `files[n]`."""
+        if not request.can_read_body:
+            return None, {}
+        if request.content_type != "multipart/form-data":
+            return await request.json(), {}
+        form = await request.post()
+        payload = form.get("payload_json")
+        if not isinstance(payload, str):
+            raise FormError("a multipart body needs payload_json")
+        uploads: dict[int, tuple[str, bytes, str]] = {}
+        for name, value in form.items():
+            if name == "payload_json":
+                continue
+            if not isinstance(value, web.FileField) or not name.startswith("files["):
+                raise FormError(f"unexpected form field {name}")
+            index = int(name.removeprefix("files[").removesuffix("]"))
+            uploads[index] = (value.filename, value.file.read(), value.content_type)
+        return json.loads(payload), uploads
 
     async def _route(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix(API)
         parts = [p for p in path.split("/") if p]
         method = request.method
-        body: Any = await request.json() if request.can_read_body else None
+        body, uploads = await self._body(request)
 
         token_free = parts[:1] in (["interactions"], ["webhooks"])  # the token is in the path
         if not token_free and request.headers.get("Authorization") != f"Bot {TOKEN}":
@@ -844,11 +930,11 @@ class FakeDiscord:
                     {"id": str(channel_id), "type": 1, "recipients": [self.users[user_id]]}
                 )
             case ("POST", ["channels", channel, "messages"]):
-                return self._channel_message(int(channel), body)
+                return self._channel_message(int(channel), body, uploads)
             case ("POST", ["interactions", interaction, _, "callback"]):
-                return self._callback(int(interaction), body)
+                return self._callback(int(interaction), body, uploads)
             case ("POST", ["webhooks", _, token]):
-                return self._followup(token, body)
+                return self._followup(token, body, uploads)
             case ("DELETE", ["webhooks", _, token, "messages", "@original"]):
                 record = self._by_token(token)
                 record.deleted_original = True
@@ -874,18 +960,23 @@ class FakeDiscord:
         self.commands[scope] = stored
         return stored
 
-    def _channel_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
+    def _channel_message(
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        uploads: dict[int, tuple[str, bytes, str]] | None = None,
+    ) -> web.Response:
         if channel_id in self.dm_channels:
             user_id = self.dm_channels[channel_id]
             if user_id in self.closed_dms:
                 return json_response(
                     {"message": "Cannot send messages to this user", "code": 50007}, 403
                 )
-            sent = self._record("dm", channel_id, body, recipient=user_id)
+            sent = self._record("dm", channel_id, body, recipient=user_id, uploads=uploads)
         elif channel_id in (self.general, self.ideas):
             if self.bot_removed:
                 return json_response({"message": "Missing Access", "code": 50001}, 403)
-            sent = self._record("channel", channel_id, body)
+            sent = self._record("channel", channel_id, body, uploads=uploads)
         else:
             return json_response({"message": "Unknown Channel", "code": 10003}, 404)
         return json_response(self._message_object(sent))
@@ -896,7 +987,12 @@ class FakeDiscord:
                 return record
         raise AssertionError("unknown interaction token")
 
-    def _callback(self, interaction_id: int, body: dict[str, Any]) -> web.Response:
+    def _callback(
+        self,
+        interaction_id: int,
+        body: dict[str, Any],
+        uploads: dict[int, tuple[str, bytes, str]] | None = None,
+    ) -> web.Response:
         record = self.interactions.get(interaction_id)
         if record is None:
             return json_response({"message": "Unknown interaction", "code": 10062}, 404)
@@ -924,6 +1020,7 @@ class FakeDiscord:
                 data if kind == 4 else {"content": "", "flags": data.get("flags", 0)},
                 recipient=record.user_id,
                 interaction_id=interaction_id,
+                uploads=uploads if kind == 4 else None,
             )
             if kind == 5:
                 sent.via = "thinking"
@@ -936,7 +1033,12 @@ class FakeDiscord:
     def _interaction_channel(self, record: InteractionRecord) -> int | None:
         return self._interaction_channels.get(record.id)
 
-    def _followup(self, token: str, body: dict[str, Any]) -> web.Response:
+    def _followup(
+        self,
+        token: str,
+        body: dict[str, Any],
+        uploads: dict[int, tuple[str, bytes, str]] | None = None,
+    ) -> web.Response:
         record = self._by_token(token)
         if not record.callbacks:
             return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
@@ -951,5 +1053,6 @@ class FakeDiscord:
             recipient=record.user_id,
             interaction_id=record.id,
             flags=flags,
+            uploads=uploads,
         )
         return json_response(self._message_object(sent))

@@ -32,6 +32,10 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
   `retry_delay`, to the next target, at most `max_attempts` times in all. While a webhook is
   set getUpdates answers 409; `deleteWebhook` turns polling back on. Like a local Bot API
   server, it accepts an http:// webhook on this machine; elsewhere only https://;
+- `sendDocument` and `sendPhoto` take the file as a multipart upload (kept with its name, bytes
+  and media type in `Sent.file`) and a caption of at most 1024 characters; a photo must be an
+  image Telegram can read (PNG, JPEG, GIF or WebP), else 400 IMAGE_PROCESS_FAILED; the answer
+  is a Message with a `document`, or a `photo` in its sizes;
 - `hold(method)` keeps the next call of a method waiting until released, to catch a worker in
   the middle of handling an update.
 """
@@ -105,6 +109,9 @@ _HTML = re.compile(
 )
 _ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _PACED = ("send", "copyMessage", "forwardMessage", "editMessage")
+_FILE_FIELDS = {"document", "photo"}
+CAPTION_LIMIT = 1024
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
 
 
 @dataclass
@@ -178,15 +185,32 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
     return "".join(plain), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
+def _image_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height from its header; other images count as 1 × 1 here."""
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 1, 1
+
+
 def entity_text(text: str, entity: dict[str, Any]) -> str:
     encoded = text.encode("utf-16-le")
     start, end = entity["offset"] * 2, (entity["offset"] + entity["length"]) * 2
     return encoded[start:end].decode("utf-16-le")
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file the bot uploaded: as a "document" or a "photo"."""
+
+    kind: str
+    name: str
+    data: bytes
+    media_type: str
+
+
 @dataclass
 class Sent:
-    """A message the bot sent, as Telegram shows it."""
+    """A message the bot sent, as Telegram shows it (a file's caption is its text)."""
 
     message_id: int
     chat_id: int
@@ -197,6 +221,7 @@ class Sent:
     thread_id: int | None
     reply_to: int | None
     raw: dict[str, Any]
+    file: SentFile | None = None
 
     def styled(self, kind: str) -> list[str]:
         return [entity_text(self.text, e) for e in self.entities if e["type"] == kind]
@@ -428,8 +453,11 @@ class FakeBotApi:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
-            if not isinstance(value, str):
-                raise ApiError(400, f"Bad Request: unexpected file in {key}")
+            if isinstance(value, web.FileField):
+                if key not in _FILE_FIELDS:
+                    raise ApiError(400, f"Bad Request: unexpected file in {key}")
+                params[key] = value
+                continue
             if key in _JSON_FIELDS:
                 params[key] = json.loads(value)
             elif key in _INT_FIELDS and re.fullmatch(r"-?\d+", value):
@@ -939,7 +967,8 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: user not found")
         return self.chat_member(chat, user_id)
 
-    async def _api_sendmessage(self, params: dict[str, Any]) -> Any:
+    def _destination(self, params: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+        """The chat a send goes to and its topic, or the error Telegram gives."""
         chat_id = params.get("chat_id")
         if isinstance(chat_id, int) and chat_id > 0:
             if chat_id not in self.users:
@@ -955,24 +984,15 @@ class FakeBotApi:
             if group.statuses.get(BOT_ID) in ("left", "kicked"):
                 raise ApiError(403, "Forbidden: bot was kicked from the group chat")
             chat, forum, topics = group.as_dict(), group.forum, group.topics
-        source = params.get("text")
-        if not isinstance(source, str):
-            raise ApiError(400, "Bad Request: message text is empty")
-        if params.get("parse_mode") == "HTML":
-            text, entities = parse_html(source)
-        elif params.get("parse_mode"):
-            raise ApiError(400, "Bad Request: unsupported parse_mode")
-        else:
-            text, entities = source, []
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if utf16(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
         thread = params.get("message_thread_id")
         if thread is not None and (not forum or thread not in topics):
             raise ApiError(400, "Bad Request: message thread not found")
+        return chat, thread
+
+    @staticmethod
+    def _keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]]:
         markup = params.get("reply_markup") or {}
-        keyboard = markup.get("inline_keyboard", [])
+        keyboard: list[list[dict[str, Any]]] = markup.get("inline_keyboard", [])
         for row in keyboard:
             for button in row:
                 data = button.get("callback_data")
@@ -980,15 +1000,36 @@ class FakeBotApi:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if data is None and "url" not in button:
                     raise ApiError(400, 'Bad Request: can\'t find field "callback_data"')
-        reply_to = (params.get("reply_parameters") or {}).get("message_id")
-        fields: dict[str, Any] = {"text": text}
+        return keyboard
+
+    @staticmethod
+    def _parsed(params: dict[str, Any], source: str) -> tuple[str, list[dict[str, Any]]]:
+        if params.get("parse_mode") == "HTML":
+            return parse_html(source)
+        if params.get("parse_mode"):
+            raise ApiError(400, "Bad Request: unsupported parse_mode")
+        return source, []
+
+    def _post_message(
+        self,
+        params: dict[str, Any],
+        chat: dict[str, Any],
+        thread: int | None,
+        text: str,
+        source: str,
+        entities: list[dict[str, Any]],
+        keyboard: list[list[dict[str, Any]]],
+        fields: dict[str, Any],
+        file: SentFile | None = None,
+    ) -> dict[str, Any]:
         if entities:
-            fields["entities"] = entities
+            fields["caption_entities" if file else "entities"] = entities
         if keyboard:
             fields["reply_markup"] = {"inline_keyboard": keyboard}
         if thread is not None:
             fields["message_thread_id"] = thread
             fields["is_topic_message"] = True
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
         message = self._message(chat, self.bot, **fields)
         self.sent.append(
             Sent(
@@ -1001,9 +1042,73 @@ class FakeBotApi:
                 thread,
                 reply_to,
                 message,
+                file,
             )
         )
         return message
+
+    async def _api_sendmessage(self, params: dict[str, Any]) -> Any:
+        chat, thread = self._destination(params)
+        source = params.get("text")
+        if not isinstance(source, str):
+            raise ApiError(400, "Bad Request: message text is empty")
+        text, entities = self._parsed(params, source)
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        keyboard = self._keyboard(params)
+        return self._post_message(
+            params, chat, thread, text, source, entities, keyboard, {"text": text}
+        )
+
+    async def _api_senddocument(self, params: dict[str, Any]) -> Any:
+        return self._send_file("document", params)
+
+    async def _api_sendphoto(self, params: dict[str, Any]) -> Any:
+        return self._send_file("photo", params)
+
+    def _send_file(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A document or a photo uploaded as multipart/form-data, with an optional caption."""
+        chat, thread = self._destination(params)
+        upload = params.get(kind)
+        if not isinstance(upload, web.FileField):
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        data = upload.file.read()
+        if not data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        source = params.get("caption") or ""
+        text, entities = self._parsed(params, source)
+        if utf16(text) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        keyboard = self._keyboard(params)
+        file = SentFile(kind, upload.filename, data, upload.content_type)
+        file_id = f"F{next(self._ids)}"
+        fields: dict[str, Any] = {"caption": text} if text else {}
+        if kind == "photo":
+            if not data.startswith(_IMAGE_SIGNATURES):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            width, height = _image_size(data)
+            fields["photo"] = [
+                {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(data),
+                }
+            ]
+        else:
+            fields["document"] = {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(data),
+            }
+        return self._post_message(
+            params, chat, thread, text, source, entities, keyboard, fields, file
+        )
 
     async def _api_deletemessage(self, params: dict[str, Any]) -> Any:
         chat_id, message_id = params.get("chat_id"), params.get("message_id")

@@ -1,9 +1,9 @@
 """The fake Bot API misbehaving on purpose: server errors, stalls, held requests, people who
 blocked the bot, and a global message rate answered with 429 beyond it.
 
-Each fault is armed for the next matching sendMessage calls and says whether Telegram "took"
-the message (showed it to the person) before failing: that is exactly what makes a failure
-ambiguous for the bot, which never sees the difference.
+Each fault is armed for the next matching sendMessage (or sendDocument) calls and says whether
+Telegram "took" the message (showed it to the person) before failing: that is exactly what
+makes a failure ambiguous for the bot, which never sees the difference.
 """
 
 from __future__ import annotations
@@ -103,6 +103,14 @@ class FaultyBotApi(FakeBotApi):
             return await self._show(params)
         if fault.taken:
             await self._show(params)
+        await self._misbehave(fault)
+
+    async def _api_senddocument(self, params: Params) -> Any:
+        fault = self._armed("sendDocument", params)
+        if fault is None:
+            return await super()._api_senddocument(params)
+        if fault.taken:
+            await super()._api_senddocument(params)
         await self._misbehave(fault)
 
     async def _api_getchatadministrators(self, params: Params) -> Any:

@@ -14,7 +14,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.ports import Store
-from bot.replies import Reply, Visibility
+from bot.replies import Attachment, Reply, Target, Visibility
 from storage.sqlite import SqliteStore
 from tests.support import START, World, text
 
@@ -211,3 +211,17 @@ async def test_a_slow_pump_lets_go_before_its_lease_runs_out_so_no_message_goes_
 
     delivered = slowly.delivered + quick.delivered
     assert first_questions(delivered) == Counter({name: 1 for name in ["ana", *MEMBERS]})
+
+
+async def test_a_file_kept_in_the_outbox_is_delivered_later_with_its_bytes(world: World) -> None:
+    """An export or a chart the platform could not take waits in the database like any reply,
+    and arrives later byte for byte, with its name, media type and alt text."""
+    chart = Attachment("needs.png", "image/png", bytes(range(256)) * 8, "Food: 4 people.")
+    target = Target("test", "community", user_ref="ana")
+    await world.hearth.keep([Reply("Your chart.", target, Visibility.PRIVATE, files=(chart,))])
+    platform = Platform()
+    world.hearth.outbox = platform
+    world.clock.advance(timedelta(minutes=1))  # its first retry is due
+    assert await world.hearth.flush_outbox() == 1
+    (delivered,) = platform.delivered
+    assert delivered.text == "Your chart." and delivered.files == (chart,)

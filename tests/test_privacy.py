@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from storage.sqlite import SqliteStore
 from tests.peek import every_table
 from tests.support import World, text, to
@@ -54,3 +56,33 @@ async def test_forgetme_leaves_no_trace_in_any_table(sqlite_store: SqliteStore) 
             assert "ana" not in [str(v).lower() for v in row.values()], f"{table} holds ana: {row}"
     audit = text(await world.say("bob", "/audit"))
     assert "a former member changed setting about" in audit
+
+
+async def test_mydata_comes_as_a_json_file_of_the_same_records(world: World) -> None:
+    await world.say("bob", "/propose Bread oven | Bake together on Saturdays")
+    replies = await world.say("bob", "/mydata")
+    (answer,) = [r for r in replies if r.target.channel_ref is None]
+    (data,) = answer.files
+    assert (data.name, data.media_type) == ("mydata.json", "application/json")
+    assert data.alt.startswith("What Hearth holds about you in Test community")
+    record = json.loads(data.data.decode("utf-8"))
+    assert record["community"] == "Test community"
+    assert record["sections"]["membership"]["records"][0]["name"] == "bob"
+    assert "Bread oven" in json.dumps(record["sections"]["proposals"], ensure_ascii=False)
+    joined = record["sections"]["membership"]["records"][0]["joined"]
+    assert joined == "2026-03-02T09:00:00Z"  # ISO 8601, UTC
+    assert "Bread oven" in text([answer])  # the text stays, for screen readers and the console
+
+
+async def test_a_members_mydata_file_holds_nobody_elses_name_or_words(world: World) -> None:
+    world.make_admin("ana")
+    await world.say("zoltan", "/propose Quince orchard | Plant quinces along the wall")
+    await world.say("zoltan", "/language de")
+    await world.say("ana", "/setup timezone Europe/Lisbon")
+    await world.say("bob", "hello")
+    (answer,) = [r for r in await world.say("bob", "/mydata") if r.files]
+    assert answer.target.user_ref == "bob"
+    data = answer.files[0].data.lower()
+    assert b'"bob"' in data
+    for theirs in (b"zoltan", b"quince", b"orchard", b"lisbon", b'"ana"', b'"de"'):
+        assert theirs not in data, theirs

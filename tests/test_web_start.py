@@ -98,10 +98,9 @@ async def test_the_console_says_where_its_web_pages_are_and_a_moderator_signs_in
         link = await shown(LINK)
         assert link.startswith(home.group(1))
         jar = aiohttp.CookieJar(unsafe=True)
-        async with aiohttp.ClientSession(cookie_jar=jar) as http:
-            async with http.post(link) as response:
-                page = await response.text()
-                assert response.status == 200 and "Dashboard of console" in page, page
+        async with aiohttp.ClientSession(cookie_jar=jar) as http, http.post(link) as response:
+            page = await response.text()
+            assert response.status == 200 and "Dashboard of console" in page, page
     finally:
         os.close(write_end)
         await asyncio.wait_for(console, 10)

@@ -10,10 +10,12 @@ import re
 import shlex
 from collections.abc import Sequence
 from datetime import UTC
+from pathlib import Path
 from typing import TextIO
 
 from babel.dates import format_datetime
 
+from adapters.console import files
 from bot.catalog import locale_for
 from bot.clock import FakeClock
 from bot.events import (
@@ -43,10 +45,13 @@ _NAME = re.compile(r"^[\w.-]{1,32}$")
 class ConsoleCommunity:
     platform = PLATFORM
 
-    def __init__(self, hearth: Hearth, clock: FakeClock, out: TextIO) -> None:
+    def __init__(
+        self, hearth: Hearth, clock: FakeClock, out: TextIO, files_folder: Path | None = None
+    ) -> None:
         self.hearth = hearth
         self.clock = clock
         self.out = out
+        self.files_folder = files_folder or Path("hearth-files")
         self.speaker: str | None = None
         self.location: str | None = MAIN_CHANNEL
         self.admins: set[str] = set()
@@ -71,7 +76,7 @@ class ConsoleCommunity:
 
     async def deliver(self, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            self._show(reply)
+            self._show(reply, await self._saved(reply))
 
     # -- input ------------------------------------------------------------------------------
 
@@ -174,7 +179,7 @@ class ConsoleCommunity:
 
     # -- output -----------------------------------------------------------------------------
 
-    def _show(self, reply: Reply) -> None:
+    def _show(self, reply: Reply, saved: Sequence[str] = ()) -> None:
         target = reply.target
         if reply.visibility is Visibility.PRIVATE:
             heading = f"[private → {target.user_ref}]"
@@ -182,13 +187,28 @@ class ConsoleCommunity:
             heading = f"[{target.channel_ref} → {target.user_ref}, only you]"
         else:
             heading = f"[{target.channel_ref or MAIN_CHANNEL}]"
-        lines = [heading, plain(reply.text)]
+        lines = [heading, plain(reply.text), *saved]
         lines.extend(f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1))
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
         if reply.choices:
             for user in self._addressees(reply):
                 self.pending[user] = (reply, reply.choices)
+
+    async def _saved(self, reply: Reply) -> list[str]:
+        """Save the reply's files; a line for each, in its reader's language, saying where."""
+        if not reply.files:
+            return []
+        language = await self.hearth.language_for(reply.target)
+        lines = []
+        for attachment in reply.files:
+            path = files.save(self.files_folder, attachment)
+            key = "console_file_saved" if attachment.alt else "console_file_saved_bare"
+            text = self.hearth.catalog.text(
+                key, language, name=attachment.name, path=str(path), alt=attachment.alt
+            )
+            lines.append(plain(text))
+        return lines
 
     def _addressees(self, reply: Reply) -> list[str]:
         if reply.target.user_ref:

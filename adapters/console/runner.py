@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.community import ConsoleCommunity
+from adapters.console.files import folder_for
 from bot.app import running_hearth
 from bot.clock import FakeClock, SystemClock
 from bot.errors import StartupProblem
@@ -40,7 +41,7 @@ async def run_console(
     ):
         if notice:
             print(notice, file=sys.stderr)
-        console = ConsoleCommunity(hearth, clock, out)
+        console = ConsoleCommunity(hearth, clock, out, folder_for(database))
         hearth.outbox = console
         if interactive:
             out.write(console.banner() + "\n\n")

@@ -16,6 +16,11 @@
   note with the deep link takes its place. A note about private words typed in the group
   (Reply.only_if) carries the deep link too.
 
+A reply's files follow its text in the same chat and topic, each as its own message: an image
+as a photo (a document when Telegram will not take it as one), anything else as a document,
+its `alt` as the caption. They go through the same pacing and the same outcomes as text; when
+the text went out and a file could not yet, only the files left are tried again later.
+
 A reply that fails for a reason a later try may overcome (Telegram's servers or the network,
 once the pacer's own quick retries are spent) is handed back to the caller, never dropped: an
 outbox delivery raises NotDelivered so the core retries it with backoff, and an interactive
@@ -28,6 +33,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import (
     InlineKeyboardButton,
@@ -37,18 +43,33 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from adapters.telegram import deeplink
 from adapters.telegram.chats import Topics
 from adapters.telegram.private import PrivateChats
-from adapters.telegram.render import keyboard_rows, render
+from adapters.telegram.render import keyboard_rows, render, utf16_len
 from adapters.telegram.session import PLATFORM, Session, Trigger, private_chat_of
 from adapters.telegram.transport import failure_kind, is_transient
 from bot.events import PlaceMoved, Unreachable
-from bot.replies import Choice, Reply, Target, Visibility
+from bot.replies import Attachment, Choice, Reply, Target, Visibility
 
 log = logging.getLogger("hearth.telegram.out")
+CAPTION_LIMIT = 1024  # characters of a photo's or document's caption (UTF-16 units)
+PHOTO_LIMIT = 10 * 1024 * 1024  # bytes of a photo; a larger image goes as a document
+Part = str | Attachment  # one message: a piece of HTML text, or a file
+
+
+class FilesNotSent(NetworkError):
+    """The text went out, but Telegram could not take these files now; a later try may."""
+
+    def __init__(self, files: Sequence[Attachment], cause: TelegramError) -> None:
+        super().__init__(f"{len(files)} files not sent yet ({failure_kind(cause)})")
+        self.files = tuple(files)
+
+    def rest_of(self, reply: Reply) -> Reply:
+        """What is left to deliver of the reply: its files, without the text already sent."""
+        return replace(reply, text="", choices=(), files=self.files, confirms_private=False)
 
 
 class NotDelivered(Exception):
@@ -107,7 +128,9 @@ class Outgoing:
             except TelegramError as error:
                 if is_transient(error):
                     log.warning("a reply could not be delivered yet (%s)", failure_kind(error))
-                    failed.append(reply)
+                    failed.append(
+                        error.rest_of(reply) if isinstance(error, FilesNotSent) else reply
+                    )
                 else:
                     log.error(
                         "Telegram refused a reply id=%s visibility=%s: %s",
@@ -127,7 +150,9 @@ class Outgoing:
         target = reply.target
         chat_id = int(target.community_ref)
         thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
-        await self.send(chat_id, reply.text, keyboard(reply.choices, link), thread=thread)
+        await self.send(
+            chat_id, reply.text, keyboard(reply.choices, link), thread=thread, files=reply.files
+        )
 
     async def _private(self, reply: Reply) -> bool:
         """Send to the person's private chat; False when Telegram will not let us."""
@@ -135,7 +160,7 @@ class Outgoing:
         if user_id is None or user_id in self.chats.refused:
             return False
         try:
-            sent = await self.send(user_id, reply.text, keyboard(reply.choices))
+            sent = await self.send(user_id, reply.text, keyboard(reply.choices), files=reply.files)
         except Forbidden:
             self.chats.refused.add(user_id)
             return False
@@ -179,7 +204,12 @@ class Outgoing:
         thread = self._thread(chat_id, target.thread_ref, target.channel_ref)
         answering = trigger.message_id if trigger and trigger.chat_id == chat_id else None
         await self.send(
-            chat_id, reply.text, keyboard(reply.choices, link), thread=thread, reply_to=answering
+            chat_id,
+            reply.text,
+            keyboard(reply.choices, link),
+            thread=thread,
+            reply_to=answering,
+            files=reply.files,
         )
 
     def _chat_link(self, target: Target) -> tuple[InlineKeyboardButton | None, str | None]:
@@ -270,32 +300,40 @@ class Outgoing:
         *,
         thread: int | None = None,
         reply_to: int | None = None,
+        files: Sequence[Attachment] = (),
     ) -> list[Message]:
-        """Send core markup as one or more HTML messages; buttons go under the last one."""
-        chunks = render(text)
+        """Send core markup as one or more HTML messages, then each file; buttons go under the
+        last message. Raises FilesNotSent when only files remain and a later try may help."""
+        texts: list[Part] = list(render(text)) if text.strip() or not files else []
+        parts = texts + list(files)
         sent: list[Message] = []
-        for number, chunk in enumerate(chunks):
-            markup = buttons if number == len(chunks) - 1 else None
+        for number, part in enumerate(parts):
+            markup = buttons if number == len(parts) - 1 else None
             answering = (
                 ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and number == 0
                 else None
             )
             try:
-                message = await self._send_one(chat_id, chunk, thread, answering, markup)
-            except BadRequest as error:
-                if thread is None or "thread" not in error.message.lower():
-                    raise
-                log.warning("a forum topic is gone or closed; posting in General instead")
-                thread = None
-                message = await self._send_one(chat_id, chunk, None, answering, markup)
+                try:
+                    message = await self._send_one(chat_id, part, thread, answering, markup)
+                except BadRequest as error:
+                    if thread is None or "thread" not in error.message.lower():
+                        raise
+                    log.warning("a forum topic is gone or closed; posting in General instead")
+                    thread = None
+                    message = await self._send_one(chat_id, part, None, answering, markup)
+            except TelegramError as error:
+                if number >= len(texts) and number > 0 and is_transient(error):
+                    raise FilesNotSent(list(files)[number - len(texts) :], error) from error
+                raise
             sent.append(message)
         return sent
 
     async def _send_one(
         self,
         chat_id: int,
-        html: str,
+        part: Part,
         thread: int | None,
         answering: ReplyParameters | None,
         markup: InlineKeyboardMarkup | None,
@@ -303,23 +341,25 @@ class Outgoing:
         """A group upgraded to a supergroup answers with its new id: the community follows it
         (with whatever else waits for the old id), and this message goes to the new one."""
         try:
-            return await self._send_here(chat_id, html, thread, answering, markup)
+            return await self._send_here(chat_id, part, thread, answering, markup)
         except ChatMigrated as moved:
             new_id = int(moved.new_chat_id)
             await self.session.hearth.follow(PlaceMoved(PLATFORM, str(chat_id), str(new_id)))
-            return await self._send_here(new_id, html, thread, answering, markup)
+            return await self._send_here(new_id, part, thread, answering, markup)
 
     async def _send_here(
         self,
         chat_id: int,
-        html: str,
+        part: Part,
         thread: int | None,
         answering: ReplyParameters | None,
         markup: InlineKeyboardMarkup | None,
     ) -> Message:
+        if isinstance(part, Attachment):
+            return await self._send_file(chat_id, part, thread, answering, markup)
         message: Message = await self.session.bot.send_message(
             chat_id,
-            html,
+            part,
             parse_mode=ParseMode.HTML,
             message_thread_id=thread,
             reply_parameters=answering,
@@ -327,3 +367,42 @@ class Outgoing:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         return message
+
+    async def _send_file(
+        self,
+        chat_id: int,
+        file: Attachment,
+        thread: int | None,
+        answering: ReplyParameters | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        """An image as a photo, so it shows in the chat; anything else, or an image Telegram
+        will not take as a photo (too large, odd proportions), as a document."""
+        options = {
+            "filename": file.name,
+            "caption": caption(file.alt) or None,
+            "message_thread_id": thread,
+            "reply_parameters": answering,
+            "reply_markup": markup,
+        }
+        bot = self.session.bot
+        if file.is_image and len(file.data) <= PHOTO_LIMIT:
+            try:
+                photo: Message = await bot.send_photo(chat_id, file.data, **options)
+                return photo
+            except BadRequest as error:
+                if not any(word in error.message.upper() for word in ("PHOTO", "IMAGE")):
+                    raise
+                log.info("Telegram would not take an image as a photo; sending it as a file")
+        document: Message = await bot.send_document(chat_id, file.data, **options)
+        return document
+
+
+def caption(alt: str) -> str:
+    """A file's alt text within Telegram's caption limit, shortened with an ellipsis."""
+    if utf16_len(alt) <= CAPTION_LIMIT:
+        return alt
+    kept = alt
+    while utf16_len(kept) > CAPTION_LIMIT - 1:
+        kept = kept[: len(kept) - max(1, (utf16_len(kept) - CAPTION_LIMIT) // 2)]
+    return kept.rstrip() + "…"

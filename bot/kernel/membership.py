@@ -12,6 +12,7 @@ from bot.context import CommandContext, CommunityContext
 from bot.domain import Community, CommunityLink
 from bot.events import Origin
 from bot.ports import UnitOfWork
+from bot.replies import Target
 from bot.roles import decide_role
 
 
@@ -40,6 +41,20 @@ async def community_context(
         community=await uow.communities.get(community_id),
         links=await uow.communities.links(community_id),
     )
+
+
+async def reader_language(uow: UnitOfWork, target: Target, default: str) -> str:
+    """The language of whoever reads a reply there: the member's own, else their community's,
+    else `default` (a place Hearth does not know)."""
+    link = await uow.communities.find_link(target.platform, target.community_ref)
+    if link is None:
+        return default
+    if target.user_ref is not None:
+        member = await uow.members.find(link.community_id, target.platform, target.user_ref)
+        if member is not None and member.speaks:
+            return member.speaks
+    community = await uow.communities.get(link.community_id)
+    return community.language
 
 
 async def _community(

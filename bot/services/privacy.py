@@ -1,12 +1,14 @@
 """/privacy, /mydata and /forgetme: a person can see and erase everything Hearth holds on them.
 
 Both walk every repository that declares personal data, so a feature that adds a table adds it
-to these answers by implementing the PersonalData port.
+to these answers by implementing the PersonalData port. /mydata's answer carries the same
+records as `mydata.json`, for a person who wants to keep them or read them with other tools.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.catalog import Markup, Phrase
@@ -14,11 +16,13 @@ from bot.commands import Args
 from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
-from bot.markup import escape
-from bot.replies import Choice, Reply, Target, Visibility
+from bot.markup import escape, plain
+from bot.ports import PersonalData
+from bot.replies import Attachment, Choice, Reply, Target, Visibility
 from bot.wording import moment
 
 feature = Feature("privacy")
+MYDATA_FILE = "mydata.json"
 
 
 @feature.command("privacy")
@@ -28,11 +32,15 @@ async def privacy(ctx: CommandContext, args: Args) -> None:
 
 @feature.command("mydata")
 async def mydata(ctx: CommandContext, args: Args) -> None:
-    sections = []
+    """The answer is text (what screen readers and the console read) with the same records as
+    a JSON file to keep; both come only from the asker's own member id."""
+    sections: list[tuple[PersonalData, list[dict[str, Any]]]] = []
     for repository in ctx.uow.personal_data():
         rows = await repository.export_member(ctx.member.id)
-        if not rows:
-            continue
+        if rows:
+            sections.append((repository, rows))
+    shown = []
+    for repository, rows in sections:
         lines = [f"**{ctx.text(repository.section, ctx.language)}**"]
         for row in rows:
             lines.append(
@@ -43,16 +51,60 @@ async def mydata(ctx: CommandContext, args: Args) -> None:
                     if v not in ("", None)
                 )
             )
-        sections.append("\n".join(lines))
+        shown.append("\n".join(lines))
     body = ctx.text(
         "mydata_text",
         ctx.language,
         community=ctx.community.name,
-        data=Markup("\n\n".join(sections)),
+        data=Markup("\n\n".join(shown)),
     )
-    _private(ctx, body)
+    data = Attachment(
+        MYDATA_FILE,
+        "application/json",
+        _as_json(ctx, sections),
+        plain(ctx.text("mydata_file_alt", ctx.language, community=ctx.community.name)),
+    )
+    _private(ctx, body, files=(data,))
     if not ctx.origin.is_private:
         ctx.confirm_private("mydata_sent_privately")
+
+
+def _as_json(
+    ctx: CommandContext, sections: list[tuple[PersonalData, list[dict[str, Any]]]]
+) -> bytes:
+    """The records as data: sections by name (with their title in the reader's language),
+    fields by their stored name, moments in ISO 8601 UTC; empty fields left out as in the text."""
+    named: dict[str, dict[str, Any]] = {}
+    for repository, rows in sections:  # two repositories naming one section share it
+        section = named.setdefault(
+            repository.section.removeprefix("mydata_section_"),
+            {"title": plain(ctx.text(repository.section, ctx.language)), "records": []},
+        )
+        section["records"] += [
+            {k: _value(ctx, v) for k, v in row.items() if v not in ("", None)} for row in rows
+        ]
+    document = {
+        "community": ctx.community.name,
+        "exported_at": _iso(ctx.now),
+        "language": ctx.language,
+        "sections": named,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _iso(when: datetime) -> str:
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _value(ctx: CommandContext, value: Any) -> Any:
+    """A stored value for the file: moments in UTC, numbers as numbers, words as the text
+    shows them (without its markup)."""
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, bool | int | float):
+        return value
+    return plain(_shown(ctx, value))
 
 
 def _shown(ctx: CommandContext, value: Any) -> str:
@@ -76,14 +128,14 @@ def _in_time(ctx: CommandContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _private(ctx: CommandContext, body: str, choices: tuple[Choice, ...] = ()) -> None:
+def _private(ctx: CommandContext, body: str, *, files: tuple[Attachment, ...] = ()) -> None:
     origin = ctx.origin
     ctx.replies.append(
         Reply(
             body,
             Target(origin.platform, origin.community_ref, user_ref=origin.person.user_ref),
             Visibility.PRIVATE,
-            choices,
+            files=files,
         )
     )
 
