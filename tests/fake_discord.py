@@ -899,6 +899,11 @@ class FakeDiscord:
             case ("GET", ["guilds", guild]) if int(guild) == self.guild_id:
                 self.lookups.append(f"GET guild {guild}")
                 return json_response(self.guild_payload())
+            case ("GET", ["guilds", guild, "members", user]) if int(guild) == self.guild_id:
+                self.lookups.append(f"GET member {user}")
+                if int(user) not in self.members:
+                    return json_response({"message": "Unknown Member", "code": 10007}, 404)
+                return json_response(self.members[int(user)])
             case ("GET", ["guilds", guild, "channels"]) if int(guild) == self.guild_id:
                 self.lookups.append(f"GET channels {guild}")
                 return json_response([self._channel(self.general), self._channel(self.ideas)])

@@ -4,10 +4,14 @@ real adapter, and the platform itself vouches for them on every page they open."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import aiohttp
+import pytest
 
 from adapters.web import WebServer
+from storage.sqlite import SqliteStore
+from tests.discord_support import RunningBot, serving_fake
 from tests.telegram_support import TelegramWorld, texts
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/sign-in/\S+")
@@ -42,3 +46,27 @@ async def test_a_telegram_administrator_signs_in_and_is_refused_once_demoted(
                 assert response.status == 403
     finally:
         await server.stop()
+
+
+async def test_discord_vouches_for_managers_of_the_server_and_for_nobody_who_left(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with serving_fake(monkeypatch) as fake:
+        store = await SqliteStore.open(tmp_path / "hearth.db")
+        running = RunningBot(fake, store)
+        try:
+            manager = fake.add_member("Mia", manager=True)
+            member = fake.add_member("Noor")
+            await running.start()
+            guild = str(fake.guild_id)
+            standing = running.adapter.standing
+            mia = await standing(guild, manager["id"])
+            assert mia is not None and mia.is_platform_admin
+            noor = await standing(guild, member["id"])
+            assert noor is not None and not noor.is_platform_admin
+            assert await standing(guild, str(fake.new_id())) is None  # not in the server
+            with pytest.raises(LookupError):  # a server this process does not run
+                await standing("424242", manager["id"])
+        finally:
+            await running.stop()
+            await store.close()
