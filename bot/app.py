@@ -24,6 +24,7 @@ from bot.services import (
     setup,
     timezone,
 )
+from bot.services.export import feature as export_feature
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
 from bot.services.proposals import proposals_feature
@@ -63,6 +64,7 @@ def build_hearth(
             pause.feature,
             proposals_feature(),
             *needs_features,
+            export_feature,
         ],
     )
     # These describe what the others installed, so they come last.

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
-from bot.context import CommandContext
-from bot.domain import AuditEntry
+from bot.context import CommandContext, CommunityContext
+from bot.domain import AuditEntry, Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
@@ -34,39 +34,51 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     if not entries:
         ctx.say("audit_empty")
         return
-    former = ctx.text("former_member", ctx.language)
+    reader = private_reader(ctx)
     lines = []
     for entry in entries:
-        when = moment(ctx, entry.at, ctx.language, reader=private_reader(ctx))
-        line = f"{when} · **{escape(entry.actor_name or former)}** {_what(ctx, entry)}"
-        reason = _reason(ctx, entry)
+        when = moment(ctx, entry.at, ctx.language, reader=reader)
+        actor, what, reason = entry_words(ctx, entry, ctx.language, reader)
+        line = f"{when} · **{actor}** {what}"
         if reason:
             line += f" — _{reason}_"
         lines.append(line)
     ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
 
 
-def _what(ctx: CommandContext, entry: AuditEntry) -> str:
+def entry_words(
+    ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None = None
+) -> tuple[str, str, str]:
+    """Who, what happened and why, in `language` (markup, the names escaped): what /audit
+    shows and what an export writes, so the two never tell it differently. Moments in the
+    entry read on `reader`'s clock (see bot.wording.zone_of)."""
+    actor = escape(entry.actor_name or ctx.text("former_member", language))
+    return actor, _what(ctx, entry, language, reader), _reason(ctx, entry, language, reader)
+
+
+def _what(ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None) -> str:
     phrase = entry.phrase
     if phrase is None:  # written before entries were keys: its own sentence, as it was
         return escape(f"{entry.legacy_action} {entry.subject}".strip())
-    return ctx.text(phrase.key, ctx.language, **_in_time(ctx, phrase.params))
+    return ctx.text(phrase.key, language, **_in_time(ctx, phrase.params, language, reader))
 
 
-def _reason(ctx: CommandContext, entry: AuditEntry) -> str:
+def _reason(ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None) -> str:
     reason = entry.params.get("reason", "") if entry.key else entry.legacy_reason
     if isinstance(reason, Phrase):
-        return ctx.text(reason.key, ctx.language, **_in_time(ctx, reason.params))
+        return ctx.text(reason.key, language, **_in_time(ctx, reason.params, language, reader))
     return escape(str(reason)) if reason else ""
 
 
-def _in_time(ctx: CommandContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored moments read in the community's time and the reader's language."""
+def _in_time(
+    ctx: CommunityContext, params: Mapping[str, Any], language: str, reader: Member | None
+) -> dict[str, Any]:
+    """Stored moments read in the community's time (or the reader's) and the language."""
     shown: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, datetime) or value is None:
-            value = moment(ctx, value, ctx.language, reader=private_reader(ctx))
+            value = moment(ctx, value, language, reader=reader)
         elif isinstance(value, Phrase):
-            value = Phrase(value.key, **_in_time(ctx, value.params))
+            value = Phrase(value.key, **_in_time(ctx, value.params, language, reader))
         shown[name] = value
     return shown
