@@ -10,7 +10,7 @@ from bot.services.export.table import Table, stamp
 
 async def audit_table(ctx: CommunityContext, language: str) -> Table:
     """Oldest first; moments inside an entry read on the community's clock."""
-    table = Table("audit_log", ("at", "actor", "what", "reason"))
+    table = Table.named("audit_log", "at actor what reason")
     for entry in await ctx.uow.audit.every(ctx.community.id):
         actor, what, reason = entry_words(ctx, entry, language)
         table.add(

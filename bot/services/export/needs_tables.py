@@ -29,36 +29,15 @@ def _figure(ctx: CommunityContext, figure: Figure, language: str) -> tuple[str, 
 
 async def needs_tables(ctx: CommunityContext, language: str) -> list[Table]:
     """Closed community rounds oldest first (a member's own check-in is theirs alone)."""
-    rounds = Table(
+    rounds = Table.named(
         "needs_rounds",
-        (
-            "round",
-            "opened_at",
-            "closed_at",
-            "threshold",
-            "checked_in",
-            "checked_in_kind",
-            "checked_in_value",
-            "unreachable",
-            "unreachable_kind",
-            "unreachable_value",
-            "needs_shown",
-        ),
+        "round opened_at closed_at threshold checked_in checked_in_kind checked_in_value"
+        " unreachable unreachable_kind unreachable_value needs_shown",
     )
-    figures = Table(
+    figures = Table.named(
         "needs_figures",
-        (
-            "round",
-            "opened_at",
-            "need",
-            "need_label",
-            "strained",
-            "strained_kind",
-            "strained_value",
-            "unmet",
-            "unmet_kind",
-            "unmet_value",
-        ),
+        "round opened_at need need_label strained strained_kind strained_value unmet"
+        " unmet_kind unmet_value",
     )
     threshold = config.threshold(ctx.community)
     closed = await ctx.uow.checkins.closed_rounds(ctx.community.id, _EVER)

@@ -9,7 +9,7 @@ from bot.services.needs import config
 
 
 async def offer_table(ctx: CommunityContext, language: str) -> Table:
-    table = Table("offers", ("category", "category_label", "offered_by", "what"))
+    table = Table.named("offers", "category category_label offered_by what")
     for offer in await ctx.uow.offers.public_in(ctx.community.id):
         member = await ctx.uow.members.get(offer.member_id)
         if not member.active:  # /offers lists only members who are still here

@@ -78,56 +78,24 @@ class ProposalTables:
 
 def _empty() -> ProposalTables:
     return ProposalTables(
-        Table(
+        Table.named(
             "proposals",
-            (
-                "number",
-                "title",
-                "author",
-                "created_at",
-                "state",
-                "state_name",
-                "state_since",
-                "current_version",
-                "supporters",
-                "from_reflection",
-                "merged_into",
-                "parked_until",
-                "park_reason",
-                "hidden",
-                "hidden_reason",
-            ),
+            "number title author created_at state state_name state_since current_version"
+            " supporters from_reflection merged_into parked_until park_reason hidden"
+            " hidden_reason",
         ),
-        Table("proposal_versions", ("proposal", "version", "at", "details")),
-        Table(
+        Table.named("proposal_versions", "proposal version at details"),
+        Table.named(
             "proposal_contributions",
-            (
-                "proposal",
-                "version",
-                "kind",
-                "author",
-                "text",
-                "at",
-                "from_objection",
-                "merged_from",
-            ),
+            "proposal version kind author text at from_objection merged_from",
         ),
-        Table("proposal_support", ("proposal", "supporter", "at")),
-        Table("proposal_positions", ("proposal", "round", "person", "stance", "reason", "at")),
-        Table(
+        Table.named("proposal_support", "proposal supporter at"),
+        Table.named("proposal_positions", "proposal round person stance reason at"),
+        Table.named(
             "consent_rounds",
-            (
-                "proposal",
-                "round",
-                "opened_at",
-                "closed_at",
-                "outcome",
-                "consents",
-                "stand_asides",
-                "objections",
-            ),
+            "proposal round opened_at closed_at outcome consents stand_asides objections",
         ),
-        Table("proposal_history", ("proposal", "at", "actor", "action", "what", "why")),
+        Table.named("proposal_history", "proposal at actor action what why"),
     )
 
 

@@ -9,8 +9,8 @@ from bot.services.reflections.rounds import theme_label
 
 
 async def reflection_tables(ctx: CommunityContext, language: str) -> list[Table]:
-    rounds = Table("reflection_rounds", ("round", "posted_at", "closed_at", "theme", "prompt"))
-    answers = Table("reflection_answers", ("round", "answer", "author", "text"))
+    rounds = Table.named("reflection_rounds", "round posted_at closed_at theme prompt")
+    answers = Table.named("reflection_answers", "round answer author text")
     numbers: dict[int, int] = {}
     for found in await ctx.uow.reflections.rounds(ctx.community.id):
         numbers[found.id] = found.number

@@ -23,6 +23,11 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
 
+    @classmethod
+    def named(cls, name: str, columns: str) -> Table:
+        """A table whose columns are given as one line: "number title author"."""
+        return cls(name, tuple(columns.split()))
+
     def add(self, **values: Cell) -> None:
         """A row, by column name; a missing or unknown column is a mistake caught at once."""
         if set(values) != set(self.columns):
