@@ -256,6 +256,31 @@ async def test_a_higher_threshold_hides_in_the_export_what_it_hides_in_the_repor
     assert after.json("needs_figures") == []
 
 
+async def test_a_figure_the_threshold_no_longer_allows_reads_not_shown_never_its_number(
+    world: World,
+) -> None:
+    others = (*OTHERS, "ida", "jo")
+    await community(world, *others)
+    await world.say("ana", "/setup privacy_threshold 2")
+    await world.say("ana", "/checkin now")
+    for number, name in enumerate(("ana", *others)):  # food: 6 strained, 3 unmet, 1 okay
+        await answer(world, name, ("s" if number < 6 else "u" if number < 9 else "o") + "ooooo")
+    await world.advance(3 * DAY)
+    await world.say("ana", "/setup privacy_threshold 4")
+    assert "food: not shown under the current privacy threshold" in text(
+        await world.say("ana", "/report needs")
+    )
+
+    export = received(await world.say("ana", "/export"), "ana")
+    [food] = [f for f in export.json("needs_figures") if f["need"] == "food"]
+    assert (food["strained"], food["strained_kind"], food["strained_value"]) == (
+        "not shown",
+        "hidden",
+        None,
+    )
+    assert (food["unmet"], food["unmet_kind"], food["unmet_value"]) == ("not shown", "hidden", None)
+
+
 async def test_a_member_cannot_export(world: World) -> None:
     await community(world, "bob")
     replies = await world.say("bob", "/export")
