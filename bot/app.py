@@ -24,6 +24,7 @@ from bot.services import (
     setup,
     timezone,
 )
+from bot.services.export import feature as export_feature
 from bot.services.help import help_feature
 from bot.services.needs import needs_features
 from bot.services.proposals import proposals_feature
@@ -65,6 +66,7 @@ def build_hearth(
             pause.feature,
             proposals_feature(),
             *needs_features,
+            export_feature,
             web_feature(entrance),
         ],
     )

@@ -41,6 +41,11 @@ _LATEST = (
     .order_by(audit_log.c.id.desc())
     .limit(sa.bindparam("b_limit"))
 )
+_EVERY = (
+    sa.select(audit_log)
+    .where(audit_log.c.community_id == sa.bindparam("b_community"))
+    .order_by(audit_log.c.id)
+)
 
 
 def _audit(row: Sequence[Any]) -> AuditEntry:
@@ -114,6 +119,10 @@ class SqlAudit(SqlRepo):
 
     async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
         rows = await self.db.rows(_LATEST, {"b_community": community_id, "b_limit": limit})
+        return [_audit(row) for row in rows]
+
+    async def every(self, community_id: int) -> list[AuditEntry]:
+        rows = await self.db.rows(_EVERY, {"b_community": community_id})
         return [_audit(row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:

@@ -256,6 +256,9 @@ _OFFERS_IN = (
     .where(_o.community_id == _community, _o.category == sa.bindparam("category"))
     .order_by(_o.id)
 )
+_PUBLIC_OFFERS = (
+    sa.select(aid_offers).where(_o.community_id == _community, _o.public).order_by(_o.id)
+)
 _ERASE_OFFERS = aid_offers.delete().where(_o.member_id == _member)
 
 _ADD_REQUEST = aid_requests.insert()
@@ -602,6 +605,10 @@ class SqlOffers(SqlRepo):
 
     async def in_category(self, community_id: int, category: str) -> list[Offer]:
         rows = await self.db.rows(_OFFERS_IN, {"community_id": community_id, "category": category})
+        return [_offer(row) for row in rows]
+
+    async def public_in(self, community_id: int) -> list[Offer]:
+        rows = await self.db.rows(_PUBLIC_OFFERS, {"community_id": community_id})
         return [_offer(row) for row in rows]
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:

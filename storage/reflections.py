@@ -171,6 +171,14 @@ class SqlReflections(SqlRepo):
         )
         return record(ReflectionRound, row) if row else None
 
+    async def rounds(self, community_id: int) -> list[ReflectionRound]:
+        rows = await self.db.rows(
+            sa.select(_rounds)
+            .where(_rounds.c.community_id == community_id)
+            .order_by(_rounds.c.number)
+        )
+        return [record(ReflectionRound, row) for row in rows]
+
     async def round_by_number(self, community_id: int, number: int) -> ReflectionRound | None:
         row = await self.db.row(
             sa.select(_rounds).where(
@@ -247,6 +255,14 @@ class SqlReflections(SqlRepo):
     async def answers(self, round_id: int) -> list[Reflection]:
         rows = await self.db.rows(
             sa.select(_answers).where(_answers.c.round_id == round_id).order_by(_answers.c.id)
+        )
+        return [record(Reflection, row) for row in rows]
+
+    async def shared_in(self, community_id: int) -> list[Reflection]:
+        rows = await self.db.rows(
+            sa.select(_answers)
+            .where(_answers.c.community_id == community_id, _answers.c.shared)
+            .order_by(_answers.c.id)
         )
         return [record(Reflection, row) for row in rows]
 

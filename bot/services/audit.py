@@ -45,33 +45,37 @@ def audit_lines(
     *,
     reader: Member | None = None,
 ) -> list[str]:
-    """Entries as /audit shows them (the web page and the export too): when, who, what, why;
-    moments on `reader`'s clock (the community's when None)."""
-    former = ctx.text("former_member", language)
+    """Entries as /audit shows them (the web page too): when, who, what, why; moments on
+    `reader`'s clock (the community's when None)."""
     lines = []
     for entry in entries:
         when = moment(ctx, entry.at, language, reader=reader)
-        who = escape(entry.actor_name or former)
-        line = f"{when} · **{who}** {audit_what(ctx, entry, language, reader)}"
-        reason = audit_reason(ctx, entry, language, reader)
+        actor, what, reason = entry_words(ctx, entry, language, reader)
+        line = f"{when} · **{actor}** {what}"
         if reason:
             line += f" — _{reason}_"
         lines.append(line)
     return lines
 
 
-def audit_what(
+def entry_words(
     ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None = None
-) -> str:
+) -> tuple[str, str, str]:
+    """Who, what happened and why, in `language` (markup, the names escaped): what /audit
+    shows and what an export writes, so the two never tell it differently. Moments in the
+    entry read on `reader`'s clock (see bot.wording.zone_of)."""
+    actor = escape(entry.actor_name or ctx.text("former_member", language))
+    return actor, _what(ctx, entry, language, reader), _reason(ctx, entry, language, reader)
+
+
+def _what(ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None) -> str:
     phrase = entry.phrase
     if phrase is None:  # written before entries were keys: its own sentence, as it was
         return escape(f"{entry.legacy_action} {entry.subject}".strip())
     return ctx.text(phrase.key, language, **_in_time(ctx, phrase.params, language, reader))
 
 
-def audit_reason(
-    ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None = None
-) -> str:
+def _reason(ctx: CommunityContext, entry: AuditEntry, language: str, reader: Member | None) -> str:
     reason = entry.params.get("reason", "") if entry.key else entry.legacy_reason
     if isinstance(reason, Phrase):
         return ctx.text(reason.key, language, **_in_time(ctx, reason.params, language, reader))
@@ -81,7 +85,7 @@ def audit_reason(
 def _in_time(
     ctx: CommunityContext, params: Mapping[str, Any], language: str, reader: Member | None
 ) -> dict[str, Any]:
-    """Stored moments read in the community's time and the reader's language."""
+    """Stored moments read in the community's time (or the reader's) and the language."""
     shown: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, datetime) or value is None:

@@ -107,6 +107,11 @@ class OfferRepository(PersonalData, Protocol):
 
     async def in_category(self, community_id: int, category: str) -> list[Offer]: ...
 
+    async def public_in(self, community_id: int) -> list[Offer]:
+        """The offers their members chose to share publicly, in the order they were made;
+        private ones are never read."""
+        ...
+
 
 class AidRequestRepository(PersonalData, Protocol):
     """Open requests for a hand and which offers were already put to each."""

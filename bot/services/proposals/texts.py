@@ -159,7 +159,9 @@ def _contribution_lines(
     return lines
 
 
-def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
+def history_parts(ctx: CommunityContext, e: Event, language: str | None) -> tuple[str, str, str]:
+    """Who (as written, not escaped), what they did (catalog markup) and why (their own words,
+    or "" when the detail is a count or a number), as the proposal's history tells them."""
     actor = (
         ctx.text("proposal_hearth", language)
         if e.automatic
@@ -172,9 +174,14 @@ def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
         did = ctx.text("proposal_did_proposed_from_reflection", language, reflection=reflection)
     else:
         did = ctx.text(key, language, detail=e.detail, count=counted(e.detail))
-    shown_detail = e.detail if (e.action in _REASONED or by_hand) else ""
-    key = "proposal_view_history_why" if shown_detail else "proposal_view_history"
-    return ctx.text(key, language, at=when(ctx, e.at), actor=actor, did=did, why=shown_detail)
+    why = e.detail if (e.action in _REASONED or by_hand) else ""
+    return actor, did, why
+
+
+def _history_line(ctx: CommunityContext, e: Event, language: str | None) -> str:
+    actor, did, why = history_parts(ctx, e, language)
+    key = "proposal_view_history_why" if why else "proposal_view_history"
+    return ctx.text(key, language, at=when(ctx, e.at), actor=actor, did=did, why=why)
 
 
 # History lines show the detail of these as the "why"; others' details are counts or numbers.
