@@ -143,12 +143,15 @@ class WebServer:
         r.add_get("/c/{community:\\d+}", self._community)
         r.add_get("/c/{community:\\d+}/proposals/{number:\\d+}", self._proposal)
         r.add_get("/c/{community:\\d+}/audit", self._audit)
+        r.add_get("/c/{community:\\d+}/reflections", self._reflections)
+        r.add_get("/c/{community:\\d+}/offers", self._offers)
         r.add_get("/sign-in/{token}", self._sign_in_page)
         r.add_post("/sign-in/{token}", self._sign_in)
         r.add_post("/sign-out", self._sign_out)
         r.add_get("/dashboard/{community:\\d+}", self._dashboard)
         r.add_post("/dashboard/{community:\\d+}/setup", self._setup)
         r.add_post("/dashboard/{community:\\d+}/schedule", self._schedule)
+        r.add_post("/dashboard/{community:\\d+}/export.zip", self._export)
         r.add_static("/static", STATIC, append_version=True)
 
     # -- every request ---------------------------------------------------------------------
@@ -238,6 +241,20 @@ class WebServer:
         lines = await self.site.audit(community_id, language)
         return self._page(
             request, "audit.html", language=language, community=community, lines=lines
+        )
+
+    async def _reflections(self, request: web.Request) -> web.Response:
+        community_id, language, community = await self._public(request)
+        rounds = await self.site.reflections(community_id, language)
+        return self._page(
+            request, "reflections.html", language=language, community=community, rounds=rounds
+        )
+
+    async def _offers(self, request: web.Request) -> web.Response:
+        community_id, language, community = await self._public(request)
+        offers = await self.site.offers(community_id, language)
+        return self._page(
+            request, "offers.html", language=language, community=community, offers=offers
         )
 
     # -- signing in and out ----------------------------------------------------------------
@@ -356,6 +373,22 @@ class WebServer:
                 if self.links is not None and is_public(visitor.community)
                 else ""
             ),
+        )
+
+    async def _export(self, request: web.Request) -> web.StreamResponse:
+        """The /export archive; a POST with the form's token, since taking it is recorded."""
+        found = await self._form(request)
+        if found is None:
+            return self._forbidden(request)
+        visitor, _ = found
+        archive = await self.site.export(visitor, self._visitor_language(request, visitor))
+        return web.Response(
+            body=archive.data,
+            content_type=archive.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{archive.name}"',
+                "Cache-Control": "no-store",
+            },
         )
 
     async def _form(self, request: web.Request) -> tuple[Visitor, Mapping[str, Any]] | None:

@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.catalog import Catalog
 from bot.context import CommunityContext
@@ -17,10 +18,14 @@ from bot.domain import Community, Schedule
 from bot.errors import Refusal
 from bot.events import CommandInvoked, Origin
 from bot.hearth import Hearth
+from bot.kernel.conflicts import again_on_conflict
 from bot.kernel.membership import community_context
 from bot.ports import UnitOfWork
-from bot.replies import Reply, Visibility
+from bot.replies import Attachment, Reply, Visibility
 from bot.services.audit import audit_lines
+from bot.services.export.community import community_export
+from bot.services.export.offer_table import offer_table
+from bot.services.export.reflection_tables import reflection_tables
 from bot.services.proposals.lifecycle import Proposal
 from bot.services.proposals.records import State
 from bot.services.proposals.settings import rules_of
@@ -30,6 +35,7 @@ from bot.services.web.access import Visitor, is_public, moderator_now
 from bot.services.web.logins import check_login, use_login
 from bot.services.web.port import Standing
 from bot.services.web.records import LoginGrant
+from bot.wording import day
 
 log = logging.getLogger(__name__)
 KEY_PLATFORM = "web"  # platform_state row of the signing key, shared by every worker
@@ -42,6 +48,15 @@ class ProposalLine:
     number: int
     state: State
     line: str  # in the catalog's markup, as /proposals lists it
+
+
+@dataclass(frozen=True)
+class SharedRound:
+    number: int
+    posted: str  # the day, in the reader's language
+    theme: str
+    prompt: str
+    answers: list[tuple[str, str]]  # (author, text), shared by their authors
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,40 @@ class WebSite:
             ctx = await self._context(uow, community_id)
             entries = await uow.audit.latest(community_id, AUDIT_SHOWN)
             return audit_lines(ctx, entries, language)
+
+    async def reflections(self, community_id: int, language: str) -> list[SharedRound]:
+        """Reflection rounds, newest first, with only the answers people chose to share (the
+        export's own reading, so the page and the file never differ)."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            rounds, answers = await reflection_tables(ctx, language)
+            found: list[SharedRound] = []
+            for number, posted, _closed, theme, prompt in rounds.rows:
+                when = day(ctx, datetime.fromisoformat(str(posted)), language) if posted else ""
+                shared = [(str(a[2]), str(a[3])) for a in answers.rows if a[0] == number]
+                theme_name = str(theme or "")
+                found.append(SharedRound(int(str(number)), when, theme_name, str(prompt), shared))
+        return list(reversed(found))
+
+    async def offers(self, community_id: int, language: str) -> list[tuple[str, str, str]]:
+        """Public offers of mutual aid: (kind of help, who, what), as /offers lists them."""
+        async with self.hearth.store.unit_of_work() as uow:
+            table = await offer_table(await self._context(uow, community_id), language)
+        return [(str(row[1]), str(row[2]), str(row[3])) for row in table.rows]
+
+    async def export(self, visitor: Visitor, language: str) -> Attachment:
+        """The /export archive as a download; taking it is in the audit log like /export."""
+
+        async def once() -> Attachment:
+            turn = f"{visitor.member.platform}:{visitor.community_ref}"
+            async with self.hearth.store.unit_of_work(turn=turn) as uow:
+                ctx = await self._context(uow, visitor.community.id)
+                archive = await community_export(ctx, language)
+                await ctx.audit("audit_exported", actor=visitor.member)
+                await uow.commit()
+            return archive
+
+        return await again_on_conflict(once)
 
     async def settings(self, community_id: int) -> list[tuple[str, str]]:
         """Each setting's name and value as `/setup` shows them."""
