@@ -16,12 +16,12 @@ from datetime import datetime
 
 from bot.charts import Chart, Point, Series, Sheet
 from bot.context import CommunityContext
+from bot.markup import plain
 from bot.services.chart_words import words
 from bot.services.needs import config
 from bot.services.needs.cells import cell_text
 from bot.services.needs.privacy import Cell, Kind, RoundView, report_view
 from bot.services.needs.records import CheckinRound, Need
-from bot.markup import plain
 from bot.wording import day
 
 
@@ -86,8 +86,8 @@ def participation_chart(ctx: CommunityContext, trend: NeedsTrend, language: str 
     return Chart(
         key="needs-participation",
         title=words(ctx, "needs_chart_participation_title", language),
-        description=words(ctx, 
-            "needs_chart_participation_description", language, since=since, n=trend.threshold
+        description=words(
+            ctx, "needs_chart_participation_description", language, since=since, n=trend.threshold
         ),
         category_heading=words(ctx, "needs_chart_round", language),
         categories=_days(ctx, trend, language),
@@ -114,7 +114,8 @@ def need_chart(ctx: CommunityContext, trend: NeedsTrend, need: Need, language: s
     return Chart(
         key=f"needs-{need.key}",
         title=words(ctx, "needs_chart_need_title", language, need=label),
-        description=words(ctx, 
+        description=words(
+            ctx,
             "needs_chart_need_description",
             language,
             need=label,
@@ -147,8 +148,8 @@ def chart(ctx: CommunityContext, trend: NeedsTrend, language: str | None) -> She
     since = day(ctx, trend.since, language)
     return Sheet(
         title=words(ctx, "needs_chart_sheet_title", language, since=since),
-        description=words(ctx, 
-            "needs_chart_sheet_description", language, since=since, n=trend.threshold
+        description=words(
+            ctx, "needs_chart_sheet_description", language, since=since, n=trend.threshold
         ),
         charts=tuple(found),
     )
