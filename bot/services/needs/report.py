@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.catalog import Markup
-from bot.charts import Sheet, to_png
 from bot.context import CommandContext, CommunityContext
 from bot.feature import Feature
-from bot.replies import Attachment
+from bot.services.charting import png_file
 from bot.services.needs import config, trends
 from bot.services.needs import snapshot as needs_snapshot
 from bot.services.needs.cells import cell_text
@@ -88,13 +87,8 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
         requests=await requests_part(ctx, threshold),
         threshold=threshold,
-        files=() if sheet is None else (chart_file(sheet),),
+        files=() if sheet is None else (png_file(CHART_FILE, sheet),),
     )
-
-
-def chart_file(sheet: Sheet) -> Attachment:
-    """The same charts as the dashboard, as one image; the text above says it all in words."""
-    return Attachment(CHART_FILE, "image/png", to_png(sheet), alt=sheet.description)
 
 
 async def requests_part(ctx: CommandContext, threshold: int) -> Markup:

@@ -17,7 +17,7 @@ from datetime import datetime
 from bot.charts import Chart, Point, Series, Sheet
 from bot.context import CommunityContext
 from bot.markup import plain
-from bot.services.chart_words import words
+from bot.services.charting import words
 from bot.services.needs import config
 from bot.services.needs.cells import cell_text
 from bot.services.needs.privacy import Cell, Kind, RoundView, report_view

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.charts import Chart, Point, Series
 from bot.context import CommunityContext
-from bot.services.chart_words import words
+from bot.services.charting import words
 from bot.wording import day
 
 STAGES = ("joined", "onboarded", "paired", "answered")
