@@ -129,12 +129,14 @@ def test_a_new_revision_is_written_from_what_the_tables_declare(
     config.set_main_option("script_location", str(scripts))
     config.set_main_option("file_template", "%%(rev)s")
     monkeypatch.setattr(migrate, "_config", lambda: config)
+    latest = migrate.head()  # the newest revision in the tree: the new one comes next
+    following = int(latest.split("_", 1)[0]) + 1
     extra = sa.Table("garden_beds", metadata, sa.Column("id", sa.Integer, primary_key=True))
     try:
         written = migrate.new_revision("garden beds")
     finally:
         metadata.remove(extra)
-    assert written.name == "0019_garden_beds.py"
+    assert written.name == f"{following:04d}_garden_beds.py"
     body = written.read_text(encoding="utf-8")
-    assert "down_revision: str | None = '0018_member_language_timezone'" in body
+    assert f"down_revision: str | None = '{latest}'" in body
     assert "op.create_table('garden_beds'" in body

@@ -19,10 +19,29 @@ SHEET_COLUMNS = 2
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
+# Fonts that hold the accented letters of Spanish and German (Pillow's bundled Aileron does
+# not: "ü" comes out as a box), looked up where the system keeps its fonts.
+FONT_FILES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf", "Arial.ttf")
+ACCENTED = "áéíóúñüöäßÜ¿¡"
+
+
+def covers_accents(face: Font) -> bool:
+    """Whether every accented letter has a glyph of its own, not the box for a missing one."""
+    missing = bytes(face.getmask("\U000f0000"))  # a private-use character: never a glyph
+    return all(bytes(face.getmask(letter)) != missing for letter in ACCENTED)
+
+
 @cache
-def _font(size: int) -> Font:
-    """Pillow's bundled font (it covers accented Latin letters), at the size asked; the old
-    bitmap font, which has only one size, where Pillow was built without FreeType."""
+def font(size: int) -> Font:
+    """The first system font that covers accented Latin letters; else Pillow's bundled one at
+    that size; else, where Pillow was built without FreeType, its one-size bitmap font."""
+    for name in FONT_FILES:
+        try:
+            face = ImageFont.truetype(name, size)
+        except OSError:
+            continue
+        if covers_accents(face):
+            return face
     try:
         return ImageFont.load_default(size=size)
     except (TypeError, OSError, ImportError):  # pragma: no cover - a Pillow without FreeType
@@ -30,7 +49,7 @@ def _font(size: int) -> Font:
 
 
 def _measure(text: str, size: float) -> float:
-    return float(_font(round(size)).getlength(text))
+    return float(font(round(size)).getlength(text))
 
 
 def _tile(box: Box, colour: str, pattern: Pattern) -> Image.Image:
@@ -57,19 +76,19 @@ def _tile(box: Box, colour: str, pattern: Pattern) -> Image.Image:
 
 
 def _write(image: Image.Image, text: Text, colour: str = INK) -> None:
-    font = _font(round(text.size))
+    face = font(round(text.size))
     if text.vertical:  # drawn level on its own image, then turned to read bottom to top
-        width = math.ceil(font.getlength(text.text)) + 2
+        width = math.ceil(face.getlength(text.text)) + 2
         height = math.ceil(text.size * 1.4)
         level = Image.new("RGBA", (width, height), (255, 255, 255, 0))
         ImageDraw.Draw(level).text(
-            (0, height * 0.8), text.text, font=font, fill=colour, anchor="ls"
+            (0, height * 0.8), text.text, font=face, fill=colour, anchor="ls"
         )
         turned = level.rotate(90, expand=True)
         image.paste(turned, (round(text.x - height * 0.8), round(text.y - width)), turned)
         return
     anchor = {"start": "ls", "middle": "ms", "end": "rs"}[text.anchor]
-    ImageDraw.Draw(image).text((text.x, text.y), text.text, font=font, fill=colour, anchor=anchor)
+    ImageDraw.Draw(image).text((text.x, text.y), text.text, font=face, fill=colour, anchor=anchor)
 
 
 def _paste(image: Image.Image, box: Box, series: int) -> None:
