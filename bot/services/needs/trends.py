@@ -40,13 +40,12 @@ class NeedsTrend:
 
     @property
     def needs(self) -> list[Need]:
-        """Every need some round shows figures for, in the order they were first asked."""
+        """Every need some round asked about, in the order first asked: one whose figures no
+        round could show still gets its chart, which says why (too few to split, say)."""
         found: dict[str, Need] = {}
         for figures in self.rounds:
-            shown = {n.key for n in figures.view.needs}
             for need in figures.needs:
-                if need.key in shown:
-                    found.setdefault(need.key, need)
+                found.setdefault(need.key, need)
         return list(found.values())
 
 
@@ -132,7 +131,7 @@ def need_chart(ctx: CommunityContext, trend: NeedsTrend, need: Need, language: s
 
 
 def charts(ctx: CommunityContext, trend: NeedsTrend, language: str | None) -> list[Chart]:
-    """Participation first, then a chart per need with figures; none without a closed round."""
+    """Participation first, then a chart per need asked; none without a closed round."""
     if not trend.rounds:
         return []
     found = [participation_chart(ctx, trend, language)]
