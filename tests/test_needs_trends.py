@@ -123,3 +123,14 @@ async def test_charts_speak_spanish_and_german(world: World) -> None:
     assert table(spanish[1])[0][1:] == ["con dificultades", "sin cubrir"]
     assert table(german[1])[0][1:] == ["angespannt", "nicht gedeckt"]
     assert "menos de 3" in str(table(spanish[2])) and "weniger als 3" in str(table(german[2]))
+
+
+async def test_a_need_named_like_markup_is_escaped_on_the_page(world: World) -> None:
+    await community(world, *OTHERS)
+    await world.say("ana", "/setup needs add <b>x</b>")
+    await weekly_rounds(world, dict.fromkeys(("ana", *OTHERS), "ooooooo"))
+    *_, added = await charts_since(world, 28)
+    assert added.title == "<b>x</b>: strained and unmet"
+    svg = to_svg(added)
+    assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;: strained and unmet" in svg
+    assert ET.fromstring(svg).findtext(f"{SVG}title") == added.title
