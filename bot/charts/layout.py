@@ -80,16 +80,30 @@ def _fit(text: str, size: float, room: float, measure: Measure) -> str:
     return text.rstrip() + "…"
 
 
-def _lines(text: str, size: float, room: float, measure: Measure) -> list[str]:
-    """One line if it fits, else two split at a space, each shortened if it must be."""
-    if measure(text, size) <= room or " " not in text:
-        return [_fit(text, size, room, measure)]
-    words = text.split(" ")
-    best = min(
-        range(1, len(words)),
-        key=lambda i: max(measure(" ".join(words[:i]), size), measure(" ".join(words[i:]), size)),
-    )
-    return [_fit(" ".join(part), size, room, measure) for part in (words[:best], words[best:])]
+MAX_LINES = 3
+
+
+def _wrap(text: str, size: float, room: float, measure: Measure) -> list[str]:
+    """Words onto lines no wider than `room`, greedily (a word too long stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and measure(f"{lines[-1]} {word}", size) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _category(text: str, size: float, room: float, measure: Measure) -> tuple[list[str], float]:
+    """A category's label on up to three lines, a size smaller if that makes it fit whole,
+    else shortened (the table beside the chart holds it whole)."""
+    for tried in (size, size * 0.85):
+        lines = _wrap(text, tried, room, measure)
+        if len(lines) <= MAX_LINES and all(measure(line, tried) <= room for line in lines):
+            return lines, tried
+    smaller = size * 0.85
+    lines = _wrap(text, smaller, room, measure)[:MAX_LINES]
+    return [_fit(line, smaller, room, measure) for line in lines], smaller
 
 
 def lay_out(chart: Chart, width: float, height: float, font: float, measure: Measure) -> Layout:
@@ -132,9 +146,8 @@ def lay_out(chart: Chart, width: float, height: float, font: float, measure: Mea
     n = max(1, len(chart.categories))
     plot_x = pad + axis_room
     group = (width - pad - plot_x) / n
-    wraps = [_lines(c, font, group * 0.96, measure) for c in chart.categories]
-    rows = max((len(w) for w in wraps), default=1)
-    bottom = height - pad - rows * font * 1.2
+    wraps = [_category(c, font, group * 0.96, measure) for c in chart.categories]
+    bottom = height - pad - max((len(w) * s * 1.2 for w, s in wraps), default=font * 1.2)
     plot = Box(plot_x, top, width - pad - plot_x, bottom - top)
     label_room = font * 1.3  # above the tallest bar, for its value
 
@@ -172,9 +185,9 @@ def lay_out(chart: Chart, width: float, height: float, font: float, measure: Mea
             box = Box(left + bar_w * s + bar_w * 0.06, top_y, bar_w * 0.88, plot.y + plot.h - top_y)
             bars.append(Bar(s, c, box, Text(middle, top_y - font * 0.3, point.label, value_size)))
     categories = tuple(
-        Text(plot.x + group * (c + 0.5), plot.y + plot.h + font * (1.2 * (row + 1)), line, font)
-        for c, wrap in enumerate(wraps)
-        for row, line in enumerate(wrap)
+        Text(plot.x + group * (c + 0.5), plot.y + plot.h + size * 1.2 * (row + 1), line, size)
+        for c, (lines, size) in enumerate(wraps)
+        for row, line in enumerate(lines)
     )
     return Layout(
         width,

@@ -17,7 +17,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def _measure(text: str, size: float) -> float:
     """An estimate (a browser's fonts are unknown here): wide enough for most sans-serifs."""
-    return len(text) * size * 0.58
+    return len(text) * size * 0.55
 
 
 def chart_id(chart: Chart) -> str:
