@@ -142,12 +142,12 @@ def lay_out(chart: Chart, width: float, height: float, font: float, measure: Mea
     tick_values = list(range(0, ceiling + 1, step)) if drawn else []
     tick_size = font * 0.85
     axis_room = max((measure(str(v), tick_size) for v in tick_values), default=0.0) + font * 0.6
-    # The x axis: one group of bars per category, its label below (up to two lines).
+    # The x axis: one group of bars per category, its label below (up to three lines).
     n = max(1, len(chart.categories))
     plot_x = pad + axis_room
     group = (width - pad - plot_x) / n
     wraps = [_category(c, font, group * 0.96, measure) for c in chart.categories]
-    bottom = height - pad - max((len(w) * s * 1.2 for w, s in wraps), default=font * 1.2)
+    bottom = height - pad - max((len(lines) * size * 1.2 for lines, size in wraps), default=font)
     plot = Box(plot_x, top, width - pad - plot_x, bottom - top)
     label_room = font * 1.3  # above the tallest bar, for its value
 
