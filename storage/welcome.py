@@ -1,4 +1,5 @@
-"""The welcome and the buddies in SQL: their tables (migrations 0004 and 0009) and repositories.
+"""The welcome and the buddies in SQL: their tables (migrations 0004, 0009 and 0019) and
+repositories.
 
 Every row about a person cascades with the member, and /forgetme erases them explicitly too.
 """
@@ -16,6 +17,7 @@ from bot.services.welcome.records import (
     BuddyRequest,
     Contribution,
     Intro,
+    Newcomer,
     Onboarding,
     Pairing,
     PairingStatus,
@@ -42,6 +44,8 @@ welcome_joins = community_table(
     member_column(),
     sa.Column("joined_at", Timestamp, nullable=False),
     sa.Column("welcomed_at", Timestamp),
+    # 0019: when they first answered a follow-up after this join (for the welcome funnel).
+    sa.Column("followup_answered_at", Timestamp),
     sa.Index("welcome_joins_by_community", "community_id", "joined_at"),
     sa.Index("welcome_joins_by_member", "member_id"),
 )
@@ -158,9 +162,48 @@ _COUNT_JOINS = (
     .where(_joins.community_id == _community_id, _joins.joined_at >= _since)
 )
 _JOINS_OF = (
-    sa.select(_joins.joined_at, _joins.welcomed_at)
+    sa.select(_joins.joined_at, _joins.welcomed_at, _joins.followup_answered_at)
     .where(_joins.member_id == _member_id)
     .order_by(_joins.id)
+)
+# A follow-up answer belongs to the member's latest join: the one whose follow-ups they got.
+_MARK_FOLLOWUP = (
+    sa.update(welcome_joins)
+    .where(
+        _joins.id
+        == sa.select(sa.func.max(_joins.id))
+        .where(_joins.member_id == sa.bindparam("member"))
+        .scalar_subquery(),
+        _joins.followup_answered_at.is_(None),
+    )
+    .values(followup_answered_at=sa.bindparam("at"))
+)
+
+
+def _ever(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+    """1 when any of a group's rows meets the condition, else 0 (both engines)."""
+    return sa.func.max(sa.case((condition, 1), else_=0))
+
+
+_PAIRED_SINCE = sa.exists().where(
+    _pairings.newcomer_id == _joins.member_id,
+    _pairings.community_id == _joins.community_id,
+    _pairings.created_at >= _since,
+)
+# Everyone who joined since then, once, with how far their welcome went.
+_NEWCOMERS = (
+    sa.select(
+        _joins.member_id,
+        _ever(_onboardings.completed_at.is_not(None)),
+        _ever(_PAIRED_SINCE),
+        _ever(_joins.followup_answered_at.is_not(None)),
+    )
+    .select_from(
+        welcome_joins.outerjoin(welcome_onboardings, _onboardings.member_id == _joins.member_id)
+    )
+    .where(_joins.community_id == _community_id, _joins.joined_at >= _since)
+    .group_by(_joins.member_id)
+    .order_by(_joins.member_id)
 )
 _ONBOARDING = sa.select(welcome_onboardings).where(_onboardings.member_id == _member_id)
 _COUNT_COMPLETED = (
@@ -189,6 +232,11 @@ _ERASE_WELCOME = [
     sa.delete(table).where(table.c.member_id == _member_id)
     for table in (welcome_joins, welcome_onboardings, welcome_contributions, welcome_intros)
 ]
+
+
+def _newcomer(row: Sequence[Any]) -> Newcomer:
+    member_id, onboarded, paired, answered = row
+    return Newcomer(member_id, bool(onboarded), bool(paired), bool(answered))
 
 
 def _onboarding(row: Sequence[Any]) -> Onboarding:
@@ -240,6 +288,13 @@ class SqlWelcome(SqlRepo):
     async def count_joins(self, community_id: int, since: datetime) -> int:
         count = await self.db.scalar(_COUNT_JOINS, {"community_id": community_id, "since": since})
         return int(count or 0)
+
+    async def mark_followup_answered(self, member_id: int, at: datetime) -> None:
+        await self.db.change(_MARK_FOLLOWUP, {"member": member_id, "at": at})
+
+    async def newcomers(self, community_id: int, since: datetime) -> list[Newcomer]:
+        rows = await self.db.rows(_NEWCOMERS, {"community_id": community_id, "since": since})
+        return [_newcomer(row) for row in rows]
 
     async def get_onboarding(self, member_id: int) -> Onboarding | None:
         row = await self.db.row(_ONBOARDING, {"member_id": member_id})
@@ -330,7 +385,10 @@ class SqlWelcome(SqlRepo):
 
     async def export_member(self, member_id: int) -> list[dict[str, Any]]:
         joins = await self._joins_of(member_id)
-        rows = [export.join_row(join.joined_at, join.welcomed_at) for join in joins]
+        rows = [
+            export.join_row(join.joined_at, join.welcomed_at, join.followup_answered_at)
+            for join in joins
+        ]
         onboarding = await self.get_onboarding(member_id)
         if onboarding is not None:
             rows.append(export.onboarding_row(onboarding))

@@ -27,8 +27,14 @@ def _when(value: datetime | None) -> datetime | str:
     return value if value else ""
 
 
-def join_row(joined_at: datetime, welcomed_at: datetime | None) -> dict[str, Any]:
-    return {"joined": _when(joined_at), "welcomed_publicly": _when(welcomed_at)}
+def join_row(
+    joined_at: datetime, welcomed_at: datetime | None, followup_answered_at: datetime | None
+) -> dict[str, Any]:
+    return {
+        "joined": _when(joined_at),
+        "welcomed_publicly": _when(welcomed_at),
+        "followup_answered": _when(followup_answered_at),
+    }
 
 
 def onboarding_row(onboarding: Onboarding) -> dict[str, Any]:

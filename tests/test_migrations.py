@@ -129,8 +129,8 @@ def test_a_new_revision_is_written_from_what_the_tables_declare(
     config.set_main_option("script_location", str(scripts))
     config.set_main_option("file_template", "%%(rev)s")
     monkeypatch.setattr(migrate, "_config", lambda: config)
-    latest = head()
-    following = int(latest.split("_")[0]) + 1
+    latest = migrate.head()  # the newest revision in the tree: the new one comes next
+    following = int(latest.split("_", 1)[0]) + 1
     extra = sa.Table("garden_beds", metadata, sa.Column("id", sa.Integer, primary_key=True))
     try:
         written = migrate.new_revision("garden beds")

@@ -9,7 +9,8 @@ What is where:
   the repository ports `bot.ports.UnitOfWork` refers to (written in `storage/needs.py`).
 - `config.py`: the community's needs settings (`/setup needs …`): needs, categories, timings.
 - `privacy.py`: the pure rules for what a count may show; `report.py` renders them for `/report
-  needs`, `snapshot.py` takes the once-a-day count of open requests.
+  needs`, `snapshot.py` takes the once-a-day count of open requests; `cells.py` says a figure in
+  words; `trends.py` turns closed rounds into charts (the dashboard, the image with the report).
 - `checkins.py`: rounds on a schedule or on a moderator's word, reminders, closing, retention;
   `questions.py`: the private questions and their answers; `pause.py`: pausing check-ins.
 - Mutual aid: `aid_matching.py` the rules and use cases (recording an offer, opening a request,

@@ -11,23 +11,18 @@ from datetime import timedelta
 from bot.catalog import Markup
 from bot.context import CommandContext, CommunityContext
 from bot.feature import Feature
-from bot.services.needs import config
+from bot.services.charting import png_file
+from bot.services.needs import config, trends
 from bot.services.needs import snapshot as needs_snapshot
-from bot.services.needs.privacy import Cell, Kind, RoundView, report_view, view_requests
+from bot.services.needs.cells import cell_text
+from bot.services.needs.privacy import Kind, RoundView, report_view, view_requests
 from bot.services.needs.records import CheckinRound
 from bot.services.reports import report_period
 from bot.wording import day, moment, private_reader
 
 feature = Feature("needs_report")
 DEFAULT_WEEKS = 4
-
-
-def cell_text(ctx: CommunityContext, cell: Cell, language: str | None = None) -> str:
-    if cell.kind is Kind.FEWER:
-        return ctx.text("needs_fewer_than", language, n=cell.value)
-    if cell.kind is Kind.AT_LEAST:
-        return ctx.text("needs_or_more", language, n=cell.value)
-    return str(cell.value)
+CHART_FILE = "needs.png"
 
 
 def render_round(
@@ -85,12 +80,14 @@ async def report(ctx: CommandContext, period: str | None) -> None:
         )
         body = render_round(ctx, found, report_view(found, threshold), ctx.language)
         parts.append(f"{heading}\n{body}")
+    sheet = trends.chart(ctx, trends.trend_of(rounds, threshold, since), ctx.language)
     ctx.say(
         "needs_report",
         since=day(ctx, since, ctx.language),
         rounds=Markup("\n\n".join(parts) or ctx.text("needs_report_no_rounds", ctx.language)),
         requests=await requests_part(ctx, threshold),
         threshold=threshold,
+        files=() if sheet is None else (png_file(CHART_FILE, sheet),),
     )
 
 

@@ -14,6 +14,7 @@ Where things are:
 - The chat surface: arguments.py (what every command shares), opening.py (/propose, /proposals,
   /proposal), taking_part.py (builds, concerns, support, positions, withdrawal), moderation.py
   (/park, /adopt, /hide, /merge), timers.py, report.py; feature.py bundles them.
+- pipeline.py: the pipeline week by week, for the dashboard and the image with /report.
 """
 
 from bot.services.proposals.feature import proposals_feature

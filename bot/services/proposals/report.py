@@ -7,10 +7,14 @@ from datetime import timedelta
 from bot.catalog import Markup
 from bot.context import CommandContext
 from bot.feature import Feature
+from bot.services.charting import png_file
+from bot.services.proposals.pipeline import chart, pipeline_of
 from bot.services.proposals.records import UNDECIDED, State, stays
 from bot.services.proposals.texts import state_name
 from bot.services.reports import report_period
 from bot.wording import roughly
+
+CHART_FILE = "proposals.png"
 
 
 def install_report(feature: Feature) -> None:
@@ -18,7 +22,8 @@ def install_report(feature: Feature) -> None:
 
     @feature.report("proposals")
     async def report(ctx: CommandContext, period_text: str | None) -> None:
-        """Counts of what happened in the period and how long each stage took (medians)."""
+        """Counts of what happened in the period and how long each stage took (medians), with
+        the pipeline week by week as an image (the dashboard's chart)."""
         period = report_period(period_text)
         since = ctx.now - period
         proposals = await ctx.uow.proposals.in_community(ctx.community.id)
@@ -49,6 +54,8 @@ def install_report(feature: Feature) -> None:
             )
             for state, found in lengths.items()
         ]
+        pipeline = pipeline_of(proposals, since, ctx.now)
+        image = chart(ctx, pipeline, ctx.language)
         ctx.say(
             "proposal_report",
             days=period.days,
@@ -59,4 +66,5 @@ def install_report(feature: Feature) -> None:
             merged=outcomes[State.MERGED],
             open_now=sum(1 for p in proposals if p.state in UNDECIDED and not p.hidden),
             stages=Markup("\n".join(stage_lines)),
+            files=() if image is None else (png_file(CHART_FILE, image),),
         )

@@ -7,7 +7,8 @@ What is where: `records` (onboarding, contributions, intros, volunteers, pairing
 /welcome_set), `onboarding`, `intros`, `followups`, `report`, `contributions` (the seam the
 offers feature reads what newcomers could bring through), `pairing` (finding and changing a
 newcomer's buddy), `volunteering` (/buddy), `buddy_pause` (/pause buddy), `buddy_period`
-(reminders, the close, people leaving) and `feature` (the two features and what they install).
+(reminders, the close, people leaving), `funnel` (the dashboard's welcome funnel) and `feature`
+(the two features and what they install).
 """
 
 from bot.services.welcome.contributions import became_offer, contributions

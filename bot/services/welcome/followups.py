@@ -62,6 +62,8 @@ async def followup_pressed(ctx: CommandContext, parts: list[str]) -> None:
         raise Refusal("choice_stale")
     if parts[1] != str(ctx.member.id):
         raise Refusal("choice_not_yours")
+    # Only that they answered, never what: the welcome funnel counts it (welcome/funnel.py).
+    await ctx.uow.welcome.mark_followup_answered(ctx.member.id, ctx.now)
     if parts[0] == "good":
         ctx.say("followup_glad")
         return

@@ -11,6 +11,7 @@ from bot.services.welcome.records import (
     BuddyRequest,
     Contribution,
     Intro,
+    Newcomer,
     Onboarding,
     Pairing,
     Volunteer,
@@ -31,6 +32,14 @@ class WelcomeRepository(PersonalData, Protocol):
     ) -> None: ...
 
     async def count_joins(self, community_id: int, since: datetime) -> int: ...
+
+    async def mark_followup_answered(self, member_id: int, at: datetime) -> None:
+        """Record that the member answered a follow-up of their latest join (first time only)."""
+        ...
+
+    async def newcomers(self, community_id: int, since: datetime) -> list[Newcomer]:
+        """Each member who joined since then, once, with how far their welcome went."""
+        ...
 
     async def get_onboarding(self, member_id: int) -> Onboarding | None: ...
 

@@ -99,3 +99,14 @@ class BuddyRequest:
     member_id: int
     community_id: int
     requested_at: datetime
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Someone who joined in a period and how far their welcome went, for the welcome funnel:
+    onboarding completed, paired with a buddy since, and answered a follow-up."""
+
+    member_id: int
+    onboarded: bool
+    paired: bool
+    answered_followup: bool

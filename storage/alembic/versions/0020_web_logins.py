@@ -1,7 +1,7 @@
 """One-time sign-in links of the web pages
 
-Revision ID: 0019_web_logins
-Revises: 0018_member_language_timezone
+Revision ID: 0020_web_logins
+Revises: 0019_welcome_followup_answers
 Create Date: 2026-12-06 11:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from storage.sql import Timestamp
 
-revision: str = "0019_web_logins"
-down_revision: str | None = "0018_member_language_timezone"
+revision: str = "0020_web_logins"
+down_revision: str | None = "0019_welcome_followup_answers"
 branch_labels: str | None = None
 depends_on: str | None = None
 
