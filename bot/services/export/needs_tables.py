@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from bot.context import CommunityContext
 from bot.services.export.table import Cell, Table, stamp
 from bot.services.needs import config
+from bot.services.needs.cells import cell_text
 from bot.services.needs.privacy import Cell as Figure
 from bot.services.needs.privacy import Kind, report_view
-from bot.services.needs.report import cell_text
 
 _EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
