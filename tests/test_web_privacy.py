@@ -65,6 +65,12 @@ async def test_no_page_shows_anything_a_person_said_privately(sqlite_world: Worl
         assert "The shed smells of cedar now." in pages["/c/1/reflections"].text
         assert "Soup on Sundays" in pages["/c/1/offers"].text
         assert "/c/1/proposals/2" not in pages  # hidden by a moderator
+        board = pages["/dashboard/1"]
+        assert "Check-ins per round" in board.text and "Proposals week by week" in board.text
+        assert "food: strained and unmet Round opened strained unmet Sun 8 Mar 4 fewer than 3" in (
+            board.text
+        )  # the table beside the chart: 4 strained drawn, the unmet few only labelled
+        assert board.html.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 3
         for path, page in pages.items():
             for words in PRIVATE:
                 assert words not in page.html and html.escape(words) not in page.html, (

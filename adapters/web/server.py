@@ -26,7 +26,7 @@ from bot.services.proposals.records import UNDECIDED
 from bot.services.web.access import Visitor, is_public
 from bot.services.web.logins import LINK_VALID, SESSION_VALID
 from bot.services.web.port import Standing
-from bot.services.web.site import WebSite
+from bot.services.web.site import FIGURES_SPAN, WebSite
 from bot.wording import weekday_name
 
 log = logging.getLogger(__name__)
@@ -364,6 +364,8 @@ class WebServer:
             visitor=visitor,
             csrf=self.signing.csrf_token(session),
             new_form=lambda: secrets.token_urlsafe(12),
+            figures=await self.site.figures(community_id, language),
+            weeks=int(FIGURES_SPAN.days // 7),
             settings=await self.site.settings(community_id),
             schedules=await self.site.schedules(community_id, language),
             weekdays=_weekdays(language),

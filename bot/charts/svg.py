@@ -76,7 +76,7 @@ def to_svg(chart: Chart, ident: str | None = None) -> str:
     styles = range(len(chart.series))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'style="height:auto;max-width:100%" role="img" '
+        f'class="chart" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" id={quoteattr(ident)} '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" fill="{INK}">',
         f'<title id="{ident}-title">{escape(chart.title)}</title>',

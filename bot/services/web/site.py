@@ -10,9 +10,10 @@ import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.catalog import Catalog
+from bot.charts import Chart, table, to_svg
 from bot.context import CommunityContext
 from bot.domain import Community, Schedule
 from bot.errors import Refusal
@@ -26,7 +27,11 @@ from bot.services.audit import audit_lines
 from bot.services.export.community import community_export
 from bot.services.export.offer_table import offer_table
 from bot.services.export.reflection_tables import reflection_tables
+from bot.services.needs.trends import charts as needs_charts
+from bot.services.needs.trends import needs_trend
 from bot.services.proposals.lifecycle import Proposal
+from bot.services.proposals.pipeline import chart as pipeline_chart
+from bot.services.proposals.pipeline import proposal_pipeline
 from bot.services.proposals.records import State
 from bot.services.proposals.settings import rules_of
 from bot.services.proposals.texts import full_view, list_line
@@ -35,12 +40,15 @@ from bot.services.web.access import Visitor, is_public, moderator_now
 from bot.services.web.logins import check_login, use_login
 from bot.services.web.port import Standing
 from bot.services.web.records import LoginGrant
+from bot.services.welcome.funnel import chart as funnel_chart
+from bot.services.welcome.funnel import welcome_funnel
 from bot.wording import day
 
 log = logging.getLogger(__name__)
 KEY_PLATFORM = "web"  # platform_state row of the signing key, shared by every worker
 KEY_NAME = "signing_key"
 AUDIT_SHOWN = 50
+FIGURES_SPAN = timedelta(weeks=12)  # what the dashboard's charts look back over
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,30 @@ class ProposalLine:
     number: int
     state: State
     line: str  # in the catalog's markup, as /proposals lists it
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart for the page (its accessible SVG) and the same figures as a table beside it."""
+
+    chart: Chart
+    svg: str
+    headers: list[str]
+    rows: list[list[str]]
+
+    @classmethod
+    def of(cls, chart: Chart) -> Figure:
+        headers, rows = table(chart)
+        return cls(chart, to_svg(chart), headers, rows)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's charts, each over its own recent span; empty where nothing happened."""
+
+    needs: list[Figure]
+    welcome: Figure | None
+    proposals: Figure | None
 
 
 @dataclass(frozen=True)
@@ -159,6 +191,23 @@ class WebSite:
             ctx = await self._context(uow, community_id)
             entries = await uow.audit.latest(community_id, AUDIT_SHOWN)
             return audit_lines(ctx, entries, language)
+
+    async def figures(self, community_id: int, language: str) -> Figures:
+        """Needs over the closed rounds (suppressed as in /report needs), the welcome funnel and
+        the proposal pipeline, as the reports' charts draw them."""
+        async with self.hearth.store.unit_of_work() as uow:
+            ctx = await self._context(uow, community_id)
+            now = ctx.now
+            trend = await needs_trend(ctx, now - FIGURES_SPAN)
+            funnel = await welcome_funnel(ctx, now - FIGURES_SPAN)
+            pipeline = await proposal_pipeline(ctx, now - FIGURES_SPAN)
+            welcome = funnel_chart(ctx, funnel, language)
+            proposals = pipeline_chart(ctx, pipeline, language)
+            return Figures(
+                [Figure.of(chart) for chart in needs_charts(ctx, trend, language)],
+                Figure.of(welcome) if welcome is not None else None,
+                Figure.of(proposals) if proposals is not None else None,
+            )
 
     async def reflections(self, community_id: int, language: str) -> list[SharedRound]:
         """Reflection rounds, newest first, with only the answers people chose to share (the
