@@ -14,7 +14,6 @@ HEARTH_REQUIRE_BROWSER=1 (CI sets it) they fail instead.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import re
 import sys
@@ -66,7 +65,9 @@ def missing_browser() -> str | None:
     """What keeps Chromium from being driven here, if anything."""
     if not CHROMIUM.exists():
         return f"{CHROMIUM} not found (Debian: apt-get install chromium; .ci/run does it)"
-    if importlib.util.find_spec("playwright") is None:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
         return "the playwright package is not installed (pip install -e '.[dev]')"
     return None
 
