@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 REQUIRED = os.environ.get("HEARTH_REQUIRE_BROWSER") == "1"
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM") or "/usr/bin/chromium")  # Debian's package
 ROOT = Path(__file__).resolve().parent.parent
-# Off the network: no Google services, updates, sync or QUIC; any host name but 127.0.0.1
-# resolves to nothing, so Chromium's own traffic cannot leave either.
+# Off the network: no Google services, updates, sync or QUIC; and any address but 127.0.0.1
+# (host name or IP) resolves to nothing, so not even Chromium's own traffic can leave.
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -206,16 +206,12 @@ async def assert_accessible(page: Page) -> None:
 
 
 @asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """`app` on a free port of 127.0.0.1; yields its base URL (no trailing slash)."""
+async def serving(app: web.Application, host: str = "127.0.0.1") -> AsyncIterator[str]:
+    """`app` on a free port of `host`; yields its base URL (no trailing slash)."""
     runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
     try:
-        server = site._server
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        yield f"http://127.0.0.1:{port}"
+        await web.TCPSite(runner, host, 0).start()
+        yield f"http://{host}:{runner.addresses[0][1]}"
     finally:
         await runner.cleanup()

@@ -142,31 +142,19 @@ async def test_a_page_that_reaches_elsewhere_is_stopped_and_fails_its_test(
 
     other = web.Application()
     other.router.add_get("/{path:.*}", elsewhere)
-    runner = web.AppRunner(other)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.2", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    far = f"http://127.0.0.2:{port}"
-    leaky = f'<!doctype html><html lang="en"><title>Leaky</title><img src="{far}/pixel.svg" alt="">'
-    app = web.Application()
-    app.router.add_get("/", _page(leaky, headers={}))  # no policy to stop the image first
-
-    async def leak() -> None:
-        async with serving(app) as base, chromium(tmp_path / "profile") as context:
-            from playwright.async_api import Error as PlaywrightError
-
-            tab = await first_tab(context)
-            await visit(tab, f"{base}/")
-            with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
-                await tab.goto(f"{far}/page")
-
-    try:
+    async with serving(other, host="127.0.0.2") as far:
+        leaky = f'<!doctype html><html lang="en"><title>Leaky</title><img src="{far}/x.svg" alt="">'
+        app = web.Application()
+        app.router.add_get("/", _page(leaky, headers={}))  # no policy to stop the image first
         with pytest.raises(AssertionError, match=r"beyond http://127\.0\.0\.1") as failed:
-            await leak()
-    finally:
-        await runner.cleanup()
-    assert f"{far}/pixel.svg" in str(failed.value)
+            async with serving(app) as base, chromium(tmp_path / "profile") as context:
+                from playwright.async_api import Error as PlaywrightError
+
+                tab = await first_tab(context)
+                await visit(tab, f"{base}/")
+                with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+                    await tab.goto(f"{far}/page")
+    assert f"{far}/x.svg" in str(failed.value)
     assert f"{far}/page" in str(failed.value)
     assert arrived == []
 
