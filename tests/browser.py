@@ -127,11 +127,13 @@ async def first_tab(context: BrowserContext) -> Page:
     return context.pages[0] if context.pages else await context.new_page()
 
 
-async def visit(page: Page, url: str) -> None:
-    """Open `url` and wait until it has loaded; only http://127.0.0.1 URLs are allowed."""
+async def visit(page: Page, url: str, status: int = 200) -> None:
+    """Open `url`, wait until it has loaded and check it answered `status` (a refusal is a page
+    too); only http://127.0.0.1 URLs are allowed."""
     assert is_loopback(url), f"browser tests open only http://127.0.0.1 pages, not {url}"
     response = await page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    answered = response and response.status
+    assert answered == status, f"{url} answered {answered}, not {status}"
 
 
 async def view_as_desktop(page: Page) -> None:

@@ -128,6 +128,10 @@ async def test_a_page_cannot_be_opened_beyond_loopback(tab: Page) -> None:
         with pytest.raises(AssertionError, match=r"only http://127\.0\.0\.1 pages"):
             await visit(tab, address)
     assert tab.url == "about:blank"
+    async with serving(_site()) as base:
+        await visit(tab, f"{base}/nowhere", status=404)  # 127.0.0.1 itself is fine
+        with pytest.raises(AssertionError, match="answered 404, not 200"):
+            await visit(tab, f"{base}/nowhere")
 
 
 async def test_a_page_that_reaches_elsewhere_is_stopped_and_fails_its_test(
