@@ -3,17 +3,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.ports import Store
 from storage.sqlite import SqliteStore
-from tests import postgres
+from tests import browser, postgres
 from tests.discord_support import RunningBot, serving_fake
 from tests.fake_discord import FakeDiscord
 from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import World
 from tests.telegram_support import TelegramWorld
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -64,12 +68,26 @@ async def engine_store(engine: str) -> AsyncIterator[Store]:
         await postgres.discard(made)
 
 
+@pytest.fixture
+async def tab(tmp_path: Path) -> AsyncIterator[Page]:
+    """A tab of a fresh headless Chromium at desktop width that reaches only 127.0.0.1
+    (tests/browser.py); skipped loudly where there is no browser."""
+    async with browser.chromium(tmp_path / "chromium-profile") as context:
+        yield await browser.first_tab(context)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """A run that could not test PostgreSQL says so where nobody can miss it."""
+    """A run that could not test PostgreSQL or the pages in a browser says so where nobody
+    can miss it."""
     if postgres.skipped:
         terminalreporter.section("POSTGRESQL WAS NOT TESTED", sep="!", red=True, bold=True)
         terminalreporter.line(
             f"{len(postgres.skipped)} tests were skipped: {postgres.skipped[0]}", red=True
+        )
+    if browser.skipped:
+        terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.line(
+            f"{len(browser.skipped)} browser tests were skipped: {browser.skipped[0]}", red=True
         )
 
 
