@@ -292,6 +292,10 @@ class PlatformStateRepository(Protocol):
 
     async def put(self, platform: str, key: str, value: str) -> None: ...
 
+    async def keep_first(self, platform: str, key: str, value: str) -> str:
+        """Store `value` unless the key has one already; the value kept."""
+        ...
+
 
 class ReachRepository(PersonalData, Protocol):
     """What Hearth remembers about reaching people privately, so a restart repeats nothing.

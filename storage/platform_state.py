@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from storage.sql import SqlRepo, schema_table
+from storage.sql import SqlRepo, insert_on_conflict, schema_table
 
 platform_state = schema_table(
     "platform_state",
@@ -36,3 +36,14 @@ class SqlPlatformState(SqlRepo):
         )
         if not changed:
             await self.db.change(sa.insert(_state).values(platform=platform, key=key, value=value))
+
+    async def keep_first(self, platform: str, key: str, value: str) -> str:
+        """Store `value` unless the key has one already, atomically (two processes starting
+        at once agree); the value kept."""
+        insert = insert_on_conflict(self.db.dialect, _state).values(
+            platform=platform, key=key, value=value
+        )
+        await self.db.change(
+            insert.on_conflict_do_nothing(index_elements=[_state.c.platform, _state.c.key])
+        )
+        return await self.get(platform, key) or value

@@ -14,9 +14,13 @@ import aiohttp
 import pytest
 
 from adapters.console.runner import run_console
+from adapters.web import WebServer
 from bot.cli import main
 from bot.hearth import Defaults
 from bot.settings import Settings
+from storage.postgres import PostgresStore
+from tests import postgres
+from tests.support import World
 
 ADDRESS = re.compile(r"web pages are at (http://127\.0\.0\.1:\d+)")
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/sign-in/\S+")
@@ -105,3 +109,26 @@ async def test_the_console_says_where_its_web_pages_are_and_a_moderator_signs_in
         os.close(write_end)
         await asyncio.wait_for(console, 10)
         source.close()
+
+
+async def test_two_workers_starting_at_once_agree_on_the_signing_key() -> None:
+    """A link one worker made opens on the other: they share the database's signing key,
+    even when both start at the same moment and each would make its own."""
+    url = await postgres.fresh_database()
+    stores = [await PostgresStore.open(url) for _ in range(2)]
+    try:
+        worlds = [World(store=store) for store in stores]
+        servers = [WebServer(w.hearth, "127.0.0.1", 0) for w in worlds]
+        await asyncio.gather(*(server.start() for server in servers))
+        try:
+            first, second = (server.links for server in servers)
+            assert first is not None and second is not None
+            token = second.sign_in("a-secret").rsplit("/", 1)[1]
+            assert first.signing.link_secret(token) == "a-secret"
+        finally:
+            for server in servers:
+                await server.stop()
+    finally:
+        for store in stores:
+            await store.close()
+        await postgres.give_back(url)

@@ -117,16 +117,17 @@ class WebSite:
 
     async def signing_key(self) -> str:
         """The key links and sessions are signed with: made once, kept in the database so
-        every worker and every restart agrees on it."""
-        async with self.hearth.store.unit_of_work() as uow:
-            found = await uow.platform_state.get(KEY_PLATFORM, KEY_NAME)
-            if found is not None:
-                return found
-            key = secrets.token_urlsafe(48)
-            await uow.platform_state.put(KEY_PLATFORM, KEY_NAME, key)
-            await uow.commit()
-        async with self.hearth.store.unit_of_work() as uow:  # a racing worker's key wins
-            return await uow.platform_state.get(KEY_PLATFORM, KEY_NAME) or key
+        every worker and every restart agrees on it (the first of two starting at once wins)."""
+
+        async def keep() -> str:
+            async with self.hearth.store.unit_of_work() as uow:
+                kept = await uow.platform_state.keep_first(
+                    KEY_PLATFORM, KEY_NAME, secrets.token_urlsafe(48)
+                )
+                await uow.commit()
+            return kept
+
+        return await again_on_conflict(keep)
 
     async def sign_in_offer(self, secret: str) -> LoginGrant:
         """The link's grant if it can still be used (a Refusal otherwise); spends nothing."""
