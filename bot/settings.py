@@ -88,8 +88,7 @@ class Settings(BaseSettings):
             return value
         if not value.strip():
             return None
-        host, port = listen_address(value)
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return written(*listen_address(value))
 
     @field_validator("web_address", mode="before")
     @classmethod
@@ -98,8 +97,7 @@ class Settings(BaseSettings):
             return value
         if value.strip().lower() in ("", "off", "no", "false", "0"):
             return None
-        host, port = listen_address(value, "127.0.0.1:8470", any_port=True)
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return written(*listen_address(value, "127.0.0.1:8470", any_port=True))
 
     @field_validator("web_url", mode="before")
     @classmethod
@@ -233,6 +231,11 @@ def listen_address(
     ):
         raise ValueError(f"{value!r} is not host:port; use for example {example}")
     return host, int(port)
+
+
+def written(host: str, port: int) -> str:
+    """host:port as a setting writes it (an IPv6 host in brackets)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class SettingsProblem(Exception):

@@ -18,6 +18,14 @@ REQUEST_WORDS = "a mattress for my cousin Tomasz"
 PRIVATE_OFFER = "a quiet room in my flat, just ask"
 PRIVATE_MESSAGE = "I have felt very alone since the winter"
 HIDDEN_TITLE = "Sell the members list"
+PRIVATE_WORDS = (
+    PRIVATE_REFLECTION,
+    CHECKIN_NOTE,
+    REQUEST_WORDS,
+    PRIVATE_OFFER,
+    PRIVATE_MESSAGE,
+    HIDDEN_TITLE,
+)
 
 
 async def a_season_of_community_life(world: World) -> None:

@@ -8,26 +8,11 @@ import io
 import re
 import zipfile
 
-from tests.community_story import (
-    CHECKIN_NOTE,
-    HIDDEN_TITLE,
-    PRIVATE_MESSAGE,
-    PRIVATE_OFFER,
-    PRIVATE_REFLECTION,
-    REQUEST_WORDS,
-    a_season_of_community_life,
-)
+from tests.community_story import PRIVATE_WORDS, a_season_of_community_life
 from tests.support import World, text
 from tests.web_support import Page, Visit, web_of
 
-PRIVATE = (
-    PRIVATE_REFLECTION,
-    CHECKIN_NOTE,
-    REQUEST_WORDS,
-    PRIVATE_OFFER,
-    PRIVATE_MESSAGE,
-    HIDDEN_TITLE,
-)
+PRIVATE = PRIVATE_WORDS
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 

@@ -3,15 +3,13 @@ adapters for as long as `hearth run` serves."""
 
 from __future__ import annotations
 
-import errno
-import os
-import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from aiohttp import web
 from prometheus_client.aiohttp import make_aiohttp_handler
 
+from adapters.listening import unusable_address
 from adapters.ops.health import HealthCheck
 from adapters.ops.metrics import Metrics
 from bot.errors import StartupProblem
@@ -51,17 +49,13 @@ class OpsServer:
         self._site = site
 
     def _unusable(self, error: OSError) -> StartupProblem:
-        where = f"HEARTH_HTTP_LISTEN {self.host}:{self.requested_port} cannot be used"
-        if error.errno == errno.EADDRINUSE:
-            return StartupProblem(
-                f"{where} (address already in use); stop what listens there or choose another"
-                " port"
-            )
-        if isinstance(error, socket.gaierror) or error.errno is None:
-            reason = error.strerror or str(error)  # e.g. a host name that does not resolve
-        else:
-            reason = os.strerror(error.errno).lower()  # asyncio's own text repeats the address
-        return StartupProblem(f"{where} ({reason}); choose an address of this machine")
+        return unusable_address(
+            error,
+            "HEARTH_HTTP_LISTEN",
+            self.host,
+            self.requested_port,
+            in_use="stop what listens there or choose another port",
+        )
 
     async def stop(self) -> None:
         await self._runner.cleanup()

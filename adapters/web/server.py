@@ -4,11 +4,8 @@ answer carries headers that keep pages from leaking links or being framed."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import secrets
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.listening import unusable_address
 from adapters.web.render import Pages, best_language
 from adapters.web.signing import LinkExpired, Session, Signing
 from bot.errors import Refusal, StartupProblem
@@ -125,17 +123,13 @@ class WebServer:
         return self.links.base if self.links is not None else self.address
 
     def _unusable(self, error: OSError) -> StartupProblem:
-        where = f"HEARTH_WEB_ADDRESS {self.host}:{self.requested_port} cannot be used"
-        if error.errno == errno.EADDRINUSE:
-            return StartupProblem(
-                f"{where} (address already in use); stop what listens there, choose another"
-                " port, or set HEARTH_WEB_ADDRESS=off"
-            )
-        if isinstance(error, socket.gaierror) or error.errno is None:
-            reason = error.strerror or str(error)
-        else:
-            reason = os.strerror(error.errno).lower()
-        return StartupProblem(f"{where} ({reason}); choose an address of this machine")
+        return unusable_address(
+            error,
+            "HEARTH_WEB_ADDRESS",
+            self.host,
+            self.requested_port,
+            in_use="stop what listens there, choose another port, or set HEARTH_WEB_ADDRESS=off",
+        )
 
     def _routes(self, app: web.Application) -> None:
         r = app.router
