@@ -94,3 +94,10 @@ async def test_a_neighbour_reads_a_proposals_history_on_the_public_page(
         await tab.get_by_role("link", name="español (es)").click()
         await tab.wait_for_url(re.compile(r"lang=es$"))
         assert await tab.evaluate("document.documentElement.lang") == "es"
+        await visit(tab, web.base + "/")
+        await looked_at(tab, "home")
+        await visit(tab, web.base + "/c/9", status=404)
+        await looked_at(tab, "missing")
+        await visit(tab, web.base + "/sign-in/not-a-link", status=403)
+        assert "isn't one I made" in await tab.get_by_role("alert").inner_text()
+        await looked_at(tab, "refused")
