@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         RequestSnapshotRepository,
     )
     from bot.services.proposals.port import ProposalRepository
-    from bot.services.web.port import WebLoginRepository
+    from bot.services.web.port import WebLoginRepository, WebSessionRepository
     from bot.services.welcome.port import BuddyRepository, WelcomeRepository
 
 
@@ -434,6 +434,9 @@ class UnitOfWork(Protocol):
 
     @property
     def web_logins(self) -> WebLoginRepository: ...
+
+    @property
+    def web_sessions(self) -> WebSessionRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

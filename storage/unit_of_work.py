@@ -27,7 +27,7 @@ from storage.reflections import SqlReflectionPrompts, SqlReflections
 from storage.scheduling import SqlJobs, SqlSchedules
 from storage.sql import SqlSession
 from storage.sqlite_cache import ContextCache
-from storage.web import SqlWebLogins
+from storage.web import SqlWebLogins, SqlWebSessions
 from storage.welcome import SqlBuddies, SqlWelcome
 
 
@@ -57,6 +57,7 @@ class SqlUnitOfWork:
         self.aid_requests = SqlAidRequests(db)
         self.request_snapshots = SqlRequestSnapshots(db)
         self.web_logins = SqlWebLogins(db)
+        self.web_sessions = SqlWebSessions(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:

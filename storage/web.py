@@ -1,5 +1,5 @@
-"""Sign-in links of the web pages: the digest of each link's secret, whom and where it opens,
-when it was made and used. A member's links go with them."""
+"""Sign-in links and sessions of the web pages: the digest of each secret, whom and where it
+opens, and when it was made, used or ended. A member's links and sessions go with them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.services.web.records import LoginGrant
+from bot.services.web.records import LoginGrant, WebSession
 from storage.sql import SqlRepo, Timestamp, community_column, member_column, schema_table
 
 web_logins = schema_table(
@@ -54,3 +54,53 @@ class SqlWebLogins(SqlRepo):
 
     async def forget_before(self, moment: datetime) -> int:
         return await self.db.change(_FORGET, {"b_before": moment})
+
+
+web_sessions = schema_table(
+    "web_sessions",
+    sa.Column("digest", sa.Text, primary_key=True),
+    community_column(),
+    member_column(),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("ends_at", Timestamp, nullable=False),
+    sa.Column("ended_at", Timestamp, nullable=True),
+)
+
+_s = web_sessions
+_FIND_SESSION = sa.select(
+    _s.c.community_id, _s.c.member_id, _s.c.created_at, _s.c.ends_at, _s.c.ended_at
+).where(_s.c.digest == sa.bindparam("b_digest"))
+_END = (
+    sa.update(_s)
+    .where(_s.c.digest == sa.bindparam("b_digest"), _s.c.ended_at.is_(None))
+    .values(ended_at=sa.bindparam("b_at"))
+)
+_FORGET_SESSIONS = sa.delete(_s).where(_s.c.ends_at < sa.bindparam("b_before"))
+
+
+class SqlWebSessions(SqlRepo):
+    async def add(self, digest: str, session: WebSession) -> None:
+        await self.db.change(
+            sa.insert(_s).values(
+                digest=digest,
+                community_id=session.community_id,
+                member_id=session.member_id,
+                created_at=session.created_at,
+                ends_at=session.ends_at,
+                ended_at=session.ended_at,
+            )
+        )
+
+    async def find(self, digest: str) -> WebSession | None:
+        row = await self.db.row(_FIND_SESSION, {"b_digest": digest})
+        if row is None:
+            return None
+        return WebSession(
+            row.community_id, row.member_id, row.created_at, row.ends_at, row.ended_at
+        )
+
+    async def end(self, digest: str, at: datetime) -> None:
+        await self.db.change(_END, {"b_digest": digest, "b_at": at})
+
+    async def forget_before(self, moment: datetime) -> int:
+        return await self.db.change(_FORGET_SESSIONS, {"b_before": moment})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import aiohttp
+
 from bot.events import CommandInvoked, Origin, Person
 from bot.services.web.logins import open_login
 from tests.support import PLATFORM, World, text, to
@@ -246,3 +248,32 @@ async def test_every_page_carries_headers_that_keep_links_private(sqlite_world: 
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(
+    world: World,
+) -> None:
+    world.make_admin("mo")
+    async with web_of(world) as web:
+        page = await web.sign_in(world, "mo")
+        copied = {cookie.key: cookie.value for cookie in web.http.cookie_jar}
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar, cookies=copied) as copy:
+            async with copy.get(web.base + "/dashboard/1") as response:
+                assert response.status == 200  # the copy works while the session is open
+            left = await web.post("/sign-out", page.form("/sign-out"))
+            assert left.status == 200 and left.url.endswith("/")
+            assert (await web.get("/dashboard/1")).status == 403
+            async with copy.get(web.base + "/dashboard/1") as response:
+                assert response.status == 403
+
+
+async def test_a_session_runs_out_after_eight_hours(sqlite_world: World) -> None:
+    world = sqlite_world
+    world.make_admin("mo")
+    async with web_of(world) as web:
+        await web.sign_in(world, "mo")
+        world.clock.advance(timedelta(hours=7, minutes=59))
+        assert (await web.get("/dashboard/1")).status == 200
+        world.clock.advance(timedelta(minutes=2))
+        assert (await web.get("/dashboard/1")).status == 403

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from adapters.listening import unusable_address
 from adapters.web.render import Pages, best_language
-from adapters.web.signing import LinkExpired, Session, Signing
+from adapters.web.signing import LinkExpired, Signing
 from bot.errors import Refusal, StartupProblem
 from bot.hearth import Hearth
 from bot.scheduling import WEEKDAYS
@@ -283,10 +283,10 @@ class WebServer:
     async def _sign_in(self, request: web.Request) -> web.StreamResponse:
         assert self.signing is not None
         try:
-            visitor = await self.site.sign_in(self._secret(request))
+            visitor, session = await self.site.sign_in(self._secret(request))
         except Refusal as refusal:
             return self._refused(request, refusal)
-        _, cookie = self.signing.new_session(visitor.community.id, visitor.member.id)
+        cookie = self.signing.session_cookie(session)
         response = _see_other(f"/dashboard/{visitor.community.id}")
         response.set_cookie(
             COOKIE,
@@ -300,9 +300,11 @@ class WebServer:
         return response
 
     async def _sign_out(self, request: web.Request) -> web.StreamResponse:
-        session = self._session(request)
-        if session is None or not self._csrf_ok(session, await request.post()):
+        """The session ends in the database: a copy of the cookie opens nothing after this."""
+        secret = self._session_secret(request)
+        if secret is None or not self._csrf_ok(secret, await request.post()):
             return self._forbidden(request)
+        await self.site.sign_out(secret)
         response = _see_other("/")
         response.del_cookie(COOKIE, path="/")
         return response
@@ -317,22 +319,26 @@ class WebServer:
 
     # -- the dashboard ---------------------------------------------------------------------
 
-    def _session(self, request: web.Request) -> Session | None:
+    def _session_secret(self, request: web.Request) -> str | None:
         assert self.signing is not None
-        return self.signing.session(request.cookies.get(COOKIE))
+        return self.signing.session_secret(request.cookies.get(COOKIE))
 
-    def _csrf_ok(self, session: Session, form: Mapping[str, Any]) -> bool:
+    def _csrf_ok(self, secret: str, form: Mapping[str, Any]) -> bool:
         assert self.signing is not None
         token = form.get("csrf")
-        return self.signing.csrf_ok(session, token if isinstance(token, str) else None)
+        return self.signing.csrf_ok(secret, token if isinstance(token, str) else None)
 
-    async def _moderator(self, request: web.Request) -> tuple[Session, Visitor] | None:
-        """The session's moderator, re-checked now, for the community in the address only."""
-        session = self._session(request)
+    async def _moderator(self, request: web.Request) -> tuple[str, Visitor] | None:
+        """The session's moderator, re-checked now, for the community in the address only:
+        (the session's secret, the visitor)."""
+        secret = self._session_secret(request)
+        if secret is None:
+            return None
+        session = await self.site.session(secret)
         if session is None or session.community_id != int(request.match_info["community"]):
             return None
         visitor = await self.site.visitor(session.community_id, session.member_id)
-        return None if visitor is None else (session, visitor)
+        return None if visitor is None else (secret, visitor)
 
     def _visitor_language(self, request: web.Request, visitor: Visitor) -> str:
         asked = request.query.get("lang", "")
@@ -346,7 +352,7 @@ class WebServer:
         found = await self._moderator(request)
         if found is None:
             return self._forbidden(request)
-        session, visitor = found
+        secret, visitor = found
         assert self.signing is not None
         language = self._visitor_language(request, visitor)
         community_id = visitor.community.id
@@ -356,7 +362,7 @@ class WebServer:
             language=language,
             community=visitor.community,
             visitor=visitor,
-            csrf=self.signing.csrf_token(session),
+            csrf=self.signing.csrf_token(secret),
             new_form=lambda: secrets.token_urlsafe(12),
             figures=await self.site.figures(community_id, language),
             weeks=int(FIGURES_SPAN.days // 7),

@@ -1,24 +1,13 @@
 """Signed tokens of the web pages (itsdangerous, keyed by the database's signing key): the
 sign-in link, the session cookie and the forms' CSRF token, each under its own salt so one can
-never stand in for another."""
+never stand in for another. What a session may do is the database's word (bot/services/web)."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+import hashlib
 from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-
-
-@dataclass(frozen=True)
-class Session:
-    """A signed-in moderator: the community and member a link opened, and a nonce that ties
-    this session's forms to it."""
-
-    community_id: int
-    member_id: int
-    nonce: str
 
 
 class LinkExpired(Exception):
@@ -46,32 +35,32 @@ class Signing:
             return None
         return found if isinstance(found, str) else None
 
-    def new_session(self, community_id: int, member_id: int) -> tuple[Session, str]:
-        session = Session(community_id, member_id, secrets.token_urlsafe(16))
-        cookie = self._sessions.dumps([community_id, member_id, session.nonce])
-        return session, cookie
+    def session_cookie(self, secret: str) -> str:
+        """The cookie for a session's secret: signed, so junk is refused before any lookup."""
+        return self._sessions.dumps(secret)
 
-    def session(self, cookie: str | None) -> Session | None:
+    def session_secret(self, cookie: str | None) -> str | None:
+        """The session secret a cookie carries; None when missing, forged or too old."""
         if not cookie:
             return None
         try:
             found = self._sessions.loads(cookie, max_age=int(self.session_valid.total_seconds()))
         except BadSignature:  # SignatureExpired is one too
             return None
-        if not (isinstance(found, list) and len(found) == 3):
-            return None
-        community_id, member_id, nonce = found
-        if not (isinstance(community_id, int) and isinstance(member_id, int)):
-            return None
-        return Session(community_id, member_id, str(nonce))
+        return found if isinstance(found, str) else None
 
-    def csrf_token(self, session: Session) -> str:
-        return self._forms.dumps(session.nonce)
+    def csrf_token(self, secret: str) -> str:
+        """The forms' token of a session: derived from its secret, never the secret itself."""
+        return self._forms.dumps(_mark(secret))
 
-    def csrf_ok(self, session: Session, token: str | None) -> bool:
+    def csrf_ok(self, secret: str, token: str | None) -> bool:
         if not token:
             return False
         try:
-            return bool(self._forms.loads(token) == session.nonce)
+            return bool(self._forms.loads(token) == _mark(secret))
         except BadSignature:
             return False
+
+
+def _mark(secret: str) -> str:
+    return hashlib.sha256(b"csrf:" + secret.encode("utf-8")).hexdigest()[:32]

@@ -55,11 +55,19 @@ def is_public(community: Community) -> bool:
     return bool(community.settings.get(PUBLIC_SETTING, False))
 
 
-async def moderator_now(
-    uow: UnitOfWork, community_id: int, member_id: int, platforms: Mapping[str, Standing]
-) -> Visitor | None:
-    """The visitor when they are still a member and a moderator here; None otherwise (left,
-    forgotten, demoted on the platform or in Hearth, or the community gone)."""
+@dataclass(frozen=True)
+class Claim:
+    """Who a link or session says the visitor is, as the database has them now; the platform
+    is asked after the unit of work, so no database turn waits on the network."""
+
+    community: Community
+    links: list[CommunityLink]
+    member: Member
+    community_ref: str
+
+
+async def claim_of(uow: UnitOfWork, community_id: int, member_id: int) -> Claim | None:
+    """The member and their place, while they are still an active member there."""
     try:
         member = await uow.members.get(member_id)
         community = await uow.communities.get(community_id)
@@ -71,8 +79,15 @@ async def moderator_now(
     place = next((link for link in links if link.platform == member.platform), None)
     if place is None:
         return None
+    return Claim(community, links, member, place.community_ref)
+
+
+async def moderator_now(claim: Claim, platforms: Mapping[str, Standing]) -> Visitor | None:
+    """The visitor when they are a moderator there now; None when demoted on the platform or
+    in Hearth, or gone from the place."""
+    member = claim.member
     try:
-        facts = await _facts(platforms.get(member.platform), place.community_ref, member)
+        facts = await _facts(platforms.get(member.platform), claim.community_ref, member)
     except _Gone:
         return None  # the platform says they are no longer there
     person = facts or Person(member.user_ref, member.display_name)
@@ -83,4 +98,4 @@ async def moderator_now(
     )
     if role < Role.MODERATOR:
         return None
-    return Visitor(community, links, member, role, person)
+    return Visitor(claim.community, claim.links, member, role, person)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import Refusal
 from bot.ports import UnitOfWork
-from bot.services.web.records import LoginGrant
+from bot.services.web.records import LoginGrant, WebSession
 
 LINK_VALID = timedelta(minutes=10)
 SESSION_VALID = timedelta(hours=8)
@@ -46,3 +46,25 @@ async def use_login(uow: UnitOfWork, secret: str, now: datetime) -> LoginGrant:
     if not await uow.web_logins.use(digest(secret), now):
         raise Refusal("web_link_used")
     return grant
+
+
+async def open_session(uow: UnitOfWork, grant: LoginGrant, now: datetime) -> str:
+    """A new session's secret for the member a link was made for (the cookie carries it)."""
+    secret = secrets.token_urlsafe(32)
+    ends = now + SESSION_VALID
+    await uow.web_sessions.add(
+        digest(secret), WebSession(grant.community_id, grant.member_id, now, ends)
+    )
+    await uow.web_sessions.forget_before(now - SESSION_VALID)
+    return secret
+
+
+async def open_session_of(uow: UnitOfWork, secret: str, now: datetime) -> WebSession | None:
+    """The session a cookie names while it is open; None once it ended, ran out or is unknown."""
+    found = await uow.web_sessions.find(digest(secret))
+    return found if found is not None and found.open_at(now) else None
+
+
+async def end_session(uow: UnitOfWork, secret: str, now: datetime) -> None:
+    """Signing out: the cookie opens nothing from now on, wherever a copy of it is."""
+    await uow.web_sessions.end(digest(secret), now)

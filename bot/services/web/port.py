@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.events import Person
-from bot.services.web.records import LoginGrant
+from bot.services.web.records import LoginGrant, WebSession
 
 
 class WebLoginRepository(Protocol):
@@ -21,6 +21,18 @@ class WebLoginRepository(Protocol):
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop links made before `moment` (long expired); how many went."""
+        ...
+
+
+class WebSessionRepository(Protocol):
+    async def add(self, digest: str, session: WebSession) -> None: ...
+
+    async def find(self, digest: str) -> WebSession | None: ...
+
+    async def end(self, digest: str, at: datetime) -> None: ...
+
+    async def forget_before(self, moment: datetime) -> int:
+        """Drop sessions that ended before `moment`; how many went."""
         ...
 
 

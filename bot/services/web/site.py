@@ -36,10 +36,16 @@ from bot.services.proposals.records import State
 from bot.services.proposals.settings import rules_of
 from bot.services.proposals.texts import full_view, list_line
 from bot.services.schedules import describe
-from bot.services.web.access import Visitor, is_public, moderator_now
-from bot.services.web.logins import check_login, use_login
+from bot.services.web.access import Visitor, claim_of, is_public, moderator_now
+from bot.services.web.logins import (
+    check_login,
+    end_session,
+    open_session,
+    open_session_of,
+    use_login,
+)
 from bot.services.web.port import Standing
-from bot.services.web.records import LoginGrant
+from bot.services.web.records import LoginGrant, WebSession
 from bot.services.welcome.funnel import chart as funnel_chart
 from bot.services.welcome.funnel import welcome_funnel
 from bot.wording import day
@@ -134,20 +140,37 @@ class WebSite:
         async with self.hearth.store.unit_of_work() as uow:
             return await check_login(uow, secret, self.hearth.clock.now())
 
-    async def sign_in(self, secret: str) -> Visitor:
-        """Spend the link and return its moderator; a Refusal when it cannot be used or
-        they are no longer a moderator there."""
+    async def sign_in(self, secret: str) -> tuple[Visitor, str]:
+        """Spend the link, and open a session for its moderator: the visitor and the session's
+        secret (for the cookie). A Refusal when the link cannot be used or they are no longer
+        a moderator there."""
         async with self.hearth.store.unit_of_work() as uow:
             grant = await use_login(uow, secret, self.hearth.clock.now())
             await uow.commit()
         visitor = await self.visitor(grant.community_id, grant.member_id)
         if visitor is None:
             raise Refusal("web_not_moderator")
-        return visitor
+        async with self.hearth.store.unit_of_work() as uow:
+            session = await open_session(uow, grant, self.hearth.clock.now())
+            await uow.commit()
+        return visitor, session
+
+    async def session(self, secret: str) -> WebSession | None:
+        """The open session a cookie's secret names; None once ended or run out."""
+        async with self.hearth.store.unit_of_work() as uow:
+            return await open_session_of(uow, secret, self.hearth.clock.now())
+
+    async def sign_out(self, secret: str) -> None:
+        async with self.hearth.store.unit_of_work() as uow:
+            await end_session(uow, secret, self.hearth.clock.now())
+            await uow.commit()
 
     async def visitor(self, community_id: int, member_id: int) -> Visitor | None:
+        """The member as a moderator of that community now, asking their platform after the
+        database (so no unit of work waits on the network); None when they are not."""
         async with self.hearth.store.unit_of_work() as uow:
-            return await moderator_now(uow, community_id, member_id, self.platforms)
+            claim = await claim_of(uow, community_id, member_id)
+        return None if claim is None else await moderator_now(claim, self.platforms)
 
     async def public_community(self, community_id: int) -> Community | None:
         """The community when its page is open to everyone; None when closed or unknown."""

@@ -1,4 +1,4 @@
-"""One-time sign-in links of the web pages
+"""One-time sign-in links of the web pages and the sessions they open
 
 Revision ID: 0020_web_logins
 Revises: 0019_welcome_followup_answers
@@ -30,7 +30,20 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("digest"),
     )
+    op.create_table(
+        "web_sessions",
+        sa.Column("digest", sa.Text(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", Timestamp(), nullable=False),
+        sa.Column("ends_at", Timestamp(), nullable=False),
+        sa.Column("ended_at", Timestamp(), nullable=True),
+        sa.ForeignKeyConstraint(["community_id"], ["communities.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("digest"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("web_sessions")
     op.drop_table("web_logins")
