@@ -170,7 +170,7 @@ async def test_the_public_page_is_closed_until_moderators_open_it(world: World) 
         form = page.form("/setup", key="web")
         form["value"] = "public on"
         opened = await web.post("/dashboard/1/setup", form)
-        assert "web is now public page on" in opened.text
+        assert "web is now a public page, open to everyone at" in opened.text
         assert f"{web.base}/c/1" in opened.text
         assert "mo changed setting web" in text(await world.say("ana", "/audit"))
 
@@ -178,7 +178,7 @@ async def test_the_public_page_is_closed_until_moderators_open_it(world: World) 
         assert public.status == 200 and "Community garden" in public.text
         assert "Proposals still open" in public.text
 
-        assert "public page off" in text(await world.say("mo", "/setup web public off"))
+        assert "web is now no public page" in text(await world.say("mo", "/setup web public off"))
         assert (await web.get("/c/1")).status == 404
 
 

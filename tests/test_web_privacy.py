@@ -33,7 +33,7 @@ async def every_page(web: Visit, *starts: str) -> dict[str, Page]:
 async def test_no_page_shows_anything_a_person_said_privately(sqlite_world: World) -> None:
     world = sqlite_world
     await a_season_of_community_life(world)
-    assert "public page on" in text(await world.say("ana", "/setup web public on"))
+    assert "web is now a public page" in text(await world.say("ana", "/setup web public on"))
     async with web_of(world) as web:
         dashboard = await web.sign_in(world, "ana")
         assert dashboard.status == 200
