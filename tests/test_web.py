@@ -277,3 +277,14 @@ async def test_a_session_runs_out_after_eight_hours(sqlite_world: World) -> None
         assert (await web.get("/dashboard/1")).status == 200
         world.clock.advance(timedelta(minutes=2))
         assert (await web.get("/dashboard/1")).status == 403
+
+
+async def test_the_dashboard_charts_look_back_over_the_period_chosen(sqlite_world: World) -> None:
+    world = sqlite_world
+    world.make_admin("mo")
+    async with web_of(world) as web:
+        page = await web.sign_in(world, "mo")
+        assert "Needs over the last 12 weeks" in page.text
+        assert "Needs over the last 52 weeks" in (await web.get("/dashboard/1?weeks=52")).text
+        odd = await web.get("/dashboard/1?weeks=5")  # not offered: the usual span
+        assert "Needs over the last 12 weeks" in odd.text

@@ -24,7 +24,7 @@ from bot.services.proposals.records import UNDECIDED
 from bot.services.web.access import Visitor, is_public
 from bot.services.web.logins import LINK_VALID, SESSION_VALID
 from bot.services.web.port import Standing
-from bot.services.web.site import FIGURES_SPAN, WebSite
+from bot.services.web.site import DEFAULT_WEEKS, FIGURE_WEEKS, WebSite
 from bot.wording import weekday_name
 
 log = logging.getLogger(__name__)
@@ -356,6 +356,8 @@ class WebServer:
         assert self.signing is not None
         language = self._visitor_language(request, visitor)
         community_id = visitor.community.id
+        asked = request.query.get("weeks", "")
+        weeks = int(asked) if asked.isdigit() and int(asked) in FIGURE_WEEKS else DEFAULT_WEEKS
         return self._page(
             request,
             "dashboard.html",
@@ -364,8 +366,9 @@ class WebServer:
             visitor=visitor,
             csrf=self.signing.csrf_token(secret),
             new_form=lambda: secrets.token_urlsafe(12),
-            figures=await self.site.figures(community_id, language),
-            weeks=int(FIGURES_SPAN.days // 7),
+            figures=await self.site.figures(community_id, language, weeks),
+            weeks=weeks,
+            periods=FIGURE_WEEKS,
             settings=await self.site.settings(community_id),
             schedules=await self.site.schedules(community_id, language),
             weekdays=_weekdays(language),

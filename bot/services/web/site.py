@@ -54,7 +54,8 @@ log = logging.getLogger(__name__)
 KEY_PLATFORM = "web"  # platform_state row of the signing key, shared by every worker
 KEY_NAME = "signing_key"
 AUDIT_SHOWN = 50
-FIGURES_SPAN = timedelta(weeks=12)  # what the dashboard's charts look back over
+FIGURE_WEEKS = (4, 12, 26, 52)  # the spans the dashboard's charts may look back over
+DEFAULT_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -216,15 +217,16 @@ class WebSite:
             entries = await uow.audit.latest(community_id, AUDIT_SHOWN)
             return audit_lines(ctx, entries, language)
 
-    async def figures(self, community_id: int, language: str) -> Figures:
+    async def figures(self, community_id: int, language: str, weeks: int) -> Figures:
         """Needs over the closed rounds (suppressed as in /report needs), the welcome funnel and
-        the proposal pipeline, as the reports' charts draw them."""
+        the proposal pipeline over the last `weeks`, as the reports' charts draw them."""
+        span = timedelta(weeks=weeks)
         async with self.hearth.store.unit_of_work() as uow:
             ctx = await self._context(uow, community_id)
             now = ctx.now
-            trend = await needs_trend(ctx, now - FIGURES_SPAN)
-            funnel = await welcome_funnel(ctx, now - FIGURES_SPAN)
-            pipeline = await proposal_pipeline(ctx, now - FIGURES_SPAN)
+            trend = await needs_trend(ctx, now - span)
+            funnel = await welcome_funnel(ctx, now - span)
+            pipeline = await proposal_pipeline(ctx, now - span)
             welcome = funnel_chart(ctx, funnel, language)
             proposals = pipeline_chart(ctx, pipeline, language)
             return Figures(
