@@ -55,9 +55,6 @@ class Links:
     def public_page(self, community_id: int) -> str:
         return f"{self.base}/c/{community_id}"
 
-    def dashboard(self, community_id: int) -> str:
-        return f"{self.base}/dashboard/{community_id}"
-
 
 class WebServer:
     def __init__(

@@ -24,13 +24,7 @@ class Visitor:
     member: Member
     role: Role
     person: Person  # as the platform describes them now, for commands run from a page
-
-    @property
-    def community_ref(self) -> str:
-        return next(
-            (link.community_ref for link in self.links if link.platform == self.member.platform),
-            "",
-        )
+    community_ref: str  # their place on their platform
 
 
 class _Gone(Exception):
@@ -98,4 +92,4 @@ async def moderator_now(claim: Claim, platforms: Mapping[str, Standing]) -> Visi
     )
     if role < Role.MODERATOR:
         return None
-    return Visitor(claim.community, claim.links, member, role, person)
+    return Visitor(claim.community, claim.links, member, role, person, claim.community_ref)

@@ -43,8 +43,6 @@ class WebLinks(Protocol):
 
     def public_page(self, community_id: int) -> str: ...
 
-    def dashboard(self, community_id: int) -> str: ...
-
 
 @runtime_checkable
 class Standing(Protocol):

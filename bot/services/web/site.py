@@ -20,6 +20,7 @@ from bot.errors import Refusal
 from bot.events import CommandInvoked, Origin
 from bot.hearth import Hearth
 from bot.kernel.conflicts import again_on_conflict
+from bot.kernel.dispatch import turn_of
 from bot.kernel.membership import community_context
 from bot.ports import UnitOfWork
 from bot.replies import Attachment, Reply, Visibility
@@ -259,8 +260,7 @@ class WebSite:
         """The /export archive as a download; taking it is in the audit log like /export."""
 
         async def once() -> Attachment:
-            turn = f"{visitor.member.platform}:{visitor.community_ref}"
-            async with self.hearth.store.unit_of_work(turn=turn) as uow:
+            async with self.hearth.store.unit_of_work(turn=turn_of(_origin(visitor))) as uow:
                 ctx = await self._context(uow, visitor.community.id)
                 archive = await community_export(ctx, language)
                 await ctx.audit("audit_exported", actor=visitor.member)
@@ -292,14 +292,7 @@ class WebSite:
     async def run(self, visitor: Visitor, command: str, text: str, form: str) -> CommandResult:
         """Run a command as the visitor typed it in their private chat; `form` names this
         submission, so the same form sent twice changes things once."""
-        member = visitor.member
-        origin = Origin(
-            member.platform,
-            visitor.community_ref,
-            visitor.person,
-            channel_ref=None,
-            community_name=visitor.community.name,
-        )
+        origin = _origin(visitor)
         event = CommandInvoked(origin, command, text, event_ref=f"web:{form}")
         replies = await self.hearth.handle(event)
         await self._send([r for r in replies if not _to_asker(r, origin)])
@@ -317,6 +310,17 @@ class WebSite:
         except Exception:
             log.warning("replies of a web command kept for later count=%d", len(batch))
             await self.hearth.keep(batch)
+
+
+def _origin(visitor: Visitor) -> Origin:
+    """Where a page's work comes from: the moderator's private chat with Hearth."""
+    return Origin(
+        visitor.member.platform,
+        visitor.community_ref,
+        visitor.person,
+        channel_ref=None,
+        community_name=visitor.community.name,
+    )
 
 
 def _to_asker(reply: Reply, origin: Origin) -> bool:
