@@ -288,3 +288,11 @@ async def test_the_dashboard_charts_look_back_over_the_period_chosen(sqlite_worl
         assert "Needs over the last 52 weeks" in (await web.get("/dashboard/1?weeks=52")).text
         odd = await web.get("/dashboard/1?weeks=5")  # not offered: the usual span
         assert "Needs over the last 12 weeks" in odd.text
+
+
+async def test_a_mistyped_web_setting_is_explained_and_changes_nothing(sqlite_world: World) -> None:
+    world = sqlite_world
+    world.make_admin("mo")
+    refused = text(await world.say("mo", "/setup web public maybe"))
+    assert 'couldn\'t read "public maybe"' in refused and "/setup web public on" in refused
+    assert "web: no public page" in text(await world.say("mo", "/setup"))
