@@ -26,6 +26,7 @@ from bot.services import (
 )
 from bot.services.export import feature as export_feature
 from bot.services.help import help_feature
+from bot.services.linking import feature as linking_feature
 from bot.services.needs import needs_features
 from bot.services.proposals import proposals_feature
 from bot.services.reflections import load_deck, reflections_feature
@@ -68,6 +69,7 @@ def build_hearth(
             *needs_features,
             export_feature,
             web_feature(entrance),
+            linking_feature,
         ],
     )
     hearth.web = entrance

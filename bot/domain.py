@@ -57,6 +57,9 @@ class Member:
     # when the catalog has it; their own choice (`language`, /language) comes first.
     reported_language: str | None = None
     timezone: str | None = None  # their own (/timezone); the community's when None
+    # They chose the account Hearth reaches them through (/link me here): where they answered
+    # last no longer moves it.
+    reach_chosen: bool = False
 
     @property
     def active(self) -> bool:
@@ -67,6 +70,16 @@ class Member:
         """The language to use with them: their choice, else their platform's; None leaves it
         to the community's default."""
         return self.language or self.reported_language
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """A record of a community that joined another, numbered anew after the home's highest."""
+
+    kind: str  # "proposal" | "reflection_round"
+    record_id: int
+    was: int
+    now: int
 
 
 @dataclass(frozen=True)

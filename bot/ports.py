@@ -15,6 +15,7 @@ from bot.domain import (
     Job,
     Member,
     OutboxMessage,
+    Renumbered,
     Schedule,
 )
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
@@ -22,6 +23,7 @@ from bot.identity import Account, Person
 from bot.replies import Reply
 
 if TYPE_CHECKING:
+    from bot.services.linking.port import LinkCodeRepository
     from bot.services.needs.port import (
         AidRequestRepository,
         CheckinRepository,
@@ -76,6 +78,15 @@ class CommunityRepository(Protocol):
         members the kept one lacks move over; the rest of the dropped one is deleted."""
         ...
 
+    async def merge(self, home_id: int, joining_id: int) -> list[Renumbered]:
+        """Two places become one community (/link): the joining community's places and all its
+        history move to home, then its row is deleted. Home keeps what exists once (name,
+        timezone, language, settings, schedules, the deck's cycle); joining's proposals and
+        reflection rounds are renumbered after home's highest (order kept) and returned;
+        joining's pending jobs of kinds home already has pending are dropped; members of one
+        person on both sides are folded (home's row kept)."""
+        ...
+
 
 class MemberRepository(PersonalData, Protocol):
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None: ...
@@ -110,6 +121,14 @@ class MemberRepository(PersonalData, Protocol):
         """This person's active memberships on a platform, across communities (private chats)."""
         ...
 
+    async def reach_through(
+        self, member: Member, platform: str, user_ref: str, *, chosen: bool
+    ) -> None:
+        """Private messages for this member go to that account (one of their person's) from
+        now on; `chosen` records whether they picked it (/link me here). No rule here: the
+        core decides when delivery moves."""
+        ...
+
 
 class PeopleRepository(PersonalData, Protocol):
     """Who is behind an account. `MemberRepository.add` gives a new membership the person of its
@@ -128,6 +147,12 @@ class PeopleRepository(PersonalData, Protocol):
     async def accounts_of(self, person_id: int) -> list[Account]: ...
 
     async def person(self, person_id: int) -> Person | None: ...
+
+    async def merge(self, keep_id: int, drop_id: int) -> None:
+        """Two people are one (/link me, confirmed): drop's accounts belong to keep; where both
+        are members of one community their rows are folded into keep's; drop's other
+        memberships take keep's person; the drop person is deleted."""
+        ...
 
 
 class AuditRepository(PersonalData, Protocol):
@@ -437,6 +462,9 @@ class UnitOfWork(Protocol):
 
     @property
     def web_sessions(self) -> WebSessionRepository: ...
+
+    @property
+    def link_codes(self) -> LinkCodeRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,6 +7,7 @@ from storage import (  # noqa: F401  (imported for the tables they define)
     audit,
     communities,
     conversations,
+    linking,
     members,
     needs,
     outbox,

@@ -15,6 +15,7 @@ from bot.ports import PersonalData
 from storage.audit import SqlAudit
 from storage.communities import SqlCommunities
 from storage.conversations import SqlConversations
+from storage.linking import SqlLinkCodes
 from storage.members import SqlMembers
 from storage.needs import SqlAidRequests, SqlCheckins, SqlOffers, SqlRequestSnapshots
 from storage.outbox import SqlOutbox
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.request_snapshots = SqlRequestSnapshots(db)
         self.web_logins = SqlWebLogins(db)
         self.web_sessions = SqlWebSessions(db)
+        self.link_codes = SqlLinkCodes(db)
         self._committed = False
 
     def personal_data(self) -> Sequence[PersonalData]:
@@ -73,6 +75,7 @@ class SqlUnitOfWork:
             self.aid_requests,
             self.offers,
             self.conversations,
+            self.link_codes,
             self.jobs,
             self.proposals,
             self.audit,

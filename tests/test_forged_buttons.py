@@ -21,6 +21,7 @@ from bot.clock import FakeClock
 from bot.hearth import Defaults
 from bot.ports import Store
 from bot.replies import Reply, Visibility
+from tests.linking_support import code_in
 from tests.peek import contents
 from tests.stores import closing_fresh_stores, fresh_store
 from tests.support import MAIN, PLATFORM, START, World, text, to
@@ -104,6 +105,12 @@ async def _aid_own_offers(world: World) -> list[Reply]:
     return await world.say("bob", "/offers")
 
 
+async def _link_me(world: World) -> list[Reply]:
+    """bob's code, sent from another account of his: the question goes to bob."""
+    given = await world.privately("bob", "/link me")
+    return await world.privately("bobby", f"/link me {code_in(given)}")
+
+
 # prefix (or prefix:kind, for a prefix whose buttons act on different things) -> (the owner of
 # the button, how they come to be sent one)
 SCENARIOS: dict[str, tuple[str, Scenario]] = {
@@ -120,6 +127,7 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
     "aid:r": ("bob", _aid_requester_asked),  # carries a request id and an offer id
     "aid:d": ("bob", _aid_which_need_is_met),  # carries a request id, or a member id
     "aid:w": ("bob", _aid_own_offers),  # carries an offer id
+    "lme": ("bob", _link_me),
 }
 
 

@@ -9,7 +9,7 @@ from bot.catalog import Catalog
 from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.context import CommandContext, CommunityContext
-from bot.domain import Community, CommunityLink
+from bot.domain import Community, CommunityLink, Member
 from bot.events import Origin
 from bot.ports import UnitOfWork
 from bot.replies import Target
@@ -114,6 +114,7 @@ async def command_context(
             if person.language is not None:
                 member.reported_language = reported
             await uow.members.save(member)
+        await _reach_where_they_answer(uow, origin, member)
     role = decide_role(
         is_platform_owner=person.is_platform_owner,
         is_platform_admin=person.is_platform_admin,
@@ -131,6 +132,20 @@ async def command_context(
         member_is_new=is_new,
         channels=channels,
     )
+
+
+async def _reach_where_they_answer(uow: UnitOfWork, origin: Origin, member: Member) -> None:
+    """A person with several accounts is reached privately where they wrote privately last,
+    unless they chose where (/link me here)."""
+    account = (origin.platform, origin.person.user_ref)
+    if (
+        not origin.is_private
+        or member.reach_chosen
+        or account == (member.platform, member.user_ref)
+    ):
+        return
+    await uow.members.reach_through(member, *account, chosen=False)
+    member.platform, member.user_ref = account
 
 
 async def memberships(uow: UnitOfWork, platform: str, user_ref: str) -> list[Membership]:

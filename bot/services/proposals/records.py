@@ -71,6 +71,7 @@ class Action(StrEnum):
     HIDDEN = "hidden"
     MERGED = "merged"
     MERGED_IN = "merged_in"
+    RENUMBERED = "renumbered"  # it came with its place when two places were linked
 
 
 STANCE_ACTION = {

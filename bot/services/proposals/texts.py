@@ -172,6 +172,9 @@ def history_parts(ctx: CommunityContext, e: Event, language: str | None) -> tupl
     reflection = reflection_number(e.detail) if e.action is Action.PROPOSED else None
     if reflection is not None:
         did = ctx.text("proposal_did_proposed_from_reflection", language, reflection=reflection)
+    elif e.action is Action.RENUMBERED:
+        was, _, place = e.detail.partition(" ")
+        did = ctx.text(key, language, was=was, place=place)
     else:
         did = ctx.text(key, language, detail=e.detail, count=counted(e.detail))
     why = e.detail if (e.action in _REASONED or by_hand) else ""

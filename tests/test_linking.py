@@ -1,0 +1,268 @@
+"""One community across places, one person across accounts: /link and /link me as people use
+them, from a Telegram group and a Discord server on one Hearth. Every refusal says why, kindly,
+and changes nothing stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.domain import CommunityLink
+from bot.ports import Store
+from tests.linking_support import (
+    ALLOTMENT,
+    GARDEN,
+    WORKSHOP,
+    Place,
+    Places,
+    code_in,
+    where_to,
+)
+from tests.peek import contents
+from tests.support import text
+
+
+@pytest.fixture
+async def places(store: Store) -> Places:
+    """ana moderates the Garden group on Telegram, dan the Workshop server on Discord; bob and
+    carla are members of the Workshop."""
+    world = Places(store=store)
+    world.moderate("ana", GARDEN)
+    world.moderate("dan", WORKSHOP)
+    await world.in_place("ana", GARDEN, "hello")
+    for who in ("dan", "bob", "carla"):
+        await world.in_place(who, WORKSHOP, "hello")
+    return world
+
+
+async def place_code(world: Places, who: str, place: Place) -> str:
+    asked = await world.in_place(who, place, "/link")
+    return code_in(where_to(asked, place, who))
+
+
+async def refused_and_unchanged(
+    world: Places, who: str, place: Place, line: str, *, private: bool = False
+) -> str:
+    """What `who` is told when `line` is refused; nothing stored changed."""
+    before = await contents(world.store)
+    outcomes = world.hearth.outcomes.copy()
+    replies = await world.in_place(who, place, line, private=private)
+    assert world.hearth.outcomes["refused"] == outcomes["refused"] + 1, text(replies)
+    assert await contents(world.store) == before
+    assert all(r.target.user_ref == who.lower() for r in replies), "only the asker hears"
+    return text(replies)
+
+
+# -- /link alone -------------------------------------------------------------------------------
+
+
+async def test_link_alone_lists_the_place_and_gives_a_moderator_a_code_privately(
+    places: Places,
+) -> None:
+    asked = await places.in_place("ana", GARDEN, "/link")
+    said = text(where_to(asked, GARDEN, "ana"))
+    assert "This community is in these places:\n• Telegram: Garden group" in said
+    private = [r for r in asked if r.target.channel_ref is None and not r.confirms_private]
+    assert "works once, for 15 minutes" in text(private)
+    assert "sends /link " + code_in(private) + " there" in text(private)
+    assert "I've sent you a code to link another place" in text(asked)
+
+
+async def test_a_member_sees_the_places_but_gets_no_code(places: Places) -> None:
+    asked = await places.in_place("bob", WORKSHOP, "/link")
+    assert "• Discord: Workshop server" in text(asked)
+    assert "code" not in text(asked)
+    assert not (await contents(places.store))["link_codes"]
+
+
+async def test_help_shows_link(places: Places) -> None:
+    shown = text(await places.in_place("bob", WORKSHOP, "/help"))
+    assert "/link" in shown and "links your own accounts" in shown
+
+
+# -- the four refusals the issue names ----------------------------------------------------------
+
+
+async def test_a_code_sent_by_a_non_moderator_is_refused(places: Places) -> None:
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "bob", WORKSHOP, f"/link {code}")
+    assert said == (
+        "Only moderators can link places. If you'd like this place linked with another,"
+        " ask a moderator here."
+    )
+
+
+async def test_an_expired_code_is_refused(places: Places) -> None:
+    code = await place_code(places, "ana", GARDEN)
+    places.clock.advance(timedelta(minutes=15, seconds=1))
+    said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
+    assert said == (
+        "That code has run out: codes work for 15 minutes. Get a new one where it came from."
+    )
+
+
+async def test_a_code_for_a_place_already_linked_elsewhere_is_refused(places: Places) -> None:
+    """The Workshop's community already spans a console place too: it cannot join the
+    Garden's."""
+    async with places.store.unit_of_work() as uow:
+        workshop = await uow.communities.find_link(WORKSHOP.platform, WORKSHOP.ref)
+        assert workshop is not None
+        await uow.communities.add_link(
+            CommunityLink(workshop.community_id, "console", "pantry", "#pantry", {})
+        )
+        await uow.commit()
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
+    assert said == (
+        "This community already spans more than one place (console: Workshop server,"
+        " Discord: Workshop server), so it can't join another. Ask to unlink first."
+    )
+
+
+async def test_a_code_typed_wrong_is_refused(places: Places) -> None:
+    await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "dan", WORKSHOP, "/link ABCDEFGH")
+    assert said == (
+        "I don't know that code. Check it was copied whole, or get a new one where it came from."
+    )
+
+
+# -- the other refusals -------------------------------------------------------------------------
+
+
+async def test_a_code_sent_in_its_own_community_is_refused(places: Places) -> None:
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "ana", GARDEN, f"/link {code}")
+    assert "That code comes from this same community." in said
+
+
+async def test_a_second_place_on_the_same_platform_is_refused(places: Places) -> None:
+    places.moderate("ana", ALLOTMENT)
+    await places.in_place("ana", ALLOTMENT, "hello")
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "ana", ALLOTMENT, f"/link {code}")
+    assert said == (
+        "Garden group already has a place on Telegram, and a community has one place on each"
+        " platform, so this one can't join it."
+    )
+
+
+@pytest.mark.parametrize("side", ["home", "joining"])
+async def test_an_open_check_in_round_on_either_side_holds_the_link(
+    places: Places, side: str
+) -> None:
+    if side == "home":
+        await places.in_place("ana", GARDEN, "/checkin now")
+    else:
+        await places.in_place("dan", WORKSHOP, "/checkin now")
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
+    place = "Telegram: Garden group" if side == "home" else "Discord: Workshop server"
+    assert said == (
+        f"A check-in or reflection round is open in {place}. Let's link once it has closed,"
+        " so nobody is asked twice or counted apart."
+    )
+
+
+async def test_a_person_code_does_not_link_places(places: Places) -> None:
+    mine = await places.privately_in("dan", WORKSHOP, "/link me")
+    said = await refused_and_unchanged(places, "ana", GARDEN, f"/link {code_in(mine)}")
+    assert said.startswith("That code links a person's own accounts, not places")
+
+
+# -- /link me -----------------------------------------------------------------------------------
+
+
+async def test_link_me_in_a_group_says_to_write_privately(places: Places) -> None:
+    said = await refused_and_unchanged(places, "bob", WORKSHOP, "/link me")
+    assert said == (
+        "Linking your accounts happens in a private chat with me, so nobody else sees your"
+        " code. Write to me privately and send /link me there."
+    )
+
+
+async def test_link_me_gives_a_code_for_the_other_account(places: Places) -> None:
+    given = await places.privately_in("bob", WORKSHOP, "/link me")
+    code = code_in(given)
+    assert f"send me /link me {code} in a private chat within 15 minutes" in text(given)
+    assert "nothing changes until you say yes" in text(given)
+
+
+async def test_a_place_code_does_not_link_accounts(places: Places) -> None:
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "bob", GARDEN, f"/link me {code}", private=True)
+    assert said.startswith("That code links places, not accounts")
+
+
+async def test_link_me_refuses_the_same_account_and_an_unknown_code(places: Places) -> None:
+    code = code_in(await places.privately_in("bob", WORKSHOP, "/link me"))
+    same = await refused_and_unchanged(places, "bob", WORKSHOP, f"/link me {code}", private=True)
+    assert same.startswith("That code is from this same account.")
+    unknown = await refused_and_unchanged(places, "bob", GARDEN, "/link me ZZZZ2222", private=True)
+    assert unknown.startswith("I don't know that code.")
+
+
+async def link_me_asked(places: Places) -> tuple[str, list[str]]:
+    """bob (Workshop, Discord) gives a code; his Telegram account sends it: the question goes
+    to his Discord account only, with its Yes/No buttons (their keys returned)."""
+    code = code_in(await places.privately_in("bob", WORKSHOP, "/link me"))
+    sent = await places.privately_in("bob", GARDEN, f"/link me {code}")
+    telegram = where_to(sent, GARDEN, "bob")
+    assert text(telegram) == (
+        "I've asked the account that gave you the code to confirm, in its private chat with me."
+        " Nothing changes until it says yes."
+    )
+    question = where_to(sent, WORKSHOP, "bob")
+    assert len(question) == 1 and question[0].target.channel_ref is None
+    assert text(question).startswith(
+        "The Telegram account bob sent me the code you got with /link me. Should it become you too?"
+    )
+    assert [c.label for c in question[0].choices] == ["Yes, that's me", "No"]
+    return code, [c.key for c in question[0].choices]
+
+
+async def people_and_accounts(store: Store) -> tuple[object, ...]:
+    seen = await contents(store)
+    return seen["people"], seen["accounts"], seen["members"]
+
+
+async def test_no_at_the_confirmation_links_nothing_and_says_so_kindly(places: Places) -> None:
+    _, (_, no) = await link_me_asked(places)
+    before = await people_and_accounts(places.store)
+    answered = await places.press_in("bob", WORKSHOP, no)
+    assert text(where_to(answered, WORKSHOP, "bob")) == (
+        "All right: nothing is linked, and the other account was told."
+    )
+    assert text(where_to(answered, GARDEN, "bob")) == (
+        "The account that gave the code said no, so nothing is linked. If that was a mistake,"
+        " start again with /link me."
+    )
+    assert await people_and_accounts(places.store) == before
+    again = await places.press_in("bob", WORKSHOP, no)
+    assert "No link is waiting for your answer any more" in text(again)
+
+
+async def test_an_unconfirmed_code_links_nothing_and_a_late_yes_is_refused(
+    places: Places,
+) -> None:
+    code, (yes, _) = await link_me_asked(places)
+    before = await people_and_accounts(places.store)
+    places.clock.advance(timedelta(minutes=15, seconds=1))
+    late = await places.press_in("bob", WORKSHOP, yes)
+    assert text(late) == (
+        "This question has run out: it lasts 15 minutes. Start again with /link me if you like."
+    )
+    assert await people_and_accounts(places.store) == before
+    # The code was spent when the other account sent it: nobody can send it again.
+    reused = await refused_and_unchanged(places, "carla", GARDEN, f"/link me {code}", private=True)
+    assert reused.startswith("That code was used already")
+
+
+async def test_only_the_account_that_gave_the_code_can_say_yes(places: Places) -> None:
+    _, (yes, _) = await link_me_asked(places)
+    before = await people_and_accounts(places.store)
+    # The account that sent the code presses the issuer's button (a forged press).
+    refused = await places.press_in("bob", GARDEN, yes)
+    assert "meant for someone else" in text(refused)
+    assert await people_and_accounts(places.store) == before
