@@ -21,6 +21,7 @@ from tests.linking_support import (
 )
 from tests.peek import contents
 from tests.support import text
+from tests.welcome_support import button
 
 
 @pytest.fixture
@@ -266,3 +267,12 @@ async def test_only_the_account_that_gave_the_code_can_say_yes(places: Places) -
     refused = await places.press_in("bob", GARDEN, yes)
     assert "meant for someone else" in text(refused)
     assert await people_and_accounts(places.store) == before
+
+
+async def test_a_persons_codes_show_in_mydata_and_go_with_forgetme(places: Places) -> None:
+    await places.privately_in("carla", WORKSHOP, "/link me")
+    mine = text(await places.privately_in("carla", WORKSHOP, "/mydata"))
+    assert "link codes you asked for" in mine and "a code to link your accounts" in mine
+    asked = await places.privately_in("carla", WORKSHOP, "/forgetme")
+    await places.press_in("carla", WORKSHOP, button(asked, "Yes, erase it"))
+    assert (await contents(places.store))["link_codes"] == []
