@@ -20,7 +20,7 @@ from tests.linking_support import (
     where_to,
 )
 from tests.peek import contents
-from tests.support import text
+from tests.support import public, text
 from tests.welcome_support import button
 
 
@@ -276,3 +276,11 @@ async def test_a_persons_codes_show_in_mydata_and_go_with_forgetme(places: Place
     asked = await places.privately_in("carla", WORKSHOP, "/forgetme")
     await places.press_in("carla", WORKSHOP, button(asked, "Yes, erase it"))
     assert (await contents(places.store))["link_codes"] == []
+
+
+async def test_an_open_reflection_round_holds_the_link_too(places: Places) -> None:
+    posted = await places.in_place("dan", WORKSHOP, "/reflect_now")
+    assert public(posted), text(posted)
+    code = await place_code(places, "ana", GARDEN)
+    said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
+    assert said.startswith("A check-in or reflection round is open in Discord: Workshop server.")
