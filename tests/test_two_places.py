@@ -278,8 +278,8 @@ async def test_one_hearth_run_serves_a_telegram_group_and_a_discord_server(
     for account in places.discord_members:
         await places.wait_for_private_message(account, "Time for a check-in.")
     for account in (*places.telegram_members, *places.discord_members):
-        asked = [t for t in places.private_messages_of(account) if "Time for a check-in." in t]
-        assert len(asked) == 1, (account.name, asked)  # each asked once, in their own place
+        questions = [t for t in places.private_messages_of(account) if "Time for a check-in." in t]
+        assert len(questions) == 1, (account.name, questions)  # each asked once, in their own place
 
     await places.stop()
     assert "Telegram adapter polling as @hearth_test_bot" in places.logs()
