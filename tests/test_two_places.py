@@ -95,13 +95,13 @@ class TwoPlaces:
             )
         self.process.settings = settings
         polls = self._long_polls()
-        syncs = len(self.discord.syncs)
+        before = {id(session) for session in self.discord.sessions}
         await self.process.start()
         await self.telegram.wait_for(lambda: self._long_polls() > polls, BOUND)
-        await self.discord.wait_for(
+        await self.discord.wait_for(  # a new connection, ready, and the commands synced
             lambda: (
-                len(self.discord.syncs) > syncs
-                and any(session.ready for session in self.discord.sessions)
+                self.discord.commands
+                and any(s.ready and id(s) not in before for s in self.discord.sessions)
             )
         )
 
@@ -130,9 +130,14 @@ class TwoPlaces:
     async def send_discord(
         self, account: Account, command: str, *, private: bool = False, **options: Any
     ) -> InteractionRecord:
-        """`account` uses a slash command in #general (or in their DM with the bot)."""
+        """`account` uses a slash command in #general (or in their DM with the bot), its
+        options by name as synced (`title_and_details=...`)."""
         channel = self._dm_channel(account) if private else None
         return await self.discord.slash(account.user, command, channel, **options)
+
+    async def write_discord_privately(self, account: Account, text: str) -> None:
+        """`account` types `text` in their DM with the bot (an answer a flow waits for)."""
+        await self.discord.dm_from(account.user, text)
 
     def _dm_channel(self, account: Account) -> int:
         return self.discord._dm_channel_for(int(account.user["id"]))
@@ -282,6 +287,8 @@ async def test_one_hearth_run_serves_a_telegram_group_and_a_discord_server(
         assert len(questions) == 1, (account.name, questions)  # each asked once, in their own place
 
     await places.stop()
+    for platform in ("telegram", "discord"):  # one process served both
+        assert f"adapter started platform={platform}" in places.logs()
     assert "Telegram adapter polling as @hearth_test_bot" in places.logs()
     assert telegram_fake.TOKEN.split(":")[1] not in places.logs()
     assert fake_discord.TOKEN not in places.logs()
