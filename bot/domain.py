@@ -34,6 +34,10 @@ class CommunityLink:
     community_ref: str
     main_channel: str | None
     channels: dict[str, str] = field(default_factory=dict)  # channel role -> channel ref
+    # Since when Hearth is no longer in this place (removed from the group or server): what
+    # waits for the place is held until it is added again. A community is paused once every
+    # one of its places is away.
+    away_since: datetime | None = None
 
     def channel_for(self, role: str) -> str | None:
         return self.channels.get(role) or self.main_channel

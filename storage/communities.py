@@ -41,6 +41,7 @@ community_links = schema_table(
     community_column(),
     sa.Column("main_channel", sa.Text),
     sa.Column("channels", JsonText, nullable=False, server_default="{}"),
+    sa.Column("away_since", Timestamp),  # 0021
 )
 sa.Index("community_links_by_community", community_links.c.community_id)
 
@@ -52,11 +53,17 @@ def paused_community_ids() -> sa.Select[int]:
 
 
 def paused_places() -> sa.Select[str, str]:
-    """The (platform, community_ref) of every place of a paused community, for the outbox."""
+    """The (platform, community_ref) of every place Hearth is away from, and of every place of
+    a paused community, for the outbox."""
     return (
         sa.select(community_links.c.platform, community_links.c.community_ref)
         .join(communities, communities.c.id == community_links.c.community_id)
-        .where(communities.c.paused_since.is_not(None))
+        .where(
+            sa.or_(
+                communities.c.paused_since.is_not(None),
+                community_links.c.away_since.is_not(None),
+            )
+        )
     )
 
 
@@ -91,8 +98,8 @@ def _community(row: Sequence[Any]) -> Community:
 
 
 def _link(row: Sequence[Any]) -> CommunityLink:
-    platform, community_ref, community_id, main_channel, channels = row
-    return CommunityLink(community_id, platform, community_ref, main_channel, channels)
+    platform, community_ref, community_id, main_channel, channels, away_since = row
+    return CommunityLink(community_id, platform, community_ref, main_channel, channels, away_since)
 
 
 def _sorted(value: Any) -> Any:
@@ -132,6 +139,7 @@ class SqlCommunities(CachedRepo):
                 "community_id": link.community_id,
                 "main_channel": link.main_channel,
                 "channels": link.channels,
+                "away_since": link.away_since,
             },
         )
 
@@ -178,6 +186,7 @@ class SqlCommunities(CachedRepo):
                 "b_ref": link.community_ref,
                 "main_channel": link.main_channel,
                 "channels": _sorted(link.channels),
+                "away_since": link.away_since,
             },
         )
 

@@ -53,7 +53,12 @@ class _Lru(Generic[K, V]):
 
 def copy_link(link: CommunityLink) -> CommunityLink:
     return CommunityLink(
-        link.community_id, link.platform, link.community_ref, link.main_channel, dict(link.channels)
+        link.community_id,
+        link.platform,
+        link.community_ref,
+        link.main_channel,
+        dict(link.channels),
+        link.away_since,
     )
 
 

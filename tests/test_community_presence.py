@@ -1,10 +1,12 @@
-"""The community follows its place, on every SQL engine: a move takes everything along, a removal
-pauses it (what waits is held, never dropped), and an addition resumes it."""
+"""The community follows its places, on every SQL engine: a move takes everything along, a
+removal from a place holds what waits for it (never dropped), a removal from every place pauses
+the community, and an addition resumes it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.domain import CommunityLink
 from bot.events import HearthAdded, HearthRemoved, Origin, PlaceMoved
 from bot.ports import Store
 from bot.replies import Reply, Target, Visibility
@@ -110,3 +112,44 @@ async def test_a_notice_about_a_place_hearth_never_knew_changes_nothing(store: S
     assert not await world.hearth.follow(PlaceMoved(PLATFORM, "elsewhere", NEW))
     async with world.store.unit_of_work() as uow:
         assert await uow.communities.find_link(PLATFORM, NEW) is None
+
+
+async def add_second_place(world: World, platform: str = "other", ref: str = "server") -> None:
+    """The community spans a second place (as /link makes it)."""
+    kept = await community_id(world)
+    async with world.store.unit_of_work() as uow:
+        await uow.communities.add_link(CommunityLink(kept, platform, ref, "#lobby"))
+        await uow.commit()
+
+
+async def test_removed_from_one_of_two_places_the_community_carries_on_in_the_other(
+    store: Store,
+) -> None:
+    world = World(store=store)
+    world.make_admin("Ana")
+    await world.say("Ana", "/schedule reflection mon 18:00")
+    await add_second_place(world)
+    assert await world.hearth.follow(HearthRemoved(PLATFORM, COMMUNITY))
+    assert not await world.hearth.follow(HearthRemoved(PLATFORM, COMMUNITY))  # said twice
+
+    posted = await world.advance(timedelta(days=7))
+    assert {r.target.platform for r in posted if "Reflection round #1" in r.text} == {"other"}
+
+    before = len(world.outbox.sent)
+    assert await world.hearth.follow(HearthAdded(PLATFORM, COMMUNITY))
+    held = [r for r in world.outbox.sent[before:] if "Reflection round #1" in r.text]
+    assert [r.target.platform for r in held] == [PLATFORM]  # kept for the group, sent now
+
+
+async def test_removed_from_every_place_the_community_pauses(store: Store) -> None:
+    world = World(store=store)
+    world.make_admin("Ana")
+    await world.say("Ana", "/schedule reflection mon 18:00")
+    await add_second_place(world)
+    await world.hearth.follow(HearthRemoved(PLATFORM, COMMUNITY))
+    await world.hearth.follow(HearthRemoved("other", "server"))
+    assert await world.advance(timedelta(weeks=3)) == []
+
+    await world.hearth.follow(HearthAdded("other", "server"))
+    resumed = await world.advance(timedelta(days=7))
+    assert {r.target.platform for r in resumed if "Reflection round" in r.text} == {"other"}

@@ -75,12 +75,12 @@ async def _serve_pages(
     host, port = web
     try:
         pages = await beside.enter_async_context(
-            web_pages(hearth, host, port, url=url, adapters=[console])
+            web_pages(hearth, host, port, url=url, adapters=console.standings())
         )
     except StartupProblem:
         if port == 0:
             raise
         pages = await beside.enter_async_context(
-            web_pages(hearth, host, 0, url=None, adapters=[console])
+            web_pages(hearth, host, 0, url=None, adapters=console.standings())
         )
     return pages.home

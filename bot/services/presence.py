@@ -1,16 +1,18 @@
 """Where Hearth is: a place that got a new id, and being removed from a place or added again.
 
 A community follows its place: a Telegram group upgraded to a supergroup keeps its community,
-members, channel settings, jobs and waiting messages. Removed from its place, a community is
-paused: no schedule or job runs and nothing waiting is sent on its behalf, yet all of it is
-kept; added again, it resumes, its schedules carry on from their next time (missed runs do not
-all fire at once), and it says so in the group.
+members, channel settings, jobs and waiting messages. Removed from a place, Hearth is away from
+it: nothing waiting for that place is sent, yet all of it is kept. Away from every place of a
+community, the community is paused: no schedule or job runs either. Added again, it resumes,
+its schedules carry on from their next time (missed runs do not all fire at once), and it says
+so. A community linked across places carries on in the places Hearth is still in.
 """
 
 from __future__ import annotations
 
 from bot.catalog import Phrase
 from bot.context import CommunityContext
+from bot.domain import CommunityLink
 from bot.events import HearthAdded, HearthRemoved, PlaceMoved, Presence
 from bot.scheduling import next_weekly
 
@@ -27,9 +29,9 @@ async def follow(ctx: CommunityContext, event: Presence) -> bool:
         case PlaceMoved():
             return await _move(ctx, event)
         case HearthRemoved():
-            return await _pause(ctx, event.platform)
+            return await _leave(ctx, event.platform, event.community_ref)
         case HearthAdded():
-            return await _resume(ctx, event.platform, say_so=True)
+            return await _return(ctx, event.platform, event.community_ref)
 
 
 async def _move(ctx: CommunityContext, event: PlaceMoved) -> bool:
@@ -46,22 +48,39 @@ async def _move(ctx: CommunityContext, event: PlaceMoved) -> bool:
     await ctx.audit("audit_place_moved", place=_place(event.platform))
     # Only a Hearth that is in the new place hears of the move: a pause the old place
     # caused (it may report Hearth gone as it closes) ends here.
-    await _resume(ctx, event.platform, say_so=False)
+    await _return(ctx, event.platform, event.new_ref, say_so=False)
     return True
 
 
-async def _pause(ctx: CommunityContext, platform: str) -> bool:
-    if ctx.community.paused_since is not None:
+async def _leave(ctx: CommunityContext, platform: str, place: str) -> bool:
+    link = await ctx.uow.communities.find_link(platform, place)
+    if link is None or link.away_since is not None:
         return False
-    ctx.community.paused_since = ctx.now
-    await ctx.uow.communities.save(ctx.community)
+    link.away_since = ctx.now
+    await ctx.uow.communities.save_link(link)
+    if all(other.away_since is not None or _same(other, link) for other in ctx.links):
+        ctx.community.paused_since = ctx.now
+        await ctx.uow.communities.save(ctx.community)
     await ctx.audit("audit_hearth_removed", place=_place(platform))
     return True
 
 
-async def _resume(ctx: CommunityContext, platform: str, *, say_so: bool) -> bool:
-    if ctx.community.paused_since is None:
+async def _return(ctx: CommunityContext, platform: str, place: str, *, say_so: bool = True) -> bool:
+    link = await ctx.uow.communities.find_link(platform, place)
+    if link is None or (link.away_since is None and ctx.community.paused_since is None):
         return False
+    if link.away_since is not None:
+        link.away_since = None
+        await ctx.uow.communities.save_link(link)
+    if ctx.community.paused_since is not None:
+        await _resume(ctx)
+    await ctx.audit("audit_hearth_added", place=_place(platform))
+    if say_so:
+        ctx.announce("announcements", "hearth_resumed", place=_place(platform))
+    return True
+
+
+async def _resume(ctx: CommunityContext) -> None:
     ctx.community.paused_since = None
     await ctx.uow.communities.save(ctx.community)
     for schedule in await ctx.uow.schedules.for_community(ctx.community.id):
@@ -70,10 +89,10 @@ async def _resume(ctx: CommunityContext, platform: str, *, say_so: bool) -> bool
                 schedule.weekday, schedule.hour, schedule.minute, ctx.community.timezone, ctx.now
             )
             await ctx.uow.schedules.put(schedule)
-    await ctx.audit("audit_hearth_added", place=_place(platform))
-    if say_so:
-        ctx.announce("announcements", "hearth_resumed", place=_place(platform))
-    return True
+
+
+def _same(one: CommunityLink, other: CommunityLink) -> bool:
+    return (one.platform, one.community_ref) == (other.platform, other.community_ref)
 
 
 def _place(platform: str) -> Phrase:
