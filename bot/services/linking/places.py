@@ -23,7 +23,7 @@ PLACE_NAMES = "place_names"
 
 
 def platform_name(catalog: Catalog, platform: str, language: str | None) -> str:
-    key = f"link_platform_{platform}"
+    key = "link_platform_" + platform.replace("-", "_")
     return catalog.text(key, language) if catalog.has(key) else platform.capitalize()
 
 
