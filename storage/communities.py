@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Community, CommunityLink
+from bot.domain import Community, CommunityLink, Renumbered
 from storage.members import members
 from storage.sql import JsonText, Timestamp, community_column, schema_table
 from storage.sqlite_cache import CachedRepo, copy_community, copy_link
@@ -223,3 +223,10 @@ class SqlCommunities(CachedRepo):
             .values(community_id=keep_id)
         )
         await self.db.change(sa.delete(communities).where(communities.c.id == drop_id))
+
+    async def merge(self, home_id: int, joining_id: int) -> list[Renumbered]:
+        # Imported here: the merge reads tables whose modules import this one.
+        from storage.community_merge import merge_communities
+
+        self.unit.touched_cache(everything=True)
+        return await merge_communities(self.db, home_id, joining_id)
