@@ -81,11 +81,11 @@ class CommunityRepository(Protocol):
         """Two places become one community (/link): the joining community's places and all its
         history move to home, then the joining community is deleted. What exists once (name,
         timezone, language, settings, schedules, the reflection deck's cycle) is home's, so
-        nothing home's people rely on changes; joining's proposals and reflection rounds are
+        nothing home's people rely on changes. Joining's proposals and reflection rounds are
         numbered after home's highest (#k -> #(max+k), order kept), so numbers cited at home
-        stay true, and are returned for the feature to tell; joining's pending jobs of kinds
-        home has pending once per community are dropped; a person with a member row on both
-        sides keeps home's row (one person, one member)."""
+        stay true; those whose number changed are returned for the feature to tell. Joining's
+        pending jobs of kinds home has pending once per community are dropped; a person with a
+        member row on both sides keeps home's row (one person, one member)."""
         ...
 
 

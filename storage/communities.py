@@ -211,14 +211,19 @@ class SqlCommunities(CachedRepo):
     async def absorb(self, keep_id: int, drop_id: int) -> None:
         self.unit.touched_cache(everything=True)
         # Members already in the kept community stay out; the cascade removes their old rows.
+        # (Their person there already, through another account, counts as already there.)
         already = sa.select(members.c.platform, members.c.user_ref).where(
             members.c.community_id == keep_id
+        )
+        people_there = sa.select(members.c.person_id).where(
+            members.c.community_id == keep_id, members.c.person_id.is_not(None)
         )
         await self.db.change(
             sa.update(members)
             .where(
                 members.c.community_id == drop_id,
                 sa.tuple_(members.c.platform, members.c.user_ref).not_in(already),
+                sa.or_(members.c.person_id.is_(None), members.c.person_id.not_in(people_there)),
             )
             .values(community_id=keep_id)
         )

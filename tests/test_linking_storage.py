@@ -332,3 +332,21 @@ async def test_a_database_from_before_linking_keeps_its_members(tmp_path: Path) 
         assert migrate.current(store.conn) == migrate.head()
     finally:
         await store.close()
+
+
+async def test_a_group_moving_to_a_new_id_keeps_one_member_per_person(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        old = await _place(uow, "old", "telegram", {})
+        new = await _place(uow, "new", "telegram", {})
+        ana = await _join(uow, old, "discord", "ana-d")
+        ana_t = await _join(uow, new, "telegram", "ana-t")
+        bo = await _join(uow, new, "telegram", "bo")
+        await uow.people.merge(await _person(uow, ana), await _person(uow, ana_t))
+        await uow.communities.absorb(old, new)
+        await uow.commit()
+
+    async with store.unit_of_work() as uow:
+        assert [(m.id, m.user_ref) for m in await uow.members.active(old)] == [
+            (ana.id, "ana-d"),
+            (bo.id, "bo"),
+        ]
