@@ -1,7 +1,9 @@
 """Members: one person's membership in one community, table and repository in SQLAlchemy Core.
 
-`find` is on every event's path, so it reads through the store's ContextCache; writes tell
-the unit of work which entries they touched.
+A person is one member row however many accounts they linked: any of their accounts finds it,
+and its `platform`/`user_ref` are the account Hearth reaches them through. `find` is on every
+event's path, so it reads through the store's ContextCache (under the reaching account); writes
+tell the unit of work which entries they touched.
 """
 
 from __future__ import annotations
