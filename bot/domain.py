@@ -61,6 +61,9 @@ class Member:
     # when the catalog has it; their own choice (`language`, /language) comes first.
     reported_language: str | None = None
     timezone: str | None = None  # their own (/timezone); the community's when None
+    # `platform`/`user_ref` are the account Hearth reaches them through (one of their person's);
+    # True when they chose it (/link me here), so writing from another account does not move it.
+    reach_chosen: bool = False
 
     @property
     def active(self) -> bool:
@@ -71,6 +74,17 @@ class Member:
         """The language to use with them: their choice, else their platform's; None leaves it
         to the community's default."""
         return self.language or self.reported_language
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """A record of a community that joined another, numbered after the home community's own:
+    #`was` there is #`now` from the merge on (the record's row id is `record_id`)."""
+
+    kind: str  # "proposal" | "reflection_round"
+    record_id: int
+    was: int
+    now: int
 
 
 @dataclass(frozen=True)
