@@ -61,8 +61,8 @@ class Member:
     # when the catalog has it; their own choice (`language`, /language) comes first.
     reported_language: str | None = None
     timezone: str | None = None  # their own (/timezone); the community's when None
-    # They chose the account Hearth reaches them through (/link me here): where they answered
-    # last no longer moves it.
+    # `platform`/`user_ref` are the account Hearth reaches them through (one of their person's);
+    # True when they chose it (/link me here), so writing from another account does not move it.
     reach_chosen: bool = False
 
     @property
@@ -78,7 +78,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Renumbered:
-    """A record of a community that joined another, numbered anew after the home's highest."""
+    """A record of a community that joined another, numbered after the home community's own:
+    #`was` there is #`now` from the merge on (the record's row id is `record_id`)."""
 
     kind: str  # "proposal" | "reflection_round"
     record_id: int

@@ -80,16 +80,21 @@ class CommunityRepository(Protocol):
 
     async def merge(self, home_id: int, joining_id: int) -> list[Renumbered]:
         """Two places become one community (/link): the joining community's places and all its
-        history move to home, then its row is deleted. Home keeps what exists once (name,
-        timezone, language, settings, schedules, the deck's cycle); joining's proposals and
-        reflection rounds are renumbered after home's highest (order kept) and returned;
-        joining's pending jobs of kinds home already has pending are dropped; members of one
-        person on both sides are folded (home's row kept)."""
+        history move to home, then the joining community is deleted. What exists once (name,
+        timezone, language, settings, schedules, the reflection deck's cycle) is home's, so
+        nothing home's people rely on changes. Joining's proposals and reflection rounds are
+        numbered after home's highest (#k -> #(max+k), order kept), so numbers cited at home
+        stay true; those whose number changed are returned for the feature to tell. Joining's
+        pending jobs of kinds home has pending once per community are dropped; a person with a
+        member row on both sides keeps home's row (one person, one member)."""
         ...
 
 
 class MemberRepository(PersonalData, Protocol):
-    async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None: ...
+    async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
+        """The member of this community whose person owns the account: any of a person's
+        linked accounts finds their one member row."""
+        ...
 
     async def add(
         self,
@@ -112,21 +117,24 @@ class MemberRepository(PersonalData, Protocol):
     async def granted(self, community_id: int) -> list[Member]: ...
 
     async def granted_on(self, platform: str) -> list[Member]:
-        """Active members of any community granted a role with /mods, on one platform."""
+        """Active members of any community granted a role with /mods who have an account on one
+        platform, each with that account as `platform`/`user_ref` (a platform's menus are set
+        per account of its own, wherever the member is reached)."""
         ...
 
     async def find_by_name(self, community_id: int, name: str) -> list[Member]: ...
 
     async def memberships(self, platform: str, user_ref: str) -> list[Member]:
-        """This person's active memberships on a platform, across communities (private chats)."""
+        """The active memberships, across communities, of the person behind an account (any of
+        their linked accounts finds them): what a private chat may be about."""
         ...
 
     async def reach_through(
         self, member: Member, platform: str, user_ref: str, *, chosen: bool
     ) -> None:
-        """Private messages for this member go to that account (one of their person's) from
-        now on; `chosen` records whether they picked it (/link me here). No rule here: the
-        core decides when delivery moves."""
+        """Private messages for this member go to this account (one of their person's) from now
+        on, and `reach_chosen` records whether they chose it (/link me here) or it followed where
+        they last wrote. Storage applies no rule: the core decides when to move it."""
         ...
 
 
@@ -134,9 +142,9 @@ class PeopleRepository(PersonalData, Protocol):
     """Who is behind an account. `MemberRepository.add` gives a new membership the person of its
     account, so the same account in two communities is one person.
 
-    Erasing a member (/forgetme, one community) takes the account once no membership made
-    through it is left, and the person, with all their accounts, once they have no membership
-    left anywhere; it must run before the member's own row goes."""
+    Erasing a member (/forgetme, one community) takes the person, with all their accounts, once
+    they have no membership left anywhere (one /forgetme on a member whose accounts were linked
+    erases every one of them); it must run before the member's own row goes."""
 
     async def find_or_create_for_account(
         self, platform: str, user_ref: str, now: datetime
@@ -149,9 +157,11 @@ class PeopleRepository(PersonalData, Protocol):
     async def person(self, person_id: int) -> Person | None: ...
 
     async def merge(self, keep_id: int, drop_id: int) -> None:
-        """Two people are one (/link me, confirmed): drop's accounts belong to keep; where both
-        are members of one community their rows are folded into keep's; drop's other
-        memberships take keep's person; the drop person is deleted."""
+        """Two accounts were proven one person's (/link me): drop's accounts belong to keep, and
+        in each community where both have a member row the rows are folded into keep's
+        (everything that named drop's row, proposal voices included, names keep's; the higher
+        role, the earlier join), so check-ins ask once, totals count once and a voice counts
+        once. Drop's other memberships become keep's and the drop person is deleted."""
         ...
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Community, CommunityLink
+from bot.domain import Community, CommunityLink, Renumbered
 from storage.members import members
 from storage.sql import JsonText, Timestamp, community_column, schema_table
 from storage.sqlite_cache import CachedRepo, copy_community, copy_link
@@ -220,15 +220,27 @@ class SqlCommunities(CachedRepo):
     async def absorb(self, keep_id: int, drop_id: int) -> None:
         self.unit.touched_cache(everything=True)
         # Members already in the kept community stay out; the cascade removes their old rows.
+        # (Their person there already, through another account, counts as already there.)
         already = sa.select(members.c.platform, members.c.user_ref).where(
             members.c.community_id == keep_id
+        )
+        people_there = sa.select(members.c.person_id).where(
+            members.c.community_id == keep_id, members.c.person_id.is_not(None)
         )
         await self.db.change(
             sa.update(members)
             .where(
                 members.c.community_id == drop_id,
                 sa.tuple_(members.c.platform, members.c.user_ref).not_in(already),
+                sa.or_(members.c.person_id.is_(None), members.c.person_id.not_in(people_there)),
             )
             .values(community_id=keep_id)
         )
         await self.db.change(sa.delete(communities).where(communities.c.id == drop_id))
+
+    async def merge(self, home_id: int, joining_id: int) -> list[Renumbered]:
+        # Imported here: the merge reads tables whose modules import this one.
+        from storage.community_merge import merge_communities
+
+        self.unit.touched_cache(everything=True)
+        return await merge_communities(self.db, home_id, joining_id)

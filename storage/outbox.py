@@ -14,6 +14,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from bot.domain import OutboxMessage
 from bot.markup import plain
 from bot.replies import Reply, moved_reply, reply_from_dict, reply_to_dict
+from storage.accounts import accounts
 from storage.communities import paused_places
 from storage.members import members
 from storage.sql import JsonText, SqlRepo, Timestamp, schema_table
@@ -187,22 +188,15 @@ _SET_REPLY = (
     .where(outbox.c.id == sa.bindparam("message_id"))
     .values(reply=sa.bindparam("new_reply", type_=JsonText))
 )
-_OF_MEMBER = sa.and_(
-    members.c.platform == outbox.c.platform, members.c.user_ref == outbox.c.user_ref
-)
-_MEMBER_MESSAGES = (
-    sa.select(outbox.c.created_at, *_MESSAGE)
-    .join(members, _OF_MEMBER)
+# A member's messages went to any account of their person (linked accounts are one member).
+_MEMBER_ACCOUNTS = (
+    sa.select(accounts.c.platform, accounts.c.user_ref)
+    .join(members, members.c.person_id == accounts.c.person_id)
     .where(members.c.id == sa.bindparam("member_id"))
-    .order_by(outbox.c.id)
 )
-_ERASE = sa.delete(outbox).where(
-    sa.tuple_(outbox.c.platform, outbox.c.user_ref).in_(
-        sa.select(members.c.platform, members.c.user_ref).where(
-            members.c.id == sa.bindparam("member_id")
-        )
-    )
-)
+_OF_MEMBER = sa.tuple_(outbox.c.platform, outbox.c.user_ref).in_(_MEMBER_ACCOUNTS)
+_MEMBER_MESSAGES = sa.select(outbox.c.created_at, *_MESSAGE).where(_OF_MEMBER).order_by(outbox.c.id)
+_ERASE = sa.delete(outbox).where(_OF_MEMBER)
 
 
 def _message(row: Row[Any]) -> OutboxMessage:

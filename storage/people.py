@@ -1,8 +1,5 @@
-"""People in SQL: persons and the platform accounts that reach them.
-
-The tables mirror storage/migrations/0017_people_and_accounts.sql exactly; the same migration's
-members.person_id column belongs to the members table, which is not defined here.
-"""
+"""People in SQL: persons and the platform accounts that reach them (tables in
+storage/accounts.py)."""
 
 from __future__ import annotations
 
@@ -13,29 +10,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from bot.identity import Account, Person
-from storage.members import members
-from storage.sql import SqlRepo, Timestamp, reference, schema_table
-
-people = schema_table(
-    "people",
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("created_at", Timestamp, nullable=False),
-)
-
-accounts = schema_table(
-    "accounts",
-    sa.Column("platform", sa.Text, primary_key=True),
-    sa.Column("user_ref", sa.Text, primary_key=True),
-    reference("person_id", "people.id"),
-    sa.Index("accounts_by_person", "person_id"),
-)
+from storage.accounts import accounts, people
+from storage.members import fold, members
+from storage.sqlite_cache import CachedRepo
 
 
 def _account(row: Row[Any]) -> Account:
     return Account(row.platform, row.user_ref, row.person_id)
 
 
-class SqlPeople(SqlRepo):
+class SqlPeople(CachedRepo):
     section = "mydata_section_accounts"
 
     async def find_or_create_for_account(
@@ -87,32 +71,38 @@ class SqlPeople(SqlRepo):
             for a in await self.accounts_of(person_id)
         ]
 
-    async def erase_member(self, member_id: int) -> int:
-        row = await self.db.row(
-            sa.select(members.c.person_id, members.c.platform, members.c.user_ref).where(
-                members.c.id == member_id
-            )
+    async def merge(self, keep_id: int, drop_id: int) -> None:
+        self.unit.touched_cache(everything=True)
+        await self.db.change(
+            sa.update(accounts).where(accounts.c.person_id == drop_id).values(person_id=keep_id)
         )
-        if row is None:
-            return 0
-        person_id, platform, user_ref = row.person_id, row.platform, row.user_ref
-        erased = 0
-        # members.person_id is checked at commit, so the person may go before the member's row.
-        if not await self._has_other_member(
-            member_id, members.c.platform == platform, members.c.user_ref == user_ref
-        ):
-            erased += await self.db.change(
-                sa.delete(accounts).where(
-                    accounts.c.platform == platform, accounts.c.user_ref == user_ref
-                )
-            )
-        if person_id is not None and not await self._has_other_member(
+        kept = members.alias("kept")
+        pairs = await self.db.rows(
+            sa.select(kept.c.id.label("keep"), members.c.id.label("drop"))
+            .join(kept, kept.c.community_id == members.c.community_id)
+            .where(kept.c.person_id == keep_id, members.c.person_id == drop_id)
+            .order_by(kept.c.id)
+        )
+        for pair in pairs:
+            await fold(self.db, pair.keep, pair.drop)
+        await self.db.change(
+            sa.update(members).where(members.c.person_id == drop_id).values(person_id=keep_id)
+        )
+        await self.db.change(sa.delete(people).where(people.c.id == drop_id))
+
+    async def erase_member(self, member_id: int) -> int:
+        person_id = await self.db.scalar(
+            sa.select(members.c.person_id).where(members.c.id == member_id)
+        )
+        if person_id is None or await self._has_other_member(
             member_id, members.c.person_id == person_id
         ):
-            erased += await self.db.change(
-                sa.delete(accounts).where(accounts.c.person_id == person_id)
-            )
-            await self.db.change(sa.delete(people).where(people.c.id == person_id))
+            return 0
+        # Every account of the person goes with their last membership: one /forgetme covers
+        # all the platforms they linked. members.person_id is checked at commit, so the person
+        # may go before the member's own row.
+        erased = await self.db.change(sa.delete(accounts).where(accounts.c.person_id == person_id))
+        await self.db.change(sa.delete(people).where(people.c.id == person_id))
         return erased
 
     async def _has_other_member(self, member_id: int, *where: sa.ColumnElement[bool]) -> bool:

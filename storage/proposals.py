@@ -31,6 +31,7 @@ from bot.services.proposals.records import (
     voice_of,
 )
 from bot.services.proposals.summaries import Tally, member_record, tally
+from storage.references import VOICE
 from storage.sql import (
     Flag,
     SqlRepo,
@@ -52,7 +53,7 @@ proposals = community_table(
     "proposals",
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
-    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False, info={VOICE: True}),  # a voice
     member_column("author_id", ondelete="SET NULL"),
     sa.Column("author_name", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", Timestamp, nullable=False),
@@ -102,7 +103,7 @@ proposal_contributions = schema_table(
     _proposal_id(),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("voice", sa.Text, nullable=False),
+    sa.Column("voice", sa.Text, nullable=False, info={VOICE: True}),
     member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("text", sa.Text, nullable=False),
@@ -117,7 +118,7 @@ proposal_supports = schema_table(
     "proposal_supports",
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
-    sa.Column("voice", sa.Text, nullable=False),
+    sa.Column("voice", sa.Text, nullable=False, info={VOICE: True}),
     member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("at", Timestamp, nullable=False),
@@ -130,7 +131,7 @@ proposal_positions = schema_table(
     sa.Column("id", sa.Integer, primary_key=True),
     _proposal_id(),
     sa.Column("round", sa.Integer, nullable=False),
-    sa.Column("voice", sa.Text, nullable=False),
+    sa.Column("voice", sa.Text, nullable=False, info={VOICE: True}),
     member_column(ondelete="SET NULL"),
     sa.Column("name", sa.Text, nullable=False, server_default=""),
     sa.Column("stance", sa.Text, nullable=False),

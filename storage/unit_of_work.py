@@ -39,7 +39,7 @@ class SqlUnitOfWork:
         self._touched_cache = False
         self.communities = SqlCommunities(db, cache, self)
         self.members = SqlMembers(db, cache, self)
-        self.people = SqlPeople(db)
+        self.people = SqlPeople(db, cache, self)
         self.audit = SqlAudit(db)
         self.platform_state = SqlPlatformState(db)
         self.reflection_prompts = SqlReflectionPrompts(db)

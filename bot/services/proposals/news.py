@@ -14,12 +14,18 @@ from bot.catalog import Markup, Phrase
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.services.proposals.lifecycle import Proposal
-from bot.services.proposals.records import MAX_REMINDERS, Action, Event, Rules, Stance
+from bot.services.proposals.records import (
+    JOB_PREFIX,
+    MAX_REMINDERS,
+    Action,
+    Event,
+    Rules,
+    Stance,
+)
 from bot.services.proposals.settings import rules_of
 from bot.services.proposals.texts import counted, localized, name_or_former, when
 
 T = TypeVar("T")
-JOB_PREFIX = "proposal_"
 
 _AUDIT_KEYS = {
     Action.PROPOSED: "audit_proposal_opened",

@@ -19,6 +19,8 @@ NOTE_LIMIT = 1000  # builds, concerns, reasons and notes
 # at each of these times; then it rests quietly until someone engages again.
 REMINDERS_AFTER = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 MAX_REMINDERS = len(REMINDERS_AFTER)
+# The kinds of a proposal's timed steps; their payload names the proposal by its "number".
+JOB_PREFIX = "proposal_"
 
 
 class State(StrEnum):

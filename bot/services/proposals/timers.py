@@ -6,7 +6,8 @@ from bot.context import CommunityContext
 from bot.domain import Job
 from bot.feature import Feature
 from bot.services.proposals.lifecycle import Proposal
-from bot.services.proposals.news import JOB_PREFIX, apply
+from bot.services.proposals.news import apply
+from bot.services.proposals.records import JOB_PREFIX
 
 
 async def _for_job(ctx: CommunityContext, job: Job) -> Proposal | None:

@@ -1,7 +1,7 @@
 """One-time codes that link two places into one community, or two accounts into one person
 
-Revision ID: 0022_link_codes
-Revises: 0021_place_away
+Revision ID: 0023_link_codes
+Revises: 0022_one_person
 Create Date: 2026-12-06 13:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from storage.sql import Timestamp
 
-revision: str = "0022_link_codes"
-down_revision: str | None = "0021_place_away"
+revision: str = "0023_link_codes"
+down_revision: str | None = "0022_one_person"
 branch_labels: str | None = None
 depends_on: str | None = None
 
