@@ -11,8 +11,8 @@ from sqlalchemy.engine import Row
 
 from bot.catalog import Phrase
 from bot.services.linking.records import Account, CodeKind, LinkCode
-from storage.members import members
 from storage.accounts import accounts
+from storage.members import members
 from storage.sql import SqlRepo, Timestamp, community_column, member_column, reference, schema_table
 
 link_codes = schema_table(
