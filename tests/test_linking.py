@@ -10,9 +10,11 @@ import pytest
 
 from bot.domain import CommunityLink
 from bot.ports import Store
+from bot.replies import Reply
 from tests.linking_support import (
     ALLOTMENT,
     GARDEN,
+    KITCHEN,
     WORKSHOP,
     Place,
     Places,
@@ -284,3 +286,127 @@ async def test_an_open_reflection_round_holds_the_link_too(places: Places) -> No
     code = await place_code(places, "ana", GARDEN)
     said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
     assert said.startswith("A check-in or reflection round is open in Discord: Workshop server.")
+
+
+# -- success: two places, one community ------------------------------------------------------
+
+GARDEN_IDEA = "/propose Seed swap | Bring seeds in spring, take others home."
+WORKSHOP_IDEA = "/propose Tool library | Lend drills and saws from one shelf."
+
+
+async def linked(places: Places) -> list[Reply]:
+    """ana's Garden group (Telegram) is home; dan sends its code in the Workshop (Discord)."""
+    code = await place_code(places, "ana", GARDEN)
+    return await places.in_place("dan", WORKSHOP, f"/link {code}")
+
+
+async def test_two_places_become_one_community(places: Places) -> None:
+    await places.in_place("ana", GARDEN, GARDEN_IDEA)
+    await places.in_place("dan", WORKSHOP, WORKSHOP_IDEA)
+    done = await linked(places)
+
+    told = (
+        "Discord: Workshop server has joined Garden group: one community now, in Discord:"
+        " Workshop server, Telegram: Garden group. Proposals, check-ins, reflections, offers and"
+        " the audit log are shared."
+    )
+    for place in (GARDEN, WORKSHOP):
+        posted = [r for r in public(done) if r.target.platform == place.platform]
+        assert len(posted) == 1 and text(posted).startswith(told), place
+    assert "Done: this place is part of Garden group now" in text(where_to(done, WORKSHOP, "dan"))
+    issuer = text(where_to(done, GARDEN, "ana"))
+    assert issuer.startswith(
+        "Your code was used: Discord: Workshop server has joined your community."
+    )
+
+    # The Workshop's #1 comes after the Garden's #1, and its history says what it was.
+    listed = text(await places.in_place("bob", WORKSHOP, "/proposals"))
+    assert "#1 Seed swap" in listed and "#2 Tool library" in listed
+    shown = text(await places.in_place("bob", WORKSHOP, "/proposal 2"))
+    assert "noted it was #1 in Discord: Workshop server before the places were linked" in shown
+    assert "Seed swap" in text(await places.in_place("ana", GARDEN, "/proposal 1"))
+
+    audit = text(await places.in_place("ana", GARDEN, "/audit"))
+    assert "dan linked Discord: Workshop server into this community" in audit
+    assert "language en" in audit
+
+    both = text(await places.in_place("carla", WORKSHOP, "/link"))
+    assert "• Discord: Workshop server\n• Telegram: Garden group" in both
+    # One community: a round started in the Garden asks the Workshop's members too.
+    asked = await places.in_place("ana", GARDEN, "/checkin now")
+    for who, platform in (("bob", "discord"), ("carla", "discord"), ("dan", "discord")):
+        assert asked_privately(asked, who) == [platform], who
+
+
+async def test_a_code_used_twice_is_refused(places: Places) -> None:
+    code = await place_code(places, "ana", GARDEN)
+    await places.in_place("dan", WORKSHOP, f"/link {code}")
+    places.moderate("kim", KITCHEN)
+    await places.in_place("kim", KITCHEN, "hello")
+    said = await refused_and_unchanged(places, "kim", KITCHEN, f"/link {code}")
+    assert said == (
+        "That code was used already: each code works once. Get a new one where it came from."
+    )
+
+
+async def test_a_place_linked_elsewhere_cannot_join_a_third(places: Places) -> None:
+    await linked(places)
+    places.moderate("kim", KITCHEN)
+    code = await place_code(places, "kim", KITCHEN)
+    said = await refused_and_unchanged(places, "ana", GARDEN, f"/link {code}")
+    assert said == (
+        "This community already spans more than one place (Discord: Workshop server,"
+        " Telegram: Garden group), so it can't join another. Ask to unlink first."
+    )
+
+
+# -- success: two accounts, one person ---------------------------------------------------------
+
+
+async def one_bob(places: Places) -> None:
+    """The places are linked; bob is on both, then says his Telegram account is him too."""
+    await linked(places)
+    await places.in_place("bob", GARDEN, "hello")
+    _, (yes, _) = await link_me_asked(places)
+    answered = await places.press_in("bob", WORKSHOP, yes)
+    assert text(where_to(answered, WORKSHOP, "bob")).startswith(
+        "Done: the Telegram account is you too now."
+    )
+    assert text(where_to(answered, GARDEN, "bob")).startswith(
+        "Done: your Discord account said yes, so this account is the same person now."
+    )
+
+
+def asked_privately(replies: list[Reply], who: str) -> list[str]:
+    """The platforms on which `who` was asked something privately (one for one person)."""
+    return sorted(
+        {
+            r.target.platform
+            for r in replies
+            if r.target.user_ref == who and r.target.channel_ref is None and r.choices
+        }
+    )
+
+
+async def test_two_accounts_become_one_person(places: Places) -> None:
+    await one_bob(places)
+    mine = text(await places.privately_in("bob", WORKSHOP, "/mydata"))
+    assert "discord" in mine and "telegram" in mine and mine.count("name: bob") == 1
+
+    # One member: a round asks him once, on the account he gave the code from.
+    first = await places.in_place("ana", GARDEN, "/checkin now")
+    assert asked_privately(first, "bob") == ["discord"]
+    await places.advance(timedelta(days=3))
+
+    # He writes from Telegram: that is where he is reached from now on.
+    await places.privately_in("bob", GARDEN, "/help")
+    second = await places.in_place("ana", GARDEN, "/checkin now")
+    assert asked_privately(second, "bob") == ["telegram"]
+    await places.advance(timedelta(days=3))
+
+    # He pins Discord; a later word from Telegram no longer moves it.
+    pinned = await places.privately_in("bob", WORKSHOP, "/link me here")
+    assert text(pinned).startswith("From now on I'll write to you privately here, on Discord")
+    await places.privately_in("bob", GARDEN, "/help")
+    third = await places.in_place("ana", GARDEN, "/checkin now")
+    assert asked_privately(third, "bob") == ["discord"]
