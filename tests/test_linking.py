@@ -410,3 +410,24 @@ async def test_two_accounts_become_one_person(places: Places) -> None:
     await places.privately_in("bob", GARDEN, "/help")
     third = await places.in_place("ana", GARDEN, "/checkin now")
     assert asked_privately(third, "bob") == ["discord"]
+
+
+async def test_a_moderator_on_both_sides_links_them_as_one_member(places: Places) -> None:
+    """ana moderates the Garden on Telegram and, with a Discord account she linked to it, the
+    Workshop: linking the places folds her two memberships into one, the Garden's."""
+    places.moderate("ana", WORKSHOP)
+    await places.in_place("ana", WORKSHOP, "hello")
+    code = code_in(await places.privately_in("ana", GARDEN, "/link me"))
+    asked = await places.privately_in("ana", WORKSHOP, f"/link me {code}")
+    yes = where_to(asked, GARDEN, "ana")[0].choices[0].key
+    await places.press_in("ana", GARDEN, yes)
+
+    done = await places.in_place(
+        "ana", WORKSHOP, f"/link {await place_code(places, 'ana', GARDEN)}"
+    )
+    assert "Done: this place is part of Garden group now" in text(where_to(done, WORKSHOP, "ana"))
+    seen = await contents(places.store)
+    assert [m["user_ref"] for m in seen["members"]].count("ana") == 1
+    assert len(seen["communities"]) == 1
+    audit = text(await places.in_place("ana", WORKSHOP, "/audit"))
+    assert "ana linked Discord: Workshop server into this community" in audit
