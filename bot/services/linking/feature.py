@@ -51,7 +51,6 @@ async def _join(ctx: CommandContext, typed: str) -> None:
     actor = await ctx.uow.members.find(
         home.community.id, ctx.origin.platform, ctx.origin.person.user_ref
     )
-    proposals = sum(1 for r in linked.renumbered if r.kind == "proposal")
     await home.audit("audit_places_linked", actor=actor, place=linked.here, reason=linked.kept)
     home.announce(
         "announcements",
@@ -59,7 +58,6 @@ async def _join(ctx: CommandContext, typed: str) -> None:
         place=linked.here,
         community=home.community.name,
         places=", ".join(places.places_of(home)),
-        count=proposals,
     )
     if linked.issuer is not None:
         home.tell(linked.issuer, "link_done_issuer", place=linked.here, kept=linked.kept)
