@@ -95,11 +95,12 @@ async def _sender_whose_lock_key(store: PostgresStore, negative: bool) -> str:
 
 async def _end_the_session_holding(store: PostgresStore, sender: str) -> int:
     """Terminate the connection holding `sender`'s lock, as PostgreSQL does when its process
-    dies; the lock is found by its two halves, the other way round from the claim."""
+    dies; the lock is found by its two halves, the other way round from the claim. The call
+    waits (up to 5 s) until that process has really gone, and with it the lock."""
     async with store.engine.connect() as conn:
         ended = await conn.scalar(
             sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_locks"
                 " WHERE locktype = 'advisory' AND objsubid = 1"
                 " AND classid = ((hashtextextended(:lock, 0) >> 32) & 4294967295)::oid"
                 " AND objid = (hashtextextended(:lock, 0) & 4294967295)::oid"
