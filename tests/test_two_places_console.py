@@ -4,6 +4,7 @@ beside the console community, each a community of its own with its own accounts.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +44,8 @@ async def test_each_place_is_a_community_of_its_own_and_says_where_it_spoke(
     assert "telegram-group [private → ana]\nrest & energy (2 of 6)" in shown
     assert shown.rstrip().endswith(
         "You are in telegram-group. ':place NAME' takes you there;"
-        " each place is a community of its own, where everyone has an account of that place."
+        " each place is a community of its own until /link joins it to another, and everyone has"
+        " an account of that place."
     )
 
     store = await open_store(tmp_path / "console.db")
@@ -71,6 +73,51 @@ async def test_a_place_switched_to_and_back_keeps_the_console_as_it_was(tmp_path
         ":place  Console\n/proposals\n:place telegram-group now\n"
     )
     shown = await _run(script, tmp_path / "h.db")
-    assert shown.count("(you are now in console:") == 2  # names are read in any case
+    assert shown.count("(you are now in console,") == 2  # names are read in any case
     assert "[#general → bo, only you]\nProposals (open): 1" in shown  # one place used: no prefix
     assert "I don't understand ':place telegram-group now'" in shown
+
+
+class Typist(io.StringIO):
+    """Someone at the console who types the next line once Hearth has answered the last one,
+    so a line may use a code Hearth has just sent (`{code}`: the latest one shown)."""
+
+    def __init__(self, lines: list[str], shown: io.StringIO) -> None:
+        super().__init__()
+        self.lines = lines
+        self.shown = shown
+
+    def readline(self, size: int | None = -1, /) -> str:
+        if not self.lines:
+            return ""
+        line = self.lines.pop(0)
+        if "{code}" in line:
+            codes = re.findall(r"(?:/link|/link me) ([A-Z2-9]{8})\b", self.shown.getvalue())
+            line = line.replace("{code}", codes[-1])
+        return line + "\n"
+
+
+async def test_in_the_console_two_places_become_one_community_and_ana_one_person(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        ":place telegram-group", ":admin tess", ":as ana", "Hi from the group",
+        ":as tess", "/link",
+        ":place discord-server", ":admin dana", ":as ana", "Hi from the server",
+        ":as dana", "/link {code}",
+        ":place telegram-group", ":as ana", ":in private", "/link me",
+        ":place discord-server", ":as ana", ":in private", "/link me {code}",
+        ":place telegram-group", ":as ana", ":press 1",
+        ":in #general", ":as tess", "/checkin now",
+    ]  # fmt: skip
+    out = io.StringIO()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    typist = Typist(lines, out)
+    await run_console(tmp_path / "c.db", Defaults(), start=start, stdin=typist, stdout=out)
+    shown = out.getvalue()
+
+    assert "has joined telegram-group: one community now" in shown
+    assert "Done: the Discord (console) account is you too now" in shown
+    # One round across both places: ana (one person), tess and dana each asked once.
+    assert shown.count(CHECKIN) == 3, shown
+    assert "private → ana]\n" + CHECKIN in shown
