@@ -4,6 +4,7 @@ and changes nothing stored."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -336,6 +337,34 @@ async def test_two_places_become_one_community(places: Places) -> None:
     asked = await places.in_place("ana", GARDEN, "/checkin now")
     for who, platform in (("bob", "discord"), ("carla", "discord"), ("dan", "discord")):
         assert asked_privately(asked, who) == [platform], who
+
+
+class Delivered:
+    """Stands in for the platforms' adapters behind the outbox: what reached each of them."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        self.replies.extend(replies)
+
+
+async def test_while_running_a_link_sent_on_discord_is_announced_in_the_telegram_group(
+    places: Places,
+) -> None:
+    """A running Hearth answers the asker through the adapter they wrote on, which delivers
+    its own platform only: the announcement for the other place goes through the outbox (it
+    was dropped before, found by tests/test_two_places.py)."""
+    code = await place_code(places, "ana", GARDEN)
+    places.hearth.deliver_in_background = True  # as bot.runtime.serve sets it
+    done = await places.in_place("dan", WORKSHOP, f"/link {code}")
+    assert {r.target.platform for r in done} == {"discord"}
+    delivered = Delivered()
+    places.hearth.outbox = delivered
+    await places.hearth.flush_outbox()
+    in_group = [r for r in public(delivered.replies) if r.target.platform == "telegram"]
+    assert text(in_group).startswith("Discord: Workshop server has joined Garden group")
+    assert text(where_to(delivered.replies, GARDEN, "ana")).startswith("Your code was used")
 
 
 async def test_a_code_used_twice_is_refused(places: Places) -> None:

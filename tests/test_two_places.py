@@ -2,9 +2,10 @@
 python-telegram-bot against tests/telegram_fake.py and the real discord.py against
 tests/fake_discord.py, in one process (tests/two_places_run.py) on one SQLite file.
 
-The story is told with `TwoPlaces`' helpers, each waiting for what a person would see (no
-fixed sleeps), so further steps (linking the two places, one person across both) are added
-as more lines of the same kind.
+The stories are told with `TwoPlaces`' helpers, each waiting for what a person would see (no
+fixed sleeps); time passes by restarting the process with its clock shifted. The second story
+is issue 18 end to end: the two places linked into one community, one person's two accounts
+linked, then a proposal, a check-in round and /forgetme across both.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from typing import Any
 
 import pytest
 
+from storage.sqlite import SqliteStore
 from tests import fake_discord, telegram_fake
 from tests.fake_discord import FakeDiscord, InteractionRecord
 from tests.hearth_process import HearthProcess
+from tests.peek import contents
 from tests.telegram_fake import FakeBotApi
 from tests.two_places_run import CLOCK_SHIFT, DISCORD_ADDRESS
 
 GROUP_ID = -1001000000018
+DAY = 24 * 3600.0  # seconds
 BOUND = 15.0  # seconds: a safety bound on every wait, never reached when things work
 
 
@@ -206,11 +210,16 @@ class TwoPlaces:
             return [s.text for s in self.telegram.sent if s.chat_id == account.user["id"]]
         return [_plain(s.content) for s in self.discord.dms(account.user)]
 
-    async def wait_for_private_message(self, account: Account, contains: str) -> str:
-        """The first private message to `account` holding `contains`."""
+    async def wait_for_private_message(
+        self, account: Account, contains: str, *, after: int = 0
+    ) -> str:
+        """The first private message to `account` holding `contains` (of those from the
+        `after`th on: `len(private_messages_of(account))` taken before is a mark)."""
 
         def found() -> str | None:
-            return next((t for t in self.private_messages_of(account) if contains in t), None)
+            return next(
+                (t for t in self.private_messages_of(account)[after:] if contains in t), None
+            )
 
         try:
             if account.platform == "telegram":
@@ -224,6 +233,28 @@ class TwoPlaces:
         text = found()
         assert text is not None
         return text
+
+    async def answer_checkin(self, account: Account, asked: str) -> None:
+        """`account` answers each need of the check-in `asked` (its first question) "Okay" by
+        typing its number in their private chat, as the question invites."""
+        total = int(re.findall(r"\(1 of (\d+)\)", asked)[0])
+        for number in range(1, total + 1):
+            mark = len(self.private_messages_of(account))
+            if account.platform == "telegram":
+                await self.send_telegram(account, "1", private=True)
+            else:
+                await self.write_discord_privately(account, "1")
+            following = f"({number + 1} of {total})" if number < total else "Would you like a hand"
+            await self.wait_for_private_message(account, following, after=mark)
+
+    async def database(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row the stopped process left in its SQLite file, by table."""
+        assert self.process is not None
+        store = await SqliteStore.open(self.process.database)
+        try:
+            return await contents(store)
+        finally:
+            await store.close()
 
     def _missing(self, where: str, contains: str) -> str:
         telegram = [(s.chat_id, s.text[:60]) for s in self.telegram.sent]
@@ -292,3 +323,130 @@ async def test_one_hearth_run_serves_a_telegram_group_and_a_discord_server(
     assert "Telegram adapter polling as @hearth_test_bot" in places.logs()
     assert telegram_fake.TOKEN.split(":")[1] not in places.logs()
     assert fake_discord.TOKEN not in places.logs()
+
+
+async def test_two_places_become_one_community_and_two_accounts_one_person(
+    places: TwoPlaces,
+) -> None:
+    tom, dan = places.tom, places.dan  # one human, an account on each platform
+    for account in places.telegram_members:  # Hearth knows everyone in both places
+        await places.send_telegram(account, "/help")
+        await places.wait_for_private_message(account, "Here is what you can use")
+    for account in places.discord_members:
+        asked = await places.send_discord(account, "help")
+        await places.wait_for_discord_answer(asked, "Here is what you can use")
+
+    # 1. Tess gets a place code privately; Dana sends it on Discord: one community, and
+    # both places are told so.
+    mark = await places.send_telegram(places.tess, "/link")
+    given = await places.wait_for_telegram_message(
+        places.tess.user["id"], "Here is a code to link another place to Kitchen", after=mark
+    )
+    assert not [s for s in places.telegram.sent if s.chat_id == GROUP_ID]  # nothing public
+    joined = await places.send_discord(places.dana, "link", code=given.styled("code")[0])
+    await places.wait_for_discord_answer(joined, "Done: this place is part of Kitchen now")
+    told = "Discord: Hearth Test has joined Kitchen: one community now"
+    await places.wait_for_telegram_message(GROUP_ID, told, after=mark)
+    await places.wait_for_discord_message(places.discord.general, told)
+
+    # 2. Tom asks for a person code on Telegram, Dan sends it from his Discord DM, and only
+    # Tom's "Yes, that's me" on Telegram links them; both accounts are told.
+    mark = await places.send_telegram(tom, "/link me", private=True)
+    mine = await places.wait_for_telegram_message(tom.user["id"], "Here is your code", after=mark)
+    sent = await places.send_discord(dan, "link", private=True, code=f"me {mine.styled('code')[0]}")
+    await places.wait_for_discord_answer(sent, "I've asked the account that gave you the code")
+    question = await places.wait_for_telegram_message(
+        tom.user["id"], "The Discord account Dan sent me the code", after=mark
+    )
+    await places.telegram.press(tom.user, question, "Yes, that's me")
+    await places.wait_for_private_message(tom, "Done: the Discord account is you too now.")
+    await places.wait_for_private_message(dan, "Done: your Telegram account said yes")
+
+    # 3. Tia's proposal is posted in both places, each in its own markup.
+    mark = await places.send_telegram(places.tia, "/propose Bike repair day | Saturdays, tools")
+    posted = await places.wait_for_telegram_message(GROUP_ID, "New proposal #1", after=mark)
+    assert "New proposal #1: Bike repair day" in posted.styled("bold")
+    shown = await places.wait_for_discord_message(places.discord.general, "New proposal #1")
+    assert "**New proposal #1: Bike repair day** by Tia" in shown.content
+    built = await places.send_discord(places.dot, "build", number=1, text="I'll bring a stand")
+    await places.wait_for_discord_answer(built, "Your build is added to #1")
+    await places.send_telegram(places.tess, "/concern 1 What if it rains?")  # answered privately
+    await places.wait_for_private_message(places.tess, "Your concern is added to #1")
+
+    # Its three days pass: the consent round opens in both places.
+    await places.stop()
+    mark = len(places.telegram.sent)
+    await places.start(clock_shift=3 * DAY + 3600)
+    opened = "The consent round on #1 Bike repair day is open"
+    await places.wait_for_telegram_message(GROUP_ID, opened, after=mark)
+    await places.wait_for_discord_message(places.discord.general, opened)
+
+    # Tom consents on Telegram, Dan (the same person) and Dana on Discord: two voices.
+    await places.send_telegram(tom, "/consent 1")
+    await places.wait_for_private_message(tom, "Your consent to #1 is recorded")
+    for account in (dan, places.dana):
+        consented = await places.send_discord(account, "consent", number=1)
+        await places.wait_for_discord_answer(consented, "Your consent to #1 is recorded")
+    listed = await places.send_discord(places.dot, "proposals")
+    await places.wait_for_discord_answer(listed, "consents 2 · objections 0")
+    looked = await places.send_discord(places.dot, "proposal", number=1)
+    view = _plain((await places.wait_for_discord_answer(looked, "Consent round 1")).content)
+    assert re.findall(r"• (\w+) consents", view) == ["Dan", "Dana"], view  # his latest word
+
+    # The round's three days pass: adopted, and both places are told.
+    await places.stop()
+    mark = len(places.telegram.sent)
+    await places.start(clock_shift=6 * DAY + 2 * 3600)
+    adopted = "#1 Bike repair day is adopted, with 2 consents and no standing objection"
+    await places.wait_for_telegram_message(GROUP_ID, adopted, after=mark)
+    await places.wait_for_discord_message(places.discord.general, adopted)
+
+    # 4. Tom/Dan last wrote privately on Discord; a check-in asks everyone once, him there.
+    asked = await places.send_discord(dan, "help", private=True)
+    await places.wait_for_discord_answer(asked, "Here is what you can use")
+    told_tom = len(places.private_messages_of(tom))
+    mark = await places.send_telegram(places.tess, "/checkin now")
+    await places.wait_for_telegram_message(GROUP_ID, "Check-in time", after=mark)
+    await places.wait_for_discord_message(places.discord.general, "Check-in time")
+    everyone = (places.tess, places.tia, places.dana, dan, places.dot)
+    questions = {
+        a.name: await places.wait_for_private_message(a, "Time for a check-in.") for a in everyone
+    }
+    for account in (*places.telegram_members, *places.discord_members):
+        got = [t for t in places.private_messages_of(account) if "Time for a check-in." in t]
+        assert len(got) == (0 if account is tom else 1), (account.name, got)
+    answering = (places.tess, places.tia, dan, places.dot)  # four people, from both sides
+    for account in answering:
+        await places.answer_checkin(account, questions[account.name])
+    assert len(places.private_messages_of(tom)) == told_tom  # nothing went to Tom
+    # He answers again from Telegram: his new answers replace those he gave as Dan.
+    await places.send_telegram(tom, "/checkin", private=True)
+    again = await places.wait_for_private_message(tom, "Here's the check-in again")
+    await places.answer_checkin(tom, again)
+
+    # The window passes: four checked in, said in both places.
+    await places.stop()
+    mark = len(places.telegram.sent)
+    await places.start(clock_shift=9 * DAY + 3 * 3600)
+    summary = await places.wait_for_telegram_message(
+        GROUP_ID, "The check-in has closed", after=mark
+    )
+    assert f"\n{len(answering)} checked in" in summary.text  # Tom/Dan once
+    posted_too = await places.wait_for_discord_message(
+        places.discord.general, "The check-in has closed"
+    )
+    assert f"\n{len(answering)} checked in" in _plain(posted_too.content)
+
+    # 5. Dan's /forgetme on Discord erases the person: both accounts, their one member.
+    forget = await places.send_discord(dan, "forgetme")
+    confirm = await places.wait_for_discord_answer(forget, "This erases everything")
+    pressed = await places.discord.press(dan.user, confirm, confirm.custom_ids()[0])
+    await places.wait_for_discord_answer(pressed, "Here is what I erased")
+    await places.stop()
+    stored = await places.database()
+    his = {str(tom.user["id"]), str(dan.user["id"])}
+    assert not [a for a in stored["accounts"] if a["user_ref"] in his]
+    assert not [m for m in stored["members"] if m["user_ref"] in his]
+    people = {p["id"] for p in stored["people"]}
+    assert people == {a["person_id"] for a in stored["accounts"]}  # none left without one
+    assert len(people) == 4  # Tess, Tia, Dana and Dot

@@ -70,14 +70,16 @@ class OutboxPump:
     ) -> list[Reply]:
         """While running for real, private messages to other people (a round's questions, an
         introduction) go through the outbox with the command's writes: paced by the pump, and
-        never lost to a crash. The asker's own answers are returned at once."""
+        never lost to a crash. So does anything for another platform (a community spanning
+        places posts on each): the adapter that answers the asker delivers its own platform
+        only. The asker's own answers are returned at once."""
         if not self.in_background:
             return replies
         kept: list[Reply] = []
         for reply in replies:
             target = reply.target
-            if reply.visibility is Visibility.PRIVATE and (
-                target.platform != origin.platform or target.user_ref != origin.person.user_ref
+            if target.platform != origin.platform or (
+                reply.visibility is Visibility.PRIVATE and target.user_ref != origin.person.user_ref
             ):
                 await uow.outbox.add(reply, self.clock.now())
             else:
