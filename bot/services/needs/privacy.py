@@ -33,7 +33,10 @@ compared; an exact figure that moves by one says that, over that day, one more (
 request was open, though not whose, and a request opened and closed within one day is never
 counted at all. Someone who also knows who asked during that day (having seen them in person,
 say) could put the two together; daily granularity and the suppression above are what keep
-that from pointing at anyone by the figures alone.
+that from pointing at anyone by the figures alone. The same holds for the day two places are
+linked (bot/services/linking): the first count after it covers both sides, so its difference
+from the day before says how many requests the joining side had open then, as a group, never
+whose; each side's own figures were already shown to its moderators under these rules.
 """
 
 from __future__ import annotations
