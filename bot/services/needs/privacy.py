@@ -35,8 +35,9 @@ counted at all. Someone who also knows who asked during that day (having seen th
 say) could put the two together; daily granularity and the suppression above are what keep
 that from pointing at anyone by the figures alone. The same holds for the day two places are
 linked (bot/services/linking): the first count after it covers both sides, so its difference
-from the day before says how many requests the joining side had open then, as a group, never
-whose; each side's own figures were already shown to its moderators under these rules.
+from the day before says roughly how many requests the joining side had open (give or take
+that day's changes), which may be a count its own figures kept under the threshold: a number
+of open requests on that side, never whose. Known and accepted, like the daily comparison.
 """
 
 from __future__ import annotations
