@@ -195,7 +195,7 @@ class AuditRepository(PersonalData, Protocol):
     async def latest(
         self, community_id: int, limit: int, *, until: datetime | None = None
     ) -> list[AuditEntry]:
-        """The newest `limit` entries, newest first (only those made by `until`, if given)."""
+        """The newest `limit` entries, newest first (only those made before `until`, if given)."""
         ...
 
     async def every(self, community_id: int) -> list[AuditEntry]:

@@ -120,7 +120,7 @@ class SqlAudit(SqlRepo):
     async def latest(
         self, community_id: int, limit: int, *, until: datetime | None = None
     ) -> list[AuditEntry]:
-        statement = _LATEST if until is None else _LATEST.where(audit_log.c.at <= until)
+        statement = _LATEST if until is None else _LATEST.where(audit_log.c.at < until)
         rows = await self.db.rows(statement, {"b_community": community_id, "b_limit": limit})
         return [_audit(row) for row in rows]
 

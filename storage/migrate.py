@@ -127,7 +127,7 @@ def _statements(sql: str) -> list[str]:
 
 # Foreign keys added by a plain ALTER (on SQLite an inline REFERENCES, so the table was not
 # rebuilt under every row pointing at it): SQLAlchemy reads them back from SQLite without their
-# ON DELETE, which PRAGMA foreign_key_list shows is there (tests/test_unlinking_storage.py), so
+# ON DELETE, which PRAGMA foreign_key_list shows is there (tests/test_unlinking.py), so
 # comparing them would write a needless drop and re-create into every new revision.
 _ADDED_INLINE = {("communities", ("history_of",))}
 
