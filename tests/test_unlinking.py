@@ -301,3 +301,18 @@ async def test_the_history_goes_when_the_old_community_goes(joined: Places) -> N
     if isinstance(joined.store, SqliteStore):
         keys = joined.store.conn.exec_driver_sql("PRAGMA foreign_key_list(communities)")
         assert [(k[3], k[2], k[6]) for k in keys] == [("history_of", "communities", "SET NULL")]
+
+
+async def test_linked_again_the_other_way_no_number_means_two_things(joined: Places) -> None:
+    """After the split the Workshop (no proposals of its own yet) gives the code and the Garden
+    joins it: the Garden's #1-#3 come after the numbers made together, and the Workshop reads
+    them as its own from then on."""
+    await unlinked(joined)
+    await joined.advance(timedelta(minutes=5))
+    code = await place_code(joined, "dan", WORKSHOP)
+    done = await joined.in_place("ana", GARDEN, f"/link {code}")
+    assert "has joined Workshop server" in text(public(done))
+    listed = text(await joined.in_place("bob", WORKSHOP, "/proposals all"))
+    assert "#4 Seed swap" in listed and "#5 Tool library" in listed and "#6 Shared shed" in listed
+    assert "Made together" not in listed
+    assert "Tool library" in text(await joined.in_place("ana", GARDEN, "/proposal 5"))

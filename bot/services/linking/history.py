@@ -26,8 +26,8 @@ class Together:
 async def together(ctx: CommunityContext) -> Together | None:
     """The community this one split off from, when there is one and it still exists."""
     community = ctx.community
-    if community.history_of is None:
-        return None
+    if community.history_of is None or community.history_of == community.id:
+        return None  # (the old community merged into this one later: its history is here)
     try:
         earlier = await ctx.uow.communities.get(community.history_of)
     except LookupError:
