@@ -316,3 +316,12 @@ async def test_linked_again_the_other_way_no_number_means_two_things(joined: Pla
     assert "#4 Seed swap" in listed and "#5 Tool library" in listed and "#6 Shared shed" in listed
     assert "Made together" not in listed
     assert "Tool library" in text(await joined.in_place("ana", GARDEN, "/proposal 5"))
+
+
+async def test_unlink_sent_privately_splits_off_the_place_on_that_platform(joined: Places) -> None:
+    done = await joined.privately_in("dan", WORKSHOP, "/unlink")
+    assert "Workshop server has left this community" in text(public(done))
+    seen = await contents(joined.store)
+    workshop = community_named(seen, "Workshop server")
+    (link,) = [link for link in seen["community_links"] if link["platform"] == "discord"]
+    assert link["community_id"] == workshop["id"]

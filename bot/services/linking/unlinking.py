@@ -38,7 +38,10 @@ async def unlink(ctx: CommandContext) -> Unlinked:
         raise Refusal("unlink_alone")
     if await round_open(uow, ctx.community.id):
         raise Refusal("unlink_round_open", place=", ".join(places_of(ctx, ctx.language)))
-    here = own_link(ctx)
+    # The place on this platform (a community has one per platform), so /unlink sent in a
+    # private chat on it means that place too.
+    here = next((link for link in ctx.links if link.platform == ctx.origin.platform), None)
+    here = here or own_link(ctx)
     place = place_name(ctx, here)
     names = dict(ctx.community.settings.get(PLACE_NAMES) or {})
     own_name = names.pop(place_key(here), ctx.community.name)
