@@ -175,6 +175,7 @@ async def _serve(settings: Settings, defaults: Defaults, adapters: list[Adapter]
 
             def announce() -> None:
                 log.info("web pages at %s", pages.home)
+
         from storage.workers import shared_by_workers
 
         # Several workers on one PostgreSQL database send within one limit per bot, and only

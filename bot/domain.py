@@ -23,6 +23,13 @@ class Community:
     settings: dict[str, Any] = field(default_factory=dict)
     # Since Hearth was removed from its place: no schedule or job runs, nothing waiting is sent.
     paused_since: datetime | None = None
+    # Split off another community (/unlink): which (None once it is gone) and when, and the
+    # highest proposal and reflection round numbers it had then: numbers up to those were made
+    # together and stay readable here, so this community numbers its own after them.
+    history_of: int | None = None
+    history_until: datetime | None = None
+    history_proposals: int = 0
+    history_rounds: int = 0
 
 
 @dataclass

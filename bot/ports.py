@@ -89,6 +89,19 @@ class CommunityRepository(Protocol):
         member row on both sides keeps home's row (one person, one member)."""
         ...
 
+    async def split(
+        self, community_id: int, platform: str, community_ref: str, *, name: str, now: datetime
+    ) -> Community:
+        """One place leaves its community (/unlink) for a new community named `name`, with
+        the old one's timezone, language and settings (not its place names) and no schedules;
+        the new one remembers the old one and the moment (`history_of`, `history_until`) and
+        its highest proposal and round numbers then, and numbers its own after them. Nothing
+        of the history is copied. Every active member whose person has an account on the
+        leaving platform is a member of the new one through it; in the old one, a member no
+        remaining platform reaches has left, and one reached through the leaving platform is
+        reached through another of their accounts (not chosen)."""
+        ...
+
 
 class MemberRepository(PersonalData, Protocol):
     async def find(self, community_id: int, platform: str, user_ref: str) -> Member | None:
@@ -179,7 +192,11 @@ class AuditRepository(PersonalData, Protocol):
         subject_id: int | None = None,
     ) -> AuditEntry: ...
 
-    async def latest(self, community_id: int, limit: int) -> list[AuditEntry]: ...
+    async def latest(
+        self, community_id: int, limit: int, *, until: datetime | None = None
+    ) -> list[AuditEntry]:
+        """The newest `limit` entries, newest first (only those made before `until`, if given)."""
+        ...
 
     async def every(self, community_id: int) -> list[AuditEntry]:
         """The whole log of a community, oldest first (an export)."""

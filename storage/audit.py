@@ -117,8 +117,11 @@ class SqlAudit(SqlRepo):
             subject_id,
         )
 
-    async def latest(self, community_id: int, limit: int) -> list[AuditEntry]:
-        rows = await self.db.rows(_LATEST, {"b_community": community_id, "b_limit": limit})
+    async def latest(
+        self, community_id: int, limit: int, *, until: datetime | None = None
+    ) -> list[AuditEntry]:
+        statement = _LATEST if until is None else _LATEST.where(audit_log.c.at < until)
+        rows = await self.db.rows(statement, {"b_community": community_id, "b_limit": limit})
         return [_audit(row) for row in rows]
 
     async def every(self, community_id: int) -> list[AuditEntry]:

@@ -26,6 +26,11 @@ communities = schema_table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("settings", JsonText, nullable=False, server_default="{}"),
     sa.Column("paused_since", Timestamp),  # 0014
+    # 0024: the community this one split off from (/unlink), when, and its highest numbers then.
+    sa.Column("history_of", sa.Integer, sa.ForeignKey("communities.id", ondelete="SET NULL")),
+    sa.Column("history_until", Timestamp),
+    sa.Column("history_proposals", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("history_rounds", sa.Integer, nullable=False, server_default="0"),
 )
 sa.Index(
     "communities_paused",
@@ -67,6 +72,17 @@ def paused_places() -> sa.Select[str, str]:
     )
 
 
+def next_number(table: sa.Table, community_id: Any, floor: sa.Column[int]) -> sa.Select[Any]:
+    """The number a new record of `table` (proposals, reflection rounds) takes in a community:
+    after its own highest and after `floor`, the highest of the community it split off from
+    (communities.history_*), so a number made together never names two things."""
+    numbers = sa.union_all(
+        sa.select(table.c.number.label("n")).where(table.c.community_id == community_id),
+        sa.select(floor.label("n")).where(communities.c.id == community_id),
+    ).subquery()
+    return sa.select(sa.func.coalesce(sa.func.max(numbers.c.n), 0) + 1)
+
+
 # The statements a command may run, built once (see SqlSession on `params`); the rare ones
 # (a moved or merged place) are built where they are used.
 _LINK = sa.select(community_links).where(
@@ -93,8 +109,21 @@ _SAVE = sa.update(communities).where(communities.c.id == sa.bindparam("b_id"))
 
 
 def _community(row: Sequence[Any]) -> Community:
-    id_, name, timezone, language, created_at, settings, paused_since = row
-    return Community(id_, name, timezone, language, created_at, settings, paused_since)
+    (id_, name, timezone, language, created_at, settings, paused_since, history_of,
+     history_until, history_proposals, history_rounds) = row  # fmt: skip
+    return Community(
+        id_,
+        name,
+        timezone,
+        language,
+        created_at,
+        settings,
+        paused_since,
+        history_of,
+        history_until,
+        history_proposals,
+        history_rounds,
+    )
 
 
 def _link(row: Sequence[Any]) -> CommunityLink:
@@ -244,3 +273,15 @@ class SqlCommunities(CachedRepo):
 
         self.unit.touched_cache(everything=True)
         return await merge_communities(self.db, home_id, joining_id)
+
+    async def split(
+        self, community_id: int, platform: str, community_ref: str, *, name: str, now: datetime
+    ) -> Community:
+        # Imported here: the split reads tables whose modules import this one.
+        from storage.community_split import split_community
+
+        self.unit.touched_cache(everything=True)
+        new_id = await split_community(
+            self.db, community_id, platform, community_ref, name=name, now=now
+        )
+        return await self.get(new_id)

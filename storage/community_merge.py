@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from bot.domain import Renumbered
 from bot.services.proposals.records import JOB_PREFIX
-from storage.communities import communities
+from storage.communities import communities, next_number
 from storage.members import fold, members
 from storage.proposals import proposal_contributions, proposals
 from storage.references import repoint
@@ -26,9 +26,13 @@ from storage.sql import SqlSession
 
 async def merge_communities(db: SqlSession, home_id: int, joining_id: int) -> list[Renumbered]:
     await _fold_people(db, home_id, joining_id)
-    renumbered = await _renumber(db, proposals, "proposal", home_id, joining_id)
+    renumbered = await _renumber(
+        db, proposals, communities.c.history_proposals, "proposal", home_id, joining_id
+    )
     await _follow_proposal_numbers(db, joining_id, renumbered)
-    rounds = await _renumber(db, reflection_rounds, "reflection_round", home_id, joining_id)
+    rounds = await _renumber(
+        db, reflection_rounds, communities.c.history_rounds, "reflection_round", home_id, joining_id
+    )
     await _keep_home_cycle(db, home_id, joining_id)
     await _drop_repeated_jobs(db, home_id, joining_id)
     await repoint(db, "communities", home_id, joining_id, loser="drop")
@@ -50,15 +54,18 @@ async def _fold_people(db: SqlSession, home_id: int, joining_id: int) -> None:
 
 
 async def _renumber(
-    db: SqlSession, table: sa.Table, kind: str, home_id: int, joining_id: int
+    db: SqlSession,
+    table: sa.Table,
+    floor: sa.Column[int],
+    kind: str,
+    home_id: int,
+    joining_id: int,
 ) -> list[Renumbered]:
-    """Joining's #k becomes #(home's highest + k). Its numbers pass through their negatives, so
-    no row ever holds a number another still has (PostgreSQL checks uniqueness per row)."""
-    highest = await db.scalar(
-        sa.select(sa.func.coalesce(sa.func.max(table.c.number), 0)).where(
-            table.c.community_id == home_id
-        )
-    )
+    """Joining's #k becomes #(home's highest + k), counting the numbers home made together
+    before it split off (`floor`, see storage/community_split.py). Its numbers pass through
+    their negatives, so no row ever holds a number another still has (PostgreSQL checks
+    uniqueness per row)."""
+    highest = int(await db.scalar(next_number(table, home_id, floor))) - 1
     rows = await db.rows(
         sa.select(table.c.id, table.c.number)
         .where(table.c.community_id == joining_id)

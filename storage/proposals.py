@@ -31,6 +31,7 @@ from bot.services.proposals.records import (
     voice_of,
 )
 from bot.services.proposals.summaries import Tally, member_record, tally
+from storage.communities import communities, next_number
 from storage.references import VOICE
 from storage.sql import (
     Flag,
@@ -172,7 +173,7 @@ _OPENED_FROM = _ALL.where(
     proposals.c.origin == sa.bindparam("origin"),
     proposals.c.origin != "",  # lets SQLite use the partial index proposals_by_origin
 )
-_NEXT_NUMBER = sa.select(sa.func.coalesce(sa.func.max(proposals.c.number), 0) + 1).where(_COMMUNITY)
+_NEXT_NUMBER = next_number(proposals, sa.bindparam("community_id"), communities.c.history_proposals)
 _PARTS_OF = {
     table: sa.select(table)
     .where(table.c.proposal_id.in_(sa.bindparam("ids", expanding=True)))

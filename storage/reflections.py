@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from bot.catalog import Phrase
 from bot.domain_reflections import CommunityPrompt, Reflection, ReflectionRound
+from storage.communities import communities
+from storage.communities import next_number as next_number_of
 from storage.sql import Flag, SqlRepo, Timestamp, community_table, member_column, record, reference
 
 reflection_prompts = community_table(
@@ -142,9 +144,7 @@ class SqlReflections(SqlRepo):
         now: datetime,
     ) -> ReflectionRound:
         next_number = await self.db.scalar(
-            sa.select(sa.func.coalesce(sa.func.max(_rounds.c.number), 0) + 1).where(
-                _rounds.c.community_id == community_id
-            )
+            next_number_of(_rounds, community_id, communities.c.history_rounds)
         )
         number = int(next_number) if next_number is not None else 1
         new_id = await self.db.insert(

@@ -71,6 +71,10 @@ def copy_community(community: Community) -> Community:
         community.created_at,
         _copy_json(community.settings),
         community.paused_since,
+        community.history_of,
+        community.history_until,
+        community.history_proposals,
+        community.history_rounds,
     )
 
 

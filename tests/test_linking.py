@@ -120,7 +120,8 @@ async def test_a_code_for_a_place_already_linked_elsewhere_is_refused(places: Pl
     said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
     assert said == (
         "This community already spans more than one place (console: Workshop server,"
-        " Discord: Workshop server), so it can't join another. Ask to unlink first."
+        " Discord: Workshop server), so it can't join another. A moderator there can send"
+        " /unlink in a place to split it off first."
     )
 
 
@@ -385,7 +386,8 @@ async def test_a_place_linked_elsewhere_cannot_join_a_third(places: Places) -> N
     said = await refused_and_unchanged(places, "ana", GARDEN, f"/link {code}")
     assert said == (
         "This community already spans more than one place (Discord: Workshop server,"
-        " Telegram: Garden group), so it can't join another. Ask to unlink first."
+        " Telegram: Garden group), so it can't join another. A moderator there can send"
+        " /unlink in a place to split it off first."
     )
 
 

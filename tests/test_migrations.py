@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 
 from bot.errors import StartupProblem
 from storage import migrate
-from storage.migrate import LEGACY_TABLE, current, head, legacy_migrations
+from storage.migrate import LEGACY_TABLE, current, head, include_object, legacy_migrations
 from storage.schema import metadata
 from storage.sqlite import SqliteStore
 from tests.legacy_db import legacy_database
@@ -26,7 +26,9 @@ from tests.peek import rows, table_names
 
 def _differences(store: SqliteStore) -> list[Any]:
     """What Alembic would change to make the file match the declared tables (nothing, we hope)."""
-    context = MigrationContext.configure(store.conn, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        store.conn, opts={"compare_type": True, "include_object": include_object}
+    )
     return list(compare_metadata(context, metadata))
 
 

@@ -67,7 +67,7 @@ def test_every_template_uses_only_parameters_the_code_gives() -> None:
         "builds", "concerns", "support", "since", "created", "perspectives", "at", "round",
         "actor", "did", "why", "detail", "stage", "median", "days", "opened", "adopted",
         "parked", "withdrawn", "merged", "open_now", "stages", "names", "value", "low", "high",
-        "reflection", "origin", "was", "place",
+        "reflection", "origin", "was", "place", "community",
     }  # fmt: skip
     for key in keys_in_code():
         assert CATALOG.fields(key) <= given_names, key

@@ -13,6 +13,7 @@ from bot.domain import AuditEntry, Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.services.linking.history import audit_made_together
 from bot.wording import moment, private_reader
 
 feature = Feature("audit")
@@ -31,11 +32,19 @@ async def show_audit(ctx: CommandContext, args: Args) -> None:
     if not 1 <= count <= MAX_ENTRIES:
         raise Refusal("audit_bad_count", limit=MAX_ENTRIES)
     entries = await ctx.uow.audit.latest(ctx.community.id, count)
-    if not entries:
+    # A place that split off (/unlink) reads on into what it did together until then.
+    earlier = await audit_made_together(ctx, count - len(entries))
+    if not entries and not (earlier and earlier[1]):
         ctx.say("audit_empty")
         return
-    lines = audit_lines(ctx, entries, ctx.language, reader=private_reader(ctx))
-    ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
+    reader = private_reader(ctx)
+    if entries:
+        lines = audit_lines(ctx, entries, ctx.language, reader=reader)
+        ctx.say("audit_list", count=len(entries), entries=Markup("\n".join(lines)))
+    if earlier and earlier[1]:
+        together, shared = earlier
+        lines = audit_lines(ctx, shared, ctx.language, reader=reader)
+        ctx.say("audit_list_together", community=together.name, entries=Markup("\n".join(lines)))
 
 
 def audit_lines(

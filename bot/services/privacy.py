@@ -14,11 +14,13 @@ from typing import Any
 from bot.catalog import Markup, Phrase
 from bot.commands import Args
 from bot.context import CommandContext
+from bot.domain import Member
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape, plain
 from bot.ports import PersonalData
 from bot.replies import Attachment, Choice, Reply, Target, Visibility
+from bot.services.linking.history import together
 from bot.wording import moment
 
 feature = Feature("privacy")
@@ -160,13 +162,34 @@ async def forget_pressed(ctx: CommandContext, parts: list[str]) -> None:
     if parts[0] != "yes":
         ctx.say("forgetme_kept")
         return
-    erased = []
-    for repository in ctx.uow.personal_data():
-        count = await repository.erase_member(ctx.member.id)
-        if count:
-            erased.append(f"• {ctx.text(repository.section, ctx.language)}: {count}")
-    await ctx.uow.conversations.clear(ctx.member.id)
+    earlier = await _left_behind(ctx)
+    counts: dict[str, int] = {}
+    for member_id in [ctx.member.id] + ([earlier[1].id] if earlier else []):
+        for repository in ctx.uow.personal_data():
+            count = await repository.erase_member(member_id)
+            if count:
+                counts[repository.section] = counts.get(repository.section, 0) + count
+        await ctx.uow.conversations.clear(member_id)
+    erased = [f"• {ctx.text(section, ctx.language)}: {n}" for section, n in counts.items()]
+    if earlier:
+        erased.append(ctx.text("forgetme_history", ctx.language, community=earlier[0]))
     ctx.say(
         "forgetme_done",
         erased=Markup("\n".join(erased) or ctx.text("forgetme_nothing", ctx.language)),
     )
+
+
+async def _left_behind(ctx: CommandContext) -> tuple[str, Member] | None:
+    """Their membership of the community this place split off from (/unlink), when it is no
+    longer active: they cannot reach it to ask there, so forgetting them here forgets it too.
+    (An active one they can still reach, and erase, there.)"""
+    earlier = await together(ctx)
+    if earlier is None:
+        return None
+    origin = ctx.origin
+    member = await ctx.uow.members.find(
+        earlier.context.community.id, origin.platform, origin.person.user_ref
+    )
+    if member is None or member.active:
+        return None
+    return earlier.name, member

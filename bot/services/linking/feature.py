@@ -1,6 +1,7 @@
 """/link in chat: `/link` lists the community's places (and gives a moderator a place code),
 `/link <code>` joins this place to the community that gave it, `/link me [code|here]` links
-a person's accounts or picks the one Hearth reaches them through."""
+a person's accounts or picks the one Hearth reaches them through; `/unlink` splits this place
+off again."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
 from bot.roles import Role
-from bot.services.linking import people, places
+from bot.services.linking import people, places, unlinking
 from bot.services.linking.codes import minutes_valid
 
 feature = Feature("linking")
@@ -74,6 +75,30 @@ async def _link_me(ctx: CommandContext, words: list[str]) -> None:
         await people.reach_here(ctx)
     else:
         await people.ask_issuer(ctx, " ".join(words))
+
+
+@feature.command("unlink", role=Role.MODERATOR)
+async def unlink(ctx: CommandContext, args: Args) -> None:
+    split = await unlinking.unlink(ctx)
+    left, stayed = split.left, split.stayed
+    actor = await ctx.uow.members.find(
+        left.community.id, ctx.origin.platform, ctx.origin.person.user_ref
+    )
+    await left.audit("audit_places_unlinked", actor=actor, place=split.place)
+    await stayed.audit("audit_places_unlinked", actor=ctx.member, place=split.place)
+    stayed.announce(
+        "announcements",
+        "unlink_done_stayed",
+        place=split.place,
+        community=stayed.community.name,
+        places=", ".join(places.places_of(stayed)),
+    )
+    left.announce(
+        "announcements",
+        "unlink_done_left",
+        community=left.community.name,
+        earlier=stayed.community.name,
+    )
 
 
 @feature.choice(people.CHOICE)

@@ -80,7 +80,7 @@ async def join(ctx: CommandContext, typed: str) -> Linked:
     if code.community_id == joining.id:
         raise Refusal("link_same_community")
     home = await community_context(ctx, code.community_id)
-    here = place_name(ctx, _own_link(ctx), ctx.language)
+    here = place_name(ctx, own_link(ctx), ctx.language)
     if len(ctx.links) > 1:
         raise Refusal("link_already_linked", places=", ".join(places_of(ctx, ctx.language)))
     taken = {link.platform for link in home.links} & {link.platform for link in ctx.links}
@@ -88,7 +88,7 @@ async def join(ctx: CommandContext, typed: str) -> Linked:
         platform = platform_name(ctx.catalog, sorted(taken)[0], ctx.language)
         raise Refusal("link_platform_taken", platform=platform, home=home.community.name)
     for side in (home, ctx):
-        if await _round_open(uow, side.community.id):
+        if await round_open(uow, side.community.id):
             raise Refusal("link_round_open", place=", ".join(places_of(side, ctx.language)))
     await codes.spend(uow, typed, ctx.now)
     kept = await _own_settings(ctx)
@@ -120,7 +120,7 @@ async def community_context(ctx: CommandContext, community_id: int) -> Community
     )
 
 
-def _own_link(ctx: CommandContext) -> CommunityLink:
+def own_link(ctx: CommandContext) -> CommunityLink:
     origin = ctx.origin
     for link in ctx.links:
         if (link.platform, link.community_ref) == (origin.platform, origin.community_ref):
@@ -128,7 +128,7 @@ def _own_link(ctx: CommandContext) -> CommunityLink:
     return ctx.links[0]
 
 
-async def _round_open(uow: UnitOfWork, community_id: int) -> bool:
+async def round_open(uow: UnitOfWork, community_id: int) -> bool:
     if await uow.checkins.open_rounds(community_id):
         return True
     latest = await uow.reflections.latest_round(community_id)

@@ -10,6 +10,7 @@ from bot.commands import Args, Param, ParamType
 from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.roles import Role
+from bot.services.linking.history import proposal_made_together
 from bot.services.proposals.lifecycle import Proposal
 from bot.services.proposals.records import Actor, voice_of
 from bot.services.proposals.suggestions import any_proposal, open_proposals
@@ -25,8 +26,13 @@ def actor_of(ctx: CommandContext) -> Actor:
 
 
 async def load(ctx: CommunityContext, number: int | None) -> Proposal:
+    """This community's proposal #number, to act on. One made together with the community
+    this place split off from carries on there alone: taking part is refused with a pointer."""
     found = None if number is None else await ctx.uow.proposals.get(ctx.community.id, number)
     if found is None:
+        shared = None if number is None else await proposal_made_together(ctx, number)
+        if shared is not None:
+            raise Refusal("proposal_made_together", number=number, community=shared[0].name)
         raise Refusal("proposal_not_found", number=number if number is not None else "?")
     return found
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.catalog import Markup, Phrase
 from bot.commands import Args, Param, ParamType
-from bot.context import CommandContext
+from bot.context import CommandContext, CommunityContext
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.services import handoffs
+from bot.services.linking.history import proposal_made_together, together
 from bot.services.proposals.arguments import ANY_NUMBER, actor_of, load
-from bot.services.proposals.lifecycle import open_proposal
+from bot.services.proposals.lifecycle import Proposal, open_proposal
 from bot.services.proposals.news import announce, audit, schedule
 from bot.services.proposals.records import UNDECIDED, Action, State, from_reflection
 from bot.services.proposals.settings import rules_of
@@ -79,29 +82,74 @@ def install_opening(feature: Feature) -> None:
             if states is None or wanted == "open"
             else f"proposal_state_{wanted}"
         )
-        if not found:
+        shared = await _made_together(ctx, states)
+        if not found and shared is None:
             ctx.say("proposal_list_empty", which=which)
             return
-        rules = rules_of(ctx.community)
-        lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
-        ctx.say("proposal_list", which=which, count=len(found), lines=Markup("\n".join(lines)))
+        if found:
+            rules = rules_of(ctx.community)
+            lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
+            ctx.say("proposal_list", which=which, count=len(found), lines=Markup("\n".join(lines)))
+        else:
+            ctx.say("proposal_list_empty", which=which)
+        if shared is not None:
+            ctx.say("proposal_list_together", community=shared[0], lines=shared[1])
 
     @feature.command("proposal", ANY_NUMBER)
     async def show_proposal(ctx: CommandContext, args: Args) -> None:
-        p = await load(ctx, args.integer("number"))
-        if p.hidden:
-            hider = next((e for e in reversed(p.events) if e.action is Action.HIDDEN), None)
-            ctx.say(
-                "proposal_view_hidden",
-                number=p.number,
-                name=name_or_former(ctx, hider.actor_name if hider else "", ctx.language),
-                reason=p.hidden_reason,
-            )
+        number = args.integer("number")
+        own = None if number is None else await ctx.uow.proposals.get(ctx.community.id, number)
+        shared = None if own or number is None else await proposal_made_together(ctx, number)
+        if shared is not None:
+            together, p = shared
+            _show(ctx, together.context, p, await _merged_into(together.context, p))
+            ctx.say("proposal_made_together_note", community=together.name)
             return
-        merged = [
-            other
-            for other in await ctx.uow.proposals.in_community(ctx.community.id, {State.MERGED})
-            if other.merged_into == p.number and not other.hidden
-        ]
-        rules = rules_of(ctx.community)
-        ctx.say("proposal_view", body=full_view(ctx, p, rules, merged, ctx.language))
+        p = await load(ctx, number)
+        _show(ctx, ctx, p, await _merged_into(ctx, p))
+
+
+async def _merged_into(where: CommunityContext, p: Proposal) -> list[Proposal]:
+    return [
+        other
+        for other in await where.uow.proposals.in_community(where.community.id, {State.MERGED})
+        if other.merged_into == p.number and not other.hidden
+    ]
+
+
+async def _made_together(
+    ctx: CommandContext, states: Collection[State] | None
+) -> tuple[str, Markup] | None:
+    """The listing's proposals made together before this place split off (numbered up to the
+    old community's highest then), as the old community shows them now."""
+    earlier = await together(ctx)
+    if earlier is None or not earlier.highest_proposal:
+        return None
+    where = earlier.context
+    found = [
+        p
+        for p in await ctx.uow.proposals.tallies(where.community.id, states)
+        if p.number <= earlier.highest_proposal
+    ]
+    if not found:
+        return None
+    rules = rules_of(where.community)
+    lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
+    return earlier.name, Markup("\n".join(lines))
+
+
+def _show(
+    ctx: CommandContext, where: CommunityContext, p: Proposal, merged: list[Proposal]
+) -> None:
+    """One proposal in full for the asker; `where` is the community it belongs to."""
+    if p.hidden:
+        hider = next((e for e in reversed(p.events) if e.action is Action.HIDDEN), None)
+        ctx.say(
+            "proposal_view_hidden",
+            number=p.number,
+            name=name_or_former(ctx, hider.actor_name if hider else "", ctx.language),
+            reason=p.hidden_reason,
+        )
+        return
+    rules = rules_of(where.community)
+    ctx.say("proposal_view", body=full_view(ctx, p, rules, merged, ctx.language))
