@@ -25,11 +25,13 @@ class Community:
     paused_since: datetime | None = None
     # Split off another community (/unlink): which (None once it is gone) and when, and the
     # highest proposal and reflection round numbers it had then: numbers up to those were made
-    # together and stay readable here, so this community numbers its own after them.
+    # together and stay readable here, so this community numbers its own after them. Its audit
+    # entries up to `history_audit` (an entry's id: many may share one moment) were shared.
     history_of: int | None = None
     history_until: datetime | None = None
     history_proposals: int = 0
     history_rounds: int = 0
+    history_audit: int = 0
 
 
 @dataclass

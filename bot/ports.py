@@ -193,9 +193,9 @@ class AuditRepository(PersonalData, Protocol):
     ) -> AuditEntry: ...
 
     async def latest(
-        self, community_id: int, limit: int, *, until: datetime | None = None
+        self, community_id: int, limit: int, *, through: int | None = None
     ) -> list[AuditEntry]:
-        """The newest `limit` entries, newest first (only those made before `until`, if given)."""
+        """The newest `limit` entries, newest first (only up to entry `through`, if given)."""
         ...
 
     async def every(self, community_id: int) -> list[AuditEntry]:

@@ -118,9 +118,9 @@ class SqlAudit(SqlRepo):
         )
 
     async def latest(
-        self, community_id: int, limit: int, *, until: datetime | None = None
+        self, community_id: int, limit: int, *, through: int | None = None
     ) -> list[AuditEntry]:
-        statement = _LATEST if until is None else _LATEST.where(audit_log.c.at < until)
+        statement = _LATEST if through is None else _LATEST.where(audit_log.c.id <= through)
         rows = await self.db.rows(statement, {"b_community": community_id, "b_limit": limit})
         return [_audit(row) for row in rows]
 

@@ -31,6 +31,7 @@ communities = schema_table(
     sa.Column("history_until", Timestamp),
     sa.Column("history_proposals", sa.Integer, nullable=False, server_default="0"),
     sa.Column("history_rounds", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("history_audit", sa.Integer, nullable=False, server_default="0"),
 )
 sa.Index(
     "communities_paused",
@@ -110,7 +111,7 @@ _SAVE = sa.update(communities).where(communities.c.id == sa.bindparam("b_id"))
 
 def _community(row: Sequence[Any]) -> Community:
     (id_, name, timezone, language, created_at, settings, paused_since, history_of,
-     history_until, history_proposals, history_rounds) = row  # fmt: skip
+     history_until, history_proposals, history_rounds, history_audit) = row  # fmt: skip
     return Community(
         id_,
         name,
@@ -123,6 +124,7 @@ def _community(row: Sequence[Any]) -> Community:
         history_until,
         history_proposals,
         history_rounds,
+        history_audit,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from storage.accounts import accounts
+from storage.audit import audit_log
 from storage.communities import communities, community_links
 from storage.members import members
 from storage.proposals import proposals
@@ -55,6 +56,11 @@ async def split_community(
             history_until=now,
             history_proposals=await _highest(db, proposals, old_id),
             history_rounds=await _highest(db, reflection_rounds, old_id),
+            history_audit=await db.scalar(
+                sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0)).where(
+                    audit_log.c.community_id == old_id
+                )
+            ),
         )
     )
     await db.change(

@@ -75,6 +75,7 @@ def copy_community(community: Community) -> Community:
         community.history_until,
         community.history_proposals,
         community.history_rounds,
+        community.history_audit,
     )
 
 

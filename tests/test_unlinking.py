@@ -212,6 +212,24 @@ async def test_the_workshops_audit_shows_its_own_then_the_shared_log_up_to_the_s
     assert "dan unlinked Discord: Workshop server" in garden and "together" not in garden
 
 
+async def test_a_split_in_the_same_moment_as_the_shared_entries_still_shows_them(
+    store: Store,
+) -> None:
+    # The console's clock stands still between commands: entries and the split share a moment.
+    world = Places(store=store)
+    world.moderate("ana", GARDEN)
+    world.moderate("dan", WORKSHOP)
+    await world.in_place("dan", WORKSHOP, "hello")
+    code = await place_code(world, "ana", GARDEN)
+    await world.in_place("dan", WORKSHOP, f"/link {code}")
+    await unlinked(world)
+    await world.in_place("ana", GARDEN, "/schedule checkin tue 09:00")  # after: Garden's own
+    shown = text(await world.in_place("dan", WORKSHOP, "/audit"))
+    own, _, together = shown.partition("Before this place left Garden group, together:")
+    assert "dan linked Discord: Workshop server into this community" in together
+    assert "unlinked" in own and "unlinked" not in together and "check-in" not in together
+
+
 # -- refusals ------------------------------------------------------------------------------------
 
 

@@ -60,8 +60,8 @@ async def audit_made_together(
 ) -> tuple[Together, list[AuditEntry]] | None:
     """The latest `limit` entries of the community this one split off from, up to the split."""
     earlier = await together(ctx)
-    until = ctx.community.history_until
-    if earlier is None or until is None or limit < 1:
+    through = ctx.community.history_audit
+    if earlier is None or not through or limit < 1:
         return None
-    entries = await ctx.uow.audit.latest(earlier.context.community.id, limit, until=until)
+    entries = await ctx.uow.audit.latest(earlier.context.community.id, limit, through=through)
     return earlier, entries

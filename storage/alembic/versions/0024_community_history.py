@@ -37,7 +37,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
     op.add_column("communities", sa.Column("history_until", Timestamp(), nullable=True))
-    for name in ("history_proposals", "history_rounds"):
+    for name in ("history_proposals", "history_rounds", "history_audit"):
         op.add_column(
             "communities", sa.Column(name, sa.Integer(), server_default="0", nullable=False)
         )
@@ -45,5 +45,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("communities", schema=None) as batch_op:
-        for name in ("history_rounds", "history_proposals", "history_until", "history_of"):
+        for name in (
+            "history_audit",
+            "history_rounds",
+            "history_proposals",
+            "history_until",
+            "history_of",
+        ):
             batch_op.drop_column(name)
