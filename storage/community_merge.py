@@ -11,10 +11,13 @@ keys (storage/references.py), so a table added later moves too.
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from bot.domain import Renumbered
 from bot.services.proposals.records import JOB_PREFIX
+from storage.audit import audit_log
 from storage.communities import communities, next_number
 from storage.members import fold, members
 from storage.proposals import proposal_contributions, proposals
@@ -33,6 +36,7 @@ async def merge_communities(db: SqlSession, home_id: int, joining_id: int) -> li
     rounds = await _renumber(
         db, reflection_rounds, communities.c.history_rounds, "reflection_round", home_id, joining_id
     )
+    await _follow_audit_numbers(db, joining_id, renumbered, rounds)
     await _keep_home_cycle(db, home_id, joining_id)
     await _drop_repeated_jobs(db, home_id, joining_id)
     await repoint(db, "communities", home_id, joining_id, loser="drop")
@@ -114,6 +118,37 @@ async def _follow_proposal_numbers(
                 sa.update(jobs)
                 .where(jobs.c.id == timer.id)
                 .values(payload={**timer.payload, "number": now_of[number]})
+            )
+
+
+async def _follow_audit_numbers(
+    db: SqlSession, joining_id: int, proposals_: list[Renumbered], rounds: list[Renumbered]
+) -> None:
+    """The joining side's audit entries name its proposals and rounds by their new numbers, so
+    "opened proposal #1" in the shared log never points at home's #1."""
+    numbers = {
+        "audit_proposal_": {change.was: change.now for change in proposals_},
+        "audit_reflection_round_": {change.was: change.now for change in rounds},
+    }
+    if not any(numbers.values()):
+        return
+    entries = await db.rows(
+        sa.select(audit_log.c.id, audit_log.c.text_key, audit_log.c.params).where(
+            audit_log.c.community_id == joining_id
+        )
+    )
+    for entry in entries:
+        now_of = next((m for prefix, m in numbers.items() if entry.text_key.startswith(prefix)), {})
+        params = json.loads(entry.params or "{}")
+        moved = {
+            name: now_of.get(value, value) if name in ("number", "into") else value
+            for name, value in params.items()
+        }
+        if moved != params:
+            await db.change(
+                sa.update(audit_log)
+                .where(audit_log.c.id == entry.id)
+                .values(params=json.dumps(moved, ensure_ascii=False, sort_keys=True))
             )
 
 

@@ -105,6 +105,14 @@ async def test_a_place_joining_another_brings_its_history_numbered_after_home(
         await uow.audit.add(
             community_id=kitchen, at=NOW, actor_id=cy.id, actor_name="cy", key="k", params={}
         )
+        for key, params in (
+            ("audit_proposal_merged", {"number": 1, "into": 2}),
+            ("audit_reflection_round_started", {"number": 1}),
+        ):
+            await uow.audit.add(
+                community_id=kitchen, at=NOW, actor_id=cy.id, actor_name="cy", key=key,
+                params=params,
+            )  # fmt: skip
         await uow.reflections.add_round(
             community_id=kitchen, prompt_key="p9", prompt_text="?", theme=None, cycle=1, now=NOW
         )
@@ -138,7 +146,13 @@ async def test_a_place_joining_another_brings_its_history_numbered_after_home(
         assert (home.name, home.settings) == ("garden", {"checkin_window": "garden's"})
         schedules = {s.kind: (s.weekday, s.hour) for s in await uow.schedules.for_community(garden)}
         assert schedules == {"checkin": (0, 9), "reflection": (2, 12)}
-        assert {e.key for e in await uow.audit.every(garden)} == {"g", "k"}
+        shared = {e.key: e.params for e in await uow.audit.every(garden)}
+        assert shared == {
+            "g": {},
+            "k": {},  # the joining side's entries name its records by their new numbers
+            "audit_proposal_merged": {"number": 4, "into": 5},
+            "audit_reflection_round_started": {"number": 2},
+        }
 
         titles = [(await uow.proposals.get(garden, n)) for n in range(1, 6)]
         assert [p.title if p else None for p in titles] == [
