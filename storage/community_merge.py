@@ -121,16 +121,19 @@ async def _follow_proposal_numbers(
             )
 
 
+# The audit keys whose `number` is a reflection round's; in every other entry a `number` (and
+# an `into`) is a proposal's (prompts/*/audit.yaml).
+_ROUND_KEYS = frozenset({"audit_reflection_round_started"})
+
+
 async def _follow_audit_numbers(
     db: SqlSession, joining_id: int, proposals_: list[Renumbered], rounds: list[Renumbered]
 ) -> None:
     """The joining side's audit entries name its proposals and rounds by their new numbers, so
     "opened proposal #1" in the shared log never points at home's #1."""
-    numbers = {
-        "audit_proposal_": {change.was: change.now for change in proposals_},
-        "audit_reflection_round_": {change.was: change.now for change in rounds},
-    }
-    if not any(numbers.values()):
+    proposal_now = {change.was: change.now for change in proposals_}
+    round_now = {change.was: change.now for change in rounds}
+    if not proposal_now and not round_now:
         return
     entries = await db.rows(
         sa.select(audit_log.c.id, audit_log.c.text_key, audit_log.c.params).where(
@@ -138,7 +141,7 @@ async def _follow_audit_numbers(
         )
     )
     for entry in entries:
-        now_of = next((m for prefix, m in numbers.items() if entry.text_key.startswith(prefix)), {})
+        now_of = round_now if entry.text_key in _ROUND_KEYS else proposal_now
         params = json.loads(entry.params or "{}")
         moved = {
             name: now_of.get(value, value) if name in ("number", "into") else value
