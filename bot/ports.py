@@ -298,7 +298,9 @@ class ReflectionRepository(PersonalData, Protocol):
         now: datetime,
     ) -> ReflectionRound: ...
 
-    async def latest_round(self, community_id: int) -> ReflectionRound | None: ...
+    async def latest_round(self, community_id: int) -> ReflectionRound | None:
+        """The current round: the open one (at most one), else the highest numbered."""
+        ...
 
     async def rounds(self, community_id: int) -> list[ReflectionRound]:
         """Every round of the community, in number order (open or closed)."""

@@ -163,10 +163,12 @@ class SqlReflections(SqlRepo):
         )
 
     async def latest_round(self, community_id: int) -> ReflectionRound | None:
+        # The open round first: after two places were linked, home's open round is the current
+        # one even though the joining side's rounds are numbered after it.
         row = await self.db.row(
             sa.select(_rounds)
             .where(_rounds.c.community_id == community_id)
-            .order_by(_rounds.c.number.desc())
+            .order_by(_rounds.c.closed_at.is_(None).desc(), _rounds.c.number.desc())
             .limit(1)
         )
         return record(ReflectionRound, row) if row else None

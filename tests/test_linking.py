@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain import CommunityLink
 from bot.ports import Store
-from bot.replies import Reply
+from bot.replies import Reply, Visibility
 from tests.linking_support import (
     ALLOTMENT,
     GARDEN,
@@ -165,7 +165,7 @@ async def test_an_open_check_in_round_on_either_side_holds_the_link(
     said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
     place = "Telegram: Garden group" if side == "home" else "Discord: Workshop server"
     assert said == (
-        f"A check-in or reflection round is open in {place}. Let's link once it has closed,"
+        f"A check-in round is open in {place}. Let's link once it has closed,"
         " so nobody is asked twice or counted apart."
     )
 
@@ -282,12 +282,25 @@ async def test_a_persons_codes_show_in_mydata_and_go_with_forgetme(places: Place
     assert (await contents(places.store))["link_codes"] == []
 
 
-async def test_an_open_reflection_round_holds_the_link_too(places: Places) -> None:
-    posted = await places.in_place("dan", WORKSHOP, "/reflect_now")
-    assert public(posted), text(posted)
+async def test_with_a_reflection_round_open_on_both_sides_home_s_carries_on_for_everyone(
+    places: Places,
+) -> None:
+    # A reflection round stays open until the next one, so it never holds a link; the
+    # joining side's closes with its digest in its own place, and home's is everyone's.
+    await places.in_place("ana", GARDEN, "/reflect_now")
+    await places.in_place("dan", WORKSHOP, "/reflect_now")
+    await places.in_place("carla", WORKSHOP, "/reflect shared Sawdust everywhere, happily.")
     code = await place_code(places, "ana", GARDEN)
-    said = await refused_and_unchanged(places, "dan", WORKSHOP, f"/link {code}")
-    assert said.startswith("A check-in or reflection round is open in Discord: Workshop server.")
+    done = await places.in_place("dan", WORKSHOP, f"/link {code}")
+    digest = [r for r in where_to(done, WORKSHOP) if "Sawdust everywhere" in r.text]
+    assert digest and all(r.visibility is Visibility.PUBLIC for r in digest)
+    asked = text(await places.in_place("carla", WORKSHOP, "/reflect Glad to be one group."))
+    assert "replaces" not in asked and "already gone out" not in asked  # the open round
+    async with places.store.unit_of_work() as uow:
+        link = await uow.communities.find_link(WORKSHOP.platform, WORKSHOP.ref)
+        assert link is not None
+        rounds = await uow.reflections.rounds(link.community_id)
+    assert [(r.number, r.is_open) for r in rounds] == [(1, True), (2, False)]
 
 
 # -- success: two places, one community ------------------------------------------------------

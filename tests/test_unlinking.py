@@ -230,6 +230,32 @@ async def test_a_split_in_the_same_moment_as_the_shared_entries_still_shows_them
     assert "unlinked" in own and "unlinked" not in together and "check-in" not in together
 
 
+async def test_reflection_rounds_held_together_stay_readable_in_the_place_that_left(
+    joined: Places,
+) -> None:
+    await joined.in_place("ana", GARDEN, "/reflect_now")
+    await joined.in_place("carla", WORKSHOP, "/reflect shared The shed smells of oil, happily.")
+    await joined.in_place("eve", GARDEN, "/reflect private I felt left out this week.")
+    await unlinked(joined)  # a reflection round stays open until the next: it holds nothing
+
+    shown = text(await joined.in_place("dan", WORKSHOP, "/reflection round 1"))
+    assert "The shed smells of oil" in shown and "left out" not in shown
+    assert "Held together with Garden group before this place left it" in shown
+    async with joined.store.unit_of_work() as uow:
+        garden = await uow.communities.find_link(GARDEN.platform, GARDEN.ref)
+        assert garden is not None
+        answers = await uow.reflections.shared_in(garden.community_id)
+        private = [
+            a for r in await uow.reflections.rounds(garden.community_id)
+            for a in await uow.reflections.answers(r.id) if not a.shared
+        ]  # fmt: skip
+    one = text(await joined.in_place("dan", WORKSHOP, f"/reflection {answers[0].id}"))
+    assert "The shed smells of oil" in one and "Held together with Garden group" in one
+    refused = text(await joined.in_place("dan", WORKSHOP, f"/reflection {private[0].id}"))
+    assert "left out" not in refused
+    assert "#2" in text(await joined.in_place("dan", WORKSHOP, "/reflect_now"))  # after ours
+
+
 # -- refusals ------------------------------------------------------------------------------------
 
 
@@ -243,7 +269,7 @@ async def test_an_open_round_holds_the_unlink(joined: Places) -> None:
     await joined.in_place("ana", GARDEN, "/checkin now")
     said = await refused_and_unchanged(joined, "dan", WORKSHOP, "/unlink")
     assert said.startswith(
-        "A check-in or reflection round is open in Discord: Workshop server, Telegram: Garden"
+        "A check-in round is open in Discord: Workshop server, Telegram: Garden"
         " group. Let's unlink once it has closed"
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.context import CommunityContext
 from bot.domain import AuditEntry
+from bot.domain_reflections import Reflection, ReflectionRound
 from bot.services.proposals.lifecycle import Proposal
 
 
@@ -17,6 +18,7 @@ class Together:
 
     context: CommunityContext
     highest_proposal: int  # numbers up to this one were made together
+    highest_round: int  # and reflection rounds up to this one
 
     @property
     def name(self) -> str:
@@ -40,7 +42,7 @@ async def together(ctx: CommunityContext) -> Together | None:
         links=await ctx.uow.communities.links(earlier.id),
         replies=ctx.replies,
     )
-    return Together(context, community.history_proposals)
+    return Together(context, community.history_proposals, community.history_rounds)
 
 
 async def proposal_made_together(
@@ -65,3 +67,31 @@ async def audit_made_together(
         return None
     entries = await ctx.uow.audit.latest(earlier.context.community.id, limit, through=through)
     return earlier, entries
+
+
+async def round_made_together(
+    ctx: CommunityContext, number: int
+) -> tuple[Together, ReflectionRound] | None:
+    """Reflection round #number as held together before the split (when this community has
+    no round #number of its own)."""
+    earlier = await together(ctx)
+    if earlier is None or not 1 <= number <= earlier.highest_round:
+        return None
+    found = await ctx.uow.reflections.round_by_number(earlier.context.community.id, number)
+    return None if found is None else (earlier, found)
+
+
+async def answer_made_together(
+    ctx: CommunityContext, answer_id: int
+) -> tuple[Together, Reflection, ReflectionRound] | None:
+    """A shared answer from a round held together before the split; never a private one."""
+    earlier = await together(ctx)
+    if earlier is None:
+        return None
+    found = await ctx.uow.reflections.get_answer(earlier.context.community.id, answer_id)
+    if found is None or not found.shared:
+        return None
+    round_ = await ctx.uow.reflections.get_round(found.round_id)
+    if round_ is None or round_.number > earlier.highest_round:
+        return None
+    return earlier, found, round_

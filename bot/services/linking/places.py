@@ -16,6 +16,7 @@ from bot.scheduling import WEEKDAYS
 from bot.services.linking import codes
 from bot.services.linking.records import Account, CodeKind, LinkCode
 from bot.services.proposals.records import Action, Event
+from bot.services.reflections.rounds import close_round
 
 # The name each place had before it joined a community (its own community's name then), so
 # "Telegram: Garden group" stays recognisable after the merge keeps home's name alone.
@@ -91,6 +92,7 @@ async def join(ctx: CommandContext, typed: str) -> Linked:
         if await round_open(uow, side.community.id):
             raise Refusal("link_round_open", place=", ".join(places_of(side, ctx.language)))
     await codes.spend(uow, typed, ctx.now)
+    await _one_open_reflection_round(home, ctx)
     kept = await _own_settings(ctx)
     names = {**(home.community.settings.get(PLACE_NAMES) or {})}
     for link in home.links:
@@ -129,10 +131,18 @@ def own_link(ctx: CommandContext) -> CommunityLink:
 
 
 async def round_open(uow: UnitOfWork, community_id: int) -> bool:
-    if await uow.checkins.open_rounds(community_id):
-        return True
-    latest = await uow.reflections.latest_round(community_id)
-    return latest is not None and latest.is_open
+    """Whether a check-in round is open: its questions and totals belong to one community.
+    (A reflection round stays open until the next by default, so it cannot hold a link.)"""
+    return bool(await uow.checkins.open_rounds(community_id))
+
+
+async def _one_open_reflection_round(home: CommunityContext, joining: CommandContext) -> None:
+    """When both sides have a reflection round open, the joining side's closes now, with its
+    digest in its own place, and home's carries on for everyone: one current round."""
+    ours = await joining.uow.reflections.latest_round(home.community.id)
+    theirs = await joining.uow.reflections.latest_round(joining.community.id)
+    if ours is not None and ours.is_open and theirs is not None and theirs.is_open:
+        await close_round(joining, theirs)
 
 
 async def _own_settings(ctx: CommandContext) -> Phrase:

@@ -18,6 +18,7 @@ from bot.feature import Feature
 from bot.numbers import whole_number
 from bot.ports import UnitOfWork
 from bot.replies import Choice
+from bot.services.linking.history import answer_made_together, round_made_together
 from bot.services.reflections.digest import (
     LIST_ANSWER_CHARS,
     LIST_MAX_ANSWERS,
@@ -211,7 +212,8 @@ async def _show_one(ctx: CommandContext, number: int) -> None:
     found = await ctx.uow.reflections.get_answer(ctx.community.id, number)
     is_author = found is not None and found.member_id == ctx.member.id
     if found is None or not (found.shared or is_author):
-        raise Refusal("reflection_not_found", number=number)
+        await _show_one_made_together(ctx, number)
+        return
     round_ = await ctx.uow.reflections.get_round(found.round_id)
     author = await ctx.uow.members.get(found.member_id)
     choices: tuple[Choice, ...] = ()
@@ -238,10 +240,34 @@ async def _show_one(ctx: CommandContext, number: int) -> None:
     )
 
 
+async def _show_one_made_together(ctx: CommandContext, number: int) -> None:
+    """A shared answer from a round held together before this place left (/unlink), read-only."""
+    earlier = await answer_made_together(ctx, number)
+    if earlier is None:
+        raise Refusal("reflection_not_found", number=number)
+    together, found, round_ = earlier
+    author = await ctx.uow.members.get(found.member_id)
+    note = ctx.text("reflection_made_together_note", ctx.language, community=together.name)
+    ctx.say(
+        "reflection_full",
+        number=found.id,
+        name=author.display_name,
+        round=round_.number,
+        prompt=round_.prompt_text,
+        text=found.text,
+        status=Markup(note),
+    )
+
+
 async def _show_round(ctx: CommandContext, number: int) -> None:
     round_ = await ctx.uow.reflections.round_by_number(ctx.community.id, number)
+    note = ""
     if round_ is None:
-        raise Refusal("reflection_round_not_found", number=number)
+        earlier = await round_made_together(ctx, number)
+        if earlier is None:
+            raise Refusal("reflection_round_not_found", number=number)
+        together, round_ = earlier
+        note = ctx.text("reflection_made_together_note", ctx.language, community=together.name)
     shared = [a for a in await ctx.uow.reflections.answers(round_.id) if a.shared]
     if not shared:
         ctx.say("reflection_round_none_shared", number=number, prompt=round_.prompt_text)
@@ -252,6 +278,8 @@ async def _show_round(ctx: CommandContext, number: int) -> None:
         lines.append(
             ctx.text("reflection_list_more", ctx.language, count=len(shared) - LIST_MAX_ANSWERS)
         )
+    if note:
+        lines.append(note)
     ctx.say(
         "reflection_round",
         number=number,
