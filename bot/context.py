@@ -39,6 +39,17 @@ class CommunityContext:
     def local(self, when: datetime) -> datetime:
         return when.astimezone(self.tz)
 
+    async def beside(self, community_id: int) -> CommunityContext:
+        """Another community's context (linked, or split off) whose replies go out with these."""
+        return CommunityContext(
+            uow=self.uow,
+            clock=self.clock,
+            catalog=self.catalog,
+            community=await self.uow.communities.get(community_id),
+            links=await self.uow.communities.links(community_id),
+            replies=self.replies,
+        )
+
     def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
         return self.catalog.text(key, language or self.community.language, **params)
 

@@ -3,12 +3,12 @@ and spent once (two racing requests: one wins)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from bot.errors import Refusal
 from bot.ports import UnitOfWork
+from bot.secret_digest import digest
 from bot.services.linking.records import Account, CodeKind, LinkCode
 
 CODE_VALID = timedelta(minutes=15)
@@ -20,11 +20,6 @@ _FORGET_AFTER = 10 * CODE_VALID
 
 def minutes_valid() -> int:
     return int(CODE_VALID.total_seconds() // 60)
-
-
-def digest(code: str) -> str:
-    """What is stored of a code: a leaked table links nothing."""
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 def normalized(typed: str) -> str:

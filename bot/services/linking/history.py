@@ -31,17 +31,9 @@ async def together(ctx: CommunityContext) -> Together | None:
     if community.history_of is None or community.history_of == community.id:
         return None  # (the old community merged into this one later: its history is here)
     try:
-        earlier = await ctx.uow.communities.get(community.history_of)
+        context = await ctx.beside(community.history_of)
     except LookupError:
         return None
-    context = CommunityContext(
-        uow=ctx.uow,
-        clock=ctx.clock,
-        catalog=ctx.catalog,
-        community=earlier,
-        links=await ctx.uow.communities.links(earlier.id),
-        replies=ctx.replies,
-    )
     return Together(context, community.history_proposals, community.history_rounds)
 
 

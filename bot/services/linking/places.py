@@ -80,7 +80,7 @@ async def join(ctx: CommandContext, typed: str) -> Linked:
     joining = ctx.community
     if code.community_id == joining.id:
         raise Refusal("link_same_community")
-    home = await community_context(ctx, code.community_id)
+    home = await ctx.beside(code.community_id)
     here = place_name(ctx, own_link(ctx), ctx.language)
     if len(ctx.links) > 1:
         raise Refusal("link_already_linked", places=", ".join(places_of(ctx, ctx.language)))
@@ -102,24 +102,12 @@ async def join(ctx: CommandContext, typed: str) -> Linked:
             place_key(link), joining.name
         )
     renumbered = await uow.communities.merge(home.community.id, joining.id)
-    home = await community_context(ctx, code.community_id)
+    home = await ctx.beside(code.community_id)
     home.community.settings[PLACE_NAMES] = names
     await uow.communities.save(home.community)
     await _note_renumbering(home, renumbered, here)
     issuer = await _member(uow, code.member_id)
     return Linked(home, here, renumbered, issuer, kept)
-
-
-async def community_context(ctx: CommandContext, community_id: int) -> CommunityContext:
-    """Another community's context whose replies go out with this command's."""
-    return CommunityContext(
-        uow=ctx.uow,
-        clock=ctx.clock,
-        catalog=ctx.catalog,
-        community=await ctx.uow.communities.get(community_id),
-        links=await ctx.uow.communities.links(community_id),
-        replies=ctx.replies,
-    )
 
 
 def own_link(ctx: CommandContext) -> CommunityLink:

@@ -13,7 +13,6 @@ from bot.errors import Refusal
 from bot.scheduling import next_weekly
 from bot.services.linking.places import (
     PLACE_NAMES,
-    community_context,
     own_link,
     place_key,
     place_name,
@@ -55,9 +54,7 @@ async def unlink(ctx: CommandContext) -> Unlinked:
             Schedule(new.id, schedule.kind, *when, next_weekly(*when, new.timezone, ctx.now))
         )
     await _rename_what_stays(ctx, old_id, names)
-    return Unlinked(
-        await community_context(ctx, new.id), await community_context(ctx, old_id), place
-    )
+    return Unlinked(await ctx.beside(new.id), await ctx.beside(old_id), place)
 
 
 async def _rename_what_stays(ctx: CommandContext, old_id: int, names: dict[str, str]) -> None:

@@ -3,21 +3,16 @@ for ten minutes, and the page it opens trusts only what the link was made for.""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from bot.errors import Refusal
 from bot.ports import UnitOfWork
+from bot.secret_digest import digest
 from bot.services.web.records import LoginGrant, WebSession
 
 LINK_VALID = timedelta(minutes=10)
 SESSION_VALID = timedelta(hours=8)
-
-
-def digest(secret: str) -> str:
-    """What is stored of a link's secret: a leaked table opens nothing."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 async def open_login(uow: UnitOfWork, community_id: int, member_id: int, now: datetime) -> str:
