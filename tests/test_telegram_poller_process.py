@@ -40,9 +40,13 @@ async def test_killing_the_polling_process_hands_polling_to_the_other(tmp_path: 
         await poller.kill()
 
         polls_before = sum(m == "getUpdates" for m, _ in fake.calls)
-        await fake.wait_for(lambda: sum(m == "getUpdates" for m, _ in fake.calls) > polls_before)
+        # Safety bounds, not timings: the other process takes over within seconds, yet a
+        # whole suite's load once stretched that past 10 s.
+        await fake.wait_for(
+            lambda: sum(m == "getUpdates" for m, _ in fake.calls) > polls_before, 60
+        )
         await fake.say(ana, "/help")
-        await fake.wait_for(lambda: any(s.chat_id == ana["id"] for s in fake.sent))
+        await fake.wait_for(lambda: any(s.chat_id == ana["id"] for s in fake.sent), 60)
         assert other.polls()
         assert await other.stop() == 0
     finally:
