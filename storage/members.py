@@ -136,6 +136,9 @@ async def fold(db: SqlSession, keep_id: int, drop_id: int) -> None:
     keep, drop = rows[keep_id], rows[drop_id]
     await repoint(db, "members", keep_id, drop_id, loser="drop")
     await repoint_voices(db, voice_of(keep_id), voice_of(drop_id), loser="drop")
+    from storage.proposals import SqlProposals  # here: proposals' tables import members'
+
+    await SqlProposals(db).recount(voice_of(keep_id))
     await db.change(sa.delete(members).where(members.c.id == drop_id))
     roles = [role for role in (keep.granted_role, drop.granted_role) if role is not None]
     await db.change(

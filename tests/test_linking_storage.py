@@ -245,6 +245,8 @@ async def test_linked_accounts_are_one_member_and_one_forgetme_erases_both(store
         assert kept is not None
         assert [s.voice for s in kept.supports] == [voice_of(ana.id)]  # one person, one voice
         assert [(c.voice, c.member_id) for c in kept.contributions] == [(voice_of(ana.id), ana.id)]
+        [listed] = await uow.proposals.tallies(garden)  # counted again: she supports it once
+        assert (listed.support, listed.builds, listed.perspectives) == (1, 1, 1)
         assert await uow.reach.last_written([ana.id]) == ana.id
         exported = await uow.people.export_member(ana.id)
         assert exported == [

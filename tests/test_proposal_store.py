@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from bot.catalog import Phrase
 from bot.domain import Member
 from bot.ports import Store, UnitOfWork
@@ -17,6 +19,8 @@ from bot.services.proposals.records import (
     from_reflection,
     voice_of,
 )
+from storage.proposals import COUNTS, proposals
+from storage.sql import SqlSession
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULES = Rules()
@@ -209,6 +213,21 @@ async def test_listing_tallies_match_the_whole_proposals_on_both_stores(store: S
     first = wanted[0]
     assert (first.builds, first.concerns, first.support, first.perspectives) == (1, 1, 1, 2)
     assert (first.consents, first.objections) == (2, 1)
+
+    # Proposals last saved before their counts were kept on their rows are counted from their
+    # parts, alongside those whose counts were kept.
+    async with store.unit_of_work() as uow:
+        session: SqlSession = uow._session  # type: ignore[attr-defined]
+        await session.change(
+            sa.update(proposals)
+            .where(proposals.c.number == 1)
+            .values({f"tally_{name}": None for name in COUNTS})
+        )
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.proposals.tallies(link.community_id) == wanted
+        in_consent = await uow.proposals.tallies(link.community_id, {State.CONSENT})
+        assert in_consent == [t for t in wanted if t.state is State.CONSENT]
 
 
 async def test_a_resting_proposal_keeps_resting_across_a_restart_on_both_stores(
