@@ -81,13 +81,26 @@ def locale_for(language: str) -> Locale:
         return Locale("en")
 
 
+@lru_cache(maxsize=4096)  # counts are mostly small, and Babel evaluates the rule each time
 def _plural_form(language: str, count: int) -> str:
     return str(locale_for(language).plural_form(abs(count)))
+
+
+@lru_cache(maxsize=4096)
+def _fields_before_stop(template: str) -> frozenset[str]:
+    """The fields a full stop follows in `template`: most texts have none, and looking for
+    them on every call was a tenth of a listing's rendering."""
+    return frozenset(match.group(1) for match in _FIELD_THEN_STOP.finditer(template))
 
 
 def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
     """A sentence ends once: a value that already ends a sentence ("We meet at 6.") takes the
     place of the template's own full stop instead of doubling it."""
+    if not any(
+        isinstance(value := values.get(name), str) and value.rstrip().endswith(_SENTENCE_ENDS)
+        for name in _fields_before_stop(template)
+    ):
+        return template
 
     def keep(match: re.Match[str]) -> str:
         value = values.get(match.group(1))

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SPECIAL = re.compile(r"([\\*_`])")
 _BODY = r"((?:\\.|[^\\])+?)"  # escaped pairs count as one, so "\*" never closes a span
 _TOKEN = re.compile(rf"\\([\\*_`])|\*\*{_BODY}\*\*|(?<!\w)_{_BODY}_(?!\w)|`{_BODY}`", re.DOTALL)
 
 
+_ESCAPED = str.maketrans({char: "\\" + char for char in "\\*_`"})
+
+
 def escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    # str.translate: a third of the time of a regular expression's substitution, and escaping
+    # runs for every parameter of every text.
+    return text.translate(_ESCAPED)
 
 
 @dataclass(frozen=True)

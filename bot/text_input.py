@@ -68,6 +68,10 @@ def _stays(char: str, before: str, after: str) -> bool:
 
 def clean_text(text: str) -> str:
     """The text as it may be stored and shown: see the module's docstring."""
+    if text.isascii() and text.isprintable():
+        # Most text: nothing in it to drop, join or normalize (no control, format or combining
+        # character is printable ASCII), so only the ends' spaces go.
+        return text.strip()
     text = _NEWLINES.sub("\n", _ESCAPE_SEQUENCE.sub("", text)).replace("\t", " ")
     kept: list[str] = []
     for char in text:

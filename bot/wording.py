@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_timedelta, get_day_names
+from babel.dates import TIMEDELTA_UNITS, format_datetime, format_timedelta, get_day_names
 from babel.lists import format_list
 from babel.units import format_unit
 
@@ -107,6 +107,23 @@ def duration(length: timedelta, language: str = "en") -> str:
 
 
 def roughly(length: timedelta, language: str = "en") -> str:
-    """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit."""
+    """'2 days', '3 weeks': an age or a typical stay, rounded to its largest unit.
+
+    Babel words a duration by its largest unit that counts at least one (threshold 1), and
+    that count rounded; so every length with the same unit and count reads the same, and each
+    is worded by Babel once (it was a third of rendering a listing of proposals)."""
     shortest = timedelta(minutes=1)  # a proposal opened just now is "1 minute" old, not "0 seconds"
-    return format_timedelta(max(length, shortest), threshold=1, locale=locale_for(language))
+    length = max(length, shortest)
+    seconds = length.total_seconds()
+    unit, size = next((unit, size) for unit, size in TIMEDELTA_UNITS if seconds >= size)
+    key = (language, unit, round(seconds / size))
+    found = _ROUGHLY.get(key)
+    if found is None:
+        if len(_ROUGHLY) >= _ROUGHLY_KEPT:
+            _ROUGHLY.clear()
+        found = _ROUGHLY[key] = format_timedelta(length, threshold=1, locale=locale_for(language))
+    return found
+
+
+_ROUGHLY: dict[tuple[str, str, int], str] = {}
+_ROUGHLY_KEPT = 10_000

@@ -432,9 +432,9 @@ class SqlProposals(SqlRepo):
             ]
         return list(found.values())
 
-    async def get(self, community_id: int, number: int) -> Proposal | None:
+    async def get(self, community_id: int, number: int, *, history: bool = True) -> Proposal | None:
         rows = await self.db.rows(_GET, {"community_id": community_id, "number": number})
-        found = await self._load(rows)
+        found = await self._load(rows, history=history)
         return found[0] if found else None
 
     async def tallies(

@@ -9,9 +9,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from babel.dates import format_timedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
 from adapters.console.runner import run_console
-from bot.catalog import Catalog
+from bot.catalog import Catalog, locale_for
 from bot.hearth import Defaults
+from bot.wording import roughly
 from tests.needs_helpers import community
 from tests.support import World, text, to
 
@@ -258,3 +263,21 @@ def test_durations_use_babel_units() -> None:
     assert duration(timedelta(days=3)) == "3 days"
     assert duration(timedelta(days=1, hours=12)) == "1 day and 12 hours"
     assert duration(timedelta(minutes=1)) == "1 minute"
+
+
+@given(
+    seconds=st.floats(min_value=0, max_value=3 * 365 * 86400, allow_nan=False),
+    language=st.sampled_from(["en", "es", "de"]),
+)
+def test_an_age_reads_as_babel_words_it_whatever_was_worded_before(
+    seconds: float, language: str
+) -> None:
+    """`roughly` words each unit and count once; every length must still read as Babel words
+    it, including lengths just either side of a unit or of a rounding step."""
+    length = timedelta(seconds=seconds)
+    expected = format_timedelta(
+        max(length, timedelta(minutes=1)), threshold=1, locale=locale_for(language)
+    )
+    for nearby in (length, length - timedelta(seconds=1), length + timedelta(seconds=1)):
+        roughly(nearby, language)  # worded first, so `length` may be read from what they left
+    assert roughly(length, language) == expected

@@ -25,10 +25,16 @@ def actor_of(ctx: CommandContext) -> Actor:
     )
 
 
-async def load(ctx: CommunityContext, number: int | None) -> Proposal:
-    """This community's proposal #number, to act on. One made together with the community
-    this place split off from carries on there alone: taking part is refused with a pointer."""
-    found = None if number is None else await ctx.uow.proposals.get(ctx.community.id, number)
+async def load(ctx: CommunityContext, number: int | None, *, history: bool = False) -> Proposal:
+    """This community's proposal #number, to act on (with its `history` only when asked: acting
+    never reads it, and a long-discussed proposal's history is most of what it holds). One
+    made together with the community this place split off from carries on there alone: taking
+    part is refused with a pointer."""
+    found = (
+        None
+        if number is None
+        else await ctx.uow.proposals.get(ctx.community.id, number, history=history)
+    )
     if found is None:
         shared = None if number is None else await proposal_made_together(ctx, number)
         if shared is not None:

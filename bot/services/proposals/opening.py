@@ -105,7 +105,7 @@ def install_opening(feature: Feature) -> None:
             _show(ctx, together.context, p, await _merged_into(together.context, p))
             ctx.say("proposal_made_together_note", community=together.name)
             return
-        p = await load(ctx, number)
+        p = own or await load(ctx, number, history=True)  # load words the refusal
         _show(ctx, ctx, p, await _merged_into(ctx, p))
 
 

@@ -18,7 +18,10 @@ class ProposalRepository(PersonalData, Protocol):
         """Store a new proposal, numbered next in its community; returns it with its number."""
         ...
 
-    async def get(self, community_id: int, number: int) -> Proposal | None: ...
+    async def get(self, community_id: int, number: int, *, history: bool = True) -> Proposal | None:
+        """Proposal #number; without `history` its event list is left empty (enough to act on
+        it: a save adds only the events added since it was loaded)."""
+        ...
 
     async def save(self, proposal: Proposal) -> None:
         """Store the proposal's current fields and every part added since it was loaded."""
