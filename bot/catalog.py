@@ -100,7 +100,7 @@ def _one_full_stop(template: str, values: Mapping[str, Any]) -> str:
         isinstance(value := values.get(name), str) and value.rstrip().endswith(_SENTENCE_ENDS)
         for name in _fields_before_stop(template)
     ):
-        return template
+        return template  # the common case: no value ends a sentence
 
     def keep(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
@@ -185,8 +185,20 @@ class Catalog:
     def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
         count = params.get("count")
         template = self.template(key, language, count if isinstance(count, int) else None)
-        safe = {name: self._param(value, language) for name, value in params.items()}
-        return _one_full_stop(template, safe).format(**safe)
+        safe: dict[str, Any] = {}
+        for name, value in params.items():
+            # By exact type first: texts are rendered hundreds of times a listing, and most
+            # parameters are plain words, numbers or text rendered already.
+            kind = type(value)
+            if kind is str:
+                safe[name] = escape(value)
+            elif kind is int or kind is Markup:
+                safe[name] = value
+            else:
+                safe[name] = self._param(value, language)
+        if _fields_before_stop(template):
+            template = _one_full_stop(template, safe)
+        return template.format(**safe)
 
     def _param(self, value: Any, language: str | None) -> Any:
         # Plain words and numbers first: they are most parameters, and the check against the

@@ -101,7 +101,10 @@ def clean_origin(origin: Origin) -> Origin:
     name = clean_name(person.display_name)
     if name != person.display_name:
         person = replace(person, display_name=name)
-    return replace(origin, person=person, community_name=clean_name(origin.community_name))
+    community_name = clean_name(origin.community_name)
+    if person is origin.person and community_name == origin.community_name:
+        return origin  # nearly always: dataclasses.replace costs more than the cleaning
+    return replace(origin, person=person, community_name=community_name)
 
 
 def _option(value: Any) -> Any:
@@ -116,13 +119,18 @@ def clean_event(event: Event) -> Event:
             options = event.options
             if options is not None:
                 options = tuple((name, _option(value)) for name, value in options)
-            return replace(
-                event,
-                origin=origin,
-                name=clean_name(event.name),
-                text=clean_text(event.text),
-                options=options,
-            )
+            name, text = clean_name(event.name), clean_text(event.text)
+            if (origin, name, text, options) == (
+                event.origin,
+                event.name,
+                event.text,
+                event.options,
+            ):
+                return event
+            return replace(event, origin=origin, name=name, text=text, options=options)
         case MessagePosted():
-            return replace(event, origin=origin, text=clean_text(event.text))
-    return replace(event, origin=origin)
+            text = clean_text(event.text)
+            if origin is event.origin and text == event.text:
+                return event
+            return replace(event, origin=origin, text=text)
+    return event if origin is event.origin else replace(event, origin=origin)
