@@ -313,28 +313,63 @@ def _proposal(r: Sequence[Any]) -> Proposal:
     )
 
 
-_HEADER_AT = {name: at for at, name in enumerate(proposals.columns.keys())}
-_COUNTED_AT = [_HEADER_AT[f"tally_{name}"] for name in COUNTS]
-_FIRST_COUNT = _COUNTED_AT[0]
+# What a listing reads of each proposal: the header fields a `Tally` shows and the counts
+# (not the whole header: its other timestamps cost more to read than the listing's text).
+_LISTED = sa.select(
+    *(
+        proposals.c[name]
+        for name in (
+            "number",
+            "title",
+            "created_at",
+            "state",
+            "incubation_until",
+            "consent_until",
+            "parked_until",
+            "merged_into",
+            "hidden",
+            "resting_since",
+        )
+    ),
+    *(proposals.c[f"tally_{name}"] for name in COUNTS),
+)
+_TALLIED = _LISTED.where(_COMMUNITY).order_by(proposals.c.number)
+_TALLIED_IN_STATES = _TALLIED.where(_STATES)
 
 
 def _stored_tally(r: Sequence[Any]) -> Tally | None:
-    """The listing's tally from a header row alone, when its last save counted it."""
-    if r[_FIRST_COUNT] is None:
+    """The listing's tally from a `_LISTED` row, when the proposal's last save counted it."""
+    (
+        number,
+        title,
+        created_at,
+        state,
+        incubation_until,
+        consent_until,
+        parked_until,
+        merged_into,
+        hidden,
+        resting_since,
+        builds,
+        concerns,
+        support,
+        perspectives,
+        consents,
+        objections,
+    ) = r
+    if builds is None:
         return None
-    at = _HEADER_AT
-    builds, concerns, support, perspectives, consents, objections = (r[i] for i in _COUNTED_AT)
     return Tally(
-        number=r[at["number"]],
-        title=r[at["title"]],
-        created_at=r[at["created_at"]],
-        state=State(r[at["state"]]),
-        incubation_until=r[at["incubation_until"]],
-        consent_until=r[at["consent_until"]],
-        parked_until=r[at["parked_until"]],
-        merged_into=r[at["merged_into"]],
-        hidden=bool(r[at["hidden"]]),
-        resting_since=r[at["resting_since"]],
+        number=number,
+        title=title,
+        created_at=created_at,
+        state=State(state),
+        incubation_until=incubation_until,
+        consent_until=consent_until,
+        parked_until=parked_until,
+        merged_into=merged_into,
+        hidden=bool(hidden),
+        resting_since=resting_since,
         builds=builds,
         concerns=concerns,
         support=support,
@@ -378,11 +413,12 @@ class SqlProposals(SqlRepo):
         one = len(found) == 1
         chosen = {"proposal": next(iter(found))} if one else {"ids": list(found)}
 
-        async def parts(table: sa.Table) -> dict[int, list[Row[Any]]]:
-            grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+        async def parts(table: sa.Table) -> dict[int, list[Any]]:
+            grouped: dict[int, list[Any]] = defaultdict(list)
             statement = _PARTS_OF_ONE[table] if one else _PARTS_OF[table]
-            for row in await self.db.rows(statement, chosen):
-                grouped[row.proposal_id].append(row)
+            rows = cast("Sequence[Sequence[Any]]", await self.db.rows(statement, chosen))
+            for row in rows:
+                grouped[row[1]].append(row)  # (id, proposal_id, ...)
             return grouped
 
         versions = await parts(proposal_versions)
@@ -390,31 +426,37 @@ class SqlProposals(SqlRepo):
         supports = await parts(proposal_supports)
         positions = await parts(proposal_positions)
         events = await parts(proposal_events) if history else {}
+        # Parts are unpacked by position (the tables' columns, in order): a long-discussed
+        # proposal has hundreds, and reading each field by name cost twice as much.
         for pid, proposal in found.items():
-            proposal.versions = [Version(r.number, r.details, r.at, r.id) for r in versions[pid]]
+            proposal.versions = [
+                Version(number, details, at, id_) for id_, _, number, details, at in versions[pid]
+            ]
             proposal.contributions = [
                 Contribution(
-                    _KIND[r.kind],
-                    r.version,
-                    r.voice,
-                    r.member_id,
-                    r.name,
-                    r.text,
-                    r.at,
-                    r.from_objection,
-                    r.merged_from,
-                    r.id,
+                    _KIND[kind], version, voice, member, name, text, at, objection, merged, id_
                 )
-                for r in contributions[pid]
+                for (
+                    id_,
+                    _,
+                    kind,
+                    version,
+                    voice,
+                    member,
+                    name,
+                    text,
+                    at,
+                    objection,
+                    merged,
+                ) in contributions[pid]
             ]
             proposal.supports = [
-                Support(r.voice, r.member_id, r.name, r.at, r.id) for r in supports[pid]
+                Support(voice, member, name, at, id_)
+                for id_, _, voice, member, name, at in supports[pid]
             ]
             proposal.positions = [
-                Position(
-                    r.round, r.voice, r.member_id, r.name, _STANCE[r.stance], r.reason, r.at, r.id
-                )
-                for r in positions[pid]
+                Position(round_, voice, member, name, _STANCE[stance], reason, at, id_)
+                for id_, _, round_, voice, member, name, stance, reason, at in positions[pid]
             ]
             proposal.events = [
                 Event(
@@ -443,11 +485,12 @@ class SqlProposals(SqlRepo):
         """Counts for listings, as each proposal's last save stored them: one statement. A
         proposal last saved before counts were kept is counted from its parts."""
         chosen = _chosen(community_id, states)
-        headers = await self.db.rows(_ALL if states is None else _IN_STATES, chosen)
-        stored = [_stored_tally(row) for row in headers]
+        listed = await self.db.rows(_TALLIED if states is None else _TALLIED_IN_STATES, chosen)
+        stored = [_stored_tally(row) for row in listed]
         if None not in stored:
             return cast("list[Tally]", stored)
         # Some were last saved before counts were kept: count those from their parts.
+        headers = await self.db.rows(_ALL if states is None else _IN_STATES, chosen)
         uncounted = {
             row[0]: _proposal(row)
             for row, tallied in zip(headers, stored, strict=True)
