@@ -129,6 +129,10 @@ class Catalog:
         if DEFAULT_LANGUAGE not in texts:
             raise CatalogError(f"the catalog has no '{DEFAULT_LANGUAGE}' texts")
         self._texts = {language: dict(own) for language, own in texts.items()}
+        # Texts without parameters (a state's name, a date pattern) as rendered, by key and
+        # language: a listing asks for the same few hundreds of times. `bring` only adds keys,
+        # so nothing here goes stale.
+        self._plain: dict[tuple[str, str | None], str] = {}
 
     @classmethod
     def load(cls, root: Path = PROMPTS_DIR) -> Catalog:
@@ -183,6 +187,11 @@ class Catalog:
         return isinstance(self._texts[DEFAULT_LANGUAGE].get(key), dict)
 
     def text(self, key: str, language: str | None = None, /, **params: Any) -> str:
+        if not params:
+            found = self._plain.get((key, language))
+            if found is None:
+                found = self._plain[(key, language)] = self.template(key, language).format()
+            return found
         count = params.get("count")
         template = self.template(key, language, count if isinstance(count, int) else None)
         safe: dict[str, Any] = {}
