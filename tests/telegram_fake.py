@@ -49,7 +49,7 @@ import json
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -447,18 +447,22 @@ class FakeBotApi:
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
+        # Telegram reads a JSON body's strings as it reads form fields (python-telegram-bot's
+        # own JSON payload sends every value as a string): both are taken here alike.
         if request.content_type == "application/json":
-            raw: dict[str, Any] = await request.json()
-            return raw
-        form = await request.post()
+            fields: Mapping[str, Any] = await request.json()
+        else:
+            fields = await request.post()
         params: dict[str, Any] = {}
-        for key, value in form.items():
+        for key, value in fields.items():
             if isinstance(value, web.FileField):
                 if key not in _FILE_FIELDS:
                     raise ApiError(400, f"Bad Request: unexpected file in {key}")
                 params[key] = value
                 continue
-            if key in _JSON_FIELDS:
+            if not isinstance(value, str):
+                params[key] = value
+            elif key in _JSON_FIELDS:
                 params[key] = json.loads(value)
             elif key in _INT_FIELDS and re.fullmatch(r"-?\d+", value):
                 params[key] = int(value)

@@ -162,10 +162,12 @@ class Intake:
             fresh = [u for u in updates if self._newest is None or u.update_id > self._newest]
             for update in fresh:
                 self._take(update)
-            if updates and not fresh:
-                # Only updates still in hand came back: Telegram answers at once while any is
-                # unconfirmed, so a long poll is not possible until they finish. Ask again
-                # shortly (new updates may have come), or as soon as all have finished.
+            if (updates and not fresh) or len(self._in_hand) >= BATCH:
+                # Only updates still in hand came back, or a whole batch is in hand (so only
+                # they could): Telegram answers at once while any is unconfirmed, so a long
+                # poll is not possible until they finish, and asking now would only fetch (and
+                # parse) them again. Ask again shortly (new updates may have come), or as soon
+                # as all have finished.
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._idle.wait(), REPOLL_WHILE_BUSY)
 
