@@ -337,11 +337,12 @@ _LISTED = sa.select(
 _TALLIED = _LISTED.where(_COMMUNITY).order_by(proposals.c.number)
 
 
-@lru_cache(maxsize=64)
-def _tallied_in(states: tuple[str, ...]) -> sa.Select[Any]:
-    """A listing of proposals in these states, the states written into the statement: an
+@lru_cache(maxsize=16)
+def _tallied_in(how_many: int) -> sa.Select[Any]:
+    """A listing of proposals in `how_many` states, each state its own bindparam: an
     expanding IN (`_STATES`) is compiled again on every run, which cost a listing of three
-    proposals more than reading them. The filters a listing offers are few."""
+    proposals more than reading them."""
+    states: list[sa.BindParameter[str]] = [sa.bindparam(f"state_{n}") for n in range(how_many)]
     return _TALLIED.where(proposals.c.state.in_(states))
 
 
@@ -493,9 +494,14 @@ class SqlProposals(SqlRepo):
         """Counts for listings, as each proposal's last save stored them: one statement. A
         proposal last saved before counts were kept is counted from its parts."""
         chosen = _chosen(community_id, states)
-        listed = await self.db.rows(
-            _TALLIED if states is None else _tallied_in(tuple(chosen["states"])), chosen
-        )
+        if states is None:
+            listed = await self.db.rows(_TALLIED, chosen)
+        else:
+            values = chosen["states"]
+            by_state = {f"state_{n}": value for n, value in enumerate(values)}
+            listed = await self.db.rows(
+                _tallied_in(len(values)), {"community_id": community_id, **by_state}
+            )
         stored = [_stored_tally(row) for row in listed]
         if None not in stored:
             return cast("list[Tally]", stored)
