@@ -55,7 +55,11 @@ async def paced_round(
     """Seconds the Telegram adapter's pacer spreads a check-in round over: in each community a
     note in the group and an opening to each member privately. `sample` communities go
     through a real Pacer on a simulated clock (Telegram answering at once), scaled up to all
-    of them: the pace of a long round is even, so the time grows in proportion."""
+    of them: the pace of a long round is even, so the time grows in proportion.
+
+    This is the pacer's part only: the outbox pump sends one message at a time (so a crash
+    repeats at most the one in flight), so a round trip to Telegram longer than 1/30 s, not
+    the pacer, would set the pace."""
     time = _FakeTime()
     pacer = Pacer(
         Pacing(
