@@ -10,7 +10,9 @@ core with the platform it talks to.
   measures the work per update, not the pacing), and every answer goes privately.
 - fan-out: a check-in round to 2,000 members through the adapter's outbox pump, against a fake
   that allows a global rate (scaled up to 300 messages a second to keep the run short) and
-  answers 429 beyond it, while a member keeps asking for /help in the group.
+  answers 429 beyond it, while a member keeps asking for /help in the group. The share of the
+  limit counts every message sent meanwhile (the answers to /help too), as Telegram does;
+  the openings' own rate is printed beside it.
 - shared fan-out: the same round sent by two workers (two stores, Hearths and adapters on one
   PostgreSQL database, as two `hearth run` processes) within the bot's one limit, kept in the
   database (storage/workers.py); one of them polls.
@@ -200,14 +202,21 @@ async def fan_out(members: int = 2_000, per_second: int = 300) -> list[Row]:
                         hearth.stop_pumping()
                         await pump
                     await adapter.stop()
-    rate = (results["openings"] - 1) / results["seconds"]
-    return _fan_out_rows(
-        "fan-out", f"{members:,} check-ins at {per_second}/s allowed", rate, per_second, results
-    )
+    # Every message counts to Telegram: the answers to /help meanwhile share the limit.
+    rate = (results["sends"] - 1) / results["seconds"]
+    openings = (results["openings"] - 1) / results["seconds"]
+    what = f"{members:,} check-ins at {per_second}/s allowed (openings {openings:,.0f}/s)"
+    return _fan_out_rows("fan-out", what, rate, per_second, results, goal=0.95)
 
 
 def _fan_out_rows(
-    prefix: str, what: str, rate: float, per_second: int, results: dict[str, Any]
+    prefix: str,
+    what: str,
+    rate: float,
+    per_second: int,
+    results: dict[str, Any],
+    *,
+    goal: float = 0.9,
 ) -> list[Row]:
     """A fan-out's figures: its share of the limit, the 429s, and /help's p99 meanwhile."""
     share = rate / per_second
@@ -215,7 +224,7 @@ def _fan_out_rows(
     latencies = sorted(results["help"])
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
     return [
-        Row(f"{prefix}: {what}", f"{rate:,.0f}/s = {share:.0%}", ">= 90%", share >= 0.9),
+        Row(f"{prefix}: {what}", f"{rate:,.0f}/s = {share:.0%}", f">= {goal:.0%}", share >= goal),
         Row(f"{prefix}: 429s from the platform", str(too_many), "0", too_many == 0),
         Row(
             f"{prefix}: /help p99 during it ({len(latencies)} asks)",

@@ -9,6 +9,7 @@ adapters keep their limits in memory (`LocalSendBudget`) and hold every role the
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -19,17 +20,55 @@ from typing import Protocol
 @dataclass(frozen=True)
 class Limit:
     """At most `most` sends in any `period` seconds, counted under `key` (e.g. one bot's sends
-    to one group); the same key means the same count in every worker."""
+    to one group); the same key means the same count in every worker.
+
+    A platform counts a send when it arrives, which can be up to `late` seconds after its
+    moment (held up on the loaded machine or on the way). So a send holds its place in the
+    window until its answer came back (`Reservation.answered`: it arrived by then), and at
+    most `late` past its moment; a budget never told of answers holds it that long always."""
 
     key: str
     most: int
     period: float
+    late: float = 0.0
+
+
+class _Slot:
+    """One send's place in a window: until when the platform may still count it."""
+
+    __slots__ = ("until",)
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+
+
+class Reservation:
+    """A moment taken: wait `delay` seconds, send, then call `answered` once the platform
+    answered, which frees the send's place early in budgets that can tell."""
+
+    __slots__ = ("_clock", "_slots", "delay")
+
+    def __init__(
+        self,
+        delay: float,
+        slots: Sequence[_Slot] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.delay = delay
+        self._slots = slots
+        self._clock = clock
+
+    def answered(self) -> None:
+        if self._slots:
+            now = self._clock()
+            for slot in self._slots:
+                slot.until = min(slot.until, now)
 
 
 class SendBudget(Protocol):
-    async def reserve(self, limits: Sequence[Limit]) -> float:
+    async def reserve(self, limits: Sequence[Limit]) -> Reservation:
         """Take the first moment every limit allows (never before a moment taken earlier
-        under the same keys: first come, first served); seconds to wait until then."""
+        under the same keys: first come, first served), and how long to wait until then."""
         ...
 
 
@@ -64,23 +103,39 @@ class Workers(Protocol):
 
 
 class _Window:
-    """The moments taken under one key, the last `most` of them."""
+    """The places taken under one key that may still count: at most the last `most`."""
 
     def __init__(self, most: int) -> None:
-        self.times: deque[float] = deque(maxlen=most)
+        self.most = most
+        self.slots: deque[_Slot] = deque()
+        self.last = -math.inf  # the latest moment taken
+        self.gone = -math.inf  # the latest `until` of the places that no longer fit in `slots`
 
     def earliest(self, now: float, period: float) -> float:
-        when = now
-        if self.times and len(self.times) == self.times.maxlen:
-            when = max(when, self.times[0] + period)
-        if self.times:
-            when = max(when, self.times[-1])
+        """A moment when fewer than `most` earlier sends may still be counted within `period`
+        before it: sends beyond the last `most` all no longer may, and if `most` are kept, the
+        oldest of them no longer may either."""
+        when = max(now, self.last, self.gone + period)
+        if len(self.slots) >= self.most:
+            when = max(when, self.slots[0].until + period)
         return when
+
+    def take(self, when: float, period: float, late: float) -> _Slot:
+        slots = self.slots
+        while slots and slots[0].until + period <= when:  # can hold nothing back any more:
+            slots.popleft()  # a generous limit keeps only the sends of its last period
+        if len(slots) >= self.most:
+            self.gone = max(self.gone, slots.popleft().until)
+        slot = _Slot(when + late)
+        slots.append(slot)
+        self.last = when
+        return slot
 
 
 class LocalSendBudget:
     """Sliding windows in memory: exactly right for one process per bot (and the fallback of a
-    shared budget whose database cannot be reached)."""
+    shared budget whose database cannot be reached). It is told of answers, so a send that
+    was answered quickly holds its place only until then, not `late` past its moment."""
 
     FORGET_AFTER = 600.0  # seconds: longer than any platform's window
     MANY = 1024  # windows kept before quiet ones are forgotten
@@ -89,27 +144,22 @@ class LocalSendBudget:
         self._clock = clock
         self._windows: dict[str, _Window] = {}
 
-    async def reserve(self, limits: Sequence[Limit]) -> float:
-        return self.take(limits) - self._clock()
-
-    def take(self, limits: Sequence[Limit]) -> float:
-        """The moment taken, on this budget's clock."""
+    async def reserve(self, limits: Sequence[Limit]) -> Reservation:
         now = self._clock()
         if len(self._windows) >= self.MANY:
             self._forget_quiet(now)
-        windows = [(self._window(limit), limit.period) for limit in limits]
-        when = max((w.earliest(now, period) for w, period in windows), default=now)
-        for window, _ in windows:
-            window.times.append(when)
-        return when
+        windows = [(self._window(limit), limit) for limit in limits]
+        when = max((w.earliest(now, limit.period) for w, limit in windows), default=now)
+        slots = [w.take(when, limit.period, limit.late) for w, limit in windows]
+        return Reservation(when - now, slots, self._clock)
 
     def _window(self, limit: Limit) -> _Window:
         window = self._windows.get(limit.key)
-        if window is None or window.times.maxlen != limit.most:
+        if window is None or window.most != limit.most:
             window = self._windows[limit.key] = _Window(limit.most)
         return window
 
     def _forget_quiet(self, now: float) -> None:
-        quiet = [k for k, w in self._windows.items() if w.times[-1] < now - self.FORGET_AFTER]
+        quiet = [k for k, w in self._windows.items() if w.last < now - self.FORGET_AFTER]
         for key in quiet:
             del self._windows[key]

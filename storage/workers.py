@@ -44,7 +44,7 @@ from pathlib import Path
 import asyncpg
 import sqlalchemy as sa
 
-from bot.workers import Limit, LocalSendBudget, SendBudget, SoleRole, Workers
+from bot.workers import Limit, LocalSendBudget, Reservation, SendBudget, SoleRole, Workers
 from storage.postgres import CONNECT_TIMEOUT, asyncpg_url
 
 log = logging.getLogger("hearth.storage.workers")
@@ -127,7 +127,9 @@ class PgSendBudget:
         self._fallback = LocalSendBudget()
         self._failing = False
 
-    async def reserve(self, limits: Sequence[Limit]) -> float:
+    async def reserve(self, limits: Sequence[Limit]) -> Reservation:
+        """Told of no answers (another round trip per send): each send holds its place `late`
+        past its moment, as if it always arrived that late."""
         async with self._lock:
             try:
                 delay = await self._reserve(limits)
@@ -144,7 +146,7 @@ class PgSendBudget:
             if self._failing:
                 log.info("the shared send budget is reachable again")
                 self._failing = False
-            return delay
+            return Reservation(delay)
 
     async def _reserve(self, limits: Sequence[Limit]) -> float:
         conn = await self._connection()
@@ -152,7 +154,8 @@ class PgSendBudget:
         if not self._known.issuperset(keys):
             await conn.execute(_ADD_KEYS, keys)
             self._known.update(keys)
-        arguments = (keys, [limit.most for limit in limits], [limit.period for limit in limits])
+        periods = [limit.period + limit.late for limit in limits]
+        arguments = (keys, [limit.most for limit in limits], periods)
         rows = await conn.fetch(_RESERVE, *arguments)
         if len(rows) < len(set(keys)):  # forgotten meanwhile (quiet keys): make them again
             await conn.execute(_ADD_KEYS, keys)

@@ -39,12 +39,13 @@ async def _moments(url: sa.URL, key: str) -> list[float]:
 async def test_two_workers_moments_keep_every_window(database: sa.URL) -> None:
     workers = [PgSendBudget(database), PgSendBudget(database)]
     try:
-        delays = await asyncio.gather(*(workers[n % 2].reserve([SECOND, TENTH]) for n in range(45)))
+        taken = await asyncio.gather(*(workers[n % 2].reserve([SECOND, TENTH]) for n in range(45)))
     finally:
         for worker in workers:
             await worker.close()
 
-    assert max(delays) > 1.0  # 45 sends at 30 a second: the last ones wait past the first second
+    # 45 sends at 30 a second: the last ones wait past the first second
+    assert max(r.delay for r in taken) > 1.0
     tenth = await _moments(database, TENTH.key)
     second = await _moments(database, SECOND.key)
     assert len(tenth) == 3 and len(second) == 30  # each key keeps its last `most` moments
@@ -58,8 +59,8 @@ async def test_a_full_group_waits_a_minute_without_holding_up_others(database: s
     budget = PgSendBudget(database)
     group = Limit("telegram:42:group:-100", 2, 60.0)
     try:
-        first = [await budget.reserve([group]) for _ in range(3)]
-        other = await budget.reserve([Limit("telegram:42:group:-200", 2, 60.0)])
+        first = [(await budget.reserve([group])).delay for _ in range(3)]
+        other = (await budget.reserve([Limit("telegram:42:group:-200", 2, 60.0)])).delay
     finally:
         await budget.close()
     assert first[0] <= 0 and first[1] <= 0  # two at once
@@ -74,10 +75,24 @@ async def test_a_generous_limit_keeps_only_the_moments_within_its_period(
     generous = Limit("telegram:42:all", 1_000_000, 0.2)
     try:
         for _ in range(5):
-            assert await budget.reserve([generous]) <= 0
+            assert (await budget.reserve([generous])).delay <= 0
         await asyncio.sleep(0.3)
-        assert await budget.reserve([generous]) <= 0
+        assert (await budget.reserve([generous])).delay <= 0
     finally:
         await budget.close()
     # the row's size follows the sends made lately, not the limit's million
     assert len(await _moments(database, generous.key)) == 1
+
+
+async def test_a_send_keeps_its_place_its_late_margin_longer(database: sa.URL) -> None:
+    """Told of no answers, the shared budget keeps every send's margin for late arrival."""
+    budget = PgSendBudget(database)
+    late = Limit("telegram:42:all", 1, 0.5, late=0.25)
+    try:
+        first = await budget.reserve([late])
+        first.answered()  # nothing to tell the database: the margin stays
+        second = await budget.reserve([late])
+    finally:
+        await budget.close()
+    assert first.delay <= 0
+    assert second.delay == pytest.approx(0.75, abs=0.1)

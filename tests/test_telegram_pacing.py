@@ -9,7 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from adapters.telegram.pacing import Pacer, Pacing
-from bot.workers import LocalSendBudget
+from bot.workers import Limit, LocalSendBudget
 
 # PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -101,11 +101,47 @@ async def test_a_429_waits_retry_after_and_sends_the_same_request_again() -> Non
     assert time.slept == [5.0, 5.0]
 
 
-async def test_each_window_keeps_a_margin_for_messages_delayed_on_the_way() -> None:
+async def test_a_send_telegram_answered_frees_its_place_when_answered() -> None:
+    """Answered, it has arrived: no margin for late arrival is kept, a full window is a second."""
     time = FakeTime()
     paced = Pacer(Pacing(clock=time.clock, sleep=time.sleep, margin=0.05, overall_per_second=10))
     times = [await send(paced, time, user) for user in range(1, 12)]
-    assert times == [pytest.approx(n * 0.105) for n in range(10)] + [pytest.approx(1.05)]
+    assert times == [pytest.approx(n * 0.1) for n in range(11)]
+
+
+async def test_a_send_not_yet_answered_keeps_its_place_a_margin_longer() -> None:
+    """It may still arrive late, where Telegram counts it: its place is kept for the margin
+    past its moment, or until its answer if that comes first."""
+    second = Limit("telegram:42:all", 2, 1.0, late=0.05)
+    for answer_at, third_at in ((None, 1.05), (0.02, 1.02), (0.2, 1.05)):
+        time = FakeTime()
+        budget = LocalSendBudget(time.clock)
+        first = await budget.reserve([second])
+        quick = await budget.reserve([second])
+        time.now = 0.01
+        quick.answered()
+        if answer_at is not None:
+            time.now = answer_at
+            first.answered()
+        third = await budget.reserve([second])
+        assert time.now + third.delay == pytest.approx(third_at)
+
+
+async def test_a_429_frees_its_place_like_an_answer() -> None:
+    time = FakeTime()
+    paced = Pacer(Pacing(clock=time.clock, sleep=time.sleep, margin=0.05, overall_per_second=10))
+    answers: list[float] = []
+
+    async def post() -> Any:
+        answers.append(time.now)
+        if len(answers) == 1:
+            raise RetryAfter(1)
+        return time.now
+
+    await paced.process_request(post, (), {}, "sendMessage", {"chat_id": 1}, None)
+    times = [await send(paced, time, user) for user in range(2, 11)]
+    # the refused try and the one after its pause both count, neither with the margin
+    assert answers == [0.0, 1.0] and times == [pytest.approx(1.0 + n * 0.1) for n in range(1, 10)]
 
 
 async def test_two_workers_sharing_a_budget_keep_to_the_bots_one_limit() -> None:

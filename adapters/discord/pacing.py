@@ -40,6 +40,6 @@ class Pacer:
         self._limit = Limit(f"discord:{bot}:dm", 1, self.interval)
 
     async def wait(self) -> None:
-        delay = await self.budget.reserve([self._limit])
+        delay = (await self.budget.reserve([self._limit])).delay
         if delay > 0:
             await self._sleep(delay)
