@@ -26,8 +26,9 @@ import hashlib
 import logging
 import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.engine import Result, Row, make_url
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
@@ -121,13 +122,28 @@ class PgSession(SqlSession):
         return (await self._read(statement, params)).scalar()
 
     async def insert(self, statement: Executable, params: Params = None) -> int:
-        return new_key(await self._execute(statement, params))
+        direct = self._direct(statement, params)
+        if direct is None or not direct[0].returns_key:
+            return new_key(await self._execute(statement, params))
+        plan, args = direct
+        key = _result(plan, await self._driven(plan.sql, args)).scalar()
+        assert key is not None, "an INSERT that made no row"
+        return int(key)
 
     async def change(self, statement: Executable, params: Params = None) -> int:
-        return int((await self._execute(statement, params)).rowcount)
+        direct = self._direct(statement, params)
+        if direct is None or not direct[0].writes:
+            return int((await self._execute(statement, params)).rowcount)
+        plan, args = direct
+        status = await self._driven(plan.sql, args, status=True)
+        return int(status.rsplit(" ", 1)[-1])  # "UPDATE 3", "DELETE 0", "INSERT 0 1"
 
     async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
-        return (await self._execute(statement, params)).all()
+        direct = self._direct(statement, params)
+        if direct is None or not direct[0].returns_rows:
+            return (await self._execute(statement, params)).all()
+        plan, args = direct
+        return _result(plan, await self._driven(plan.sql, args)).all()
 
     async def commit(self) -> None:
         if self.open:
@@ -146,19 +162,29 @@ class PgSession(SqlSession):
         await self._control(verb if key is None else f"{verb}; SELECT pg_advisory_unlock({key})")
 
     async def _read(self, statement: Executable, params: Params) -> Result[Any]:
-        """A SELECT, straight on asyncpg where it can (`_Read`), else through SQLAlchemy."""
-        if not isinstance(statement, sa.Select):
+        direct = self._direct(statement, params) if isinstance(statement, sa.Select) else None
+        if direct is None or direct[0].columns is None:
             return await self._execute(statement, params)
+        plan, args = direct
+        return _result(plan, await self._driven(plan.sql, args))
+
+    def _direct(self, statement: Executable, params: Params) -> tuple[_Plan, list[Any]] | None:
+        """How `statement` runs straight on asyncpg (`_Plan`), with its arguments in order;
+        None where only SQLAlchemy's execution does it right."""
+        if not isinstance(statement, sa.sql.ClauseElement):
+            return None
+        store = self._store
         compiled, extracted, collected, _ = statement._compile_w_cache(
-            self._store.dialect,
-            compiled_cache=self._store.compiled,
+            store.dialect,
+            compiled_cache=store.compiled,
             column_keys=sorted(params) if params else [],
             linting=0,
         )
-        assert isinstance(compiled, SQLCompiler)
-        plan = _read_plan(compiled)
+        if not isinstance(compiled, SQLCompiler):
+            return None
+        plan = _plan(compiled)
         if plan is None:
-            return await self._execute(statement, params)
+            return None
         values = compiled.construct_params(
             params,
             escape_names=False,
@@ -169,22 +195,33 @@ class PgSession(SqlSession):
             values[name] if process is None else process(values[name])
             for name, process in plan.binds
         ]
+        return plan, args
+
+    @overload
+    async def _driven(self, sql: str, args: list[Any]) -> list[Any]: ...
+
+    @overload
+    async def _driven(self, sql: str, args: list[Any], *, status: Literal[True]) -> str: ...
+
+    async def _driven(self, sql: str, args: list[Any], *, status: bool = False) -> Any:
+        """A statement straight on asyncpg (its prepared-statement cache): the rows, or the
+        status ("UPDATE 3")."""
         conn = self.conn
         assert conn is not None, "a statement outside its unit of work"
         if not self.open:
             await self._control(_BEGIN)
             self.open = True
+        driver = _driver(conn)
         try:
-            found = await _driver(conn).fetch(plan.sql, *args)
-        except Exception as error:
+            return await (driver.execute(sql, *args) if status else driver.fetch(sql, *args))
+        except asyncpg.PostgresError as error:  # the server refused it: the connection is fine
             self._failed = True
-            if getattr(error, "sqlstate", None) in _RETRYABLE:
+            if error.sqlstate in _RETRYABLE:
                 raise StoreConflict(str(error).splitlines()[0]) from error
             raise
         except BaseException:
             self.broken = True
             raise
-        return IteratorResult(plan.columns, iter(found))
 
     async def _execute(self, statement: Executable, params: Params) -> sa.CursorResult[Any]:
         conn = self.conn
@@ -218,54 +255,76 @@ class PgSession(SqlSession):
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
 
-class _Read:
-    """A SELECT as it runs straight on asyncpg: SQLAlchemy compiles it (once, cached) and
+class _Plan:
+    """A statement as it runs straight on asyncpg: SQLAlchemy compiles it (once, cached) and
     its types convert the values both ways, but its execution layer is skipped: that cost
     115 µs of a 230 µs read (a greenlet per statement, the execution context, the cursor
-    adapter), on every one of a command's three or four reads."""
+    adapter), on every one of a command's three to ten statements."""
 
-    __slots__ = ("binds", "columns", "sql")
+    __slots__ = ("binds", "columns", "returns_key", "returns_rows", "sql", "writes")
 
-    def __init__(self, compiled: SQLCompiler) -> None:
-        dialect = compiled.dialect
+    def __init__(self, compiled: SQLCompiler, columns: SimpleResultMetaData | None) -> None:
         processors = compiled._bind_processors
         self.sql = compiled.string
         self.binds: list[tuple[str, Callable[[Any], Any] | None]] = [
-            (name, processors.get(name))  # type: ignore[misc]  # callables: `_read_plan`
+            (name, processors.get(name))  # type: ignore[misc]  # callables: `_plan`
             for name in compiled.positiontup or ()
         ]
-        result = compiled._result_columns
-        self.columns = SimpleResultMetaData(
-            [column[0] for column in result],
-            _processors=[column[3]._cached_result_processor(dialect, None) for column in result],
+        self.columns = columns
+        self.writes = bool(compiled.isinsert or compiled.isupdate or compiled.isdelete)
+        implicit = compiled.implicit_returning or ()
+        # An INSERT whose new key SQLAlchemy asks back (RETURNING id) and nothing else.
+        self.returns_key = bool(
+            compiled.isinsert
+            and columns is not None
+            and len(implicit) == 1
+            and getattr(implicit[0], "primary_key", False)
         )
+        # A write that says RETURNING itself.
+        self.returns_rows = self.writes and columns is not None and not implicit
 
 
-_read_plans: weakref.WeakKeyDictionary[SQLCompiler, _Read | None] = weakref.WeakKeyDictionary()
+def _result(plan: _Plan, found: list[Any]) -> Result[Any]:
+    """asyncpg's records as SQLAlchemy's rows, each value through its type's processor."""
+    assert plan.columns is not None
+    result: Result[Any] = IteratorResult(plan.columns, iter(found))
+    return result
 
 
-def _read_plan(compiled: SQLCompiler) -> _Read | None:
+_plans: weakref.WeakKeyDictionary[SQLCompiler, _Plan | None] = weakref.WeakKeyDictionary()
+
+
+def _plan(compiled: SQLCompiler) -> _Plan | None:
     """How `compiled` runs straight on asyncpg, or None for what only SQLAlchemy's execution
-    does right: parameters expanded at execution (IN lists), columns without a plain name."""
-    if compiled in _read_plans:
-        return _read_plans[compiled]
-    result = compiled._result_columns
-    keys = [column[0] for column in result]
+    does right: parameters expanded at execution (IN lists), values computed in Python (column
+    defaults), columns without a plain name of their own."""
+    if compiled in _plans:
+        return _plans[compiled]
     plain = (
         compiled.positional
         and not compiled.post_compile_params
         and not compiled.literal_execute_params
         and not compiled.insert_prefetch
         and not compiled.update_prefetch
-        and bool(result)
-        and compiled._ordered_columns
+        and all(callable(process) for process in compiled._bind_processors.values())
+    )
+    result = compiled._result_columns
+    keys = [column[0] for column in result]
+    named = (
+        compiled._ordered_columns
         and not compiled._textual_ordered_columns
         and len(set(keys)) == len(keys)
         and all(isinstance(key, str) for key in keys)
-        and all(callable(process) for process in compiled._bind_processors.values())
     )
-    plan = _Read(compiled) if plain else None
-    _read_plans[compiled] = plan
+    columns = None
+    if result and named:
+        dialect = compiled.dialect
+        columns = SimpleResultMetaData(
+            keys,
+            _processors=[column[3]._cached_result_processor(dialect, None) for column in result],
+        )
+    plan = _Plan(compiled, columns) if plain and (named or not result) else None
+    _plans[compiled] = plan
     return plan
 
 
