@@ -96,6 +96,18 @@ _LINKS = (
     .order_by(community_links.c.platform, community_links.c.community_ref)
 )
 _COMMUNITY = sa.select(communities).where(communities.c.id == sa.bindparam("b_id"))
+# What every event reads first, in one statement: the community a link names, with all its
+# links (`_LINKS`' order). On PostgreSQL each statement is a round trip; this one is two fewer.
+_BY_LINK = (
+    sa.select(communities, community_links)
+    .join(community_links, community_links.c.community_id == communities.c.id)
+    .where(
+        communities.c.id
+        == _LINK.with_only_columns(community_links.c.community_id).correlate(None).scalar_subquery()
+    )
+    .order_by(community_links.c.platform, community_links.c.community_ref)
+)
+_COMMUNITY_COLUMNS = len(communities.columns)
 _ADD = sa.insert(communities)
 _ADD_LINK = sa.insert(community_links)
 _SAVE_LINK = sa.update(community_links).where(
@@ -147,12 +159,22 @@ class SqlCommunities(CachedRepo):
         cached = self.cache.links.get((platform, community_ref))
         if cached is not None:
             return copy_link(cached)
-        row = await self.db.row(_LINK, {"b_platform": platform, "b_ref": community_ref})
-        if row is None:
+        rows = await self.db.rows(_BY_LINK, {"b_platform": platform, "b_ref": community_ref})
+        if not rows:
             return None
-        link = _link(row)
-        self.cache.links.put((platform, community_ref), copy_link(link))
-        return link
+        # The community and its links come along: the event's next reads find them cached.
+        community = _community(tuple(rows[0])[:_COMMUNITY_COLUMNS])
+        found = [_link(tuple(row)[_COMMUNITY_COLUMNS:]) for row in rows]
+        cache = self.cache
+        cache.communities.put(community.id, copy_community(community))
+        cache.community_links.put(community.id, [copy_link(link) for link in found])
+        for each in found:
+            cache.links.put((each.platform, each.community_ref), copy_link(each))
+        return next(
+            each
+            for each in found
+            if each.platform == platform and each.community_ref == community_ref
+        )
 
     async def add(self, *, name: str, timezone: str, language: str, now: datetime) -> Community:
         new_id = await self.db.insert(
