@@ -8,12 +8,17 @@ from bot.context import CommandContext
 from bot.errors import Refusal
 from bot.feature import Feature
 from bot.markup import escape
+from bot.roles import Role
 from bot.services import care
 
 
 def help_feature(registry_of: CommandRegistry) -> Feature:
     """Help reads the final registry, so it is built with the registry it describes."""
     feature = Feature("help")
+    # The lines for a role in a language change only when a command is added (the registry
+    # only grows; texts only ever gain keys), so each list is made once per registry size:
+    # making it was most of answering /help.
+    listed: dict[tuple[Role, str, int], Markup] = {}
 
     @feature.command(
         "help",
@@ -22,13 +27,18 @@ def help_feature(registry_of: CommandRegistry) -> Feature:
     async def show_help(ctx: CommandContext, args: Args) -> None:
         wanted = args.text("command")
         if wanted is None:
-            lines = [
-                f"`/{c.name}` — {escape(c.describe(ctx.catalog, ctx.language))}"
-                for c in registry_of.for_role(ctx.role)
-            ]
+            key = (ctx.role, ctx.language, len(registry_of.commands))
+            commands = listed.get(key)
+            if commands is None:
+                commands = listed[key] = Markup(
+                    "\n".join(
+                        f"`/{c.name}` — {escape(c.describe(ctx.catalog, ctx.language))}"
+                        for c in registry_of.for_role(ctx.role)
+                    )
+                )
             ctx.say(
                 "help_list",
-                commands=Markup("\n".join(lines)),
+                commands=commands,
                 role=ctx.role.called,
                 support=care.support_part(ctx, ctx.language),
             )
