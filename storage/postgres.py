@@ -24,20 +24,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import weakref
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any, Literal, TypeVar, overload
 
 import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.engine import Result, Row, make_url
-from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem, StoreConflict
+from storage.direct import Plan, bound, result_of
 from storage.migrate import upgrade_postgres
 from storage.outbox import SENDER_LOCK
 from storage.sql import Params, SqlSession, new_key
@@ -126,7 +124,7 @@ class PgSession(SqlSession):
         if direct is None or not direct[0].returns_key:
             return new_key(await self._execute(statement, params))
         plan, args = direct
-        key = _result(plan, await self._driven(plan.sql, args)).scalar()
+        key = result_of(plan, await self._driven(plan.sql, args)).scalar()
         assert key is not None, "an INSERT that made no row"
         return int(key)
 
@@ -143,7 +141,7 @@ class PgSession(SqlSession):
         if direct is None or not direct[0].returns_rows:
             return (await self._execute(statement, params)).all()
         plan, args = direct
-        return _result(plan, await self._driven(plan.sql, args)).all()
+        return result_of(plan, await self._driven(plan.sql, args)).all()
 
     async def commit(self) -> None:
         if self.open:
@@ -166,36 +164,11 @@ class PgSession(SqlSession):
         if direct is None or direct[0].columns is None:
             return await self._execute(statement, params)
         plan, args = direct
-        return _result(plan, await self._driven(plan.sql, args))
+        return result_of(plan, await self._driven(plan.sql, args))
 
-    def _direct(self, statement: Executable, params: Params) -> tuple[_Plan, list[Any]] | None:
-        """How `statement` runs straight on asyncpg (`_Plan`), with its arguments in order;
-        None where only SQLAlchemy's execution does it right."""
-        if not isinstance(statement, sa.sql.ClauseElement):
-            return None
+    def _direct(self, statement: Executable, params: Params) -> tuple[Plan, list[Any]] | None:
         store = self._store
-        compiled, extracted, collected, _ = statement._compile_w_cache(
-            store.dialect,
-            compiled_cache=store.compiled,
-            column_keys=sorted(params) if params else [],
-            linting=0,
-        )
-        if not isinstance(compiled, SQLCompiler):
-            return None
-        plan = _plan(compiled)
-        if plan is None:
-            return None
-        values = compiled.construct_params(
-            params,
-            escape_names=False,
-            extracted_parameters=extracted,
-            _collected_params=collected,
-        )
-        args = [
-            values[name] if process is None else process(values[name])
-            for name, process in plan.binds
-        ]
-        return plan, args
+        return bound(statement, params, store.dialect, store.compiled)
 
     @overload
     async def _driven(self, sql: str, args: list[Any]) -> list[Any]: ...
@@ -253,79 +226,6 @@ class PgSession(SqlSession):
 
 
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
-
-
-class _Plan:
-    """A statement as it runs straight on asyncpg: SQLAlchemy compiles it (once, cached) and
-    its types convert the values both ways, but its execution layer is skipped: that cost
-    115 µs of a 230 µs read (a greenlet per statement, the execution context, the cursor
-    adapter), on every one of a command's three to ten statements."""
-
-    __slots__ = ("binds", "columns", "returns_key", "returns_rows", "sql", "writes")
-
-    def __init__(self, compiled: SQLCompiler, columns: SimpleResultMetaData | None) -> None:
-        processors = compiled._bind_processors
-        self.sql = compiled.string
-        self.binds: list[tuple[str, Callable[[Any], Any] | None]] = [
-            (name, processors.get(name))  # type: ignore[misc]  # callables: `_plan`
-            for name in compiled.positiontup or ()
-        ]
-        self.columns = columns
-        self.writes = bool(compiled.isinsert or compiled.isupdate or compiled.isdelete)
-        implicit = compiled.implicit_returning or ()
-        # An INSERT whose new key SQLAlchemy asks back (RETURNING id) and nothing else.
-        self.returns_key = bool(
-            compiled.isinsert
-            and columns is not None
-            and len(implicit) == 1
-            and getattr(implicit[0], "primary_key", False)
-        )
-        # A write that says RETURNING itself.
-        self.returns_rows = self.writes and columns is not None and not implicit
-
-
-def _result(plan: _Plan, found: list[Any]) -> Result[Any]:
-    """asyncpg's records as SQLAlchemy's rows, each value through its type's processor."""
-    assert plan.columns is not None
-    result: Result[Any] = IteratorResult(plan.columns, iter(found))
-    return result
-
-
-_plans: weakref.WeakKeyDictionary[SQLCompiler, _Plan | None] = weakref.WeakKeyDictionary()
-
-
-def _plan(compiled: SQLCompiler) -> _Plan | None:
-    """How `compiled` runs straight on asyncpg, or None for what only SQLAlchemy's execution
-    does right: parameters expanded at execution (IN lists), values computed in Python (column
-    defaults), columns without a plain name of their own."""
-    if compiled in _plans:
-        return _plans[compiled]
-    plain = (
-        compiled.positional
-        and not compiled.post_compile_params
-        and not compiled.literal_execute_params
-        and not compiled.insert_prefetch
-        and not compiled.update_prefetch
-        and all(callable(process) for process in compiled._bind_processors.values())
-    )
-    result = compiled._result_columns
-    keys = [column[0] for column in result]
-    named = (
-        compiled._ordered_columns
-        and not compiled._textual_ordered_columns
-        and len(set(keys)) == len(keys)
-        and all(isinstance(key, str) for key in keys)
-    )
-    columns = None
-    if result and named:
-        dialect = compiled.dialect
-        columns = SimpleResultMetaData(
-            keys,
-            _processors=[column[3]._cached_result_processor(dialect, None) for column in result],
-        )
-    plan = _Plan(compiled, columns) if plain and (named or not result) else None
-    _plans[compiled] = plan
-    return plan
 
 
 async def _whole(work: Coroutine[Any, Any, _T]) -> _T:

@@ -10,11 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Result, Row
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
+from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem
+from storage.direct import bound, result_of
 from storage.migrate import upgrade
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
@@ -37,18 +39,33 @@ class SqliteSession(SqlSession):
 
     dialect = "sqlite"
 
-    def __init__(self, conn: sa.Connection) -> None:
+    def __init__(self, conn: sa.Connection, compiled: LRUCache[Any, Any]) -> None:
         self.conn = conn
         self.writing = False
+        self._compiled = compiled
+        self._driver: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
 
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
-        return self.conn.execute(statement, params).all()
+        return self._read(statement, params).all()
 
     async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
-        return self.conn.execute(statement, params).first()
+        return self._read(statement, params).first()
 
     async def scalar(self, statement: Executable, params: Params = None) -> Any:
-        return self.conn.execute(statement, params).scalar()
+        return self._read(statement, params).scalar()
+
+    def _read(self, statement: Executable, params: Params) -> Result[Any]:
+        """A SELECT straight on sqlite3 where SQLAlchemy's compiled form allows it
+        (storage/direct.py); SQLAlchemy's execution runs the rest."""
+        direct = (
+            bound(statement, params, self.conn.dialect, self._compiled)
+            if isinstance(statement, sa.Select)
+            else None
+        )
+        if direct is None or direct[0].columns is None:
+            return self.conn.execute(statement, params)
+        plan, args = direct
+        return result_of(plan, self._driver.execute(plan.sql, args).fetchall())
 
     async def insert(self, statement: Executable, params: Params = None) -> int:
         self._begin()
@@ -87,7 +104,7 @@ class SqliteUnitOfWork(SqlUnitOfWork):
     """A unit of work waits for its turn on the store's connection, and gives it back."""
 
     def __init__(self, store: SqliteStore) -> None:
-        super().__init__(SqliteSession(store.conn), store.cache)
+        super().__init__(SqliteSession(store.conn, store.compiled), store.cache)
         self._lock = store.lock
 
     async def _start(self) -> None:
@@ -107,6 +124,7 @@ class SqliteStore:
         self.conn = conn
         self.lock = asyncio.Lock()
         self.cache = ContextCache()
+        self.compiled: LRUCache[Any, Any] = LRUCache(500)  # SELECTs compiled for direct reads
         self._file_lock = file_lock
 
     @property
