@@ -4,13 +4,13 @@ for every community at once takes through the Telegram adapter's own pacer."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 from adapters.telegram.pacing import Pacer, Pacing
 from bot.hearth import Hearth
 from bot.replies import Reply
+from tests.fake_time import FakeTime
 
 GROUPS = -1_000_000_000_000  # Telegram's supergroup ids lie below this
 
@@ -35,20 +35,6 @@ class StandIn:
         self.delivered += len(replies)
 
 
-class _FakeTime:
-    """The pacer's clock, moved on by its sleeps alone: a simulated round takes no real time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
 async def paced_round(
     communities: int, members: int, pacing: Pacing, *, sample: int = 100
 ) -> float:
@@ -60,7 +46,7 @@ async def paced_round(
     This is the pacer's part only: the outbox pump sends one message at a time (so a crash
     repeats at most the one in flight), so a round trip to Telegram longer than 1/30 s, not
     the pacer, would set the pace."""
-    time = _FakeTime()
+    time = FakeTime()
     pacer = Pacer(
         Pacing(
             overall_per_second=pacing.overall_per_second,

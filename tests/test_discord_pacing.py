@@ -3,22 +3,9 @@ interval, and two workers of one bot sharing a budget (bot.workers) together kee
 
 from __future__ import annotations
 
-import asyncio
-
 from adapters.discord.pacing import Pacer
 from bot.workers import LocalSendBudget
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
+from tests.fake_time import FakeTime
 
 
 async def test_a_fan_out_goes_one_message_per_interval() -> None:

@@ -10,23 +10,10 @@ from telegram.error import RetryAfter
 
 from adapters.telegram.pacing import Pacer, Pacing
 from bot.workers import Limit, LocalSendBudget
+from tests.fake_time import FakeTime
 
 # PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def pacer(time: FakeTime, **limits: int) -> Pacer:
