@@ -16,7 +16,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem
-from storage.direct import bound, result_of
+from storage.direct import Plan, bound, result_of
 from storage.migrate import upgrade
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
@@ -69,15 +69,34 @@ class SqliteSession(SqlSession):
 
     async def insert(self, statement: Executable, params: Params = None) -> int:
         self._begin()
-        return new_key(self.conn.execute(statement, params))
+        direct = self._bound(statement, params)
+        if direct is None or not direct[0].key_is_rowid:
+            return new_key(self.conn.execute(statement, params))
+        plan, args = direct
+        key = self._driver.execute(plan.sql, args).lastrowid
+        assert key is not None, "an INSERT that made no row"
+        return key
 
     async def change(self, statement: Executable, params: Params = None) -> int:
         self._begin()
-        return int(self.conn.execute(statement, params).rowcount)
+        direct = self._bound(statement, params)
+        if direct is None or not direct[0].writes or direct[0].columns is not None:
+            return int(self.conn.execute(statement, params).rowcount)
+        plan, args = direct
+        return self._driver.execute(plan.sql, args).rowcount
 
     async def returning(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         self._begin()
-        return self.conn.execute(statement, params).all()
+        direct = self._bound(statement, params)
+        if direct is None or not direct[0].returns_rows:
+            return self.conn.execute(statement, params).all()
+        plan, args = direct
+        return result_of(plan, self._driver.execute(plan.sql, args).fetchall()).all()
+
+    def _bound(self, statement: Executable, params: Params) -> tuple[Plan, list[Any]] | None:
+        """A write straight on sqlite3 (storage/direct.py): SQLAlchemy's execution made an
+        INSERT cost 18 µs instead of 9, and an UPDATE 13 instead of 6."""
+        return bound(statement, params, self.conn.dialect, self._compiled)
 
     def _begin(self) -> None:
         if not self.writing:
@@ -124,7 +143,7 @@ class SqliteStore:
         self.conn = conn
         self.lock = asyncio.Lock()
         self.cache = ContextCache()
-        self.compiled: LRUCache[Any, Any] = LRUCache(500)  # SELECTs compiled for direct reads
+        self.compiled: LRUCache[Any, Any] = LRUCache(1000)  # statements compiled to run direct
         self._file_lock = file_lock
 
     @property

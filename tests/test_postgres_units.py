@@ -4,16 +4,18 @@ nothing: its turn's next unit runs, in this process and on the server, and sees 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from bot.replies import Reply, Target, Visibility
 from storage.communities import communities
-from storage.postgres import PgSession
+from storage.postgres import PgSession, PostgresStore
 from tests import postgres
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
 RENAME = sa.text("UPDATE communities SET name = :name WHERE id = :id")
 
 
@@ -91,3 +93,35 @@ async def test_a_unit_that_only_reads_lets_go_of_its_turn_on_the_server() -> Non
     finally:
         await watcher.close()
         await postgres.discard(store)
+
+
+async def test_a_claim_takes_one_batch_whatever_plan_postgresql_picks() -> None:
+    """Planned as a nested loop (as a database's statistics once led PostgreSQL to do), the
+    choice of messages ran again for every row of the outbox and one pump took all of them."""
+    url = await postgres.fresh_database()
+    admin = await postgres._admin(url.set(database="postgres"))
+    nested_loop = ("enable_hashjoin", "enable_mergejoin", "enable_material", "enable_hashagg")
+    try:
+        for setting in (*nested_loop, "enable_sort"):
+            await admin.execute(f"ALTER DATABASE {url.database} SET {setting} = off")
+        store = await PostgresStore.open(url)
+        try:
+            reply = Reply("hello", Target("telegram", "-1", user_ref="5"), Visibility.PRIVATE)
+            async with store.unit_of_work() as uow:
+                for _ in range(30):
+                    await uow.outbox.add(reply, NOW)
+                await uow.commit()
+            async with store.unit_of_work() as uow:
+                first = await uow.outbox.claim(NOW, batch=10, lease=LEASE, owner="pump-a")
+                await uow.commit()
+            async with store.unit_of_work() as uow:
+                second = await uow.outbox.claim(NOW, batch=10, lease=LEASE, owner="pump-b")
+                await uow.commit()
+        finally:
+            await store.close()
+        assert [m.id for m in first] == list(range(1, 11))
+        assert [m.id for m in second] == list(range(11, 21))
+    finally:
+        await admin.execute(f"ALTER DATABASE {url.database} RESET ALL")
+        await admin.close()
+        await postgres.give_back(url)

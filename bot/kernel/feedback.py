@@ -8,6 +8,7 @@ import logging
 from bot import reach
 from bot.events import Presence, Unreachable
 from bot.kernel.background import Background
+from bot.kernel.conflicts import again_on_conflict
 from bot.kernel.membership import community_context
 from bot.reach import Reach, notice_due
 from bot.services import presence
@@ -70,10 +71,14 @@ class PlatformFeedback(Background):
     async def wrote_privately(self, platform: str, user_ref: str, community_ref: str) -> None:
         """Hearth wrote to this person privately about a community (or they picked it). Never
         raises: the message is out already, and must not be sent again over this."""
-        try:
+
+        async def note() -> None:
             async with self.store.unit_of_work() as uow:
                 if await reach.chat_is_about(uow, platform, user_ref, community_ref, self.clock):
                     await uow.commit()
+
+        try:  # on PostgreSQL a worker noting the same member at once is a conflict: again
+            await again_on_conflict(note)
         except Exception:
             log.exception("could not note whom a private chat is about platform=%s", platform)
 
