@@ -120,7 +120,10 @@ def restore(database: str, backup: str | Path) -> Restored:
     if not backup.is_file():
         raise BackupProblem(f"there is no file {backup} to restore")
     _check_destination(db, backup)
-    reading = _open(backup, "ro")  # the backup itself is never changed
+    # The backup is only read: with no -wal beside it (as `hearth backup` writes them),
+    # "immutable" also keeps SQLite from making a -wal and -shm beside it.
+    alone = not _beside(backup, "-wal").exists()
+    reading = _open(backup, "ro&immutable=1" if alone else "ro")
     try:
         try:
             copy = _copied_from(reading, db, None)
