@@ -73,6 +73,10 @@ def members(path: Path) -> set[str]:
         db.close()
 
 
+def named(folder: Path, part: str) -> list[Path]:
+    return [entry for entry in folder.iterdir() if part in entry.name]
+
+
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file in `folder` and a digest of its bytes: "nothing changed" is this, unchanged."""
     return {
@@ -117,7 +121,7 @@ async def test_a_backup_taken_during_a_check_in_round_restores_to_the_same_membe
     status, out, err = hearth(capsys, "restore", "monday.db")
 
     assert (status, err) == (0, "")
-    kept = [entry for entry in tmp_path.iterdir() if ".before-restore-" in entry.name]
+    kept = named(tmp_path, ".before-restore-")
     assert len(kept) == 1 and kept[0].name.startswith("hearth.db.before-restore-")
     assert out.splitlines() == [
         f"restored {database} from monday.db: {backups.size_label(database.stat().st_size)},"
@@ -176,7 +180,7 @@ async def test_answers_that_arrive_while_the_backup_is_copied_are_not_in_it(
     assert made.revision == head()
     assert answered(saved) == dict.fromkeys(BEFORE, True)
     assert set(answered(database)) == {*BEFORE, *AFTER}
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".during.db")] == []
+    assert named(tmp_path, ".during.db") == []  # no temporary file left
 
 
 async def test_restore_is_refused_while_hearth_runs_on_the_database(
@@ -293,7 +297,7 @@ async def test_a_backup_from_an_older_hearth_restores_and_is_brought_up_to_date_
         "the backup is from an older Hearth: its schema is brought up to date when Hearth next"
         " starts"
     )
-    assert not [entry for entry in tmp_path.iterdir() if ".before-restore-" in entry.name]
+    assert named(tmp_path, ".before-restore-") == []  # there was no database to keep
     started = await SqliteStore.open(_settings)
     try:
         assert migrate.current(started.conn) == head()
