@@ -141,6 +141,9 @@ def _back_up_or_restore(args: argparse.Namespace, database: str) -> int:
     except BackupProblem as problem:
         print(f"hearth: {problem}", file=sys.stderr)
         return 2
+    except OSError as problem:  # a full disk, a file we may not read or write
+        print(f"hearth: {args.command} failed: {problem}", file=sys.stderr)
+        return 1
     print(
         f"restored {done.database} from {args.path}: {size_label(done.size)},"
         f" schema revision {done.revision}"

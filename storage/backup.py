@@ -93,8 +93,8 @@ def back_up(
             copy = _copied_from(reading, target, on_step)
         finally:
             reading.close()  # ends the read transaction too
-    except sqlite3.DatabaseError:
-        raise _not_sqlite(f"database {source}", "nothing was written") from None
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(error, f"database {source}", "nothing was written") from None
     try:
         revision = _hearths(copy, f"database {source}", "nothing was written")
         _replace(copy, target)
@@ -129,8 +129,8 @@ def restore(database: str, backup: str | Path) -> Restored:
             copy = _copied_from(reading, db, None)
         finally:
             reading.close()
-    except sqlite3.DatabaseError:
-        raise _not_sqlite(str(backup), "nothing was changed") from None
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(error, str(backup), "nothing was changed") from None
     try:
         revision = _hearths(copy, str(backup), "nothing was changed")
         if revision not in known_revisions():
@@ -148,7 +148,12 @@ def restore(database: str, backup: str | Path) -> Restored:
             ) from None
         try:
             kept = _set_aside(db) if db.exists() else None
-            _replace(copy, db, owner_of=kept)
+            try:
+                _replace(copy, db, owner_of=kept)
+            except BaseException:
+                if kept is not None and not db.exists():
+                    kept.rename(db)  # the database as it was, rather than none
+                raise
         finally:
             lock.release()
     except BaseException:
@@ -240,6 +245,15 @@ def _hearths(copy: Path, shown: str, unchanged: str) -> str:
             f" {unchanged}"
         )
     return str(found[0][0])
+
+
+def _unreadable(error: sqlite3.DatabaseError, shown: str, unchanged: str) -> BackupProblem:
+    """Why a copy could not be made: the source is not a database SQLite can read, or
+    (the copy's side) the disk is full or the like."""
+    reason = str(error)
+    if "not a database" in reason or "malformed" in reason or "corrupt" in reason:
+        return _not_sqlite(shown, unchanged)
+    return BackupProblem(f"{shown} could not be copied ({reason}); {unchanged}")
 
 
 def _not_sqlite(shown: str, unchanged: str) -> BackupProblem:
