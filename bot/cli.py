@@ -1,4 +1,4 @@
-"""The `hearth` command: run, console and commands, each with --help."""
+"""The `hearth` command: run, console, commands, texts, backup and restore, each with --help."""
 
 from __future__ import annotations
 
@@ -60,6 +60,22 @@ def _parser() -> argparse.ArgumentParser:
         " from English in placeholders or markup. Exits 1 when there is something to fix.",
     )
     texts.add_argument("--missing", metavar="CODE", required=True, help="the language, e.g. es")
+    backup = sub.add_parser(
+        "backup",
+        help="copy the SQLite database to PATH, safe while Hearth runs",
+        description="Copy HEARTH_DATABASE (SQLite) to PATH while Hearth may be running, check"
+        " the copy, and say where it is. PostgreSQL: prints the pg_dump line instead.",
+    )
+    backup.add_argument("path", metavar="PATH", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    restore = sub.add_parser(
+        "restore",
+        help="put a backup in place of the SQLite database (Hearth stopped)",
+        description="Replace HEARTH_DATABASE (SQLite) with the backup at PATH, keeping the"
+        " current database beside it. Hearth must be stopped. PostgreSQL: prints the"
+        " pg_restore line instead.",
+    )
+    restore.add_argument("path", metavar="PATH", help="the backup file to restore")
     return parser
 
 
@@ -107,6 +123,39 @@ def _check_texts(language: str) -> int:
     ready = sum(1 for key in english if key not in problems)
     print(f"{language}: {ready} of {len(english)} texts ready", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _back_up_or_restore(args: argparse.Namespace, database: str) -> int:
+    """`hearth backup PATH` / `hearth restore PATH`: storage.backup does the work."""
+    from storage.backup import BackupProblem, back_up, restore, size_label
+
+    try:
+        if args.command == "backup":
+            made = back_up(database, args.path, force=args.force)
+            print(
+                f"backed up {database} to {made.path.resolve()}: {size_label(made.size)},"
+                f" schema revision {made.revision}"
+            )
+            return 0
+        done = restore(database, args.path)
+    except BackupProblem as problem:
+        print(f"hearth: {problem}", file=sys.stderr)
+        return 2
+    except OSError as problem:  # a full disk, a file we may not read or write
+        print(f"hearth: {args.command} failed: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {done.database} from {args.path}: {size_label(done.size)},"
+        f" schema revision {done.revision}"
+    )
+    if done.kept is not None:
+        print(f"the database it replaced is kept as {done.kept}")
+    if done.older:
+        print(
+            "the backup is from an older Hearth: its schema is brought up to date when Hearth"
+            " next starts"
+        )
+    return 0
 
 
 def _start_time(text: str | None) -> datetime | None:
@@ -211,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsProblem as problem:
         print(f"hearth: {problem}", file=sys.stderr)
         return 2
+    if args.command in ("backup", "restore"):
+        return _back_up_or_restore(args, settings.database)
     _configure_logging(settings)
     from adapters.console.runner import run_console
 

@@ -9,6 +9,10 @@
 All of it runs in one transaction on the store's own connection, so a migration that fails
 leaves the database as it was and start-up stops with one line. PostgreSQL databases are only
 ever made by Alembic (`upgrade_postgres`).
+
+A database at a revision this code has no script for was made by a newer Hearth (someone went
+back a version): nothing is changed and start-up stops with one line (`NewerDatabase`), since
+Alembic cannot migrate down from a revision it does not know.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+
+from bot.errors import StartupProblem
 
 # The revision that builds what the last legacy SQL file left behind.
 BASELINE = "0017_baseline"
@@ -56,8 +62,33 @@ def head() -> str:
     return found
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this code has a script for, the baseline to the head."""
+    scripts = ScriptDirectory.from_config(_config())
+    return frozenset(script.revision for script in scripts.walk_revisions())
+
+
 def current(conn: sa.Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
+
+
+class NewerDatabase(StartupProblem):
+    """The database is at a revision this code does not know: a newer Hearth made it."""
+
+    def __init__(self, revision: str, database: str = "the database") -> None:
+        super().__init__(
+            f"{database} was made by a newer Hearth (revision {revision}); install that version"
+            " or restore a backup from before the upgrade"
+        )
+        self.revision = revision
+
+
+def refuse_newer(conn: sa.Connection) -> None:
+    """Raise NewerDatabase when `conn`'s database is at a revision this code does not know."""
+    found = current(conn)
+    if found is not None and found not in known_revisions():
+        raise NewerDatabase(found)
 
 
 def upgrade(conn: sa.Connection) -> None:
@@ -72,6 +103,7 @@ def upgrade(conn: sa.Connection) -> None:
             _finish_legacy(conn)
             _run(conn, lambda config: command.stamp(config, BASELINE))
             conn.exec_driver_sql(f"DROP TABLE {LEGACY_TABLE}")  # Alembic's record replaces it
+        refuse_newer(conn)
         _run(conn, lambda config: command.upgrade(config, "head"))
         conn.exec_driver_sql("COMMIT")
     except BaseException:
@@ -90,6 +122,7 @@ def upgrade_postgres(conn: sa.Connection) -> None:
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
     if _tables(conn) and current(conn) == head():
         return
+    refuse_newer(conn)
     _run(conn, lambda config: command.upgrade(config, "head"))
 
 

@@ -36,7 +36,7 @@ from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem, StoreConflict
 from storage.direct import Plan, bound, result_of
-from storage.migrate import upgrade_postgres
+from storage.migrate import NewerDatabase, upgrade_postgres
 from storage.outbox import SENDER_LOCK
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
@@ -420,6 +420,8 @@ class PostgresStore:
                 await migrating.commit()
         except BaseException as error:
             await engine.dispose()
+            if isinstance(error, NewerDatabase):
+                raise NewerDatabase(error.revision, f"database {shown(url)}") from None
             if isinstance(error, (sa.exc.DBAPIError, OSError, TimeoutError)):
                 raise _unusable(url, error) from None
             raise

@@ -17,7 +17,7 @@ from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem
 from storage.direct import Plan, bound, result_of
-from storage.migrate import upgrade
+from storage.migrate import NewerDatabase, upgrade
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
 from storage.sqlite_lock import DatabaseLock, hold_database_lock
@@ -201,6 +201,8 @@ class SqliteStore:
             engine.dispose()
             if file_lock is not None:
                 file_lock.release()
+            if isinstance(error, NewerDatabase):
+                raise NewerDatabase(error.revision, f"database {path}") from None
             if isinstance(error, sa.exc.DBAPIError):
                 raise _unusable(path, error.orig) from None
             if isinstance(error, sqlite3.Error):

@@ -24,6 +24,18 @@ from pathlib import Path
 from bot.errors import StartupProblem
 
 
+class DatabaseInUse(StartupProblem):
+    """Another Hearth holds the lock; `pid` is the holder's, when it has written it."""
+
+    def __init__(self, database: str | Path, pid: int | None) -> None:
+        holder = f" (pid {pid})" if pid is not None else ""
+        super().__init__(
+            f"another Hearth is already running on {database}{holder}; stop it first, or point"
+            " HEARTH_DATABASE at another file"
+        )
+        self.pid = pid
+
+
 class DatabaseLock:
     """The held lock; `release` (or the process ending) lets the next Hearth start."""
 
@@ -52,10 +64,7 @@ def hold_database_lock(database: str | Path) -> DatabaseLock:
     except BlockingIOError:
         holder = _holder(fd)
         os.close(fd)
-        raise StartupProblem(
-            f"another Hearth is already running on {database}{holder}; stop it first, or point"
-            " HEARTH_DATABASE at another file"
-        ) from None
+        raise DatabaseInUse(database, holder) from None
     except BaseException:
         os.close(fd)
         raise
@@ -64,7 +73,7 @@ def hold_database_lock(database: str | Path) -> DatabaseLock:
     return DatabaseLock(fd)
 
 
-def _holder(fd: int) -> str:
-    """' (pid 1234)' as the holder wrote it, or nothing if it has not yet."""
+def _holder(fd: int) -> int | None:
+    """The holder's pid as it wrote it, or None if it has not yet."""
     written = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    return f" (pid {written})" if written.isdigit() else ""
+    return int(written) if written.isdigit() else None

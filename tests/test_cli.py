@@ -57,7 +57,9 @@ def test_commands_plain_prints_one_line_each(capsys: pytest.CaptureFixture[str])
     assert any(line.startswith("/setup [key] [value]") and "moderator" in line for line in lines)
 
 
-@pytest.mark.parametrize("subcommand", [[], ["run"], ["console"], ["commands"]])
+@pytest.mark.parametrize(
+    "subcommand", [[], ["run"], ["console"], ["commands"], ["backup"], ["restore"]]
+)
 def test_every_subcommand_has_help(
     subcommand: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
