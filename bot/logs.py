@@ -47,9 +47,12 @@ def configure_logging(
     level: str, log_format: Literal["text", "json"] = "text", stream: TextIO | None = None
 ) -> None:
     """The root logger writes to stderr in the chosen format; Alembic only when something is
-    wrong (it narrates every migration step at INFO)."""
+    wrong (it narrates every migration step at INFO). In JSON, Python's warnings (a library's
+    deprecation notice) become log lines too, so every line stays one object."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(formatter(log_format))
     logging.basicConfig(level=level, handlers=[handler])
+    if log_format == "json":
+        logging.captureWarnings(True)
     quiet = max(logging.getLevelName(level), logging.WARNING)
     logging.getLogger("alembic").setLevel(quiet)

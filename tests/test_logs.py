@@ -182,3 +182,24 @@ def test_an_unknown_log_format_stops_start_up_with_one_line(tmp_path: Path) -> N
         "hearth: setting HEARTH_LOG_FORMAT: Input should be 'text' or 'json'"
     ]
     assert not (tmp_path / "hearth.db").exists()  # nothing was started or changed
+
+
+def test_a_librarys_warning_is_one_json_line_too(tmp_path: Path) -> None:
+    """A library's warning (PTB's deprecation notices) would be a plain line among the JSON."""
+    script = (
+        "import warnings; from bot.logs import configure_logging;"
+        " configure_logging('INFO', 'json');"
+        " warnings.warn('this call goes away in version 23', UserWarning)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [entry] = [json.loads(line) for line in result.stderr.splitlines()]
+    assert entry["level"] == "WARNING" and entry["logger"] == "py.warnings"
+    assert "this call goes away in version 23" in entry["message"]
