@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Literal, TextIO
+from typing import Literal
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -43,13 +43,11 @@ def formatter(log_format: Literal["text", "json"]) -> logging.Formatter:
     return JsonLines() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
 
 
-def configure_logging(
-    level: str, log_format: Literal["text", "json"] = "text", stream: TextIO | None = None
-) -> None:
+def configure_logging(level: str, log_format: Literal["text", "json"] = "text") -> None:
     """The root logger writes to stderr in the chosen format; Alembic only when something is
     wrong (it narrates every migration step at INFO). In JSON, Python's warnings (a library's
     deprecation notice) become log lines too, so every line stays one object."""
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter(log_format))
     logging.basicConfig(level=level, handlers=[handler])
     if log_format == "json":
