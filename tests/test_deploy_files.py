@@ -137,6 +137,32 @@ def test_the_image_installs_only_hearth_and_runs_it_as_an_unprivileged_user(
     assert ".env" in ignored and ".git" in ignored  # secrets never reach the build
 
 
+def test_pip_install_dot_brings_every_file_hearth_reads() -> None:
+    """The image (and a venv) install Hearth with `pip install .`, not from the checkout: each
+    file beside the code that Hearth reads (texts, decks, templates, migrations) must be package
+    data, or the installed Hearth misses it."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    included = setuptools["packages"]["find"]["include"]
+    shipped: set[Path] = set()
+    for package, patterns in setuptools["package-data"].items():
+        for pattern in patterns:
+            shipped.update((ROOT / package).glob(pattern))
+    for top in ("bot", "adapters", "storage", "prompts"):
+        assert f"{top}*" in included, top
+        data = [
+            path
+            for path in (ROOT / top).rglob("*")
+            if path.is_file()
+            and path.suffix not in (".py", ".pyc")
+            and "__pycache__" not in path.parts
+        ]
+        assert data or top == "bot", top
+        missing = [str(path.relative_to(ROOT)) for path in data if path not in shipped]
+        assert missing == [], f"not in [tool.setuptools.package-data]: {missing}"
+
+
 def test_the_database_lives_in_the_data_volume(dockerfile: Dockerfile) -> None:
     env = dockerfile.env()
     assert env["HEARTH_DATABASE"] == "/data/hearth.db"
