@@ -1,8 +1,8 @@
 # Hearth in a container: `hearth run` as an unprivileged user, the SQLite database in the /data
 # volume, /healthz and /metrics on port 9464, the web pages on 8470.
 #   docker build -t hearth .
-#   docker run -d --name hearth --env-file .env -v hearth-data:/data \
-#     -p 127.0.0.1:8470:8470 hearth
+#   docker run -d --name hearth --restart unless-stopped --stop-timeout 45 \
+#     --env-file .env -v hearth-data:/data -p 127.0.0.1:8470:8470 hearth
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
