@@ -80,14 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every step (and its plugins) at INFO; start-up speaks only when wrong.
-    quiet = max(logging.getLevelName(settings.log_level), logging.WARNING)
-    logging.getLogger("alembic").setLevel(quiet)
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def _print_commands(as_json: bool, language: str) -> None:

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     discord_dev_guild: int | None = None
     discord_shards: str | None = None  # e.g. "0-1/4": this process runs shards 0 and 1 of 4
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for machines
     http_listen: str | None = None  # host:port of /healthz and /metrics; unset: no HTTP server
     # The community's web page and the moderators' dashboard; "off" serves none. Port 0 takes
     # any free port (tests); several workers on one machine share a port (SO_REUSEPORT).
@@ -128,6 +129,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator(
         "telegram_token",

@@ -200,7 +200,9 @@ class Interactions:
             await self._deliver_around(interaction, origin, others)
         except Exception:  # the core's work, if still running, finishes and commits on its own
             error_id = secrets.token_hex(4)
-            log.exception("answering an interaction failed id=%s", error_id)
+            log.exception(
+                "answering an interaction failed id=%s", error_id, extra={"error_id": error_id}
+            )
             await self._apologise(interaction, error_id)
 
     async def _send(

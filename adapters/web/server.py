@@ -160,7 +160,12 @@ class WebServer:
             raise
         except Exception:
             error_id = secrets.token_hex(4)
-            log.exception("web page failed id=%s path=%s", error_id, request.path.split("/")[1])
+            log.exception(
+                "web page failed id=%s path=%s",
+                error_id,
+                request.path.split("/")[1],
+                extra={"error_id": error_id},
+            )
             response = self._page(request, "error.html", status=500, error_id=error_id)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)

@@ -192,7 +192,12 @@ class Dispatcher:
         except Exception:
             error_id = secrets.token_hex(4)
             self.outcomes["error"] += 1
-            log.exception("unexpected error id=%s platform=%s", error_id, origin.platform)
+            log.exception(
+                "unexpected error id=%s platform=%s",
+                error_id,
+                origin.platform,
+                extra={"error_id": error_id},
+            )
             return [
                 self._to_origin(
                     origin, self.catalog.text("unexpected_error", said[0], error_id=error_id)
