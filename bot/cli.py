@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
         " from English in placeholders or markup. Exits 1 when there is something to fix.",
     )
     texts.add_argument("--missing", metavar="CODE", required=True, help="the language, e.g. es")
+    sub.add_parser(
+        "doctor",
+        help="check the settings, the database and each platform's token and rights",
+        description="Check the settings, the database and each configured platform (token,"
+        " privacy mode or intents, Hearth's rights in each group, server and channel), one"
+        " line each: ok, or what to do. Reads only, so it is safe beside a running Hearth."
+        " Exits 1 when something needs fixing.",
+    )
     return parser
 
 
@@ -199,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "texts":
         return _check_texts(args.missing)
+    if args.command == "doctor":
+        from adapters.ops.doctor import run_doctor
+
+        return run_doctor()
     if args.command == "commands":
         try:
             _print_commands(args.json, args.language)

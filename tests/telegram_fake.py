@@ -967,7 +967,7 @@ class FakeBotApi:
     async def _api_getchatmember(self, params: dict[str, Any]) -> Any:
         chat = self._group(params)
         user_id = params.get("user_id")
-        if user_id not in self.users:
+        if user_id not in self.users and user_id != BOT_ID:  # the bot may ask about itself
             raise ApiError(400, "Bad Request: user not found")
         return self.chat_member(chat, user_id)
 
