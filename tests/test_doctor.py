@@ -125,10 +125,36 @@ async def test_a_setup_with_everything_right_is_all_ok_even_while_hearth_runs(
         " files in its 2 text channels",
     ]
     assert code == 0
+    assert TELEGRAM_TOKEN not in "\n".join(lines) and DISCORD_TOKEN not in "\n".join(lines)
     # It only read: nothing was sent, set or deleted on either platform.
     assert {method for method, _ in telegram.calls} == {"getMe", "getChatMember"}
     assert telegram.sent == [] and discord_fake.sent == [] and discord_fake.syncs == []
     assert discord_fake.sessions == []  # no gateway connection either
+
+
+async def test_three_things_to_fix_in_one_run_as_the_readme_shows(
+    telegram: FakeBotApi,
+    discord_fake: FakeDiscord,
+    running_hearth: SqliteStore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    kitchen(telegram).withheld.add("can_delete_messages")
+    discord_fake.members_intent_enabled = False
+    role = discord_fake.bot_role(INVITED_WITH)
+    discord_fake.overwrite(discord_fake.ideas, role, deny=ATTACH_FILES)
+    code, lines = await doctor(capsys)
+    assert [line for line in lines if line.startswith("fix")] == [
+        'fix   Telegram group "Kitchen": Hearth is an administrator but may not delete'
+        " messages, so a command typed there with words meant for Hearth alone (such as"
+        " /reflect private …) stays visible to everyone; in the group's settings →"
+        ' Administrators → Hearth, turn on "Delete messages"',
+        "fix   Discord members intent: off: Hearth cannot start without it, as it needs members"
+        " joining and leaving for the welcome; in the Discord Developer Portal open the"
+        " application → Bot → Privileged Gateway Intents and turn on Server Members Intent",
+        'fix   Discord server "Hearth Test", #ideas: Hearth may not Attach Files there; allow it'
+        " for Hearth (or its role) in the channel's settings → Permissions",
+    ]
+    assert len(lines) == 8 and code == 1
 
 
 async def test_a_token_telegram_refuses_is_one_line_without_the_token(

@@ -149,8 +149,9 @@ async def _server(
             checks.append(
                 fail(
                     f"{name}, {place}",
-                    f"Hearth may not {_listed(missing)} there; allow them for Hearth (or its"
-                    " role) in the channel's settings → Permissions",
+                    f"Hearth may not {_listed(missing)} there; allow"
+                    f" {'it' if len(missing) == 1 else 'them'} for Hearth (or its role) in the"
+                    " channel's settings → Permissions",
                 )
             )
     seen = len(texts) - len(hidden)
