@@ -242,6 +242,23 @@ async def test_a_group_that_removed_hearth_is_a_line_not_a_traceback(
     assert code == 1
 
 
+async def test_a_group_hearth_knows_it_was_removed_from_is_a_note(
+    telegram: FakeBotApi, running_hearth: SqliteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kitchen(telegram, status="left")
+    async with running_hearth.unit_of_work() as uow:  # as Hearth notes it when it is removed
+        (link,) = await uow.communities.links_on("telegram")
+        link.away_since = NOW
+        await uow.communities.save_link(link)
+        await uow.commit()
+    code, lines = await doctor(capsys)
+    assert lines[4:] == [
+        'note  Telegram group "Kitchen": Hearth was removed from this group; its community is'
+        " paused until someone adds Hearth again"
+    ]
+    assert code == 0
+
+
 async def test_a_group_telegram_no_longer_knows(
     telegram: FakeBotApi, running_hearth: SqliteStore, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -70,7 +70,7 @@ async def discord_checks(token: str, *, patience: float = TIMEOUT) -> list[Check
             ok(NAME, f"the token works: the bot is {client.user.display_name}"),
             _intent(client),
         ]
-        guilds = await _ask(client.http.get_guilds(200), patience)
+        guilds = await _ask(_servers(client), patience)
         if not guilds:
             app = client.application_id
             checks.append(
@@ -81,8 +81,8 @@ async def discord_checks(token: str, *, patience: float = TIMEOUT) -> list[Check
                     f"&scope=bot+applications.commands&permissions={INVITE_PERMISSIONS}",
                 )
             )
-        for partial in guilds:
-            checks.extend(await _server(client, int(partial["id"]), partial["name"], patience))
+        for guild_id, title in guilds:
+            checks.extend(await _server(client, guild_id, title, patience))
         return checks
     except _Unreachable as error:  # after the lines already known
         return [
@@ -97,6 +97,11 @@ async def discord_checks(token: str, *, patience: float = TIMEOUT) -> list[Check
         return [*checks, fail(NAME, f"Discord answered {error.status} ({reason})")]
     finally:
         await client.close()
+
+
+async def _servers(client: discord.Client) -> list[tuple[int, str]]:
+    """Every server the bot is in (discord.py pages through them, 200 at a time)."""
+    return [(guild.id, guild.name) async for guild in client.fetch_guilds(limit=None)]
 
 
 def _intent(client: discord.Client) -> Check:
