@@ -270,6 +270,18 @@ async def test_a_group_telegram_no_longer_knows(
     assert code == 1
 
 
+async def test_telegram_asking_to_wait_is_one_line(
+    telegram: FakeBotApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    telegram.flood("getMe", retry_after=5)
+    code, lines = await doctor(capsys)
+    assert lines[2:] == [
+        "fix   Telegram: Telegram did not answer as expected (Flood control exceeded. Retry in 5"
+        " seconds); try again soon"
+    ]
+    assert code == 1
+
+
 async def test_an_unreachable_telegram_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

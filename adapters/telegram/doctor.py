@@ -74,6 +74,9 @@ async def telegram_checks(
             ]
         except NetworkError as error:
             return [fail(NAME, _unreachable(error, token))]
+        except TelegramError as error:  # e.g. asked to wait (429): Telegram's own words
+            reason = error.message.replace(token, "***")
+            return [fail(NAME, f"Telegram did not answer as expected ({reason}); try again soon")]
         me = bot.bot
         standings = [await _standing(bot, me, place, token) for place in groups]
         return [
