@@ -10,6 +10,8 @@ import contextlib
 import os
 import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -474,3 +476,32 @@ async def test_a_postgresql_database_that_is_current(
     shown = url.set(drivername="postgresql").render_as_string(hide_password=True)
     assert lines[1] == f"ok    database: {shown} is reachable and its schema is up to date"
     assert code == 0
+
+
+def test_hearth_doctor_as_typed_in_a_terminal(tmp_path: Path) -> None:
+    """The installed command itself (`python -m bot doctor`), with a database out of reach:
+    its lines on stdout, nothing on stderr, exit 1."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HEARTH_")}
+    env["HEARTH_DATABASE"] = f"postgresql://hearth@127.0.0.1:{closed_port()}/hearth"
+    env["PYTHONPATH"] = str(Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (1, "")
+    assert [line.split(":")[0] for line in done.stdout.splitlines()] == [
+        "note  settings",
+        "fix   database",
+    ]
+
+
+def test_hearth_doctor_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["doctor", "--help"])
+    assert exited.value.code == 0
+    assert "usage: hearth doctor" in capsys.readouterr().out
