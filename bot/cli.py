@@ -76,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         " pg_restore line instead.",
     )
     restore.add_argument("path", metavar="PATH", help="the backup file to restore")
+    sub.add_parser(
+        "doctor",
+        help="check the settings, the database and each platform's token and rights",
+        description="Check the settings, the database and each configured platform (token,"
+        " privacy mode or intents, Hearth's rights in each group, server and channel), one"
+        " line each: ok, or what to do. Reads only, so it is safe beside a running Hearth."
+        " Exits 1 when something needs fixing.",
+    )
     return parser
 
 
@@ -243,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "texts":
         return _check_texts(args.missing)
+    if args.command == "doctor":
+        from adapters.ops.doctor import run_doctor
+
+        return run_doctor()
     if args.command == "commands":
         try:
             _print_commands(args.json, args.language)

@@ -14,6 +14,11 @@ Shards are honoured as Discord does: a connection that identified as shard [id, 
 server (READY, GUILD_CREATE) and its events only when the server is on that shard
 (`(guild_id >> 22) % count`), and direct messages only on shard 0. The server can be placed on
 a chosen shard (`guild_shard`); `GET /gateway/bot` recommends `recommended_shards`.
+
+What `hearth doctor` reads is there too: the servers the bot is in (`GET /users/@me/guilds`), the
+application's flags (the members intent switch shows as GATEWAY_GUILD_MEMBERS_LIMITED, as for a
+bot in fewer than 100 servers), a role of the bot's own with the permissions it was invited with
+(`bot_role`), and channel permission overwrites (`overwrite`).
 """
 
 from __future__ import annotations
@@ -38,9 +43,15 @@ GUILD_MESSAGES = 1 << 9
 DIRECT_MESSAGES = 1 << 12
 MESSAGE_CONTENT = 1 << 15
 
+# Application flags: the Server Members intent switch (the LIMITED one under 100 servers).
+GATEWAY_GUILD_MEMBERS = 1 << 14
+GATEWAY_GUILD_MEMBERS_LIMITED = 1 << 15
+
 # Permissions (bits).
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
+ATTACH_FILES = 1 << 15
+SEND_MESSAGES_IN_THREADS = 1 << 38
 MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3
 EVERYONE_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | (1 << 16) | (1 << 31)  # + history, slash
@@ -173,6 +184,8 @@ class FakeDiscord:
         self.owner_id = 0
         self.closed_dms: set[int] = set()
         self.members_intent_enabled = True  # the switch in the developer portal
+        self.bot_roles: list[dict[str, Any]] = []  # roles of the bot's own (bot_role)
+        self.overwrites: dict[int, list[dict[str, Any]]] = {}  # channel id -> its overwrites
         self.sent: list[Sent] = []
         self.syncs: list[tuple[str, list[dict[str, Any]]]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -239,6 +252,27 @@ class FakeDiscord:
         self._add_member(user, [self.manager_role] if manager else [])
         return user
 
+    def bot_role(self, permissions: int, name: str = "Hearth") -> int:
+        """The role Discord makes for a bot invited with these permissions; returns its id."""
+        role_id = self.new_id()
+        self.bot_roles.append(
+            {"id": role_id, "name": name, "permissions": permissions, "managed": True}
+        )
+        self.members[self.app_id]["roles"].append(str(role_id))
+        return role_id
+
+    def overwrite(
+        self, channel_id: int, target: int, *, allow: int = 0, deny: int = 0, member: bool = False
+    ) -> None:
+        """A channel permission overwrite for a role (or @everyone: the server's id) or a
+        member."""
+        self.overwrites.setdefault(channel_id, []).append(
+            {"id": str(target), "type": 1 if member else 0, "allow": str(allow), "deny": str(deny)}
+        )
+
+    def application_flags(self) -> int:
+        return GATEWAY_GUILD_MEMBERS_LIMITED if self.members_intent_enabled else 0
+
     def permissions(self, user_id: int) -> int:
         if user_id == self.owner_id:
             return EVERYONE_PERMISSIONS | ADMINISTRATOR | MANAGE_GUILD
@@ -256,7 +290,7 @@ class FakeDiscord:
             "guild_id": str(self.guild_id),
             "name": name,
             "position": 0 if channel_id == self.general else 1,
-            "permission_overwrites": [],
+            "permission_overwrites": list(self.overwrites.get(channel_id, [])),
             "nsfw": False,
             "parent_id": None,
             "topic": None,
@@ -265,7 +299,9 @@ class FakeDiscord:
         }
 
     def _roles(self) -> list[dict[str, Any]]:
-        def role(role_id: int, name: str, perms: int, position: int) -> dict[str, Any]:
+        def role(
+            role_id: int, name: str, perms: int, position: int, managed: bool = False
+        ) -> dict[str, Any]:
             return {
                 "id": str(role_id),
                 "name": name,
@@ -273,7 +309,7 @@ class FakeDiscord:
                 "position": position,
                 "color": 0,
                 "hoist": False,
-                "managed": False,
+                "managed": managed,
                 "mentionable": False,
                 "flags": 0,
                 "icon": None,
@@ -283,6 +319,10 @@ class FakeDiscord:
         return [
             role(self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
             role(self.manager_role, "Managers", EVERYONE_PERMISSIONS | MANAGE_GUILD, 1),
+            *(
+                role(r["id"], r["name"], r["permissions"], 2 + n, managed=True)
+                for n, r in enumerate(self.bot_roles)
+            ),
         ]
 
     def guild_payload(self) -> dict[str, Any]:
@@ -896,6 +936,23 @@ class FakeDiscord:
                         },
                     }
                 )
+            case ("GET", ["users", "@me", "guilds"]):
+                if self.bot_removed:
+                    return json_response([])
+                return json_response(
+                    [
+                        {
+                            "id": str(self.guild_id),
+                            "name": "Hearth Test",
+                            "icon": None,
+                            "owner": False,
+                            "permissions": str(self.bot_permissions()),
+                            "features": [],
+                        }
+                    ]
+                )
+            case ("GET", ["applications", "@me"]):
+                return json_response(self._application())
             case ("GET", ["guilds", guild]) if int(guild) == self.guild_id:
                 self.lookups.append(f"GET guild {guild}")
                 return json_response(self.guild_payload())
@@ -908,20 +965,7 @@ class FakeDiscord:
                 self.lookups.append(f"GET channels {guild}")
                 return json_response([self._channel(self.general), self._channel(self.ideas)])
             case ("GET", ["oauth2", "applications", "@me"]):
-                return json_response(
-                    {
-                        "id": str(self.app_id),
-                        "name": "Hearth",
-                        "description": "",
-                        "icon": None,
-                        "bot_public": True,
-                        "bot_require_code_grant": False,
-                        "owner": self.users[self.owner_id],
-                        "verify_key": "0" * 64,
-                        "flags": 0,
-                        "team": None,
-                    }
-                )
+                return json_response(self._application())
             case ("PUT", ["applications", _, "commands"]):
                 return json_response(self._synced("global", body, None))
             case ("PUT", ["applications", _, "guilds", guild, "commands"]):
@@ -946,6 +990,27 @@ class FakeDiscord:
                 return web.Response(status=204)
         self.unhandled.append(f"{method} {path}")
         return json_response({"message": "404: Not Found (fake)", "code": 0}, 404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(self.app_id),
+            "name": "Hearth",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": self.users[self.owner_id],
+            "verify_key": "0" * 64,
+            "flags": self.application_flags(),
+            "team": None,
+        }
+
+    def bot_permissions(self) -> int:
+        """The bot's server-wide permissions: @everyone's and its own roles'."""
+        found = EVERYONE_PERMISSIONS
+        for role in self.bot_roles:
+            found |= role["permissions"]
+        return found
 
     def _synced(
         self, scope: str, payload: list[dict[str, Any]], guild: str | None

@@ -36,6 +36,8 @@ It speaks the same wire format (form-encoded requests whose non-string values ar
   and media type in `Sent.file`) and a caption of at most 1024 characters; a photo must be an
   image Telegram can read (PNG, JPEG, GIF or WebP), else 400 IMAGE_PROCESS_FAILED; the answer
   is a Message with a `document`, or a `photo` in its sizes;
+- `getChatMember` answers about the bot itself too: its status and, as an administrator, its
+  rights (less those in `Chat.withheld`), as `hearth doctor` asks;
 - `hold(method)` keeps the next call of a method waiting until released, to catch a worker in
   the middle of handling an update.
 """
@@ -967,7 +969,7 @@ class FakeBotApi:
     async def _api_getchatmember(self, params: dict[str, Any]) -> Any:
         chat = self._group(params)
         user_id = params.get("user_id")
-        if user_id not in self.users:
+        if user_id not in self.users and user_id != BOT_ID:  # the bot may ask about itself
             raise ApiError(400, "Bad Request: user not found")
         return self.chat_member(chat, user_id)
 
