@@ -140,3 +140,20 @@ async def test_two_workers_sharing_a_budget_keep_to_the_bots_one_limit() -> None
     ]
     times = [await send(workers[n % 2], time, user) for n, user in enumerate(range(1, 61))]
     assert times == [pytest.approx(n // 3 / 10) for n in range(60)]  # as if one worker sent all
+
+
+async def test_a_send_woken_too_late_takes_a_new_moment_so_telegram_never_counts_three() -> None:
+    """A loaded machine wakes the second send at 0.9 s, not at its moment 0.1 s. Sent then but
+    counted at 0.1 s, it would let the next two go at 1.0 and 1.15 s: three within a second as
+    Telegram counts them (0.9, 1.0, 1.15), a 429. It takes a new moment instead (the missed
+    one still counts, on the safe side), and no second ever holds more than two."""
+    time = FakeTime()
+    overslept = [0.8]  # the first sleep lasts this much longer than asked
+
+    async def loaded_sleep(seconds: float) -> None:
+        await time.sleep(seconds + (overslept.pop() if overslept else 0.0))
+
+    paced = Pacer(Pacing(clock=time.clock, sleep=loaded_sleep, overall_per_second=2))
+    times = [await send(paced, time, user) for user in range(1, 5)]
+    assert times == [pytest.approx(t) for t in (0.0, 1.0, 1.15, 2.0)]
+    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[2:], strict=False))
