@@ -29,13 +29,13 @@ from typing import Any, Literal, TypeVar, overload
 
 import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.engine import Result, Row, make_url
+from sqlalchemy.engine import Row, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem, StoreConflict
-from storage.direct import Plan, bound, result_of
+from storage.direct import Plan, bound, rows_of
 from storage.migrate import NewerDatabase, upgrade_postgres
 from storage.outbox import SENDER_LOCK
 from storage.sql import Params, SqlSession, new_key
@@ -111,22 +111,29 @@ class PgSession(SqlSession):
             self.open = True
 
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
-        return (await self._read(statement, params)).all()
+        found = await self._direct_rows(statement, params)
+        return (await self._execute(statement, params)).all() if found is None else found
 
     async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
-        return (await self._read(statement, params)).first()
+        found = await self._direct_rows(statement, params)
+        if found is None:
+            return (await self._execute(statement, params)).first()
+        return found[0] if found else None
 
     async def scalar(self, statement: Executable, params: Params = None) -> Any:
-        return (await self._read(statement, params)).scalar()
+        found = await self._direct_rows(statement, params)
+        if found is None:
+            return (await self._execute(statement, params)).scalar()
+        return found[0][0] if found else None
 
     async def insert(self, statement: Executable, params: Params = None) -> int:
         direct = self._direct(statement, params)
         if direct is None or not direct[0].returns_key:
             return new_key(await self._execute(statement, params))
         plan, args = direct
-        key = result_of(plan, await self._driven(plan.sql, args)).scalar()
-        assert key is not None, "an INSERT that made no row"
-        return int(key)
+        made = await self._driven(plan.sql, args)
+        assert made, "an INSERT that made no row"
+        return int(made[0][0])  # an integer key: no type's processor to run
 
     async def change(self, statement: Executable, params: Params = None) -> int:
         direct = self._direct(statement, params)
@@ -141,7 +148,7 @@ class PgSession(SqlSession):
         if direct is None or not direct[0].returns_rows:
             return (await self._execute(statement, params)).all()
         plan, args = direct
-        return result_of(plan, await self._driven(plan.sql, args)).all()
+        return rows_of(plan, await self._driven(plan.sql, args))
 
     async def commit(self) -> None:
         if self.open:
@@ -159,12 +166,18 @@ class PgSession(SqlSession):
         key, self.turn_key, self.open = self.turn_key, None, False
         await self._control(verb if key is None else f"{verb}; SELECT pg_advisory_unlock({key})")
 
-    async def _read(self, statement: Executable, params: Params) -> Result[Any]:
-        direct = self._direct(statement, params) if isinstance(statement, sa.Select) else None
+    async def _direct_rows(
+        self, statement: Executable, params: Params
+    ) -> Sequence[Row[Any]] | None:
+        """A SELECT's rows straight from asyncpg where SQLAlchemy's compiled form allows it
+        (storage/direct.py); None: SQLAlchemy's execution runs it."""
+        if not isinstance(statement, sa.Select):
+            return None
+        direct = self._direct(statement, params)
         if direct is None or direct[0].columns is None:
-            return await self._execute(statement, params)
+            return None
         plan, args = direct
-        return result_of(plan, await self._driven(plan.sql, args))
+        return rows_of(plan, await self._driven(plan.sql, args))
 
     def _direct(self, statement: Executable, params: Params) -> tuple[Plan, list[Any]] | None:
         store = self._store

@@ -10,13 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Result, Row
+from sqlalchemy.engine import Row
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.util import LRUCache
 
 from bot.errors import StartupProblem
-from storage.direct import Plan, bound, result_of
+from storage.direct import Plan, bound, rows_of
 from storage.migrate import NewerDatabase, upgrade
 from storage.sql import Params, SqlSession, new_key
 from storage.sqlite_cache import ContextCache
@@ -46,26 +46,31 @@ class SqliteSession(SqlSession):
         self._driver: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
 
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
-        return self._read(statement, params).all()
+        found = self._direct_rows(statement, params)
+        return self.conn.execute(statement, params).all() if found is None else found
 
     async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
-        return self._read(statement, params).first()
+        found = self._direct_rows(statement, params)
+        if found is None:
+            return self.conn.execute(statement, params).first()
+        return found[0] if found else None
 
     async def scalar(self, statement: Executable, params: Params = None) -> Any:
-        return self._read(statement, params).scalar()
+        found = self._direct_rows(statement, params)
+        if found is None:
+            return self.conn.execute(statement, params).scalar()
+        return found[0][0] if found else None
 
-    def _read(self, statement: Executable, params: Params) -> Result[Any]:
-        """A SELECT straight on sqlite3 where SQLAlchemy's compiled form allows it
-        (storage/direct.py); SQLAlchemy's execution runs the rest."""
-        direct = (
-            bound(statement, params, self.conn.dialect, self._compiled)
-            if isinstance(statement, sa.Select)
-            else None
-        )
+    def _direct_rows(self, statement: Executable, params: Params) -> Sequence[Row[Any]] | None:
+        """A SELECT's rows straight from sqlite3 where SQLAlchemy's compiled form allows it
+        (storage/direct.py); None: SQLAlchemy's execution runs it."""
+        if not isinstance(statement, sa.Select):
+            return None
+        direct = bound(statement, params, self.conn.dialect, self._compiled)
         if direct is None or direct[0].columns is None:
-            return self.conn.execute(statement, params)
+            return None
         plan, args = direct
-        return result_of(plan, self._driver.execute(plan.sql, args).fetchall())
+        return rows_of(plan, self._driver.execute(plan.sql, args).fetchall())
 
     async def insert(self, statement: Executable, params: Params = None) -> int:
         self._begin()
@@ -91,7 +96,7 @@ class SqliteSession(SqlSession):
         if direct is None or not direct[0].returns_rows:
             return self.conn.execute(statement, params).all()
         plan, args = direct
-        return result_of(plan, self._driver.execute(plan.sql, args).fetchall()).all()
+        return rows_of(plan, self._driver.execute(plan.sql, args).fetchall())
 
     def _bound(self, statement: Executable, params: Params) -> tuple[Plan, list[Any]] | None:
         """A write straight on sqlite3 (storage/direct.py): SQLAlchemy's execution made an
