@@ -565,3 +565,17 @@ async def test_mydata_shows_proposals_and_forgetme_unnames_the_author_but_keeps_
             assert "ana" not in [str(v).lower() for v in row.values()], f"{table} still holds ana"
     # A new "ana" is a new person: not the author of #1.
     assert "Only the author" in text(await world.say("ana", "/withdraw 1"))
+
+
+async def test_the_listing_says_when_a_proposals_minimum_time_is_over_on_the_same_day_of_age(
+    world: World,
+) -> None:
+    """Only the end of its minimum time changes in the line (it is 3 days old either side)."""
+    await world.say("ana", IDEA)
+    await world.advance(3 * DAY - timedelta(hours=1))
+    before = text(await world.say("bob", "/proposals"))
+    await world.advance(timedelta(hours=2))
+    after = text(await world.say("bob", "/proposals"))
+    assert "3 days old" in before and "3 days old" in after
+    assert "can start after Thu 5 Mar, 09:00, and once 2 people" in before
+    assert "can start once 2 people" in after and "its minimum time is over" in after
