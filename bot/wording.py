@@ -112,16 +112,20 @@ def roughly(length: timedelta, language: str = "en") -> str:
     Babel words a duration by its largest unit that counts at least one (threshold 1), and
     that count rounded; so every length with the same unit and count reads the same, and each
     is worded by Babel once (it was a third of rendering a listing of proposals)."""
-    shortest = timedelta(minutes=1)  # a proposal opened just now is "1 minute" old, not "0 seconds"
-    length = max(length, shortest)
-    seconds = length.total_seconds()
-    unit, size = next((unit, size) for unit, size in TIMEDELTA_UNITS if seconds >= size)
-    key = (language, unit, round(seconds / size))
+    # A proposal opened just now is "1 minute" old, not "0 seconds".
+    seconds = max(length.total_seconds(), 60.0)
+    key = (language, "second", round(seconds))
+    for unit, size in TIMEDELTA_UNITS:  # largest first; a plain loop: a listing asks 40 times
+        if seconds >= size:
+            key = (language, unit, round(seconds / size))
+            break
     found = _ROUGHLY.get(key)
     if found is None:
         if len(_ROUGHLY) >= _ROUGHLY_KEPT:
             _ROUGHLY.clear()
-        found = _ROUGHLY[key] = format_timedelta(length, threshold=1, locale=locale_for(language))
+        found = _ROUGHLY[key] = format_timedelta(
+            timedelta(seconds=seconds), threshold=1, locale=locale_for(language)
+        )
     return found
 
 

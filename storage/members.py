@@ -9,7 +9,6 @@ tell the unit of work which entries they touched.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from bot.services.proposals.records import voice_of
 from storage.accounts import accounts, person_of_account
 from storage.references import repoint, repoint_voices
 from storage.sql import Flag, SqlSession, Timestamp, community_table
-from storage.sqlite_cache import CachedRepo
+from storage.sqlite_cache import CachedRepo, copy_member
 
 members = community_table(
     "members",
@@ -165,7 +164,7 @@ class SqlMembers(CachedRepo):
         key = (community_id, platform, user_ref)
         cached = self.cache.members.get(key)
         if cached is not None:
-            return replace(cached)
+            return copy_member(cached)
         row = await self.db.row(
             _FIND, {"b_community": community_id, "b_platform": platform, "b_user": user_ref}
         )
@@ -175,7 +174,7 @@ class SqlMembers(CachedRepo):
         if (member.platform, member.user_ref) == (platform, user_ref):
             # Cached under the account they are reached through only, the key a save drops;
             # a find through their other account reads the row (one indexed lookup).
-            self.cache.members.put(key, replace(member))
+            self.cache.members.put(key, copy_member(member))
         return member
 
     async def add(

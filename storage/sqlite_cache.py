@@ -79,6 +79,25 @@ def copy_community(community: Community) -> Community:
     )
 
 
+def copy_member(member: Member) -> Member:
+    return Member(
+        member.id,
+        member.community_id,
+        member.platform,
+        member.user_ref,
+        member.display_name,
+        member.joined_at,
+        member.language,
+        member.granted_role,
+        member.left_at,
+        member.unreachable_since,
+        member.person_id,
+        member.reported_language,
+        member.timezone,
+        member.reach_chosen,
+    )
+
+
 def _copy_json(value: Any) -> Any:
     """A deep copy of what json.loads gives (settings are only ever read from JSON)."""
     if isinstance(value, dict):

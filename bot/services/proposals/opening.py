@@ -16,7 +16,7 @@ from bot.services.proposals.lifecycle import Proposal, open_proposal
 from bot.services.proposals.news import announce, audit, schedule
 from bot.services.proposals.records import UNDECIDED, Action, State, from_reflection
 from bot.services.proposals.settings import rules_of
-from bot.services.proposals.texts import full_view, list_line, localized, name_or_former, when
+from bot.services.proposals.texts import full_view, list_lines, localized, name_or_former, when
 
 LIST_FILTERS = ("open", "all", *(s.value for s in State))
 
@@ -88,7 +88,7 @@ def install_opening(feature: Feature) -> None:
             return
         if found:
             rules = rules_of(ctx.community)
-            lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
+            lines = list_lines(ctx, reversed(found), rules, ctx.language)
             ctx.say("proposal_list", which=which, count=len(found), lines=Markup("\n".join(lines)))
         else:
             ctx.say("proposal_list_empty", which=which)
@@ -134,7 +134,7 @@ async def _made_together(
     if not found:
         return None
     rules = rules_of(where.community)
-    lines = [list_line(ctx, p, rules, ctx.language) for p in reversed(found)]
+    lines = list_lines(ctx, reversed(found), rules, ctx.language)
     return earlier.name, Markup("\n".join(lines))
 
 

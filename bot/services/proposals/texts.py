@@ -6,6 +6,7 @@ catalog already rendered is wrapped in Markup, so nobody's words can change the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -127,45 +128,51 @@ def next_step(
 
 
 def list_line(ctx: CommunityContext, p: Tally, rules: Rules, language: str | None) -> str:
-    if p.hidden:
-        return ctx.text("proposal_line_hidden", language, number=p.number)
+    return list_lines(ctx, [p], rules, language)[0]
+
+
+def list_lines(
+    ctx: CommunityContext, tallies: Iterable[Tally], rules: Rules, language: str | None
+) -> list[str]:
+    """A listing's lines, in the order given. What every line shares (the clock, the words,
+    the timezone, the year) is worked out once: per line it cost as much as the lookup."""
+    now = ctx.now
     lang = language or ctx.community.language
-    age = roughly(ctx.now - p.created_at, lang)
-    # Everything the line is made of: the proposal's row, the words, the clock it is read on,
+    tz = ctx.tz
+    # Everything a line is made of: the proposal's row, the words, the clock it is read on,
     # and the only facts of the time it shows besides its age (which year it is, whether the
     # proposal's incubation time is over).
-    key = (
-        ctx.catalog,
-        p,
-        rules.perspectives,
-        lang,
-        ctx.tz,
-        ctx.local(ctx.now).year,
-        p.incubation_until > ctx.now,
-        age,
-    )
-    line = _LINES.get(key)
-    if line is None:
-        if len(_LINES) >= _LINES_KEPT:
-            _LINES.clear()
-        line = _LINES[key] = ctx.text(
-            "proposal_line",
-            lang,
-            number=p.number,
-            title=p.title,
-            state=state_name(ctx, p.state, lang),
-            age=age,
-            builds=p.builds,
-            concerns=p.concerns,
-            support=p.support,
-            consents=p.consents,
-            objections=p.objections,
-            next=next_step(ctx, p, rules, lang),
-        )
-    return line
+    shared = (ctx.catalog, rules.perspectives, lang, tz, now.astimezone(tz).year)
+    lines = []
+    for p in tallies:
+        if p.hidden:
+            lines.append(ctx.text("proposal_line_hidden", language, number=p.number))
+            continue
+        age = roughly(now - p.created_at, lang)
+        key = (shared, p, p.incubation_until > now, age)
+        line = _LINES.get(key)
+        if line is None:
+            if len(_LINES) >= _LINES_KEPT:
+                _LINES.clear()
+            line = _LINES[key] = ctx.text(
+                "proposal_line",
+                lang,
+                number=p.number,
+                title=p.title,
+                state=state_name(ctx, p.state, lang),
+                age=age,
+                builds=p.builds,
+                concerns=p.concerns,
+                support=p.support,
+                consents=p.consents,
+                objections=p.objections,
+                next=next_step(ctx, p, rules, lang),
+            )
+        lines.append(line)
+    return lines
 
 
-# Listing lines as made, by everything they are made of (`list_line`): `/proposals` shows the
+# Listing lines as made, by everything they are made of (`list_lines`): `/proposals` shows the
 # same lines again and again until a proposal changes, and making them was 27% of the core
 # bench (40 lines, each a few nested texts and dates).
 _LINES: dict[tuple[Any, ...], str] = {}
