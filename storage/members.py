@@ -21,7 +21,7 @@ from bot.services.proposals.records import voice_of
 from storage.accounts import accounts, person_of_account
 from storage.references import repoint, repoint_voices
 from storage.sql import Flag, SqlSession, Timestamp, community_table
-from storage.sqlite_cache import CachedRepo, copy_member
+from storage.sqlite_cache import CachedRepo, ContextCache, copy_member
 
 members = community_table(
     "members",
@@ -102,7 +102,15 @@ _GRANTED_ON = (
 _REACH = sa.update(members).where(members.c.id == sa.bindparam("b_id"))
 
 
-def _member(row: Sequence[Any]) -> Member:
+def remember_member(cache: ContextCache, member: Member, platform: str, user_ref: str) -> None:
+    """Keep a member found through an account for the next find: only when it is the account
+    they are reached through, the key a save drops; a find through their other account reads
+    the row (one indexed lookup)."""
+    if (member.platform, member.user_ref) == (platform, user_ref):
+        cache.members.put((member.community_id, platform, user_ref), copy_member(member))
+
+
+def member_of_row(row: Sequence[Any]) -> Member:
     # In the table's column order: unpacking costs a twentieth of a Row's attributes.
     (id_, community_id, platform, user_ref, name, language, role, joined_at, left_at, unreachable,
      person_id, reported, timezone, reach_chosen) = row  # fmt: skip
@@ -170,11 +178,8 @@ class SqlMembers(CachedRepo):
         )
         if row is None:
             return None
-        member = _member(row)
-        if (member.platform, member.user_ref) == (platform, user_ref):
-            # Cached under the account they are reached through only, the key a save drops;
-            # a find through their other account reads the row (one indexed lookup).
-            self.cache.members.put(key, copy_member(member))
+        member = member_of_row(row)
+        remember_member(self.cache, member, platform, user_ref)
         return member
 
     async def add(
@@ -212,7 +217,7 @@ class SqlMembers(CachedRepo):
         row = await self.db.row(_GET, {"b_id": member_id})
         if row is None:
             raise LookupError(f"member {member_id}")
-        return _member(row)
+        return member_of_row(row)
 
     async def save(self, member: Member) -> None:
         self.unit.touched_cache(member=member)
@@ -290,4 +295,4 @@ class SqlMembers(CachedRepo):
     async def _members(
         self, statement: Executable, params: Mapping[str, Any] | None = None
     ) -> list[Member]:
-        return [_member(row) for row in await self.db.rows(statement, params)]
+        return [member_of_row(row) for row in await self.db.rows(statement, params)]

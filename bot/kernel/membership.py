@@ -60,7 +60,9 @@ async def reader_language(uow: UnitOfWork, target: Target, default: str) -> str:
 async def _community(
     uow: UnitOfWork, origin: Origin, clock: Clock, defaults: Defaults
 ) -> tuple[Community, list[CommunityLink]]:
-    link = await uow.communities.find_link(origin.platform, origin.community_ref)
+    link = await uow.communities.find_link(
+        origin.platform, origin.community_ref, with_member=origin.person.user_ref
+    )
     if link is None:
         community = await uow.communities.add(
             name=origin.community_name or origin.community_ref,
