@@ -22,8 +22,10 @@ the context cache lives for one unit only.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
+import re
 from collections.abc import Coroutine, Sequence
 from typing import Any, Literal, TypeVar, overload
 
@@ -113,6 +115,26 @@ class PgSession(SqlSession):
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]:
         found = await self._direct_rows(statement, params)
         return (await self._execute(statement, params)).all() if found is None else found
+
+    async def rows_together(
+        self, statements: Sequence[Executable], params: Params = None
+    ) -> list[Sequence[Row[Any]]]:
+        """All in one statement, each SELECT's rows an array of records in one row (`_together`):
+        loading a proposal took five round trips, each about 100 µs on a local socket. Where a
+        statement cannot run direct, one after the other."""
+        plans: list[Plan] = []
+        args: list[Any] = []
+        for statement in statements:
+            direct = self._direct(statement, params) if isinstance(statement, sa.Select) else None
+            if direct is None or direct[0].columns is None:
+                return await super().rows_together(statements, params)
+            plans.append(direct[0])
+            args.extend(direct[1])
+        sql = _together(tuple((plan.sql, len(plan.binds)) for plan in plans))
+        if sql is None:
+            return await super().rows_together(statements, params)
+        (arrays,) = await self._driven(sql, args)
+        return [rows_of(plan, found) for plan, found in zip(plans, arrays, strict=True)]
 
     async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None:
         found = await self._direct_rows(statement, params)
@@ -239,6 +261,34 @@ class PgSession(SqlSession):
 
 
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
+
+@functools.lru_cache(maxsize=256)
+def _together(queries: tuple[tuple[str, int], ...]) -> str | None:
+    """Several SELECTs (each with how many values it takes) as one: each one's rows become an
+    array of records, which asyncpg reads back as lists of tuples, and each one's values are
+    numbered after the ones before it. Each keeps its own ORDER BY: PostgreSQL's
+    documentation gives this form (an aggregate over a sorted subquery) as the way to feed
+    rows in order. None for a statement with a quoted literal, where its values could not be
+    told from its text."""
+    arrays = []
+    taken = 0
+    for sql, values in queries:
+        if "'" in sql or "$$" in sql:
+            return None
+        arrays.append(f"ARRAY(SELECT s FROM ({_numbered_after(sql, taken)}) AS s)")
+        taken += values
+    return "SELECT " + ", ".join(arrays)
+
+
+def _numbered_after(sql: str, taken: int) -> str:
+    """`sql` with its values $1, $2... numbered after `taken` others."""
+    if not taken:
+        return sql
+    return _VALUE.sub(lambda found: f"${int(found[1]) + taken}", sql)
+
+
+_VALUE = re.compile(r"\$(\d+)")
 
 
 async def _whole(work: Coroutine[Any, Any, _T]) -> _T:

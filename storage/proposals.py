@@ -194,6 +194,17 @@ _PARTS_OF_ONE = {
     .order_by(table.c.id)
     for table in _PARTS
 }
+# One proposal's parts found by its number, so that `get` can send them with its header (on
+# PostgreSQL, in one round trip instead of five).
+_ID_BY_NUMBER = (
+    sa.select(proposals.c.id)
+    .where(_COMMUNITY, proposals.c.number == sa.bindparam("number"))
+    .scalar_subquery()
+)
+_PARTS_BY_NUMBER = {
+    table: sa.select(table).where(table.c.proposal_id == _ID_BY_NUMBER).order_by(table.c.id)
+    for table in _PARTS
+}
 _INSERT = {table: sa.insert(table) for table in (proposals, *_PARTS)}
 _SAVE = sa.update(proposals).where(proposals.c.id == sa.bindparam("proposal"))
 # A part's columns other than its keys: each is the record's field of the same name.
@@ -409,6 +420,65 @@ def _chosen(community_id: int, states: Collection[State] | None) -> dict[str, An
     return {"community_id": community_id, "states": sorted(State(s).value for s in states)}
 
 
+def _assemble(found: dict[int, Proposal], parts: Sequence[Sequence[Row[Any]]]) -> None:
+    """Give each proposal its parts: `parts` holds the rows of each of `_PARTS` in order (the
+    history's last, when read), each row starting (id, proposal_id, ...)."""
+    grouped: list[dict[int, list[Any]]] = []
+    for rows in parts:  # (id, proposal_id, ...) rows
+        by_proposal: dict[int, list[Any]] = defaultdict(list)
+        for row in cast("Sequence[Sequence[Any]]", rows):
+            by_proposal[row[1]].append(row)
+        grouped.append(by_proposal)
+    versions, contributions, supports, positions = grouped[:4]
+    events = grouped[4] if len(grouped) > 4 else {}
+    # Parts are unpacked by position (the tables' columns, in order): a long-discussed
+    # proposal has hundreds, and reading each field by name cost twice as much.
+    for pid, proposal in found.items():
+        proposal.versions = [
+            Version(number, details, at, id_) for id_, _, number, details, at in versions[pid]
+        ]
+        proposal.contributions = [
+            Contribution(
+                _KIND[kind], version, voice, member, name, text, at, objection, merged, id_
+            )
+            for (
+                id_,
+                _,
+                kind,
+                version,
+                voice,
+                member,
+                name,
+                text,
+                at,
+                objection,
+                merged,
+            ) in contributions[pid]
+        ]
+        proposal.supports = [
+            Support(voice, member, name, at, id_)
+            for id_, _, voice, member, name, at in supports[pid]
+        ]
+        proposal.positions = [
+            Position(round_, voice, member, name, _STANCE[stance], reason, at, id_)
+            for id_, _, round_, voice, member, name, stance, reason, at in positions[pid]
+        ]
+        proposal.events = [
+            Event(
+                r.at,
+                Action(r.action),
+                r.actor_id,
+                r.actor_name,
+                r.automatic,
+                r.detail,
+                State(r.state) if r.state is not None else None,
+                r.audit,
+                r.id,
+            )
+            for r in events.get(pid, [])
+        ]
+
+
 class SqlProposals(SqlRepo):
     section = "mydata_section_proposals"
 
@@ -421,72 +491,23 @@ class SqlProposals(SqlRepo):
             return []
         one = len(found) == 1
         chosen = {"proposal": next(iter(found))} if one else {"ids": list(found)}
-
-        async def parts(table: sa.Table) -> dict[int, list[Any]]:
-            grouped: dict[int, list[Any]] = defaultdict(list)
-            statement = _PARTS_OF_ONE[table] if one else _PARTS_OF[table]
-            rows = cast("Sequence[Sequence[Any]]", await self.db.rows(statement, chosen))
-            for row in rows:
-                grouped[row[1]].append(row)  # (id, proposal_id, ...)
-            return grouped
-
-        versions = await parts(proposal_versions)
-        contributions = await parts(proposal_contributions)
-        supports = await parts(proposal_supports)
-        positions = await parts(proposal_positions)
-        events = await parts(proposal_events) if history else {}
-        # Parts are unpacked by position (the tables' columns, in order): a long-discussed
-        # proposal has hundreds, and reading each field by name cost twice as much.
-        for pid, proposal in found.items():
-            proposal.versions = [
-                Version(number, details, at, id_) for id_, _, number, details, at in versions[pid]
-            ]
-            proposal.contributions = [
-                Contribution(
-                    _KIND[kind], version, voice, member, name, text, at, objection, merged, id_
-                )
-                for (
-                    id_,
-                    _,
-                    kind,
-                    version,
-                    voice,
-                    member,
-                    name,
-                    text,
-                    at,
-                    objection,
-                    merged,
-                ) in contributions[pid]
-            ]
-            proposal.supports = [
-                Support(voice, member, name, at, id_)
-                for id_, _, voice, member, name, at in supports[pid]
-            ]
-            proposal.positions = [
-                Position(round_, voice, member, name, _STANCE[stance], reason, at, id_)
-                for id_, _, round_, voice, member, name, stance, reason, at in positions[pid]
-            ]
-            proposal.events = [
-                Event(
-                    r.at,
-                    Action(r.action),
-                    r.actor_id,
-                    r.actor_name,
-                    r.automatic,
-                    r.detail,
-                    State(r.state) if r.state is not None else None,
-                    r.audit,
-                    r.id,
-                )
-                for r in events.get(pid, [])
-            ]
+        tables = _PARTS if history else _PARTS[:-1]
+        statements = [(_PARTS_OF_ONE if one else _PARTS_OF)[table] for table in tables]
+        _assemble(found, await self.db.rows_together(statements, chosen))
         return list(found.values())
 
     async def get(self, community_id: int, number: int, *, history: bool = True) -> Proposal | None:
-        rows = await self.db.rows(_GET, {"community_id": community_id, "number": number})
-        found = await self._load(rows, history=history)
-        return found[0] if found else None
+        """One proposal and all its parts, read together (on PostgreSQL, one round trip)."""
+        tables = _PARTS if history else _PARTS[:-1]
+        header, *parts = await self.db.rows_together(
+            [_GET, *(_PARTS_BY_NUMBER[table] for table in tables)],
+            {"community_id": community_id, "number": number},
+        )
+        if not header:
+            return None
+        found = {header[0][0]: _proposal(header[0])}
+        _assemble(found, parts)
+        return found[header[0][0]]
 
     async def tallies(
         self, community_id: int, states: Collection[State] | None = None

@@ -231,6 +231,13 @@ class SqlSession(ABC):
     @abstractmethod
     async def rows(self, statement: Executable, params: Params = None) -> Sequence[Row[Any]]: ...
 
+    async def rows_together(
+        self, statements: Sequence[Executable], params: Params = None
+    ) -> list[Sequence[Row[Any]]]:
+        """Several SELECTs on the same values, each one's rows: one after the other here; an
+        engine where each statement is a round trip sends them as one."""
+        return [await self.rows(statement, params) for statement in statements]
+
     @abstractmethod
     async def row(self, statement: Executable, params: Params = None) -> Row[Any] | None: ...
 
