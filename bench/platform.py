@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -142,6 +143,17 @@ async def fanout(members: int, per_second: int) -> None:
     await _serve(fake, scenario)
 
 
+def _ahead_of_the_bot() -> None:
+    """Telegram's servers do not wait for the bot's CPU; on a machine of two cores the bot's
+    processes and PostgreSQL can keep this one waiting for a turn. Held back, it answers in
+    bursts, and counts as arriving together sends that left a moment apart: on a loaded machine
+    160 of 2,000 sends reached it more than 50 ms after they left (one 429). A higher
+    priority, where the system allows it (as root), keeps it the stand-in it is meant to be."""
+    with contextlib.suppress(OSError):
+        os.nice(-10)
+
+
 if __name__ == "__main__":
+    _ahead_of_the_bot()
     numbers = [int(arg) for arg in sys.argv[2:]]
     asyncio.run(overhead(*numbers) if sys.argv[1] == "overhead" else fanout(*numbers))

@@ -3,19 +3,20 @@ only one worker holds at a time. Each is on a dedicated connection of its own, i
 (READ COMMITTED): never inside a unit of work's REPEATABLE READ transaction, which could be
 refused and run again, and never waiting behind one.
 
-Send budget: each limit key is a row holding the moments taken under it: the last `most` of
-them, and of those only the ones within `period` of the newest (older ones can hold nothing
-back), so a row's size follows the sends actually made, not a generous limit's `most` (a limit
-lifted to a million a second kept a million-long array, rewritten at every send: it took 3.7 of
-11 ms CPU per update in bench/workers.py, 1.6 once trimmed). One statement locks the rows of a
-request's keys (always in key order: no deadlock), computes the first moment all of them allow
-on the server's clock (one clock for every worker, whatever the machines' clocks say), appends
-it, and answers how long to wait. A reservation is one round trip that holds its rows well
-under a millisecond, so the workers' sends interleave in the order they asked, and an
-interactive answer waits behind the few moments taken before it, not behind a whole fan-out
-(the tenth-of-a-second limit keeps those few). The table is UNLOGGED and made on first use:
-these counts matter for a minute, are not data, and need no migration or backup; a server crash
-that forgets them forgets a minute of sends at most.
+Send budget: each limit key is a row holding, for each send that may still be counted, until
+when it may: its moment plus the limit's `late` while unanswered, its answer's time once the
+worker that sent it tells (with its next reservation, or soon after). Only places that can
+still hold a send back are kept, so a row's size follows the sends actually made, not a
+generous limit's `most` (a limit lifted to a million a second once kept a million-long array,
+rewritten at every send). One statement locks the rows of a request's keys (always in key
+order: no deadlock), computes the first moment all of them allow on the server's clock (one
+clock for every worker, whatever the machines' clocks say), adds its place, and answers how
+long to wait. A reservation is one round trip that holds its rows well under a millisecond, so
+the workers' sends interleave in the order they asked, and an interactive answer waits behind
+the few moments taken before it, not behind a whole fan-out (the tenth-of-a-second limit keeps
+those few). The table is UNLOGGED and made on first use: these counts matter for a minute, are
+not data, and need no migration or backup; a server crash that forgets them forgets a minute of
+sends at most.
 
 Why a shared budget rather than one elected sender per bot: with a webhook every worker answers
 the updates it takes, and an elected sender would have to take every answer over from the
@@ -37,6 +38,7 @@ import hashlib
 import logging
 import os
 import socket
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,50 +59,60 @@ QUIET = 600.0  # seconds a key's last moment lies back before it is forgotten
 _TABLE_LOCK = 0x4E47_5041_4345  # a fixed advisory lock key: making the table, once
 
 _MAKE = """
-CREATE UNLOGGED TABLE IF NOT EXISTS hearth_send_moments (
+CREATE UNLOGGED TABLE IF NOT EXISTS hearth_send_places (
     key text PRIMARY KEY,
-    moments double precision[] NOT NULL DEFAULT '{}'
+    last_at double precision NOT NULL DEFAULT '-Infinity',
+    untils double precision[] NOT NULL DEFAULT '{}'
 )
 """
 _ADD_KEYS = """
-INSERT INTO hearth_send_moments (key) SELECT unnest($1::text[]) ORDER BY 1
+INSERT INTO hearth_send_places (key) SELECT unnest($1::text[]) ORDER BY 1
 ON CONFLICT (key) DO NOTHING
 """
-# FOR UPDATE in READ COMMITTED hands back each row as the last worker left it, and the clock is
-# read after the rows are locked: the moment never lies before one taken meanwhile.
+# Each row holds, for each send that may still be counted, until when it may (`untils`, in no
+# particular order: an answer lowers one in place). FOR UPDATE in READ COMMITTED hands back
+# each row as the last worker left it, and the clock is read after the rows are locked: the
+# moment never lies before one taken meanwhile (`last_at`). A new send may go once fewer than
+# `most` places last past its moment less `period`: the `most`-th latest of them decides.
 _RESERVE = """
 WITH asked AS (
-    SELECT * FROM unnest($1::text[], $2::int[], $3::double precision[]) AS a(key, most, period)
+    SELECT * FROM unnest($1::text[], $2::int[], $3::double precision[], $4::double precision[])
+        AS a(key, most, period, hold)
 ), held AS (
-    SELECT m.key, m.moments, a.most, a.period
-    FROM hearth_send_moments m JOIN asked a ON a.key = m.key
+    SELECT m.key, m.untils, m.last_at, a.most, a.period, a.hold
+    FROM hearth_send_places m JOIN asked a ON a.key = m.key
     ORDER BY m.key
     FOR UPDATE OF m
 ), moment AS (
     SELECT greatest(
         extract(epoch FROM clock_timestamp())::double precision,
-        max(CASE WHEN cardinality(moments) >= most
-            THEN moments[cardinality(moments) - most + 1] + period END),
-        max(moments[cardinality(moments)])
+        max(last_at),
+        max((SELECT e FROM unnest(untils) AS e ORDER BY e DESC OFFSET most - 1 LIMIT 1) + period)
     ) AS at
     FROM held
 )
-UPDATE hearth_send_moments m
-SET moments = (
-    SELECT array_agg(e ORDER BY e) FROM (
-        SELECT e FROM unnest(h.moments || x.at) AS e
-        WHERE e > x.at - h.period
-        ORDER BY e DESC LIMIT h.most
-    ) AS kept
-)
+UPDATE hearth_send_places m
+SET last_at = x.at,
+    untils = ARRAY(
+        SELECT e FROM unnest(h.untils || (x.at + h.hold)) AS e WHERE e > x.at - h.period
+    )
 FROM held h, moment x
 WHERE m.key = h.key
-RETURNING x.at - extract(epoch FROM clock_timestamp())::double precision AS delay
+RETURNING m.key, x.at + h.hold AS until,
+    x.at - extract(epoch FROM clock_timestamp())::double precision AS delay
+"""
+# A send answered `ago` seconds back arrived by then: its place (`until`, as reserved) lasts
+# until then, sooner or later than it was kept for. One place per answer, even where two
+# sends' places are equal.
+_ANSWERED = """
+UPDATE hearth_send_places
+SET untils[array_position(untils, $2)] =
+    extract(epoch FROM clock_timestamp())::double precision - $3
+WHERE key = $1 AND array_position(untils, $2) IS NOT NULL
 """
 _FORGET = """
-DELETE FROM hearth_send_moments
-WHERE moments[cardinality(moments)] < extract(epoch FROM clock_timestamp()) - $1
-   OR cardinality(moments) = 0
+DELETE FROM hearth_send_places
+WHERE last_at < extract(epoch FROM clock_timestamp()) - $1
 """
 
 
@@ -116,7 +128,11 @@ async def _connect(url: sa.URL, name: str = "hearth") -> asyncpg.Connection:
 
 
 class PgSendBudget:
-    """The bot's send budget in the database, shared by every worker."""
+    """The bot's send budget in the database, shared by every worker. Answers are told to it
+    with the worker's next reservation, or within `TELL_WITHIN` seconds when none comes: until
+    then a send keeps its place as if unanswered, which only errs on the safe side."""
+
+    TELL_WITHIN = 0.05
 
     def __init__(self, url: sa.URL) -> None:
         self._url = url
@@ -126,13 +142,14 @@ class PgSendBudget:
         self._count = 0
         self._fallback = LocalSendBudget()
         self._failing = False
+        self._answers: list[tuple[str, float, float]] = []  # (key, until, answered at)
+        self._telling: asyncio.Task[None] | None = None
 
     async def reserve(self, limits: Sequence[Limit]) -> Reservation:
-        """Told of no answers (another round trip per send): each send holds its place `late`
-        past its moment, as if it always arrived that late."""
         async with self._lock:
             try:
-                delay = await self._reserve(limits)
+                await self._tell_answers()
+                places = await self._reserve(limits)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 await self._drop()
                 if not self._failing:
@@ -146,16 +163,44 @@ class PgSendBudget:
             if self._failing:
                 log.info("the shared send budget is reachable again")
                 self._failing = False
-            return Reservation(delay)
+        delay, untils = places
+        return Reservation(delay, tell=lambda: self._answered(untils))
 
-    async def _reserve(self, limits: Sequence[Limit]) -> float:
+    def _answered(self, untils: list[tuple[str, float]]) -> None:
+        now = time.monotonic()
+        self._answers.extend((key, until, now) for key, until in untils)
+        if self._telling is None or self._telling.done():
+            self._telling = asyncio.get_running_loop().create_task(self._tell_soon())
+
+    async def _tell_soon(self) -> None:
+        await asyncio.sleep(self.TELL_WITHIN)
+        async with self._lock:
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await self._tell_answers()
+
+    async def _tell_answers(self) -> None:
+        """The answers since the last reservation, in one round trip (asyncpg pipelines an
+        executemany). Lost with a broken connection: those places then last their `late`."""
+        if not self._answers or self._failing:
+            self._answers.clear()
+            return
+        answers, self._answers = self._answers, []
+        conn = await self._connection()
+        now = time.monotonic()
+        await conn.executemany(_ANSWERED, [(key, until, now - at) for key, until, at in answers])
+
+    async def _reserve(self, limits: Sequence[Limit]) -> tuple[float, list[tuple[str, float]]]:
         conn = await self._connection()
         keys = [limit.key for limit in limits]
         if not self._known.issuperset(keys):
             await conn.execute(_ADD_KEYS, keys)
             self._known.update(keys)
-        periods = [limit.period + limit.late for limit in limits]
-        arguments = (keys, [limit.most for limit in limits], periods)
+        arguments = (
+            keys,
+            [limit.most for limit in limits],
+            [limit.period for limit in limits],
+            [limit.late for limit in limits],
+        )
         rows = await conn.fetch(_RESERVE, *arguments)
         if len(rows) < len(set(keys)):  # forgotten meanwhile (quiet keys): make them again
             await conn.execute(_ADD_KEYS, keys)
@@ -164,7 +209,12 @@ class PgSendBudget:
         if self._count % CLEAN_EVERY == 0:
             await conn.execute(_FORGET, QUIET)
             self._known.clear()
-        return float(rows[0]["delay"]) if rows else 0.0
+        if not rows:
+            return 0.0, []
+        # Only a place kept past its moment for late arrival is worth an answer.
+        late = {limit.key for limit in limits if limit.late > 0}
+        untils = [(row["key"], row["until"]) for row in rows if row["key"] in late]
+        return float(rows[0]["delay"]), untils
 
     async def _connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
@@ -186,6 +236,11 @@ class PgSendBudget:
             conn.terminate()
 
     async def close(self) -> None:
+        telling, self._telling = self._telling, None
+        if telling is not None:
+            telling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await telling
         async with self._lock:
             conn, self._conn = self._conn, None
             if conn is not None:

@@ -118,7 +118,7 @@ async def give_back(url: sa.URL) -> None:
     send budget's table, made on first use outside the migrations, goes altogether."""
     conn = await _admin(url)
     try:
-        await conn.execute("DROP TABLE IF EXISTS hearth_send_moments")
+        await conn.execute("DROP TABLE IF EXISTS hearth_send_places")
         sequences = await conn.fetch(
             "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
         )

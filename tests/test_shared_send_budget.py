@@ -25,13 +25,14 @@ async def database() -> AsyncIterator[sa.URL]:
     await postgres.give_back(url)
 
 
-async def _moments(url: sa.URL, key: str) -> list[float]:
+async def _places(url: sa.URL, key: str) -> list[float]:
+    """Until when each send kept under `key` may still be counted, earliest first."""
     conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
     try:
-        moments: list[float] = await conn.fetchval(
-            "SELECT moments FROM hearth_send_moments WHERE key = $1", key
+        untils: list[float] = await conn.fetchval(
+            "SELECT untils FROM hearth_send_places WHERE key = $1", key
         )
-        return moments
+        return sorted(untils)
     finally:
         await conn.close()
 
@@ -46,10 +47,11 @@ async def test_two_workers_moments_keep_every_window(database: sa.URL) -> None:
 
     # 45 sends at 30 a second: the last ones wait past the first second
     assert max(r.delay for r in taken) > 1.0
-    tenth = await _moments(database, TENTH.key)
-    second = await _moments(database, SECOND.key)
-    assert len(tenth) == 3 and len(second) == 30  # each key keeps its last `most` moments
-    assert second == sorted(second)  # first come, first served
+    # With no margin for late arrival, a place lasts until its moment: these are the moments.
+    tenth = await _places(database, TENTH.key)
+    second = await _places(database, SECOND.key)
+    # each key keeps only the places that can still hold a send back
+    assert len(tenth) <= 3 and 3 <= len(second) <= 30
     # no more than 3 in any tenth (to a microsecond: epoch seconds in a double)
     assert all(b - a >= 0.1 - 1e-6 for a, b in zip(second, second[3:], strict=False))
     assert tenth[-1] == second[-1]
@@ -81,18 +83,55 @@ async def test_a_generous_limit_keeps_only_the_moments_within_its_period(
     finally:
         await budget.close()
     # the row's size follows the sends made lately, not the limit's million
-    assert len(await _moments(database, generous.key)) == 1
+    assert len(await _places(database, generous.key)) == 1
 
 
-async def test_a_send_keeps_its_place_its_late_margin_longer(database: sa.URL) -> None:
-    """Told of no answers, the shared budget keeps every send's margin for late arrival."""
+async def test_an_unanswered_send_keeps_its_place_its_late_margin_longer(database: sa.URL) -> None:
+    """It may still arrive late, where the platform counts it."""
     budget = PgSendBudget(database)
     late = Limit("telegram:42:all", 1, 0.5, late=0.25)
     try:
         first = await budget.reserve([late])
-        first.answered()  # nothing to tell the database: the margin stays
         second = await budget.reserve([late])
     finally:
         await budget.close()
     assert first.delay <= 0
     assert second.delay == pytest.approx(0.75, abs=0.1)
+
+
+async def test_an_answered_send_keeps_its_place_until_its_answer(database: sa.URL) -> None:
+    """The worker that sent it tells the budget with its next reservation, and every worker's
+    next send may go a period after the answer, not after the margin for late arrival."""
+    workers = [PgSendBudget(database), PgSendBudget(database)]
+    late = Limit("telegram:42:all", 1, 0.5, late=5.0)
+    try:
+        first = await workers[0].reserve([late])
+        first.answered()
+        told = await workers[0].reserve([late])  # tells the answer, then waits a period
+        told.answered()
+        await asyncio.sleep(PgSendBudget.TELL_WITHIN * 4)  # told soon, with no reservation
+        other = await workers[1].reserve([late])
+    finally:
+        for worker in workers:
+            await worker.close()
+    assert first.delay <= 0
+    assert told.delay == pytest.approx(0.5, abs=0.1)
+    assert other.delay == pytest.approx(0.5 - PgSendBudget.TELL_WITHIN * 4, abs=0.1)
+
+
+async def test_a_send_answered_later_than_its_margin_keeps_its_place_until_then(
+    database: sa.URL,
+) -> None:
+    """A request that took longer to arrive than was kept for it: its place lasts until its
+    answer, so the sends after it are not crowded into one window with it."""
+    budget = PgSendBudget(database)
+    late = Limit("telegram:42:all", 1, 0.5, late=0.05)
+    try:
+        slow = await budget.reserve([late])
+        await asyncio.sleep(0.3)  # on its way all this while
+        slow.answered()
+        after = await budget.reserve([late])
+    finally:
+        await budget.close()
+    assert slow.delay <= 0
+    assert after.delay == pytest.approx(0.5, abs=0.1)  # a period after the answer, not 0.25
