@@ -3,6 +3,7 @@ the community a private chat is about. Kept in the database, so a restart change
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -81,9 +82,28 @@ async def test_a_private_chat_is_never_about_a_community_the_person_left(store: 
     assert await world.hearth.community_for_private(PLATFORM, "stranger") is None
 
 
-def other_origin(world: World) -> Origin:
-    """Bob in a second community on the same platform."""
-    return replace(world.origin("Bob"), community_ref=OTHER, community_name="Other")
+async def test_private_answers_that_went_out_at_once_are_each_noted_and_kept(
+    store: Store,
+) -> None:
+    world = World(store=store)
+    for name in ("Bob", "Carla"):
+        await world.say(name, "/help")
+        await world.hearth.register(other_origin(world, name))
+    hearth = world.hearth
+    await asyncio.gather(
+        hearth.wrote_privately(PLATFORM, "bob", OTHER),
+        hearth.wrote_privately(PLATFORM, "stranger", COMMUNITY),  # not a member: ignored
+        hearth.wrote_privately(PLATFORM, "carla", COMMUNITY),
+    )
+    restarted = World(store=store, clock=world.clock)  # noted before each call returned
+    assert await restarted.hearth.community_for_private(PLATFORM, "bob") == OTHER
+    assert await restarted.hearth.community_for_private(PLATFORM, "carla") == COMMUNITY
+    assert await restarted.hearth.community_for_private(PLATFORM, "stranger") is None
+
+
+def other_origin(world: World, name: str = "Bob") -> Origin:
+    """Someone (Bob) in a second community on the same platform."""
+    return replace(world.origin(name), community_ref=OTHER, community_name="Other")
 
 
 async def test_what_hearth_remembers_about_a_private_chat_is_in_mydata_and_forgotten(

@@ -1,10 +1,12 @@
-"""Deep-link payloads, forum topic names and the Bot API URL setting."""
+"""Deep-link payloads, forum topic names, the administrators cache and the Bot API URL setting."""
 
 from __future__ import annotations
 
+import asyncio
+
 from adapters.telegram import deeplink
 from adapters.telegram.adapter import api_base_url
-from adapters.telegram.chats import Topics
+from adapters.telegram.chats import AdminCache, Topics
 
 
 def test_a_payload_carries_the_group_and_the_flow() -> None:
@@ -35,6 +37,46 @@ def test_topics_by_id_link_or_learned_name() -> None:
     assert topics.resolve(-100, None) is None
     assert topics.resolve(-100, "Unknown") is None
     assert topics.resolve(-200, "Ideas & Plans") is None  # names belong to their group
+
+
+async def test_messages_missing_the_administrators_at_once_share_one_fetch() -> None:
+    asked: list[int] = []
+    answer = asyncio.Event()
+
+    async def fetch(chat_id: int) -> dict[int, str] | None:
+        asked.append(chat_id)
+        await answer.wait()
+        return {7: "creator"}
+
+    admins = AdminCache(fetch, clock=lambda: 0.0)
+    waiting = [asyncio.create_task(admins.statuses(-100)) for _ in range(5)]
+    await asyncio.sleep(0)
+    answer.set()
+    assert await asyncio.gather(*waiting) == [{7: "creator"}] * 5
+    assert await admins.statuses(-100) == {7: "creator"}  # kept
+    assert asked == [-100]
+
+
+async def test_a_list_fetched_before_a_promotion_is_not_kept() -> None:
+    lists = [{7: "creator"}, {7: "creator", 8: "administrator"}]
+    answer = asyncio.Event()
+
+    async def fetch(chat_id: int) -> dict[int, str] | None:
+        found = lists.pop(0)
+        await answer.wait()
+        return found
+
+    admins = AdminCache(fetch, clock=lambda: 0.0)
+    before = asyncio.create_task(admins.statuses(-100))
+    await asyncio.sleep(0)
+    admins.forget(-100)  # a chat_member update: someone was promoted
+    after = asyncio.create_task(admins.statuses(-100))
+    await asyncio.sleep(0)
+    answer.set()
+    assert await before == {7: "creator"}
+    assert await after == {7: "creator", 8: "administrator"}
+    assert await admins.statuses(-100) == {7: "creator", 8: "administrator"}
+    assert not lists  # the newer list is the one kept: no third fetch
 
 
 def test_the_base_url_gets_its_bot_suffix() -> None:

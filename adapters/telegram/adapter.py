@@ -362,6 +362,7 @@ class TelegramAdapter:
         if self._receiver is not None:
             await self._receiver.close()  # answers 200 exactly for the updates handled
             self._receiver = None
+        await self.admins.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

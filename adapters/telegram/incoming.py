@@ -83,6 +83,16 @@ def _ref(update: Update, *parts: object) -> str:
     return ":".join(str(part) for part in (update.update_id, *parts))
 
 
+class _InATopic(filters.MessageFilter):
+    """Messages that may name a forum topic: only these reach `_learn_topics`. (Handling every
+    message in a group of its own made PTB build a context and run a handler for each.)"""
+
+    __slots__ = ()
+
+    def filter(self, message: Message) -> bool:
+        return message.message_thread_id is not None
+
+
 def popup_for(replies: Sequence[Reply], user_ref: str) -> Reply | None:
     """The one short reply only the presser should see, if there is exactly one."""
     mine = [
@@ -110,7 +120,7 @@ class Incoming:
         self.topics = topics
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        app.add_handler(MessageHandler(filters.ALL, self._learn_topics), group=-1)
+        app.add_handler(MessageHandler(_InATopic(), self._learn_topics), group=-1)
         app.add_handler(ChatMemberHandler(self._on_chat_member, ChatMemberHandler.CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, self._on_joined))

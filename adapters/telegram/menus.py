@@ -80,6 +80,7 @@ class Menus:
         self._bot = bot
         self._store = store
         self._menu = menu
+        self._menus: dict[tuple[Role, str], tuple[list[BotCommand], str]] = {}
         self._languages = [language for language in languages if language != default]
         self._default = default
         self._key = f"command_menus:{bot.id}"
@@ -89,16 +90,25 @@ class Menus:
         self._dirty = False
         self._catching_up: asyncio.Task[None] | None = None
 
-    async def _wanted(self) -> dict[str, list[BotCommand]]:
+    def _made(self, role: Role, language: str) -> tuple[list[BotCommand], str]:
+        """A menu and its digest. The menus are fixed once Hearth has started, and the check
+        after every event hashed each anew: 0.8% of the bot's time in the Telegram bench."""
+        made = self._menus.get((role, language))
+        if made is None:
+            commands = self._menu(role, language)
+            made = self._menus[(role, language)] = (commands, _digest(commands))
+        return made
+
+    async def _wanted(self) -> dict[str, tuple[list[BotCommand], str]]:
         scopes = {DEFAULT: Role.MEMBER, ADMINISTRATORS: Role.MODERATOR}
         for granted in await granted_on(self._store, PLATFORM):
             key = f"chat_member:{granted.community_ref}:{granted.user_ref}"
             scopes[key] = max(granted.role, Role.MODERATOR)
-        wanted: dict[str, list[BotCommand]] = {}
+        wanted: dict[str, tuple[list[BotCommand], str]] = {}
         for key, role in scopes.items():
-            wanted[key] = self._menu(role, self._default)
+            wanted[key] = self._made(role, self._default)
             for language in self._languages:
-                wanted[f"{key}@{language}"] = self._menu(role, language)
+                wanted[f"{key}@{language}"] = self._made(role, language)
         return wanted
 
     async def _legacy(self) -> dict[str, str]:
@@ -120,8 +130,7 @@ class Menus:
             done = dict(known)
             calls = 0
             wanted = await self._wanted()
-            for key, commands in wanted.items():
-                digest = _digest(commands)
+            for key, (commands, digest) in wanted.items():
                 if known.get(key) == digest or (key, digest) in self._failed:
                     continue
                 calls += 1

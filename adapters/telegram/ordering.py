@@ -46,7 +46,9 @@ class PerPersonOrder(BaseUpdateProcessor):
         if person is None:
             await coroutine
             return
-        lock = self._locks.setdefault(person, asyncio.Lock())
+        lock = self._locks.get(person)
+        if lock is None:  # not setdefault: that made a Lock for every update, used or not
+            lock = self._locks[person] = asyncio.Lock()
         self._waiting[person] += 1
         try:
             async with lock:  # asyncio.Lock wakes its waiters first come, first served

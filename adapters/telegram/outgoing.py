@@ -58,6 +58,7 @@ log = logging.getLogger("hearth.telegram.out")
 CAPTION_LIMIT = 1024  # characters of a photo's or document's caption (UTF-16 units)
 PHOTO_LIMIT = 10 * 1024 * 1024  # bytes of a photo; a larger image goes as a document
 Part = str | Attachment  # one message: a piece of HTML text, or a file
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # PTB objects are frozen: one serves all
 
 
 class FilesNotSent(NetworkError):
@@ -364,7 +365,7 @@ class Outgoing:
             message_thread_id=thread,
             reply_parameters=answering,
             reply_markup=markup,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            link_preview_options=NO_PREVIEW,
         )
         return message
 
