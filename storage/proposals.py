@@ -379,23 +379,23 @@ def _stored_tally(r: Sequence[Any]) -> Tally | None:
     ) = r
     if builds is None:
         return None
-    return Tally(
-        number=number,
-        title=title,
-        created_at=created_at,
-        state=State(state),
-        incubation_until=incubation_until,
-        consent_until=consent_until,
-        parked_until=parked_until,
-        merged_into=merged_into,
-        hidden=bool(hidden),
-        resting_since=resting_since,
-        builds=builds,
-        concerns=concerns,
-        support=support,
-        perspectives=perspectives,
-        consents=consents,
-        objections=objections,
+    return Tally(  # in the fields' order: a listing makes forty
+        number,
+        title,
+        created_at,
+        State(state),
+        incubation_until,
+        consent_until,
+        parked_until,
+        merged_into,
+        bool(hidden),
+        resting_since,
+        builds,
+        concerns,
+        support,
+        perspectives,
+        consents,
+        objections,
     )
 
 

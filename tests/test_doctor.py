@@ -272,6 +272,8 @@ async def test_a_group_telegram_no_longer_knows(
     assert code == 1
 
 
+# PTB itself reads the deprecated int form of retry_after when it builds a RetryAfter.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_telegram_asking_to_wait_is_one_line(
     telegram: FakeBotApi, capsys: pytest.CaptureFixture[str]
 ) -> None:
