@@ -328,21 +328,7 @@ def _proposal(r: Sequence[Any]) -> Proposal:
 # What a listing reads of each proposal: the header fields a `Tally` shows and the counts
 # (not the whole header: its other timestamps cost more to read than the listing's text).
 _LISTED = sa.select(
-    *(
-        proposals.c[name]
-        for name in (
-            "number",
-            "title",
-            "created_at",
-            "state",
-            "incubation_until",
-            "consent_until",
-            "parked_until",
-            "merged_into",
-            "hidden",
-            "resting_since",
-        )
-    ),
+    *(proposals.c[name] for name in Tally._fields[: -len(COUNTS)]),
     *(proposals.c[f"tally_{name}"] for name in COUNTS),
 )
 _TALLIED = _LISTED.where(_COMMUNITY).order_by(proposals.c.number)
@@ -358,45 +344,18 @@ def _tallied_in(how_many: int) -> sa.Select[Any]:
 
 
 def _stored_tally(r: Sequence[Any]) -> Tally | None:
-    """The listing's tally from a `_LISTED` row, when the proposal's last save counted it."""
-    (
-        number,
-        title,
-        created_at,
-        state,
-        incubation_until,
-        consent_until,
-        parked_until,
-        merged_into,
-        hidden,
-        resting_since,
-        builds,
-        concerns,
-        support,
-        perspectives,
-        consents,
-        objections,
-    ) = r
-    if builds is None:
+    """The listing's tally from a `_LISTED` row (in the Tally's own order), when the
+    proposal's last save counted it."""
+    row = tuple(r)
+    if row[_FIRST_COUNT] is None:
         return None
-    return Tally(  # in the fields' order: a listing makes forty
-        number,
-        title,
-        created_at,
-        State(state),
-        incubation_until,
-        consent_until,
-        parked_until,
-        merged_into,
-        bool(hidden),
-        resting_since,
-        builds,
-        concerns,
-        support,
-        perspectives,
-        consents,
-        objections,
-    )
+    return Tally._make((*row[:3], State(row[3]), *row[4:8], bool(row[8]), *row[9:]))
+
+
+_FIRST_COUNT = len(Tally._fields) - len(COUNTS)
+# `_stored_tally` converts the state and the hidden flag by position.
+assert Tally._fields[3] == "state" and Tally._fields[8] == "hidden"
+assert Tally._fields[_FIRST_COUNT:] == COUNTS
 
 
 def _counts(proposal: Proposal) -> dict[str, int]:
