@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.ports import Store
 from storage.members import members
-from storage.postgres import PgSession
+from storage.postgres import PgSession, _together
 from storage.sql import SqlSession
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -94,3 +94,20 @@ async def test_reads_that_cannot_be_combined_are_read_one_by_one(store: Store) -
         one_by_one = [await db.rows(BY_NAME, params), await db.rows(NAMED, params)]
     assert _plain(together) == _plain(one_by_one)
     assert sorted(row.display_name for row in together[1]) == ["Ade", "Bo"]
+
+
+def test_each_read_takes_its_values_after_the_ones_before_it() -> None:
+    """On PostgreSQL the reads become one statement: the second read's $1 is the first's
+    last value plus one, and a read with a quoted literal is not rewritten at all."""
+    assert _together(
+        (("SELECT a FROM t WHERE b = $1", 1), ("SELECT c WHERE d = $1 OR e = $2", 2))
+    ) == (
+        "SELECT ARRAY(SELECT s FROM (SELECT a FROM t WHERE b = $1) AS s),"
+        " ARRAY(SELECT s FROM (SELECT c WHERE d = $2 OR e = $3) AS s)"
+    )
+    many = "SELECT " + ", ".join(f"${n}" for n in range(1, 12))  # $1 ... $11
+    renumbered = "SELECT " + ", ".join(f"${n}" for n in range(2, 13))  # $10 is not $1 and 0
+    assert _together((("SELECT $1", 1), (many, 11))) == (
+        f"SELECT ARRAY(SELECT s FROM (SELECT $1) AS s), ARRAY(SELECT s FROM ({renumbered}) AS s)"
+    )
+    assert _together((("SELECT $1", 1), ("SELECT 'x' WHERE y = $1", 1))) is None
