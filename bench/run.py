@@ -110,6 +110,7 @@ async def core_throughput_postgres(count: int = 5_000, rounds: int = 3) -> list[
         finally:
             await postgres.give_back(url)
     errors, rate, p50, p99 = _best(runs)
+    floor = await _postgres_floor()
     return [
         Row(
             f"core: mixed commands/s (PostgreSQL; best of {_rates(runs)})",
@@ -120,7 +121,48 @@ async def core_throughput_postgres(count: int = 5_000, rounds: int = 3) -> list[
         Row("core: p50 latency (PostgreSQL)", f"{p50:.2f} ms", "-", True),
         Row("core: p99 latency (PostgreSQL)", f"{p99:.2f} ms", "< 10 ms", p99 < 10),
         Row("core: unexpected errors (PostgreSQL)", str(errors), "0", errors == 0),
+        *(
+            Row(
+                f"core: PostgreSQL alone, units of {trips} round trips, no Hearth (asyncpg)",
+                f"{units:,.0f}/s",
+                "-",
+                True,
+            )
+            for trips, units in floor
+        ),
     ]
+
+
+async def _postgres_floor(count: int = 3_000) -> list[tuple[int, float]]:
+    """What a unit of work costs on this machine before Hearth does anything: the turn's lock
+    with BEGIN, one or two reads, COMMIT with unlock, straight on asyncpg. A command needs
+    three round trips at least (the mix averages 4.5), so this bounds the row above."""
+    from tests import postgres
+
+    url = await postgres.fresh_database()
+    conn = await postgres._admin(url)
+    found = []
+    try:
+        await conn.execute(
+            "INSERT INTO communities (id, name, timezone, language, created_at)"
+            " VALUES (1, 'Bench', 'UTC', 'en', now())"
+        )
+        for reads in (1, 2):
+            for timed in (False, True):  # a warm-up, then the measured run
+                started = time.perf_counter()
+                for _ in range(count if timed else 300):
+                    await conn.execute(f"SELECT pg_advisory_lock(42); COMMIT; {_BEGIN}")
+                    for _ in range(reads):
+                        await conn.fetch("SELECT id, name FROM communities WHERE id = $1", 1)
+                    await conn.execute("COMMIT; SELECT pg_advisory_unlock(42)")
+            found.append((2 + reads, count / (time.perf_counter() - started)))
+    finally:
+        await conn.close()
+        await postgres.give_back(url)
+    return found
+
+
+_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
 
 _Run = tuple[int, float, float, float]
