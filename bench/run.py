@@ -75,8 +75,9 @@ async def core_throughput(count: int = 20_000, rounds: int = 3) -> list[Row]:
     """The mix on SQLite: `rounds` runs, each on a fresh file, and the best counts (as in the
     Telegram rows: on a shared machine the slower runs measure the neighbours; every run's
     figure is printed)."""
-    runs = []
+    runs, speeds = [], []
     for _ in range(rounds):
+        speeds.append(reference_speed())
         with tempfile.TemporaryDirectory() as folder:
             clock = FakeClock(START)
             async with running_hearth(Path(folder) / "bench.db", clock=clock) as hearth:
@@ -88,6 +89,12 @@ async def core_throughput(count: int = 20_000, rounds: int = 3) -> list[Row]:
             f"{rate:,.0f}",
             ">= 5,000",
             rate >= 5000,
+        ),
+        Row(
+            "machine: a fixed Python loop before each of those runs (M turns/s)",
+            " / ".join(f"{speed:.1f}" for speed in speeds),
+            "-",
+            True,
         ),
         Row("core: p50 latency", f"{p50:.2f} ms", "-", True),
         Row("core: p99 latency", f"{p99:.2f} ms", "< 5 ms", p99 < 5),
@@ -163,6 +170,17 @@ async def _postgres_floor(count: int = 3_000) -> list[tuple[int, float]]:
 
 
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
+
+def reference_speed(turns: int = 300_000) -> float:
+    """Millions of turns a second of a fixed pure-Python loop (dict updates): the same work
+    on every run, so a slow figure beside it shows the machine was slow then (on a shared
+    2-core machine it read 7.0 and 10.0 a few seconds apart), not Hearth."""
+    counts: dict[int, int] = {}
+    started = time.perf_counter()
+    for n in range(turns):
+        counts[n % 1000] = counts.get(n % 1000, 0) + n
+    return turns / (time.perf_counter() - started) / 1e6
 
 
 _Run = tuple[int, float, float, float]
